@@ -1,0 +1,648 @@
+//! The instruction set, written once.
+//!
+//! Each table is a higher-order macro: it calls the macro it is given with
+//! every op as `/// doc  name = Camel { field: Type, ... };`. Everything else
+//! (opcode enums, encoder, decoder, visitor, disassembler, sizes, the
+//! interpreter's handler tables) is generated from these two lists.
+//!
+//! Conventions:
+//! * the position of an op is its opcode number; append new ops at the end
+//!   and bump [`crate::ISA_VERSION`] when a number changes (a test checks);
+//! * `32`-suffixed integer ops read the low 32 bits of their operands and
+//!   write a zero-extended 32-bit result; `64` ops use the whole register;
+//! * `f32` values live in the low 32 bits of an f-register, upper bits zero;
+//! * branch and call offsets are relative to the first byte of the op;
+//! * memory operands are host addresses `x[base] + offset`.
+
+/// The hot ops: one opcode byte each. Opcode `0xFF` is the escape that
+/// introduces an op of [`for_each_extended_op!`].
+#[macro_export]
+macro_rules! for_each_op {
+    ($m:ident $(, $($pre:tt)*)?) => {
+        $m! {
+            $($($pre)*)?
+            /// Return to the address in `lr` (to the host when it is the host sentinel).
+            ret = Ret {};
+            /// Jump to `pc + offset`.
+            jump = Jump { offset: PcRel };
+            /// Jump when the low 32 bits of `cond` are not zero.
+            br_if32 = BrIf32 { cond: XReg, offset: PcRel };
+            /// Jump when the low 32 bits of `cond` are zero.
+            br_ifnot32 = BrIfNot32 { cond: XReg, offset: PcRel };
+            /// Jump when `cond` is not zero.
+            br_if64 = BrIf64 { cond: XReg, offset: PcRel };
+            /// Jump when `cond` is zero.
+            br_ifnot64 = BrIfNot64 { cond: XReg, offset: PcRel };
+
+            /// Jump when `a == b` (32-bit).
+            br_if_xeq32 = BrIfXeq32 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a != b` (32-bit).
+            br_if_xneq32 = BrIfXneq32 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a < b`, signed 32-bit.
+            br_if_xslt32 = BrIfXslt32 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a <= b`, signed 32-bit.
+            br_if_xslteq32 = BrIfXslteq32 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a < b`, unsigned 32-bit.
+            br_if_xult32 = BrIfXult32 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a <= b`, unsigned 32-bit.
+            br_if_xulteq32 = BrIfXulteq32 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a == b` (64-bit).
+            br_if_xeq64 = BrIfXeq64 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a != b` (64-bit).
+            br_if_xneq64 = BrIfXneq64 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a < b`, signed 64-bit.
+            br_if_xslt64 = BrIfXslt64 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a <= b`, signed 64-bit.
+            br_if_xslteq64 = BrIfXslteq64 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a < b`, unsigned 64-bit.
+            br_if_xult64 = BrIfXult64 { a: XReg, b: XReg, offset: PcRel };
+            /// Jump when `a <= b`, unsigned 64-bit.
+            br_if_xulteq64 = BrIfXulteq64 { a: XReg, b: XReg, offset: PcRel };
+
+            /// Jump when `a == imm` (32-bit).
+            br_if_xeq32_i = BrIfXeq32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a != imm` (32-bit).
+            br_if_xneq32_i = BrIfXneq32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a < imm`, signed 32-bit.
+            br_if_xslt32_i = BrIfXslt32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a <= imm`, signed 32-bit.
+            br_if_xslteq32_i = BrIfXslteq32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a > imm`, signed 32-bit.
+            br_if_xsgt32_i = BrIfXsgt32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a >= imm`, signed 32-bit.
+            br_if_xsgteq32_i = BrIfXsgteq32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a < imm`, unsigned 32-bit (`imm` read as `u32`).
+            br_if_xult32_i = BrIfXult32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a <= imm`, unsigned 32-bit.
+            br_if_xulteq32_i = BrIfXulteq32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a > imm`, unsigned 32-bit.
+            br_if_xugt32_i = BrIfXugt32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a >= imm`, unsigned 32-bit.
+            br_if_xugteq32_i = BrIfXugteq32I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a == imm` (64-bit, `imm` sign-extended).
+            br_if_xeq64_i = BrIfXeq64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a != imm` (64-bit).
+            br_if_xneq64_i = BrIfXneq64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a < imm`, signed 64-bit.
+            br_if_xslt64_i = BrIfXslt64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a <= imm`, signed 64-bit.
+            br_if_xslteq64_i = BrIfXslteq64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a > imm`, signed 64-bit.
+            br_if_xsgt64_i = BrIfXsgt64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a >= imm`, signed 64-bit.
+            br_if_xsgteq64_i = BrIfXsgteq64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a < imm`, unsigned 64-bit (`imm` sign-extended, then unsigned).
+            br_if_xult64_i = BrIfXult64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a <= imm`, unsigned 64-bit.
+            br_if_xulteq64_i = BrIfXulteq64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a > imm`, unsigned 64-bit.
+            br_if_xugt64_i = BrIfXugt64I { a: XReg, imm: i32, offset: PcRel };
+            /// Jump when `a >= imm`, unsigned 64-bit.
+            br_if_xugteq64_i = BrIfXugteq64I { a: XReg, imm: i32, offset: PcRel };
+
+            /// Jump when `a == b` (f32, false on NaN).
+            br_if_feq32 = BrIfFeq32 { a: FReg, b: FReg, offset: PcRel };
+            /// Jump when `a != b` (f32, true on NaN).
+            br_if_fneq32 = BrIfFneq32 { a: FReg, b: FReg, offset: PcRel };
+            /// Jump when `a < b` (f32, false on NaN).
+            br_if_flt32 = BrIfFlt32 { a: FReg, b: FReg, offset: PcRel };
+            /// Jump when `a <= b` (f32, false on NaN).
+            br_if_flteq32 = BrIfFlteq32 { a: FReg, b: FReg, offset: PcRel };
+            /// Jump when `a == b` (f64, false on NaN).
+            br_if_feq64 = BrIfFeq64 { a: FReg, b: FReg, offset: PcRel };
+            /// Jump when `a != b` (f64, true on NaN).
+            br_if_fneq64 = BrIfFneq64 { a: FReg, b: FReg, offset: PcRel };
+            /// Jump when `a < b` (f64, false on NaN).
+            br_if_flt64 = BrIfFlt64 { a: FReg, b: FReg, offset: PcRel };
+            /// Jump when `a <= b` (f64, false on NaN).
+            br_if_flteq64 = BrIfFlteq64 { a: FReg, b: FReg, offset: PcRel };
+
+            /// Jump table: followed by `len` `jump` ops; jumps through entry
+            /// `min(idx as u32, len - 1)` (the last entry is the default).
+            br_table32 = BrTable32 { idx: XReg, len: u32 };
+
+            /// Call `pc + offset`; `lr` gets the address of the next op.
+            call = Call { offset: PcRel };
+            /// Call the bytecode address in `target`.
+            call_indirect = CallIndirect { target: XReg };
+            /// Tail call: jump to the function at `pc + offset` (frame already popped).
+            return_call = ReturnCall { offset: PcRel };
+            /// Tail call to the bytecode address in `target`.
+            return_call_indirect = ReturnCallIndirect { target: XReg };
+            /// Stop and ask the host to run builtin `id`; it resumes at the next op.
+            call_indirect_host = CallIndirectHost { id: u16 };
+
+            /// Push `lr` and `fp`, then `fp = sp`.
+            push_frame = PushFrame {};
+            /// `sp = fp`, then pop `fp` and `lr`.
+            pop_frame = PopFrame {};
+            /// `push_frame`, reserve `amt` bytes, and store the callee-saved
+            /// registers in `regs` (see [`crate::RegMask`]) just below `fp`.
+            push_frame_save = PushFrameSave { amt: u32, regs: RegMask };
+            /// Reload the registers saved by `push_frame_save`, then `pop_frame`.
+            pop_frame_restore = PopFrameRestore { amt: u32, regs: RegMask };
+            /// `sp -= amt`, trapping on stack overflow.
+            stack_alloc32 = StackAlloc32 { amt: u32 };
+            /// `sp += amt`.
+            stack_free32 = StackFree32 { amt: u32 };
+
+            /// `dst = src` (x-registers).
+            xmov = Xmov { dst: XReg, src: XReg };
+            /// `dst = src` (f-registers).
+            fmov = Fmov { dst: FReg, src: FReg };
+            /// `dst = imm` sign-extended to 64 bits.
+            xconst8 = Xconst8 { dst: XReg, imm: i8 };
+            /// `dst = imm` sign-extended to 64 bits.
+            xconst16 = Xconst16 { dst: XReg, imm: i16 };
+            /// `dst = imm` sign-extended to 64 bits.
+            xconst32 = Xconst32 { dst: XReg, imm: i32 };
+            /// `dst = imm`.
+            xconst64 = Xconst64 { dst: XReg, imm: i64 };
+            /// `dst = f32::from_bits(bits)`.
+            fconst32 = Fconst32 { dst: FReg, bits: u32 };
+            /// `dst = f64::from_bits(bits)`.
+            fconst64 = Fconst64 { dst: FReg, bits: u64 };
+
+            /// `dst = a + b` (wrapping, 32-bit).
+            xadd32 = Xadd32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a + b` (wrapping, 64-bit).
+            xadd64 = Xadd64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a - b` (wrapping, 32-bit).
+            xsub32 = Xsub32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a - b` (wrapping, 64-bit).
+            xsub64 = Xsub64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a * b` (wrapping, 32-bit).
+            xmul32 = Xmul32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a * b` (wrapping, 64-bit).
+            xmul64 = Xmul64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a & b` (32-bit).
+            xband32 = Xband32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a & b` (64-bit).
+            xband64 = Xband64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a | b` (32-bit).
+            xbor32 = Xbor32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a | b` (64-bit).
+            xbor64 = Xbor64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a ^ b` (32-bit).
+            xbxor32 = Xbxor32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a ^ b` (64-bit).
+            xbxor64 = Xbxor64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a << (b & 31)`.
+            xshl32 = Xshl32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a << (b & 63)`.
+            xshl64 = Xshl64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a >> (b & 31)`, logical.
+            xshr32_u = Xshr32U { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a >> (b & 63)`, logical.
+            xshr64_u = Xshr64U { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a >> (b & 31)`, arithmetic.
+            xshr32_s = Xshr32S { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a >> (b & 63)`, arithmetic.
+            xshr64_s = Xshr64S { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a.rotate_left(b & 31)`.
+            xrotl32 = Xrotl32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a.rotate_left(b & 63)`.
+            xrotl64 = Xrotl64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a.rotate_right(b & 31)`.
+            xrotr32 = Xrotr32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a.rotate_right(b & 63)`.
+            xrotr64 = Xrotr64 { dst: XReg, a: XReg, b: XReg };
+
+            /// `dst = a + imm` (32-bit).
+            xadd32_i = Xadd32I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a + imm` (64-bit, `imm` sign-extended).
+            xadd64_i = Xadd64I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a * imm` (32-bit).
+            xmul32_i = Xmul32I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a * imm` (64-bit, `imm` sign-extended).
+            xmul64_i = Xmul64I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a & imm` (32-bit).
+            xband32_i = Xband32I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a & imm` (64-bit, `imm` sign-extended).
+            xband64_i = Xband64I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a | imm` (32-bit).
+            xbor32_i = Xbor32I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a | imm` (64-bit, `imm` sign-extended).
+            xbor64_i = Xbor64I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a ^ imm` (32-bit).
+            xbxor32_i = Xbxor32I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a ^ imm` (64-bit, `imm` sign-extended).
+            xbxor64_i = Xbxor64I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a << (amt & 31)`.
+            xshl32_i = Xshl32I { dst: XReg, a: XReg, amt: u8 };
+            /// `dst = a << (amt & 63)`.
+            xshl64_i = Xshl64I { dst: XReg, a: XReg, amt: u8 };
+            /// `dst = a >> (amt & 31)`, logical.
+            xshr32_u_i = Xshr32UI { dst: XReg, a: XReg, amt: u8 };
+            /// `dst = a >> (amt & 63)`, logical.
+            xshr64_u_i = Xshr64UI { dst: XReg, a: XReg, amt: u8 };
+            /// `dst = a >> (amt & 31)`, arithmetic.
+            xshr32_s_i = Xshr32SI { dst: XReg, a: XReg, amt: u8 };
+            /// `dst = a >> (amt & 63)`, arithmetic.
+            xshr64_s_i = Xshr64SI { dst: XReg, a: XReg, amt: u8 };
+            /// `dst = a.rotate_left(amt & 31)`.
+            xrotl32_i = Xrotl32I { dst: XReg, a: XReg, amt: u8 };
+            /// `dst = a.rotate_left(amt & 63)`.
+            xrotl64_i = Xrotl64I { dst: XReg, a: XReg, amt: u8 };
+
+            /// `dst = -a` (wrapping, 32-bit).
+            xneg32 = Xneg32 { dst: XReg, a: XReg };
+            /// `dst = -a` (wrapping, 64-bit).
+            xneg64 = Xneg64 { dst: XReg, a: XReg };
+            /// `dst = !a` (32-bit).
+            xbnot32 = Xbnot32 { dst: XReg, a: XReg };
+            /// `dst = !a` (64-bit).
+            xbnot64 = Xbnot64 { dst: XReg, a: XReg };
+
+            /// Signed division; traps on `b == 0` and on `MIN / -1`.
+            xdiv32_s = Xdiv32S { dst: XReg, a: XReg, b: XReg };
+            /// Signed division; traps on `b == 0` and on `MIN / -1`.
+            xdiv64_s = Xdiv64S { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned division; traps on `b == 0`.
+            xdiv32_u = Xdiv32U { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned division; traps on `b == 0`.
+            xdiv64_u = Xdiv64U { dst: XReg, a: XReg, b: XReg };
+            /// Signed remainder (sign of `a`); traps on `b == 0`; `MIN % -1 == 0`.
+            xrem32_s = Xrem32S { dst: XReg, a: XReg, b: XReg };
+            /// Signed remainder (sign of `a`); traps on `b == 0`; `MIN % -1 == 0`.
+            xrem64_s = Xrem64S { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned remainder; traps on `b == 0`.
+            xrem32_u = Xrem32U { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned remainder; traps on `b == 0`.
+            xrem64_u = Xrem64U { dst: XReg, a: XReg, b: XReg };
+
+            /// `dst = a as i8 as i64`.
+            xsext8 = Xsext8 { dst: XReg, a: XReg };
+            /// `dst = a as i16 as i64`.
+            xsext16 = Xsext16 { dst: XReg, a: XReg };
+            /// `dst = a as i32 as i64`.
+            xsext32 = Xsext32 { dst: XReg, a: XReg };
+            /// `dst = a as u8`.
+            xzext8 = Xzext8 { dst: XReg, a: XReg };
+            /// `dst = a as u16`.
+            xzext16 = Xzext16 { dst: XReg, a: XReg };
+            /// `dst = a as u32`.
+            xzext32 = Xzext32 { dst: XReg, a: XReg };
+
+            /// `dst = (a == b) as u64` (32-bit).
+            xeq32 = Xeq32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a != b) as u64` (32-bit).
+            xneq32 = Xneq32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a < b) as u64`, signed 32-bit.
+            xslt32 = Xslt32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a <= b) as u64`, signed 32-bit.
+            xslteq32 = Xslteq32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a < b) as u64`, unsigned 32-bit.
+            xult32 = Xult32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a <= b) as u64`, unsigned 32-bit.
+            xulteq32 = Xulteq32 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a == b) as u64` (64-bit).
+            xeq64 = Xeq64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a != b) as u64` (64-bit).
+            xneq64 = Xneq64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a < b) as u64`, signed 64-bit.
+            xslt64 = Xslt64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a <= b) as u64`, signed 64-bit.
+            xslteq64 = Xslteq64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a < b) as u64`, unsigned 64-bit.
+            xult64 = Xult64 { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a <= b) as u64`, unsigned 64-bit.
+            xulteq64 = Xulteq64 { dst: XReg, a: XReg, b: XReg };
+
+            /// `dst = if cond != 0 { a } else { b }` (`cond` 64-bit).
+            xselect = Xselect { dst: XReg, cond: XReg, a: XReg, b: XReg };
+            /// `dst = if cond != 0 { a } else { b }` (`cond` 64-bit).
+            fselect = Fselect { dst: FReg, cond: XReg, a: FReg, b: FReg };
+
+            /// `dst = clz(a)` (32-bit).
+            xclz32 = Xclz32 { dst: XReg, a: XReg };
+            /// `dst = clz(a)` (64-bit).
+            xclz64 = Xclz64 { dst: XReg, a: XReg };
+            /// `dst = ctz(a)` (32-bit).
+            xctz32 = Xctz32 { dst: XReg, a: XReg };
+            /// `dst = ctz(a)` (64-bit).
+            xctz64 = Xctz64 { dst: XReg, a: XReg };
+            /// `dst = popcnt(a)` (32-bit).
+            xpopcnt32 = Xpopcnt32 { dst: XReg, a: XReg };
+            /// `dst = popcnt(a)` (64-bit).
+            xpopcnt64 = Xpopcnt64 { dst: XReg, a: XReg };
+
+            /// `dst = a + b` (f32).
+            fadd32 = Fadd32 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a + b` (f64).
+            fadd64 = Fadd64 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a - b` (f32).
+            fsub32 = Fsub32 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a - b` (f64).
+            fsub64 = Fsub64 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a * b` (f32).
+            fmul32 = Fmul32 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a * b` (f64).
+            fmul64 = Fmul64 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a / b` (f32).
+            fdiv32 = Fdiv32 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a / b` (f64).
+            fdiv64 = Fdiv64 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = a * b + c`, one rounding (f32).
+            fma32 = Fma32 { dst: FReg, a: FReg, b: FReg, c: FReg };
+            /// `dst = a * b + c`, one rounding (f64).
+            fma64 = Fma64 { dst: FReg, a: FReg, b: FReg, c: FReg };
+            /// CLIF `fmin` (f32): NaN if either is NaN, `-0.0 < +0.0`.
+            fmin32 = Fmin32 { dst: FReg, a: FReg, b: FReg };
+            /// CLIF `fmin` (f64).
+            fmin64 = Fmin64 { dst: FReg, a: FReg, b: FReg };
+            /// CLIF `fmax` (f32): NaN if either is NaN, `-0.0 < +0.0`.
+            fmax32 = Fmax32 { dst: FReg, a: FReg, b: FReg };
+            /// CLIF `fmax` (f64).
+            fmax64 = Fmax64 { dst: FReg, a: FReg, b: FReg };
+            /// `dst = -a` (sign bit flipped, f32).
+            fneg32 = Fneg32 { dst: FReg, a: FReg };
+            /// `dst = -a` (sign bit flipped, f64).
+            fneg64 = Fneg64 { dst: FReg, a: FReg };
+            /// `dst = |a|` (sign bit cleared, f32).
+            fabs32 = Fabs32 { dst: FReg, a: FReg };
+            /// `dst = |a|` (sign bit cleared, f64).
+            fabs64 = Fabs64 { dst: FReg, a: FReg };
+            /// `dst = sqrt(a)` (f32).
+            fsqrt32 = Fsqrt32 { dst: FReg, a: FReg };
+            /// `dst = sqrt(a)` (f64).
+            fsqrt64 = Fsqrt64 { dst: FReg, a: FReg };
+
+            /// `dst = (a == b) as u64` (f32).
+            feq32 = Feq32 { dst: XReg, a: FReg, b: FReg };
+            /// `dst = (a != b) as u64` (f32, true on NaN).
+            fneq32 = Fneq32 { dst: XReg, a: FReg, b: FReg };
+            /// `dst = (a < b) as u64` (f32).
+            flt32 = Flt32 { dst: XReg, a: FReg, b: FReg };
+            /// `dst = (a <= b) as u64` (f32).
+            flteq32 = Flteq32 { dst: XReg, a: FReg, b: FReg };
+            /// `dst = (a == b) as u64` (f64).
+            feq64 = Feq64 { dst: XReg, a: FReg, b: FReg };
+            /// `dst = (a != b) as u64` (f64, true on NaN).
+            fneq64 = Fneq64 { dst: XReg, a: FReg, b: FReg };
+            /// `dst = (a < b) as u64` (f64).
+            flt64 = Flt64 { dst: XReg, a: FReg, b: FReg };
+            /// `dst = (a <= b) as u64` (f64).
+            flteq64 = Flteq64 { dst: XReg, a: FReg, b: FReg };
+
+            /// `dst = a as f64` (exact).
+            fpromote = Fpromote { dst: FReg, a: FReg };
+            /// `dst = a as f32` (rounded).
+            fdemote = Fdemote { dst: FReg, a: FReg };
+
+            /// `dst = *(base + offset) as u8`, zero-extended.
+            xload8_u = Xload8U { dst: XReg, base: XReg, offset: i32 };
+            /// `dst = *(base + offset) as i8`, sign-extended.
+            xload8_s = Xload8S { dst: XReg, base: XReg, offset: i32 };
+            /// 16-bit little-endian load, zero-extended.
+            xload16_u = Xload16U { dst: XReg, base: XReg, offset: i32 };
+            /// 16-bit little-endian load, sign-extended.
+            xload16_s = Xload16S { dst: XReg, base: XReg, offset: i32 };
+            /// 32-bit little-endian load, zero-extended.
+            xload32_u = Xload32U { dst: XReg, base: XReg, offset: i32 };
+            /// 32-bit little-endian load, sign-extended.
+            xload32_s = Xload32S { dst: XReg, base: XReg, offset: i32 };
+            /// 64-bit little-endian load.
+            xload64 = Xload64 { dst: XReg, base: XReg, offset: i32 };
+            /// Store the low 8 bits of `src`.
+            xstore8 = Xstore8 { base: XReg, offset: i32, src: XReg };
+            /// Store the low 16 bits of `src`, little-endian.
+            xstore16 = Xstore16 { base: XReg, offset: i32, src: XReg };
+            /// Store the low 32 bits of `src`, little-endian.
+            xstore32 = Xstore32 { base: XReg, offset: i32, src: XReg };
+            /// Store `src`, little-endian.
+            xstore64 = Xstore64 { base: XReg, offset: i32, src: XReg };
+            /// Load an f32, little-endian.
+            fload32 = Fload32 { dst: FReg, base: XReg, offset: i32 };
+            /// Load an f64, little-endian.
+            fload64 = Fload64 { dst: FReg, base: XReg, offset: i32 };
+            /// Store an f32, little-endian.
+            fstore32 = Fstore32 { base: XReg, offset: i32, src: FReg };
+            /// Store an f64, little-endian.
+            fstore64 = Fstore64 { base: XReg, offset: i32, src: FReg };
+
+            /// Trap unconditionally with `code`.
+            trap = Trap { code: u8 };
+            /// Trap with `code` when the low 32 bits of `cond` are zero.
+            trap_if_zero32 = TrapIfZero32 { cond: XReg, code: u8 };
+            /// Trap with `code` when `cond` is zero.
+            trap_if_zero64 = TrapIfZero64 { cond: XReg, code: u8 };
+            /// Trap with `code` when the low 32 bits of `cond` are not zero.
+            trap_if_nonzero32 = TrapIfNonzero32 { cond: XReg, code: u8 };
+            /// Trap with `code` when `cond` is not zero.
+            trap_if_nonzero64 = TrapIfNonzero64 { cond: XReg, code: u8 };
+        }
+    };
+}
+
+/// The cold ops: escape byte `0xFF`, then a 16-bit little-endian opcode.
+#[macro_export]
+macro_rules! for_each_extended_op {
+    ($m:ident $(, $($pre:tt)*)?) => {
+        $m! {
+            $($($pre)*)?
+            /// Do nothing.
+            nop = Nop {};
+            /// `dst = src` (v-registers).
+            vmov = Vmov { dst: VReg, src: VReg };
+            /// `dst = lr`.
+            get_lr = GetLr { dst: XReg };
+            /// Trap with "memory out of bounds" unless `addr + size <= bound`
+            /// (unsigned, without wrapping).
+            bounds_check = BoundsCheck { addr: XReg, bound: XReg, size: u32 };
+
+            /// `dst = (a * b) >> 64`, signed.
+            xmulhi64_s = Xmulhi64S { dst: XReg, a: XReg, b: XReg };
+            /// `dst = (a * b) >> 64`, unsigned.
+            xmulhi64_u = Xmulhi64U { dst: XReg, a: XReg, b: XReg };
+            /// Full 64x64->128 signed multiply.
+            xmul_wide64_s = XmulWide64S { dst_lo: XReg, dst_hi: XReg, a: XReg, b: XReg };
+            /// Full 64x64->128 unsigned multiply.
+            xmul_wide64_u = XmulWide64U { dst_lo: XReg, dst_hi: XReg, a: XReg, b: XReg };
+            /// 128-bit add of register pairs.
+            xadd128 = Xadd128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            /// 128-bit subtract of register pairs.
+            xsub128 = Xsub128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            /// `dst = a + b + (carry_in & 1)`, `carry_out` = unsigned carry (64-bit).
+            xadd64_carry = Xadd64Carry { dst: XReg, carry_out: XReg, a: XReg, b: XReg, carry_in: XReg };
+            /// `dst = a - b - (borrow_in & 1)`, `borrow_out` = unsigned borrow (64-bit).
+            xsub64_borrow = Xsub64Borrow { dst: XReg, borrow_out: XReg, a: XReg, b: XReg, borrow_in: XReg };
+
+            /// Unsigned add (32-bit); `of = 1` on overflow.
+            xadd32_uof = Xadd32Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Unsigned add (64-bit); `of = 1` on overflow.
+            xadd64_uof = Xadd64Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Signed add (32-bit); `of = 1` on overflow.
+            xadd32_sof = Xadd32Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Signed add (64-bit); `of = 1` on overflow.
+            xadd64_sof = Xadd64Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Unsigned subtract (32-bit); `of = 1` on borrow.
+            xsub32_uof = Xsub32Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Unsigned subtract (64-bit); `of = 1` on borrow.
+            xsub64_uof = Xsub64Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Signed subtract (32-bit); `of = 1` on overflow.
+            xsub32_sof = Xsub32Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Signed subtract (64-bit); `of = 1` on overflow.
+            xsub64_sof = Xsub64Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Unsigned multiply (32-bit); `of = 1` on overflow.
+            xmul32_uof = Xmul32Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Unsigned multiply (64-bit); `of = 1` on overflow.
+            xmul64_uof = Xmul64Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Signed multiply (32-bit); `of = 1` on overflow.
+            xmul32_sof = Xmul32Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// Signed multiply (64-bit); `of = 1` on overflow.
+            xmul64_sof = Xmul64Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            /// `dst = a + b`, trapping with "integer overflow" on unsigned overflow (32-bit).
+            xadd32_u_trap = Xadd32UTrap { dst: XReg, a: XReg, b: XReg };
+            /// `dst = a + b`, trapping with "integer overflow" on unsigned overflow (64-bit).
+            xadd64_u_trap = Xadd64UTrap { dst: XReg, a: XReg, b: XReg };
+
+            /// Signed minimum (32-bit).
+            xmin32_s = Xmin32S { dst: XReg, a: XReg, b: XReg };
+            /// Signed minimum (64-bit).
+            xmin64_s = Xmin64S { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned minimum (32-bit).
+            xmin32_u = Xmin32U { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned minimum (64-bit).
+            xmin64_u = Xmin64U { dst: XReg, a: XReg, b: XReg };
+            /// Signed maximum (32-bit).
+            xmax32_s = Xmax32S { dst: XReg, a: XReg, b: XReg };
+            /// Signed maximum (64-bit).
+            xmax64_s = Xmax64S { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned maximum (32-bit).
+            xmax32_u = Xmax32U { dst: XReg, a: XReg, b: XReg };
+            /// Unsigned maximum (64-bit).
+            xmax64_u = Xmax64U { dst: XReg, a: XReg, b: XReg };
+            /// `dst = |a|` (wrapping, 32-bit).
+            xabs32 = Xabs32 { dst: XReg, a: XReg };
+            /// `dst = |a|` (wrapping, 64-bit).
+            xabs64 = Xabs64 { dst: XReg, a: XReg };
+
+            /// Count leading sign bits, not counting the sign bit (32-bit).
+            xcls32 = Xcls32 { dst: XReg, a: XReg };
+            /// Count leading sign bits, not counting the sign bit (64-bit).
+            xcls64 = Xcls64 { dst: XReg, a: XReg };
+            /// Swap the two low bytes; result zero-extended.
+            xbswap16 = Xbswap16 { dst: XReg, a: XReg };
+            /// Reverse the bytes of the low 32 bits.
+            xbswap32 = Xbswap32 { dst: XReg, a: XReg };
+            /// Reverse the bytes of the register.
+            xbswap64 = Xbswap64 { dst: XReg, a: XReg };
+            /// Reverse the bits of the low 32 bits.
+            xbitrev32 = Xbitrev32 { dst: XReg, a: XReg };
+            /// Reverse the bits of the register.
+            xbitrev64 = Xbitrev64 { dst: XReg, a: XReg };
+
+            /// General f32 compare into `dst`; `cc` is a [`crate::FloatCC`].
+            fcmp32 = Fcmp32 { dst: XReg, a: FReg, b: FReg, cc: FloatCC };
+            /// General f64 compare into `dst`; `cc` is a [`crate::FloatCC`].
+            fcmp64 = Fcmp64 { dst: XReg, a: FReg, b: FReg, cc: FloatCC };
+            /// Magnitude of `a` with the sign of `b` (f32).
+            fcopysign32 = Fcopysign32 { dst: FReg, a: FReg, b: FReg };
+            /// Magnitude of `a` with the sign of `b` (f64).
+            fcopysign64 = Fcopysign64 { dst: FReg, a: FReg, b: FReg };
+            /// Round toward +inf (f32).
+            fceil32 = Fceil32 { dst: FReg, a: FReg };
+            /// Round toward +inf (f64).
+            fceil64 = Fceil64 { dst: FReg, a: FReg };
+            /// Round toward -inf (f32).
+            ffloor32 = Ffloor32 { dst: FReg, a: FReg };
+            /// Round toward -inf (f64).
+            ffloor64 = Ffloor64 { dst: FReg, a: FReg };
+            /// Round toward zero (f32).
+            ftrunc32 = Ftrunc32 { dst: FReg, a: FReg };
+            /// Round toward zero (f64).
+            ftrunc64 = Ftrunc64 { dst: FReg, a: FReg };
+            /// Round to nearest, ties to even (f32).
+            fnearest32 = Fnearest32 { dst: FReg, a: FReg };
+            /// Round to nearest, ties to even (f64).
+            fnearest64 = Fnearest64 { dst: FReg, a: FReg };
+
+            /// f32 -> i32, trapping on NaN ("bad conversion") or out of range ("overflow").
+            x32_from_f32_s = X32FromF32S { dst: XReg, a: FReg };
+            /// f32 -> u32, trapping.
+            x32_from_f32_u = X32FromF32U { dst: XReg, a: FReg };
+            /// f64 -> i32, trapping.
+            x32_from_f64_s = X32FromF64S { dst: XReg, a: FReg };
+            /// f64 -> u32, trapping.
+            x32_from_f64_u = X32FromF64U { dst: XReg, a: FReg };
+            /// f32 -> i64, trapping.
+            x64_from_f32_s = X64FromF32S { dst: XReg, a: FReg };
+            /// f32 -> u64, trapping.
+            x64_from_f32_u = X64FromF32U { dst: XReg, a: FReg };
+            /// f64 -> i64, trapping.
+            x64_from_f64_s = X64FromF64S { dst: XReg, a: FReg };
+            /// f64 -> u64, trapping.
+            x64_from_f64_u = X64FromF64U { dst: XReg, a: FReg };
+            /// f32 -> i32, saturating (NaN -> 0).
+            x32_from_f32_s_sat = X32FromF32SSat { dst: XReg, a: FReg };
+            /// f32 -> u32, saturating.
+            x32_from_f32_u_sat = X32FromF32USat { dst: XReg, a: FReg };
+            /// f64 -> i32, saturating.
+            x32_from_f64_s_sat = X32FromF64SSat { dst: XReg, a: FReg };
+            /// f64 -> u32, saturating.
+            x32_from_f64_u_sat = X32FromF64USat { dst: XReg, a: FReg };
+            /// f32 -> i64, saturating.
+            x64_from_f32_s_sat = X64FromF32SSat { dst: XReg, a: FReg };
+            /// f32 -> u64, saturating.
+            x64_from_f32_u_sat = X64FromF32USat { dst: XReg, a: FReg };
+            /// f64 -> i64, saturating.
+            x64_from_f64_s_sat = X64FromF64SSat { dst: XReg, a: FReg };
+            /// f64 -> u64, saturating.
+            x64_from_f64_u_sat = X64FromF64USat { dst: XReg, a: FReg };
+            /// i32 -> f32.
+            f32_from_x32_s = F32FromX32S { dst: FReg, a: XReg };
+            /// u32 -> f32.
+            f32_from_x32_u = F32FromX32U { dst: FReg, a: XReg };
+            /// i64 -> f32.
+            f32_from_x64_s = F32FromX64S { dst: FReg, a: XReg };
+            /// u64 -> f32.
+            f32_from_x64_u = F32FromX64U { dst: FReg, a: XReg };
+            /// i32 -> f64.
+            f64_from_x32_s = F64FromX32S { dst: FReg, a: XReg };
+            /// u32 -> f64.
+            f64_from_x32_u = F64FromX32U { dst: FReg, a: XReg };
+            /// i64 -> f64.
+            f64_from_x64_s = F64FromX64S { dst: FReg, a: XReg };
+            /// u64 -> f64.
+            f64_from_x64_u = F64FromX64U { dst: FReg, a: XReg };
+            /// Move the bits of an f32 into an x-register (zero-extended).
+            bitcast_x_from_f32 = BitcastXFromF32 { dst: XReg, a: FReg };
+            /// Move the bits of an f64 into an x-register.
+            bitcast_x_from_f64 = BitcastXFromF64 { dst: XReg, a: FReg };
+            /// Move the low 32 bits of an x-register into an f-register as an f32.
+            bitcast_f32_from_x = BitcastF32FromX { dst: FReg, a: XReg };
+            /// Move an x-register's bits into an f-register as an f64.
+            bitcast_f64_from_x = BitcastF64FromX { dst: FReg, a: XReg };
+
+            /// 16-bit big-endian load, zero-extended.
+            xload16_be_u = Xload16BeU { dst: XReg, base: XReg, offset: i32 };
+            /// 16-bit big-endian load, sign-extended.
+            xload16_be_s = Xload16BeS { dst: XReg, base: XReg, offset: i32 };
+            /// 32-bit big-endian load, zero-extended.
+            xload32_be_u = Xload32BeU { dst: XReg, base: XReg, offset: i32 };
+            /// 32-bit big-endian load, sign-extended.
+            xload32_be_s = Xload32BeS { dst: XReg, base: XReg, offset: i32 };
+            /// 64-bit big-endian load.
+            xload64_be = Xload64Be { dst: XReg, base: XReg, offset: i32 };
+            /// Store the low 16 bits of `src`, big-endian.
+            xstore16_be = Xstore16Be { base: XReg, offset: i32, src: XReg };
+            /// Store the low 32 bits of `src`, big-endian.
+            xstore32_be = Xstore32Be { base: XReg, offset: i32, src: XReg };
+            /// Store `src`, big-endian.
+            xstore64_be = Xstore64Be { base: XReg, offset: i32, src: XReg };
+            /// Load an f32, big-endian.
+            fload32_be = Fload32Be { dst: FReg, base: XReg, offset: i32 };
+            /// Load an f64, big-endian.
+            fload64_be = Fload64Be { dst: FReg, base: XReg, offset: i32 };
+            /// Store an f32, big-endian.
+            fstore32_be = Fstore32Be { base: XReg, offset: i32, src: FReg };
+            /// Store an f64, big-endian.
+            fstore64_be = Fstore64Be { base: XReg, offset: i32, src: FReg };
+            /// Load 128 bits, little-endian.
+            vload128 = Vload128 { dst: VReg, base: XReg, offset: i32 };
+            /// Store 128 bits, little-endian.
+            vstore128 = Vstore128 { base: XReg, offset: i32, src: VReg };
+        }
+    };
+}

@@ -55,6 +55,14 @@ pub enum VerifyErrorKind {
         /// Entries the table declares.
         len: u32,
     },
+    /// A `push_frame_save`/`pop_frame_restore` whose frame cannot hold the
+    /// registers it saves.
+    FrameTooSmall {
+        /// Bytes reserved.
+        amt: u32,
+        /// Registers saved (8 bytes each).
+        saved: u32,
+    },
     /// The last op of a function can fall through past its end.
     FallsOffEnd {
         /// The last op.
@@ -86,6 +94,12 @@ impl fmt::Display for VerifyErrorKind {
                 f,
                 "`br_table32` with {len} entries must have at least one and be followed by that many `jump` ops"
             ),
+            VerifyErrorKind::FrameTooSmall { amt, saved } => {
+                write!(
+                    f,
+                    "frame of {amt} bytes cannot hold the {saved} registers it saves (8 bytes each)"
+                )
+            }
             VerifyErrorKind::FallsOffEnd { op } => {
                 write!(f, "function ends with `{op}`, which can continue past its end")
             }
@@ -171,6 +185,16 @@ fn verify_function(
                 return Err(fail(VerifyErrorKind::BadJumpTable { len: 0 }));
             }
             table_jumps_left = t.len;
+        }
+        if let Op::PushFrameSave(crate::ops::PushFrameSave { amt, regs })
+        | Op::PopFrameRestore(crate::ops::PopFrameRestore { amt, regs }) = op
+        {
+            if (amt as u64) < 8 * regs.count() as u64 {
+                return Err(fail(VerifyErrorKind::FrameTooSmall {
+                    amt,
+                    saved: regs.count(),
+                }));
+            }
         }
         if let Some(rel) = op.pc_rel() {
             let target = offset as i64 + rel.0 as i64;

@@ -1,0 +1,206 @@
+//! From decoded ops to [`State`] methods, and the two run loops.
+//!
+//! Every op gets a *step* function (generated from the op tables): decode
+//! the operands at `pc` without checks, call the op's method, return the
+//! next pc or stop. Two loops drive the steps:
+//!
+//! * **tail calls** (release builds): each op has a *handler* that runs its
+//!   step and then calls the next op's handler through a 256-entry table as
+//!   its last action. LLVM turns that call into an indirect jump, so every
+//!   op ends in its own dispatch jump (better branch prediction than one
+//!   shared jump) and no loop state is kept. Stable Rust does not guarantee
+//!   the tail call; `tests/tail_calls.rs` fails when LLVM stops making it.
+//! * **loop** (debug builds, and on request): a plain loop calling steps
+//!   through a table. Unoptimized builds never turn calls into jumps, so
+//!   the tail-call chain would overflow the host stack there.
+
+use crate::state::{Done, Flow, State, Stop};
+use crate::trap::TrapKind;
+use sheave_opcodes::{ESCAPE, OpInfo, for_each_extended_op, for_each_op, ops};
+
+/// How the interpreter moves from one op to the next.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Dispatch {
+    /// Handlers chained by tail calls through a table (fastest; used by
+    /// default when compiled with optimizations).
+    TailCall,
+    /// A loop over a table of op functions (used in debug builds, where the
+    /// tail calls are not optimized into jumps).
+    Loop,
+}
+
+impl Default for Dispatch {
+    fn default() -> Self {
+        if cfg!(debug_assertions) {
+            Dispatch::Loop
+        } else {
+            Dispatch::TailCall
+        }
+    }
+}
+
+type StepFn = unsafe fn(&mut State, *const u8) -> Flow;
+
+/// One step function per op, named after it.
+mod step {
+    use super::*;
+    macro_rules! define_steps {
+        ($( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {$(
+            /// # Safety
+            /// `pc` points at a verified op of this kind.
+            #[inline(always)]
+            pub unsafe fn $name(s: &mut State, pc: *const u8) -> Flow {
+                // SAFETY: the op at `pc` is verified, so its operand bytes
+                // are all present after the opcode bytes.
+                let ops::$Camel { $($field),* } =
+                    unsafe { ops::$Camel::decode_unchecked(pc.add(<ops::$Camel as OpInfo>::PREFIX_LEN)) };
+                let at = crate::state::At { pc, next: pc.wrapping_add(<ops::$Camel as OpInfo>::SIZE) };
+                s.$name(at $(, $field)*)
+            }
+        )*};
+    }
+    for_each_op!(define_steps);
+    for_each_extended_op!(define_steps);
+}
+
+macro_rules! step_list {
+    ($( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {
+        &[$(step::$name as StepFn),*]
+    };
+}
+const HOT_STEP_LIST: &[StepFn] = for_each_op!(step_list);
+static EXT_STEPS: &[StepFn] = for_each_extended_op!(step_list);
+
+#[cold]
+unsafe fn invalid_step(s: &mut State, pc: *const u8) -> Flow {
+    s.done = Done::Trap {
+        pc,
+        kind: TrapKind::InvalidOpcode,
+    };
+    Err(Stop)
+}
+
+/// Escape byte in the loop: look up the extended op.
+unsafe fn escape_step(s: &mut State, pc: *const u8) -> Flow {
+    // SAFETY: a verified extended op has its two opcode bytes after the escape.
+    let n = unsafe { u16::from_le_bytes(pc.add(1).cast::<[u8; 2]>().read_unaligned()) };
+    match EXT_STEPS.get(n as usize) {
+        // SAFETY: forwarded: `pc` is a verified op of that kind.
+        Some(step) => unsafe { step(s, pc) },
+        None => unsafe { invalid_step(s, pc) },
+    }
+}
+
+const fn build_hot_steps() -> [StepFn; 256] {
+    let mut table = [invalid_step as StepFn; 256];
+    let mut i = 0;
+    while i < HOT_STEP_LIST.len() {
+        table[i] = HOT_STEP_LIST[i];
+        i += 1;
+    }
+    table[ESCAPE as usize] = escape_step;
+    table
+}
+static HOT_STEPS: [StepFn; 256] = build_hot_steps();
+
+/// Run from `pc` until an op stops, with the loop dispatcher.
+///
+/// # Safety
+/// `pc` starts a verified function, and the guest's memory accesses are
+/// valid (see [`crate::Vm::call`]).
+pub(crate) unsafe fn run_loop(s: &mut State, mut pc: *const u8) {
+    loop {
+        // SAFETY: `pc` is always the start of a verified op.
+        let next = unsafe { HOT_STEPS[*pc as usize](s, pc) };
+        match next {
+            Ok(next) => pc = next,
+            Err(Stop) => return,
+        }
+    }
+}
+
+/// Handlers for the tail-call dispatcher: step, then jump to the next handler.
+#[cfg(not(debug_assertions))]
+mod tail {
+    use super::*;
+
+    type HandlerFn = unsafe fn(&mut State, *const u8);
+
+    #[inline(always)]
+    unsafe fn next(s: &mut State, flow: Flow) {
+        if let Ok(pc) = flow {
+            // SAFETY: `pc` is the start of a verified op.
+            unsafe { HOT_HANDLERS[*pc as usize](s, pc) }
+        }
+    }
+
+    mod handler {
+        use super::*;
+        macro_rules! define_handlers {
+            ($( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {$(
+                pub unsafe fn $name(s: &mut State, pc: *const u8) {
+                    // SAFETY: `pc` is a verified op of this kind.
+                    unsafe { next(s, step::$name(s, pc)) }
+                }
+            )*};
+        }
+        for_each_op!(define_handlers);
+        for_each_extended_op!(define_handlers);
+    }
+
+    macro_rules! handler_list {
+        ($( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {
+            &[$(handler::$name as HandlerFn),*]
+        };
+    }
+    const HOT_HANDLER_LIST: &[HandlerFn] = for_each_op!(handler_list);
+    static EXT_HANDLERS: &[HandlerFn] = for_each_extended_op!(handler_list);
+
+    unsafe fn invalid(s: &mut State, pc: *const u8) {
+        // SAFETY: `invalid_step` reads nothing from `pc`.
+        let _ = unsafe { invalid_step(s, pc) };
+    }
+
+    unsafe fn escape(s: &mut State, pc: *const u8) {
+        // SAFETY: a verified extended op has its two opcode bytes after the escape.
+        let n = unsafe { u16::from_le_bytes(pc.add(1).cast::<[u8; 2]>().read_unaligned()) };
+        match EXT_HANDLERS.get(n as usize) {
+            // SAFETY: `pc` is a verified op of that kind.
+            Some(handler) => unsafe { handler(s, pc) },
+            None => unsafe { invalid(s, pc) },
+        }
+    }
+
+    const fn build() -> [HandlerFn; 256] {
+        let mut table = [invalid as HandlerFn; 256];
+        let mut i = 0;
+        while i < HOT_HANDLER_LIST.len() {
+            table[i] = HOT_HANDLER_LIST[i];
+            i += 1;
+        }
+        table[ESCAPE as usize] = escape;
+        table
+    }
+    static HOT_HANDLERS: [HandlerFn; 256] = build();
+
+    /// # Safety
+    /// As [`run_loop`].
+    pub(crate) unsafe fn run(s: &mut State, pc: *const u8) {
+        // SAFETY: forwarded.
+        unsafe { HOT_HANDLERS[*pc as usize](s, pc) }
+    }
+}
+
+/// Run from `pc` with the chosen dispatcher.
+///
+/// # Safety
+/// As [`run_loop`].
+pub(crate) unsafe fn run(s: &mut State, pc: *const u8, dispatch: Dispatch) {
+    match dispatch {
+        #[cfg(not(debug_assertions))]
+        // SAFETY: forwarded.
+        Dispatch::TailCall => unsafe { tail::run(s, pc) },
+        // SAFETY: forwarded.
+        _ => unsafe { run_loop(s, pc) },
+    }
+}

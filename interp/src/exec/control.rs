@@ -1,0 +1,253 @@
+//! Branches, calls, returns, frames, host calls and traps.
+
+use crate::state::{At, Done, Flow, State, Stop};
+use crate::trap::TrapKind;
+use sheave_opcodes::{OpInfo, PcRel, RegMask, XReg, ops};
+
+/// Conditional branches: `name: |state, operands...| condition`.
+macro_rules! branches {
+    ($($name:ident($($arg:ident: $t:ty),*) = |$s:ident| $cond:expr;)*) => {$(
+        #[inline(always)]
+        pub fn $name(&mut self, at: At, $($arg: $t,)* offset: PcRel) -> Flow {
+            let $s = &*self;
+            Ok(if $cond { at.rel(offset) } else { at.next })
+        }
+    )*};
+}
+
+const SP: usize = 31;
+const FP: usize = 30;
+
+impl State {
+    branches! {
+        br_if32(cond: XReg) = |s| s.x32(cond) != 0;
+        br_ifnot32(cond: XReg) = |s| s.x32(cond) == 0;
+        br_if64(cond: XReg) = |s| s.x64(cond) != 0;
+        br_ifnot64(cond: XReg) = |s| s.x64(cond) == 0;
+        br_if_xeq32(a: XReg, b: XReg) = |s| s.x32(a) == s.x32(b);
+        br_if_xneq32(a: XReg, b: XReg) = |s| s.x32(a) != s.x32(b);
+        br_if_xslt32(a: XReg, b: XReg) = |s| (s.x32(a) as i32) < s.x32(b) as i32;
+        br_if_xslteq32(a: XReg, b: XReg) = |s| (s.x32(a) as i32) <= s.x32(b) as i32;
+        br_if_xult32(a: XReg, b: XReg) = |s| s.x32(a) < s.x32(b);
+        br_if_xulteq32(a: XReg, b: XReg) = |s| s.x32(a) <= s.x32(b);
+        br_if_xeq64(a: XReg, b: XReg) = |s| s.x64(a) == s.x64(b);
+        br_if_xneq64(a: XReg, b: XReg) = |s| s.x64(a) != s.x64(b);
+        br_if_xslt64(a: XReg, b: XReg) = |s| (s.x64(a) as i64) < s.x64(b) as i64;
+        br_if_xslteq64(a: XReg, b: XReg) = |s| (s.x64(a) as i64) <= s.x64(b) as i64;
+        br_if_xult64(a: XReg, b: XReg) = |s| s.x64(a) < s.x64(b);
+        br_if_xulteq64(a: XReg, b: XReg) = |s| s.x64(a) <= s.x64(b);
+        br_if_xeq32_i(a: XReg, imm: i32) = |s| s.x32(a) == imm as u32;
+        br_if_xneq32_i(a: XReg, imm: i32) = |s| s.x32(a) != imm as u32;
+        br_if_xslt32_i(a: XReg, imm: i32) = |s| (s.x32(a) as i32) < imm;
+        br_if_xslteq32_i(a: XReg, imm: i32) = |s| (s.x32(a) as i32) <= imm;
+        br_if_xsgt32_i(a: XReg, imm: i32) = |s| (s.x32(a) as i32) > imm;
+        br_if_xsgteq32_i(a: XReg, imm: i32) = |s| (s.x32(a) as i32) >= imm;
+        br_if_xult32_i(a: XReg, imm: i32) = |s| s.x32(a) < imm as u32;
+        br_if_xulteq32_i(a: XReg, imm: i32) = |s| s.x32(a) <= imm as u32;
+        br_if_xugt32_i(a: XReg, imm: i32) = |s| s.x32(a) > imm as u32;
+        br_if_xugteq32_i(a: XReg, imm: i32) = |s| s.x32(a) >= imm as u32;
+        br_if_xeq64_i(a: XReg, imm: i32) = |s| s.x64(a) == imm as i64 as u64;
+        br_if_xneq64_i(a: XReg, imm: i32) = |s| s.x64(a) != imm as i64 as u64;
+        br_if_xslt64_i(a: XReg, imm: i32) = |s| (s.x64(a) as i64) < imm as i64;
+        br_if_xslteq64_i(a: XReg, imm: i32) = |s| (s.x64(a) as i64) <= imm as i64;
+        br_if_xsgt64_i(a: XReg, imm: i32) = |s| (s.x64(a) as i64) > imm as i64;
+        br_if_xsgteq64_i(a: XReg, imm: i32) = |s| (s.x64(a) as i64) >= imm as i64;
+        br_if_xult64_i(a: XReg, imm: i32) = |s| s.x64(a) < imm as i64 as u64;
+        br_if_xulteq64_i(a: XReg, imm: i32) = |s| s.x64(a) <= imm as i64 as u64;
+        br_if_xugt64_i(a: XReg, imm: i32) = |s| s.x64(a) > imm as i64 as u64;
+        br_if_xugteq64_i(a: XReg, imm: i32) = |s| s.x64(a) >= imm as i64 as u64;
+        br_if_feq32(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f32(a) == s.f32(b);
+        br_if_fneq32(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f32(a) != s.f32(b);
+        br_if_flt32(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f32(a) < s.f32(b);
+        br_if_flteq32(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f32(a) <= s.f32(b);
+        br_if_feq64(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f64(a) == s.f64(b);
+        br_if_fneq64(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f64(a) != s.f64(b);
+        br_if_flt64(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f64(a) < s.f64(b);
+        br_if_flteq64(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f64(a) <= s.f64(b);
+    }
+
+    #[inline(always)]
+    pub fn jump(&mut self, at: At, offset: PcRel) -> Flow {
+        Ok(at.rel(offset))
+    }
+
+    #[inline(always)]
+    pub fn br_table32(&mut self, at: At, idx: XReg, len: u32) -> Flow {
+        // The verifier guarantees `len >= 1` `jump` ops follow; go straight
+        // to the selected jump's target instead of dispatching the jump.
+        let i = self.x32(idx).min(len - 1) as usize;
+        let entry = at.next.wrapping_add(i * ops::Jump::SIZE);
+        // SAFETY: `entry` is a verified `jump` op; its operands follow the opcode byte.
+        let jump = unsafe { ops::Jump::decode_unchecked(entry.add(ops::Jump::PREFIX_LEN)) };
+        Ok(entry.wrapping_offset(jump.offset.0 as isize))
+    }
+
+    #[inline(always)]
+    pub fn ret(&mut self, _at: At) -> Flow {
+        if self.lr.is_null() {
+            self.done = Done::Returned;
+            return Err(Stop);
+        }
+        Ok(self.lr)
+    }
+
+    #[inline(always)]
+    pub fn call(&mut self, at: At, offset: PcRel) -> Flow {
+        self.lr = at.next;
+        Ok(at.rel(offset))
+    }
+    #[inline(always)]
+    pub fn call_indirect(&mut self, at: At, target: XReg) -> Flow {
+        self.lr = at.next;
+        Ok(core::ptr::with_exposed_provenance(self.x64(target) as usize))
+    }
+    #[inline(always)]
+    pub fn return_call(&mut self, at: At, offset: PcRel) -> Flow {
+        Ok(at.rel(offset))
+    }
+    #[inline(always)]
+    pub fn return_call_indirect(&mut self, _at: At, target: XReg) -> Flow {
+        Ok(core::ptr::with_exposed_provenance(self.x64(target) as usize))
+    }
+    pub fn call_indirect_host(&mut self, at: At, id: u16) -> Flow {
+        self.done = Done::HostCall { id, resume: at.next };
+        Err(Stop)
+    }
+
+    /// Move `sp` down by `bytes`, or trap if that leaves the stack.
+    #[inline(always)]
+    fn grow_stack(&mut self, at: At, bytes: u64) -> Result<u64, Stop> {
+        match self.x[SP].checked_sub(bytes) {
+            Some(sp) if sp >= self.stack_lo as u64 => {
+                self.x[SP] = sp;
+                Ok(sp)
+            }
+            _ => self.trap_with(at, TrapKind::StackOverflow).map(|_| 0),
+        }
+    }
+
+    #[inline(always)]
+    fn stack_slot(addr: u64) -> *mut u64 {
+        core::ptr::with_exposed_provenance_mut(addr as usize)
+    }
+
+    #[inline(always)]
+    pub fn push_frame(&mut self, at: At) -> Flow {
+        let sp = self.grow_stack(at, 16)?;
+        // SAFETY: `grow_stack` checked that `sp..sp + 16` lies in the VM's
+        // stack, whose provenance was exposed when the VM was created.
+        unsafe {
+            Self::stack_slot(sp).write_unaligned(self.x[FP]);
+            Self::stack_slot(sp + 8).write_unaligned(self.lr.expose_provenance() as u64);
+        }
+        self.x[FP] = sp;
+        Ok(at.next)
+    }
+
+    #[inline(always)]
+    pub fn pop_frame(&mut self, at: At) -> Flow {
+        let fp = self.x[FP];
+        // SAFETY: `fp` points at the frame record written by `push_frame`,
+        // inside the stack (callee-saved `fp` is only changed by frame ops).
+        unsafe {
+            self.x[FP] = Self::stack_slot(fp).read_unaligned();
+            self.lr = core::ptr::with_exposed_provenance(Self::stack_slot(fp + 8).read_unaligned() as usize);
+        }
+        self.x[SP] = fp + 16;
+        Ok(at.next)
+    }
+
+    pub fn push_frame_save(&mut self, at: At, amt: u32, regs: RegMask) -> Flow {
+        self.push_frame(at)?;
+        self.grow_stack(at, amt as u64)?;
+        let mut slot = self.x[FP];
+        for r in regs.xregs() {
+            slot -= 8;
+            // SAFETY: the verifier checks `amt >= 8 * regs.count()`, so every
+            // slot lies in the `amt` bytes just reserved below `fp`.
+            unsafe { Self::stack_slot(slot).write_unaligned(self.x64(r)) };
+        }
+        for r in regs.fregs() {
+            slot -= 8;
+            // SAFETY: as above.
+            unsafe { Self::stack_slot(slot).write_unaligned(self.f[r.index()]) };
+        }
+        Ok(at.next)
+    }
+
+    pub fn pop_frame_restore(&mut self, at: At, _amt: u32, regs: RegMask) -> Flow {
+        let mut slot = self.x[FP];
+        for r in regs.xregs() {
+            slot -= 8;
+            // SAFETY: the slots written by the matching `push_frame_save`.
+            self.x[r.index()] = unsafe { Self::stack_slot(slot).read_unaligned() };
+        }
+        for r in regs.fregs() {
+            slot -= 8;
+            // SAFETY: as above.
+            self.f[r.index()] = unsafe { Self::stack_slot(slot).read_unaligned() };
+        }
+        self.pop_frame(at)
+    }
+
+    #[inline(always)]
+    pub fn stack_alloc32(&mut self, at: At, amt: u32) -> Flow {
+        self.grow_stack(at, amt as u64)?;
+        Ok(at.next)
+    }
+    #[inline(always)]
+    pub fn stack_free32(&mut self, at: At, amt: u32) -> Flow {
+        self.x[SP] = self.x[SP].wrapping_add(amt as u64);
+        Ok(at.next)
+    }
+
+    pub fn trap(&mut self, at: At, code: u8) -> Flow {
+        self.trap_with(at, TrapKind::Explicit(code))
+    }
+
+    #[inline(always)]
+    pub fn trap_if_zero32(&mut self, at: At, cond: XReg, code: u8) -> Flow {
+        if self.x32(cond) == 0 {
+            self.trap_with(at, TrapKind::Explicit(code))
+        } else {
+            Ok(at.next)
+        }
+    }
+    #[inline(always)]
+    pub fn trap_if_zero64(&mut self, at: At, cond: XReg, code: u8) -> Flow {
+        if self.x64(cond) == 0 {
+            self.trap_with(at, TrapKind::Explicit(code))
+        } else {
+            Ok(at.next)
+        }
+    }
+    #[inline(always)]
+    pub fn trap_if_nonzero32(&mut self, at: At, cond: XReg, code: u8) -> Flow {
+        if self.x32(cond) != 0 {
+            self.trap_with(at, TrapKind::Explicit(code))
+        } else {
+            Ok(at.next)
+        }
+    }
+    #[inline(always)]
+    pub fn trap_if_nonzero64(&mut self, at: At, cond: XReg, code: u8) -> Flow {
+        if self.x64(cond) != 0 {
+            self.trap_with(at, TrapKind::Explicit(code))
+        } else {
+            Ok(at.next)
+        }
+    }
+    pub fn bounds_check(&mut self, at: At, addr: XReg, bound: XReg, size: u32) -> Flow {
+        match self.x64(addr).checked_add(size as u64) {
+            Some(end) if end <= self.x64(bound) => Ok(at.next),
+            _ => self.trap_with(at, TrapKind::MemoryOutOfBounds),
+        }
+    }
+    pub fn nop(&mut self, at: At) -> Flow {
+        Ok(at.next)
+    }
+    pub fn get_lr(&mut self, at: At, dst: XReg) -> Flow {
+        self.set_x64(dst, self.lr.expose_provenance() as u64);
+        Ok(at.next)
+    }
+}

@@ -1,0 +1,138 @@
+//! Loads and stores at host addresses `x[base] + offset`.
+//!
+//! Addresses come from the guest, like in compiled code: the embedder that
+//! runs bytecode promises (by calling the `unsafe` entry points) that the
+//! code was compiled from valid CLIF and that the memory it reaches is
+//! valid. Accesses are unaligned-safe and little-endian unless `_be`.
+
+use crate::state::{At, Flow, State};
+use sheave_opcodes::{FReg, VReg, XReg};
+
+impl State {
+    #[inline(always)]
+    fn addr(&self, base: XReg, offset: i32) -> *mut u8 {
+        let addr = self.x64(base).wrapping_add(offset as i64 as u64);
+        core::ptr::with_exposed_provenance_mut(addr as usize)
+    }
+
+    #[inline(always)]
+    fn load<const N: usize>(&self, base: XReg, offset: i32) -> [u8; N] {
+        let p = self.addr(base, offset);
+        // SAFETY: the guest's address is valid for `N` bytes by the contract
+        // of the entry points (see the module docs); no alignment is assumed.
+        unsafe { p.cast::<[u8; N]>().read_unaligned() }
+    }
+
+    #[inline(always)]
+    fn store<const N: usize>(&self, base: XReg, offset: i32, bytes: [u8; N]) {
+        let p = self.addr(base, offset);
+        // SAFETY: as in `load`.
+        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) }
+    }
+}
+
+/// Loads into x-registers: `name: N bytes, decode, extend`.
+macro_rules! xloads {
+    ($($name:ident: $n:literal, $from:ident, |$v:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        pub fn $name(&mut self, at: At, dst: XReg, base: XReg, offset: i32) -> Flow {
+            let $v = $from(self.load::<$n>(base, offset));
+            self.set_x64(dst, $e);
+            Ok(at.next)
+        }
+    )*};
+}
+
+/// Stores from x-registers.
+macro_rules! xstores {
+    ($($name:ident: $t:ty, $to:ident;)*) => {$(
+        #[inline(always)]
+        pub fn $name(&mut self, at: At, base: XReg, offset: i32, src: XReg) -> Flow {
+            self.store(base, offset, (self.x64(src) as $t).$to());
+            Ok(at.next)
+        }
+    )*};
+}
+
+/// Float loads and stores of the raw bits.
+macro_rules! fmem {
+    ($($load:ident, $store:ident: $t:ty, $from:ident, $to:ident;)*) => {$(
+        #[inline(always)]
+        pub fn $load(&mut self, at: At, dst: FReg, base: XReg, offset: i32) -> Flow {
+            self.f[dst.index()] = <$t>::$from(self.load(base, offset)) as u64;
+            Ok(at.next)
+        }
+        #[inline(always)]
+        pub fn $store(&mut self, at: At, base: XReg, offset: i32, src: FReg) -> Flow {
+            self.store(base, offset, (self.f[src.index()] as $t).$to());
+            Ok(at.next)
+        }
+    )*};
+}
+
+fn u8_le(b: [u8; 1]) -> u8 {
+    b[0]
+}
+fn u16_le(b: [u8; 2]) -> u16 {
+    u16::from_le_bytes(b)
+}
+fn u32_le(b: [u8; 4]) -> u32 {
+    u32::from_le_bytes(b)
+}
+fn u64_le(b: [u8; 8]) -> u64 {
+    u64::from_le_bytes(b)
+}
+fn u16_be(b: [u8; 2]) -> u16 {
+    u16::from_be_bytes(b)
+}
+fn u32_be(b: [u8; 4]) -> u32 {
+    u32::from_be_bytes(b)
+}
+fn u64_be(b: [u8; 8]) -> u64 {
+    u64::from_be_bytes(b)
+}
+
+impl State {
+    xloads! {
+        xload8_u: 1, u8_le, |v| v as u64;
+        xload8_s: 1, u8_le, |v| v as i8 as i64 as u64;
+        xload16_u: 2, u16_le, |v| v as u64;
+        xload16_s: 2, u16_le, |v| v as i16 as i64 as u64;
+        xload32_u: 4, u32_le, |v| v as u64;
+        xload32_s: 4, u32_le, |v| v as i32 as i64 as u64;
+        xload64: 8, u64_le, |v| v;
+        xload16_be_u: 2, u16_be, |v| v as u64;
+        xload16_be_s: 2, u16_be, |v| v as i16 as i64 as u64;
+        xload32_be_u: 4, u32_be, |v| v as u64;
+        xload32_be_s: 4, u32_be, |v| v as i32 as i64 as u64;
+        xload64_be: 8, u64_be, |v| v;
+    }
+
+    xstores! {
+        xstore8: u8, to_le_bytes;
+        xstore16: u16, to_le_bytes;
+        xstore32: u32, to_le_bytes;
+        xstore64: u64, to_le_bytes;
+        xstore16_be: u16, to_be_bytes;
+        xstore32_be: u32, to_be_bytes;
+        xstore64_be: u64, to_be_bytes;
+    }
+
+    fmem! {
+        fload32, fstore32: u32, from_le_bytes, to_le_bytes;
+        fload64, fstore64: u64, from_le_bytes, to_le_bytes;
+        fload32_be, fstore32_be: u32, from_be_bytes, to_be_bytes;
+        fload64_be, fstore64_be: u64, from_be_bytes, to_be_bytes;
+    }
+
+    #[inline(always)]
+    pub fn vload128(&mut self, at: At, dst: VReg, base: XReg, offset: i32) -> Flow {
+        self.set_v(dst, u128::from_le_bytes(self.load(base, offset)));
+        Ok(at.next)
+    }
+    #[inline(always)]
+    pub fn vstore128(&mut self, at: At, base: XReg, offset: i32, src: VReg) -> Flow {
+        self.store(base, offset, self.v(src).to_le_bytes());
+        Ok(at.next)
+    }
+}

@@ -1,0 +1,53 @@
+//! setjmp/longjmp for guest entries: the callee-saved state at the moment
+//! the host entered the guest, restored when the entry traps so that the
+//! VM is usable again and an outer entry (suspended in a host call) resumes
+//! exactly where it was.
+
+use crate::state::State;
+use sheave_opcodes::RegMask;
+
+const X_FIRST: usize = RegMask::FIRST_X;
+const X_LEN: usize = RegMask::X_COUNT;
+const F_FIRST: usize = RegMask::FIRST_F;
+const F_LEN: usize = RegMask::F_COUNT;
+
+/// Callee-saved x and f registers, `fp`, `sp` and `lr`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct Snapshot {
+    x: [u64; X_LEN],
+    f: [u64; F_LEN],
+    fp: u64,
+    sp: u64,
+    lr: *const u8,
+}
+
+impl Snapshot {
+    pub fn take(s: &State) -> Snapshot {
+        let mut x = [0; X_LEN];
+        x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
+        let mut f = [0; F_LEN];
+        f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
+        Snapshot {
+            x,
+            f,
+            fp: s.x[30],
+            sp: s.x[31],
+            lr: s.lr,
+        }
+    }
+
+    pub fn restore(&self, s: &mut State) {
+        s.x[X_FIRST..X_FIRST + X_LEN].copy_from_slice(&self.x);
+        s.f[F_FIRST..F_FIRST + F_LEN].copy_from_slice(&self.f);
+        s.x[30] = self.fp;
+        s.x[31] = self.sp;
+        s.lr = self.lr;
+    }
+
+    /// Whether the guest kept its promise to preserve callee-saved state
+    /// (`lr` is the caller's to restore, so it is not compared).
+    pub fn preserved_in(&self, s: &State) -> bool {
+        let now = Snapshot::take(s);
+        now.x == self.x && now.f == self.f && now.fp == self.fp && now.sp == self.sp
+    }
+}

@@ -1,0 +1,304 @@
+//! The embedder-facing machine: owns the registers and the stack, enters
+//! guest code, and keeps the entry snapshots.
+
+use crate::dispatch::{self, Dispatch};
+use crate::snapshot::Snapshot;
+use crate::state::{Done, State};
+use crate::trap::TrapKind;
+use crate::val::{Val, ValType};
+use crate::{ARG_REGS, DEFAULT_STACK_SIZE};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+use core::ptr::NonNull;
+use sheave_opcodes::{FReg, VReg, XReg};
+
+/// Why a run stopped.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum DoneReason {
+    /// The entered function returned; read its results with
+    /// [`Vm::results`].
+    Returned,
+    /// The guest trapped at `pc`. The entry's snapshot has been restored.
+    Trap {
+        /// Address of the op that trapped.
+        pc: NonNull<u8>,
+        /// What went wrong.
+        kind: TrapKind,
+    },
+    /// The guest asked the host to run builtin `id` (`call_indirect_host`).
+    /// Arguments are in the argument registers. Put the results in the
+    /// result registers and call [`Vm::resume`] with `resume`, or give up
+    /// with [`Vm::abandon`].
+    HostCall {
+        /// Which builtin.
+        id: u16,
+        /// Where to continue.
+        resume: NonNull<u8>,
+    },
+}
+
+/// An entry could not start, or results could not be read.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum CallError {
+    /// More values of one register class than there are argument registers.
+    TooManyValues {
+        /// The class ("integer", "float" or "vector").
+        class: &'static str,
+        /// How many were given.
+        count: usize,
+    },
+    /// [`Vm::resume`] or [`Vm::abandon`] without a suspended entry.
+    NotSuspended,
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::TooManyValues { class, count } => write!(
+                f,
+                "{count} {class} values, but only {ARG_REGS} {class} registers pass arguments and results"
+            ),
+            CallError::NotSuspended => f.write_str("no guest entry is suspended in a host call"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for CallError {}
+
+/// A Sheave virtual machine.
+///
+/// ```
+/// use sheave_interp::{Vm, Val, ValType, DoneReason};
+/// use sheave_opcodes::{encode, XReg, verify};
+///
+/// // fn(a, b) = a + b
+/// let x = |i| XReg::new(i).unwrap();
+/// let mut code = Vec::new();
+/// encode::xadd64(&mut code, x(0), x(0), x(1));
+/// encode::ret(&mut code);
+/// verify(&code, &[0..code.len()]).unwrap();
+///
+/// let mut vm = Vm::new();
+/// let entry = std::ptr::NonNull::new(code.as_mut_ptr()).unwrap();
+/// // SAFETY: `code` is verified and touches no memory.
+/// let done = unsafe { vm.call(entry, &[Val::I64(2), Val::I64(40)]) }.unwrap();
+/// assert_eq!(done, DoneReason::Returned);
+/// assert_eq!(vm.results(&[ValType::I64]).unwrap(), [Val::I64(42)]);
+/// ```
+pub struct Vm {
+    state: State,
+    /// The guest stack; `u128` elements keep it 16-byte aligned.
+    stack: Vec<u128>,
+    /// One per active entry, innermost last.
+    snapshots: Vec<Snapshot>,
+    dispatch: Dispatch,
+}
+
+impl Default for Vm {
+    fn default() -> Self {
+        Vm::new()
+    }
+}
+
+impl Vm {
+    /// A VM with a 1 MiB stack.
+    pub fn new() -> Vm {
+        Vm::with_stack_size(DEFAULT_STACK_SIZE)
+    }
+
+    /// A VM with a stack of `bytes` (rounded up to 16).
+    pub fn with_stack_size(bytes: usize) -> Vm {
+        let mut stack = vec![0u128; bytes.div_ceil(16)];
+        let lo = stack.as_mut_ptr().expose_provenance();
+        let mut state = State::new();
+        state.stack_lo = lo;
+        state.x[31] = (lo + stack.len() * 16) as u64;
+        Vm {
+            state,
+            stack,
+            snapshots: Vec::new(),
+            dispatch: Dispatch::default(),
+        }
+    }
+
+    /// Choose the dispatcher. In builds without optimizations
+    /// (`debug_assertions`), [`Dispatch::TailCall`] runs as [`Dispatch::Loop`].
+    pub fn set_dispatch(&mut self, dispatch: Dispatch) {
+        self.dispatch = dispatch;
+    }
+
+    /// The dispatcher in use.
+    pub fn dispatch(&self) -> Dispatch {
+        self.dispatch
+    }
+
+    /// Size of the stack in bytes.
+    pub fn stack_size(&self) -> usize {
+        self.stack.len() * 16
+    }
+
+    /// Entries currently suspended in host calls.
+    pub fn suspended_entries(&self) -> usize {
+        self.snapshots.len()
+    }
+
+    /// Enter the function at `func` with `args` placed by the calling
+    /// convention, and run until it returns, traps or asks for a host call.
+    ///
+    /// # Safety
+    /// `func` must be the start of a function in bytecode that passed
+    /// [`sheave_opcodes::verify`] and stays alive and unmodified while it
+    /// runs, and whose address provenance is exposed (it is when it comes
+    /// from a `Vec` or slice through `as_ptr`/`NonNull::from`). Every
+    /// memory address the guest computes must be valid for its accesses,
+    /// as for compiled code; the guest stack is the VM's own.
+    pub unsafe fn call(&mut self, func: NonNull<u8>, args: &[Val]) -> Result<DoneReason, CallError> {
+        self.set_values(args)?;
+        self.snapshots.push(Snapshot::take(&self.state));
+        self.state.lr = core::ptr::null();
+        let _ = func.as_ptr().expose_provenance();
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { self.run(func.as_ptr()) })
+    }
+
+    /// Continue a run that stopped with [`DoneReason::HostCall`].
+    ///
+    /// # Safety
+    /// `resume` must be the `resume` address of that `HostCall`, with the
+    /// guarantees of [`Vm::call`] still holding.
+    pub unsafe fn resume(&mut self, resume: NonNull<u8>) -> Result<DoneReason, CallError> {
+        if self.snapshots.is_empty() {
+            return Err(CallError::NotSuspended);
+        }
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { self.run(resume.as_ptr()) })
+    }
+
+    /// Give up on the innermost entry suspended in a host call (e.g. the host
+    /// function failed): restore its snapshot as if it had trapped.
+    pub fn abandon(&mut self) -> Result<(), CallError> {
+        let snapshot = self.snapshots.pop().ok_or(CallError::NotSuspended)?;
+        snapshot.restore(&mut self.state);
+        Ok(())
+    }
+
+    /// # Safety
+    /// As [`Vm::call`]; a snapshot for this entry is on the stack.
+    unsafe fn run(&mut self, pc: *const u8) -> DoneReason {
+        // SAFETY: forwarded from the caller.
+        unsafe { dispatch::run(&mut self.state, pc, self.dispatch) };
+        match self.state.done {
+            Done::Returned => {
+                let snapshot = self
+                    .snapshots
+                    .pop()
+                    .expect("an entry is active while the guest runs");
+                debug_assert!(
+                    snapshot.preserved_in(&self.state),
+                    "guest returned without restoring callee-saved registers, fp or sp"
+                );
+                snapshot.restore(&mut self.state);
+                DoneReason::Returned
+            }
+            Done::Trap { pc, kind } => {
+                let snapshot = self
+                    .snapshots
+                    .pop()
+                    .expect("an entry is active while the guest runs");
+                snapshot.restore(&mut self.state);
+                DoneReason::Trap {
+                    pc: non_null(pc),
+                    kind,
+                }
+            }
+            Done::HostCall { id, resume } => DoneReason::HostCall {
+                id,
+                resume: non_null(resume),
+            },
+        }
+    }
+
+    /// Place `vals` in the argument/result registers, each class from 0.
+    pub fn set_values(&mut self, vals: &[Val]) -> Result<(), CallError> {
+        check_classes(vals.iter().map(Val::ty))?;
+        let (mut xi, mut fi, mut vi) = (0, 0, 0);
+        for v in vals {
+            match *v {
+                Val::I32(i) => (self.state.x[xi], xi) = (i as u32 as u64, xi + 1),
+                Val::I64(i) => (self.state.x[xi], xi) = (i as u64, xi + 1),
+                Val::F32(b) => (self.state.f[fi], fi) = (b as u64, fi + 1),
+                Val::F64(b) => (self.state.f[fi], fi) = (b, fi + 1),
+                Val::V128(b) => (self.state.v[vi], vi) = (b, vi + 1),
+            }
+        }
+        Ok(())
+    }
+
+    /// Read values of `types` from the argument/result registers, each class
+    /// from 0: the results after [`DoneReason::Returned`], or the arguments
+    /// of a [`DoneReason::HostCall`].
+    pub fn results(&self, types: &[ValType]) -> Result<Vec<Val>, CallError> {
+        check_classes(types.iter().copied())?;
+        let (mut xi, mut fi, mut vi) = (0, 0, 0);
+        let mut out = Vec::with_capacity(types.len());
+        for ty in types {
+            out.push(match ty {
+                ValType::I32 => (Val::I32(self.state.x[xi] as i32), xi += 1).0,
+                ValType::I64 => (Val::I64(self.state.x[xi] as i64), xi += 1).0,
+                ValType::F32 => (Val::F32(self.state.f[fi] as u32), fi += 1).0,
+                ValType::F64 => (Val::F64(self.state.f[fi]), fi += 1).0,
+                ValType::V128 => (Val::V128(self.state.v[vi]), vi += 1).0,
+            });
+        }
+        Ok(out)
+    }
+
+    /// An x-register.
+    pub fn x(&self, r: XReg) -> u64 {
+        self.state.x[r.index()]
+    }
+    /// Set an x-register.
+    pub fn set_x(&mut self, r: XReg, v: u64) {
+        self.state.x[r.index()] = v;
+    }
+    /// The bits of an f-register (an f32 is in the low 32 bits).
+    pub fn f_bits(&self, r: FReg) -> u64 {
+        self.state.f[r.index()]
+    }
+    /// Set the bits of an f-register.
+    pub fn set_f_bits(&mut self, r: FReg, v: u64) {
+        self.state.f[r.index()] = v;
+    }
+    /// A v-register.
+    pub fn v(&self, r: VReg) -> u128 {
+        self.state.v[r.index()]
+    }
+    /// Set a v-register.
+    pub fn set_v(&mut self, r: VReg, v: u128) {
+        self.state.v[r.index()] = v;
+    }
+}
+
+fn check_classes(types: impl Iterator<Item = ValType>) -> Result<(), CallError> {
+    let (mut x, mut f, mut v) = (0, 0, 0);
+    for ty in types {
+        match ty {
+            ValType::I32 | ValType::I64 => x += 1,
+            ValType::F32 | ValType::F64 => f += 1,
+            ValType::V128 => v += 1,
+        }
+    }
+    for (class, count) in [("integer", x), ("float", f), ("vector", v)] {
+        if count > ARG_REGS {
+            return Err(CallError::TooManyValues { class, count });
+        }
+    }
+    Ok(())
+}
+
+fn non_null(p: *const u8) -> NonNull<u8> {
+    // Ops only stop at addresses of real ops, which are never null.
+    NonNull::new(p.cast_mut()).unwrap_or(NonNull::dangling())
+}

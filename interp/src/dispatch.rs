@@ -140,7 +140,10 @@ mod tail {
             ($( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {$(
                 pub unsafe fn $name(s: &mut State, pc: *const u8) {
                     // SAFETY: `pc` is a verified op of this kind.
-                    unsafe { next(s, step::$name(s, pc)) }
+                    unsafe {
+                        let flow = step::$name(s, pc);
+                        next(s, flow)
+                    }
                 }
             )*};
         }

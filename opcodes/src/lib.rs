@@ -19,11 +19,13 @@ extern crate std;
 
 #[macro_use]
 mod table;
+mod asm;
 mod disas;
 mod generated;
 mod operands;
 mod verify;
 
+pub use asm::{AsmError, Assembler, Label};
 pub use disas::{DisasError, DisasOptions, disassemble};
 pub use generated::*;
 pub use operands::{FReg, FloatCC, Operand, PcRel, RegMask, VReg, XReg, read_reg_field};

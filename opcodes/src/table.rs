@@ -123,6 +123,12 @@ macro_rules! for_each_op {
 
             /// Call `pc + offset`; `lr` gets the address of the next op.
             call = Call { offset: PcRel };
+            /// `x0 = a0`, then `call`.
+            call1 = Call1 { a0: XReg, offset: PcRel };
+            /// `x0, x1 = a0, a1` (a parallel move), then `call`.
+            call2 = Call2 { a0: XReg, a1: XReg, offset: PcRel };
+            /// `x0, x1, x2 = a0, a1, a2` (a parallel move), then `call`.
+            call3 = Call3 { a0: XReg, a1: XReg, a2: XReg, offset: PcRel };
             /// Call the bytecode address in `target`.
             call_indirect = CallIndirect { target: XReg };
             /// Tail call: jump to the function at `pc + offset` (frame already popped).

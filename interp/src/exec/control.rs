@@ -97,6 +97,23 @@ impl State {
         Ok(at.rel(offset))
     }
     #[inline(always)]
+    pub fn call1(&mut self, at: At, a0: XReg, offset: PcRel) -> Flow {
+        self.x[0] = self.x64(a0);
+        self.call(at, offset)
+    }
+    #[inline(always)]
+    pub fn call2(&mut self, at: At, a0: XReg, a1: XReg, offset: PcRel) -> Flow {
+        let (v0, v1) = (self.x64(a0), self.x64(a1));
+        (self.x[0], self.x[1]) = (v0, v1);
+        self.call(at, offset)
+    }
+    #[inline(always)]
+    pub fn call3(&mut self, at: At, a0: XReg, a1: XReg, a2: XReg, offset: PcRel) -> Flow {
+        let (v0, v1, v2) = (self.x64(a0), self.x64(a1), self.x64(a2));
+        (self.x[0], self.x[1], self.x[2]) = (v0, v1, v2);
+        self.call(at, offset)
+    }
+    #[inline(always)]
     pub fn call_indirect(&mut self, at: At, target: XReg) -> Flow {
         self.lr = at.next;
         Ok(core::ptr::with_exposed_provenance(self.x64(target) as usize))

@@ -46,8 +46,36 @@ impl Snapshot {
 
     /// Whether the guest kept its promise to preserve callee-saved state
     /// (`lr` is the caller's to restore, so it is not compared).
-    pub fn preserved_in(&self, s: &State) -> bool {
+    /// Returns the first register that differs.
+    pub fn check_preserved(&self, s: &State) -> Result<(), alloc::string::String> {
+        use alloc::format;
         let now = Snapshot::take(s);
-        now.x == self.x && now.f == self.f && now.fp == self.fp && now.sp == self.sp
+        for i in 0..X_LEN {
+            if now.x[i] != self.x[i] {
+                return Err(format!(
+                    "x{} was {:#x}, is {:#x}",
+                    X_FIRST + i,
+                    self.x[i],
+                    now.x[i]
+                ));
+            }
+        }
+        for i in 0..F_LEN {
+            if now.f[i] != self.f[i] {
+                return Err(format!(
+                    "f{} was {:#x}, is {:#x}",
+                    F_FIRST + i,
+                    self.f[i],
+                    now.f[i]
+                ));
+            }
+        }
+        if (now.fp, now.sp) != (self.fp, self.sp) {
+            return Err(format!(
+                "fp/sp were {:#x}/{:#x}, are {:#x}/{:#x}",
+                self.fp, self.sp, now.fp, now.sp
+            ));
+        }
+        Ok(())
     }
 }

@@ -195,10 +195,10 @@ impl Vm {
                     .snapshots
                     .pop()
                     .expect("an entry is active while the guest runs");
-                debug_assert!(
-                    snapshot.preserved_in(&self.state),
-                    "guest returned without restoring callee-saved registers, fp or sp"
-                );
+                #[cfg(debug_assertions)]
+                if let Err(what) = snapshot.check_preserved(&self.state) {
+                    panic!("guest returned without restoring callee-saved state: {what}");
+                }
                 snapshot.restore(&mut self.state);
                 DoneReason::Returned
             }

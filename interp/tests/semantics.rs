@@ -1,0 +1,1282 @@
+//! Each op's semantics at edge values, through encode, verify, decode and
+//! execute. `every_op_is_exercised` checks that the cases together run every
+//! op of both tables.
+
+mod common;
+use common::*;
+use sheave_interp::{TrapKind, TrapKind::*, Val, ValType};
+use sheave_opcodes::{Assembler, FloatCC, OP_SIGNATURES, Op, PcRel, RegMask, ops};
+
+type R = Result<u64, TrapKind>;
+
+/// `Op { dst: x0, a: x0, b: x1 }` on integer arguments (a, b).
+macro_rules! xbin {
+    ($h:expr; $($Op:ident: [$(($a:expr, $b:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let (a, b) = ($a as u64, $b as u64);
+        let got = $h.run(&[Op::from(ops::$Op { dst: x(0), a: x(0), b: x(1) })], &i64s(&[a, b]), &[ValType::I64])
+            .map(|r| r[0].i64().unwrap() as u64);
+        let want: R = $want;
+        assert_eq!(got, want, "{}({a:#x}, {b:#x})", stringify!($Op));
+    })*)*};
+}
+
+/// `Op { dst: x0, a: x0, imm/amt }`.
+macro_rules! ximm {
+    ($h:expr; $($Op:ident $field:ident: [$(($a:expr, $imm:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let a = $a as u64;
+        let got = $h.run(&[Op::from(ops::$Op { dst: x(0), a: x(0), $field: $imm })], &i64s(&[a]), &[ValType::I64])
+            .map(|r| r[0].i64().unwrap() as u64);
+        let want: R = Ok($want as u64);
+        assert_eq!(got, want, "{}({a:#x}, {})", stringify!($Op), $imm);
+    })*)*};
+}
+
+/// `Op { dst: x0, a: x0 }`.
+macro_rules! xun {
+    ($h:expr; $($Op:ident: [$($a:expr => $want:expr),* $(,)?];)*) => {$($({
+        let a = $a as u64;
+        let got = $h.run(&[Op::from(ops::$Op { dst: x(0), a: x(0) })], &i64s(&[a]), &[ValType::I64])
+            .map(|r| r[0].i64().unwrap() as u64);
+        let want: R = Ok($want as u64);
+        assert_eq!(got, want, "{}({a:#x})", stringify!($Op));
+    })*)*};
+}
+
+/// Ops with two integer outputs: `Op { dst: x0, $second: x1, a: x0, b: x1 }`.
+macro_rules! xbin2 {
+    ($h:expr; $($Op:ident $second:ident: [$(($a:expr, $b:expr) => ($w0:expr, $w1:expr)),* $(,)?];)*) => {$($({
+        let (a, b) = ($a as u64, $b as u64);
+        let got = $h.run(&[Op::from(ops::$Op { dst: x(0), $second: x(1), a: x(0), b: x(1) })], &i64s(&[a, b]), &[ValType::I64, ValType::I64]);
+        let want = Ok(vec![Val::I64($w0 as u64 as i64), Val::I64($w1 as u64 as i64)]);
+        assert_eq!(got, want, "{}({a:#x}, {b:#x})", stringify!($Op));
+    })*)*};
+}
+
+/// A branch op: returns whether it was taken.
+fn taken(h: &mut Harness, op: Op, args: &[Val]) -> bool {
+    let mut asm = Assembler::new();
+    let yes = asm.label();
+    asm.branch(op, yes).unwrap();
+    asm.op(ops::Xconst8 { dst: x(0), imm: 0 });
+    asm.op(ops::Ret {});
+    asm.bind(yes);
+    asm.op(ops::Xconst8 { dst: x(0), imm: 1 });
+    asm.op(ops::Ret {});
+    let r = h.run_asm(asm, |n| vec![0..n], args, &[ValType::I64]).unwrap();
+    r[0] == Val::I64(1)
+}
+
+macro_rules! xbr {
+    ($h:expr; $($Op:ident: [$(($a:expr, $b:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let (a, b) = ($a as u64, $b as u64);
+        let op = Op::from(ops::$Op { a: x(0), b: x(1), offset: PcRel(0) });
+        assert_eq!(taken($h, op, &i64s(&[a, b])), $want, "{}({a:#x}, {b:#x})", stringify!($Op));
+    })*)*};
+}
+macro_rules! xbr_imm {
+    ($h:expr; $($Op:ident: [$(($a:expr, $imm:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let a = $a as u64;
+        let op = Op::from(ops::$Op { a: x(0), imm: $imm, offset: PcRel(0) });
+        assert_eq!(taken($h, op, &i64s(&[a])), $want, "{}({a:#x}, {})", stringify!($Op), $imm);
+    })*)*};
+}
+macro_rules! xbr1 {
+    ($h:expr; $($Op:ident: [$($a:expr => $want:expr),* $(,)?];)*) => {$($({
+        let a = $a as u64;
+        let op = Op::from(ops::$Op { cond: x(0), offset: PcRel(0) });
+        assert_eq!(taken($h, op, &i64s(&[a])), $want, "{}({a:#x})", stringify!($Op));
+    })*)*};
+}
+
+const NAN32: f32 = f32::NAN;
+const NAN64: f64 = f64::NAN;
+/// A NaN with a payload and the sign bit set, to see payloads survive.
+const PAYLOAD32: u32 = 0xFFC0_1234;
+const PAYLOAD64: u64 = 0xFFF8_0000_0000_1234;
+
+macro_rules! fbr {
+    ($h:expr; $($Op:ident $ctor:ident: [$(($a:expr, $b:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let op = Op::from(ops::$Op { a: f(0), b: f(1), offset: PcRel(0) });
+        let args = [Val::$ctor($a), Val::$ctor($b)];
+        assert_eq!(taken($h, op, &args), $want, "{}({:?}, {:?})", stringify!($Op), $a, $b);
+    })*)*};
+}
+
+/// Float ops `Op { dst: f0, a: f0, b: f1 }`, compared bit for bit.
+macro_rules! fbin {
+    ($h:expr; $($Op:ident $ctor:ident $ty:ident: [$(($a:expr, $b:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let got = $h.run(&[Op::from(ops::$Op { dst: f(0), a: f(0), b: f(1) })], &[Val::$ctor($a), Val::$ctor($b)], &[ValType::$ty]).unwrap();
+        assert_eq!(got, [Val::$ctor($want)], "{}({:?}, {:?})", stringify!($Op), $a, $b);
+    })*)*};
+}
+macro_rules! fun {
+    ($h:expr; $($Op:ident $ctor:ident $ty:ident -> $rctor:ident $rty:ident: [$($a:expr => $want:expr),* $(,)?];)*) => {$($({
+        let got = $h.run(&[Op::from(ops::$Op { dst: f(0), a: f(0) })], &[Val::$ctor($a)], &[ValType::$rty]).unwrap();
+        assert_eq!(got, [Val::$rctor($want)], "{}({:?})", stringify!($Op), $a);
+    })*)*};
+}
+/// Float comparisons into x0.
+macro_rules! fcmp {
+    ($h:expr; $($Op:ident $ctor:ident: [$(($a:expr, $b:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let got = $h.run(&[Op::from(ops::$Op { dst: x(0), a: f(0), b: f(1) })], &[Val::$ctor($a), Val::$ctor($b)], &[ValType::I64]).unwrap();
+        assert_eq!(got, [Val::I64($want as i64)], "{}({:?}, {:?})", stringify!($Op), $a, $b);
+    })*)*};
+}
+/// Float-to-int conversions `Op { dst: x0, a: f0 }`.
+macro_rules! f2x {
+    ($h:expr; $($Op:ident $ctor:ident: [$($a:expr => $want:expr),* $(,)?];)*) => {$($({
+        let got = $h.run(&[Op::from(ops::$Op { dst: x(0), a: f(0) })], &[Val::$ctor($a)], &[ValType::I64])
+            .map(|r| r[0].i64().unwrap() as u64);
+        let want: R = $want;
+        assert_eq!(got, want, "{}({:?})", stringify!($Op), $a);
+    })*)*};
+}
+/// Int-to-float conversions `Op { dst: f0, a: x0 }`.
+macro_rules! x2f {
+    ($h:expr; $($Op:ident $rctor:ident $rty:ident: [$($a:expr => $want:expr),* $(,)?];)*) => {$($({
+        let got = $h.run(&[Op::from(ops::$Op { dst: f(0), a: x(0) })], &i64s(&[$a as u64]), &[ValType::$rty]).unwrap();
+        assert_eq!(got, [Val::$rctor($want)], "{}({:#x})", stringify!($Op), $a as u64);
+    })*)*};
+}
+
+const M32: u64 = 0xFFFF_FFFF;
+const HI: u64 = 0xDEAD_BEEF_0000_0000;
+
+fn integer_arithmetic(h: &mut Harness) {
+    xbin! { h;
+        // 32-bit ops ignore the upper halves and zero-extend the result.
+        Xadd32: [(M32, 1) => Ok(0), (HI | 2, HI | 3) => Ok(5), (i32::MAX, 1) => Ok(0x8000_0000)];
+        Xadd64: [(u64::MAX, 1) => Ok(0), (i64::MAX, 1) => Ok(1u64 << 63)];
+        Xsub32: [(0, 1) => Ok(M32), (HI, 0) => Ok(0)];
+        Xsub64: [(0, 1) => Ok(u64::MAX), (i64::MIN, 1) => Ok(i64::MAX as u64)];
+        Xmul32: [(0x10000, 0x10000) => Ok(0), (M32, M32) => Ok(1), (HI | 3, 5) => Ok(15)];
+        Xmul64: [(1u64 << 32, 1u64 << 32) => Ok(0), (u64::MAX, u64::MAX) => Ok(1), (i64::MIN, -1i64) => Ok(i64::MIN as u64)];
+        Xband32: [(HI | 0xF0F0, 0xFF00) => Ok(0xF000)];
+        Xband64: [(u64::MAX, HI) => Ok(HI)];
+        Xbor32: [(HI | 1, 2) => Ok(3)];
+        Xbor64: [(HI, 1) => Ok(HI | 1)];
+        Xbxor32: [(M32, HI | 1) => Ok(M32 - 1)];
+        Xbxor64: [(u64::MAX, HI) => Ok(!HI)];
+        // Shift amounts are masked to the width, as CLIF says.
+        Xshl32: [(1, 31) => Ok(1u64 << 31), (1, 32) => Ok(1), (1, 33) => Ok(2), (3, 0xFFFF_FF21u64) => Ok(6)];
+        Xshl64: [(1, 63) => Ok(1u64 << 63), (1, 64) => Ok(1), (1, 65) => Ok(2)];
+        Xshr32U: [(0x8000_0000u64, 31) => Ok(1), (0x8000_0000u64, 32) => Ok(0x8000_0000), (HI | 4, 1) => Ok(2)];
+        Xshr64U: [(1u64 << 63, 63) => Ok(1), (1u64 << 63, 64) => Ok(1u64 << 63)];
+        Xshr32S: [(0x8000_0000u64, 31) => Ok(M32), (0x8000_0000u64, 32) => Ok(0x8000_0000), (0x4000_0000, 30) => Ok(1)];
+        Xshr64S: [(i64::MIN, 63) => Ok(u64::MAX), (i64::MIN, 64) => Ok(i64::MIN as u64), (-8i64, 1) => Ok(-4i64 as u64)];
+        Xrotl32: [(0x8000_0001u64, 1) => Ok(3), (0x8000_0001u64, 33) => Ok(3), (1, 32) => Ok(1)];
+        Xrotl64: [(1u64 << 63 | 1, 1) => Ok(3), (1, 64) => Ok(1), (1, 65) => Ok(2)];
+        Xrotr32: [(3, 1) => Ok(0x8000_0001), (3, 33) => Ok(0x8000_0001)];
+        Xrotr64: [(3, 1) => Ok(1u64 << 63 | 1), (3, 65) => Ok(1u64 << 63 | 1)];
+        Xmulhi64S: [(-1i64, -1i64) => Ok(0), (i64::MIN, i64::MIN) => Ok(1u64 << 62), (-1i64, 2) => Ok(u64::MAX)];
+        Xmulhi64U: [(u64::MAX, u64::MAX) => Ok(u64::MAX - 1), (1u64 << 32, 1u64 << 32) => Ok(1)];
+        Xmin32S: [(M32, 1) => Ok(M32), (0x8000_0000u64, 0x7FFF_FFFF) => Ok(0x8000_0000)];
+        Xmin64S: [(u64::MAX, 1) => Ok(u64::MAX), (i64::MIN, i64::MAX) => Ok(i64::MIN as u64)];
+        Xmin32U: [(M32, 1) => Ok(1), (HI, 5) => Ok(0)];
+        Xmin64U: [(u64::MAX, 1) => Ok(1)];
+        Xmax32S: [(M32, 1) => Ok(1), (0x8000_0000u64, 0x7FFF_FFFF) => Ok(0x7FFF_FFFF)];
+        Xmax64S: [(u64::MAX, 1) => Ok(1), (i64::MIN, i64::MAX) => Ok(i64::MAX as u64)];
+        Xmax32U: [(M32, 1) => Ok(M32)];
+        Xmax64U: [(u64::MAX, 1) => Ok(u64::MAX)];
+        Xadd32UTrap: [(M32 - 1, 1) => Ok(M32), (M32, 1) => Err(IntegerOverflow)];
+        Xadd64UTrap: [(u64::MAX - 1, 1) => Ok(u64::MAX), (u64::MAX, 1) => Err(IntegerOverflow)];
+    }
+    xbin! { h;
+        // Division: by zero traps; signed MIN / -1 overflows; MIN % -1 is 0.
+        Xdiv32S: [(7, 2) => Ok(3), (-7i32 as u32 as u64, 2) => Ok(-3i32 as u32 as u64), (1, 0) => Err(DivisionByZero),
+                  (0x8000_0000u64, M32) => Err(IntegerOverflow), (0x8000_0000u64, 1) => Ok(0x8000_0000), (5, HI) => Err(DivisionByZero)];
+        Xdiv64S: [(-7i64, 2) => Ok(-3i64 as u64), (1, 0) => Err(DivisionByZero), (i64::MIN, -1i64) => Err(IntegerOverflow)];
+        Xdiv32U: [(M32, 2) => Ok(0x7FFF_FFFF), (1, 0) => Err(DivisionByZero), (HI | 9, 3) => Ok(3)];
+        Xdiv64U: [(u64::MAX, 2) => Ok(u64::MAX / 2), (0, 0) => Err(DivisionByZero)];
+        Xrem32S: [(-7i32 as u32 as u64, 2) => Ok(M32), (0x8000_0000u64, M32) => Ok(0), (1, 0) => Err(DivisionByZero)];
+        Xrem64S: [(-7i64, 2) => Ok(u64::MAX), (7, -2i64) => Ok(1), (i64::MIN, -1i64) => Ok(0), (1, 0) => Err(DivisionByZero)];
+        Xrem32U: [(M32, 10) => Ok(5), (1, 0) => Err(DivisionByZero)];
+        Xrem64U: [(u64::MAX, 10) => Ok(5), (1, 0) => Err(DivisionByZero)];
+    }
+    ximm! { h;
+        Xadd32I imm: [(M32, 1) => 0, (5, -6) => M32];
+        Xadd64I imm: [(5, -6) => u64::MAX, (u64::MAX, i32::MIN) => (i32::MIN as i64 - 1) as u64];
+        Xmul32I imm: [(M32, -1) => 1, (0x8000_0000u64, 2) => 0];
+        Xmul64I imm: [(3, -1) => -3i64 as u64];
+        Xband32I imm: [(HI | 0xFF, -16) => 0xF0];
+        Xband64I imm: [(u64::MAX, -16) => u64::MAX - 15];
+        Xbor32I imm: [(HI, 1) => 1];
+        Xbor64I imm: [(0, i32::MIN) => i32::MIN as i64 as u64];
+        Xbxor32I imm: [(0, -1) => M32];
+        Xbxor64I imm: [(0, -1) => u64::MAX];
+        Xshl32I amt: [(1, 31) => 1u64 << 31, (1, 32) => 1, (1, 255) => 1u64 << 31];
+        Xshl64I amt: [(1, 63) => 1u64 << 63, (1, 64) => 1];
+        Xshr32UI amt: [(M32, 31) => 1, (M32, 32) => M32];
+        Xshr64UI amt: [(u64::MAX, 63) => 1, (u64::MAX, 64) => u64::MAX];
+        Xshr32SI amt: [(0x8000_0000u64, 31) => M32, (0x8000_0000u64, 63) => M32];
+        Xshr64SI amt: [(i64::MIN, 63) => u64::MAX, (i64::MIN, 64) => i64::MIN as u64];
+        Xrotl32I amt: [(0x8000_0000u64, 1) => 1, (1, 32) => 1];
+        Xrotl64I amt: [(1u64 << 63, 1) => 1, (1, 64) => 1];
+    }
+    xun! { h;
+        Xneg32: [1 => M32, 0x8000_0000u64 => 0x8000_0000u64, 0 => 0];
+        Xneg64: [1 => u64::MAX, i64::MIN => i64::MIN];
+        Xbnot32: [HI => M32];
+        Xbnot64: [0 => u64::MAX];
+        Xabs32: [M32 => 1, 0x8000_0000u64 => 0x8000_0000u64];
+        Xabs64: [-5i64 => 5, i64::MIN => i64::MIN];
+        Xsext8: [0x80 => -128i64, 0x17F => 127];
+        Xsext16: [0x8000 => -32768i64, 0x1_7FFF => 0x7FFF];
+        Xsext32: [0x8000_0000u64 => i32::MIN as i64, HI | 5 => 5];
+        Xzext8: [u64::MAX => 0xFF];
+        Xzext16: [u64::MAX => 0xFFFF];
+        Xzext32: [u64::MAX => M32];
+        Xclz32: [0 => 32, 1 => 31, HI | 0x8000_0000 => 0];
+        Xclz64: [0 => 64, 1 => 63, u64::MAX => 0];
+        Xctz32: [0 => 32, HI => 32, 0x8000_0000u64 => 31];
+        Xctz64: [0 => 64, 1u64 << 63 => 63];
+        Xpopcnt32: [u64::MAX => 32, 0 => 0];
+        Xpopcnt64: [u64::MAX => 64, 0x8000_0000_0000_0001u64 => 2];
+        // Leading bits that copy the sign bit, the sign bit itself excluded.
+        Xcls32: [0 => 31, M32 => 31, 1 => 30, 0x8000_0000u64 => 0, HI | 0x4000_0000 => 0];
+        Xcls64: [0 => 63, u64::MAX => 63, 1 => 62, i64::MIN => 0];
+        Xbswap16: [0x1234 => 0x3412, 0xFFFF_0080 => 0x8000];
+        Xbswap32: [0x1234_5678 => 0x7856_3412, HI | 0xFF => 0xFF00_0000u64];
+        Xbswap64: [0x0102_0304_0506_0708u64 => 0x0807_0605_0403_0201u64];
+        Xbitrev32: [1 => 0x8000_0000u64, HI | 3 => 0xC000_0000u64];
+        Xbitrev64: [1 => 1u64 << 63, 0xF0 => 0x0F00_0000_0000_0000u64];
+    }
+    xbin! { h;
+        Xeq32: [(HI | 1, 1) => Ok(1), (1, 2) => Ok(0)];
+        Xneq32: [(HI | 1, 1) => Ok(0), (1, 2) => Ok(1)];
+        Xslt32: [(M32, 0) => Ok(1), (0, M32) => Ok(0), (0x8000_0000u64, 0x7FFF_FFFF) => Ok(1)];
+        Xslteq32: [(5, 5) => Ok(1), (0, M32) => Ok(0)];
+        Xult32: [(M32, 0) => Ok(0), (0, M32) => Ok(1), (HI, 1) => Ok(1)];
+        Xulteq32: [(5, 5) => Ok(1), (M32, 0) => Ok(0)];
+        Xeq64: [(HI | 1, 1) => Ok(0), (u64::MAX, u64::MAX) => Ok(1)];
+        Xneq64: [(HI | 1, 1) => Ok(1)];
+        Xslt64: [(u64::MAX, 0) => Ok(1), (i64::MAX, i64::MIN) => Ok(0)];
+        Xslteq64: [(i64::MIN, i64::MIN) => Ok(1), (0, u64::MAX) => Ok(0)];
+        Xult64: [(u64::MAX, 0) => Ok(0), (0, u64::MAX) => Ok(1)];
+        Xulteq64: [(u64::MAX, u64::MAX) => Ok(1), (1, 0) => Ok(0)];
+    }
+    xbin2! { h;
+        Xadd32Uof of: [(M32, 1) => (0, 1), (HI | 1, 1) => (2, 0)];
+        Xadd64Uof of: [(u64::MAX, 1) => (0, 1), (1, 1) => (2, 0)];
+        Xadd32Sof of: [(0x7FFF_FFFF, 1) => (0x8000_0000u64, 1), (M32, 1) => (0, 0)];
+        Xadd64Sof of: [(i64::MAX, 1) => (i64::MIN, 1), (u64::MAX, 1) => (0, 0)];
+        Xsub32Uof of: [(0, 1) => (M32, 1), (2, 1) => (1, 0)];
+        Xsub64Uof of: [(0, 1) => (u64::MAX, 1), (2, 1) => (1, 0)];
+        Xsub32Sof of: [(0x8000_0000u64, 1) => (0x7FFF_FFFF, 1), (0, 1) => (M32, 0)];
+        Xsub64Sof of: [(i64::MIN, 1) => (i64::MAX, 1), (0, 1) => (u64::MAX, 0)];
+        Xmul32Uof of: [(0x10000, 0x10000) => (0, 1), (0xFFFF, 0x10001) => (M32, 0)];
+        Xmul64Uof of: [(1u64 << 32, 1u64 << 32) => (0, 1), (M32, M32) => (0xFFFF_FFFE_0000_0001u64, 0)];
+        Xmul32Sof of: [(0x8000_0000u64, M32) => (0x8000_0000u64, 1), (M32, M32) => (1, 0)];
+        Xmul64Sof of: [(i64::MIN, -1i64) => (i64::MIN, 1), (-1i64, -1i64) => (1, 0)];
+    }
+    // Full multiplies name their outputs dst_lo/dst_hi.
+    let got = h.run(
+        &[Op::from(ops::XmulWide64S {
+            dst_lo: x(0),
+            dst_hi: x(1),
+            a: x(0),
+            b: x(1),
+        })],
+        &i64s(&[i64::MIN as u64, 2]),
+        &[ValType::I64, ValType::I64],
+    );
+    assert_eq!(got, Ok(i64s(&[0, u64::MAX])));
+    let got = h.run(
+        &[Op::from(ops::XmulWide64S {
+            dst_lo: x(0),
+            dst_hi: x(1),
+            a: x(0),
+            b: x(1),
+        })],
+        &i64s(&[u64::MAX, u64::MAX]),
+        &[ValType::I64, ValType::I64],
+    );
+    assert_eq!(got, Ok(i64s(&[1, 0])));
+    let got = h.run(
+        &[Op::from(ops::XmulWide64U {
+            dst_lo: x(0),
+            dst_hi: x(1),
+            a: x(0),
+            b: x(1),
+        })],
+        &i64s(&[u64::MAX, u64::MAX]),
+        &[ValType::I64, ValType::I64],
+    );
+    assert_eq!(got, Ok(i64s(&[1, u64::MAX - 1])));
+    // i128 as register pairs.
+    let wide = |h: &mut Harness, op: Op, a: u128, b: u128| -> u128 {
+        let args = i64s(&[a as u64, (a >> 64) as u64, b as u64, (b >> 64) as u64]);
+        let r = h.run(&[op], &args, &[ValType::I64, ValType::I64]).unwrap();
+        r[0].i64().unwrap() as u64 as u128 | (r[1].i64().unwrap() as u64 as u128) << 64
+    };
+    let add = Op::from(ops::Xadd128 {
+        dst_lo: x(0),
+        dst_hi: x(1),
+        a_lo: x(0),
+        a_hi: x(1),
+        b_lo: x(2),
+        b_hi: x(3),
+    });
+    let sub = Op::from(ops::Xsub128 {
+        dst_lo: x(0),
+        dst_hi: x(1),
+        a_lo: x(0),
+        a_hi: x(1),
+        b_lo: x(2),
+        b_hi: x(3),
+    });
+    assert_eq!(wide(h, add, u64::MAX as u128, 1), 1u128 << 64);
+    assert_eq!(wide(h, add, u128::MAX, 1), 0);
+    assert_eq!(wide(h, sub, 0, 1), u128::MAX);
+    assert_eq!(wide(h, sub, 1u128 << 64, 1), u64::MAX as u128);
+    // Carry chains.
+    let carry = |h: &mut Harness, op: Op, a: u64, b: u64, c: u64| {
+        h.run(&[op], &i64s(&[a, b, c]), &[ValType::I64, ValType::I64])
+            .unwrap()
+    };
+    let addc = Op::from(ops::Xadd64Carry {
+        dst: x(0),
+        carry_out: x(1),
+        a: x(0),
+        b: x(1),
+        carry_in: x(2),
+    });
+    let subb = Op::from(ops::Xsub64Borrow {
+        dst: x(0),
+        borrow_out: x(1),
+        a: x(0),
+        b: x(1),
+        borrow_in: x(2),
+    });
+    assert_eq!(carry(h, addc, u64::MAX, 0, 1), i64s(&[0, 1]));
+    assert_eq!(carry(h, addc, u64::MAX, u64::MAX, 1), i64s(&[u64::MAX, 1]));
+    assert_eq!(
+        carry(h, addc, 1, 2, 0xFE),
+        i64s(&[3, 0]),
+        "only bit 0 of carry_in counts"
+    );
+    assert_eq!(carry(h, subb, 0, 0, 1), i64s(&[u64::MAX, 1]));
+    assert_eq!(carry(h, subb, 5, 3, 1), i64s(&[1, 0]));
+}
+
+fn moves_and_constants(h: &mut Harness) {
+    let r = |h: &mut Harness, ops: &[Op], args: &[u64]| h.run(ops, &i64s(args), &[ValType::I64]).unwrap()[0];
+    assert_eq!(
+        r(
+            h,
+            &[ops::Xmov {
+                dst: x(0),
+                src: x(29)
+            }
+            .into()],
+            &[]
+        ),
+        Val::I64(0)
+    );
+    assert_eq!(
+        r(h, &[ops::Xmov { dst: x(0), src: x(1) }.into()], &[1, 7]),
+        Val::I64(7)
+    );
+    assert_eq!(
+        r(h, &[ops::Xconst8 { dst: x(0), imm: -128 }.into()], &[]),
+        Val::I64(-128)
+    );
+    assert_eq!(
+        r(
+            h,
+            &[ops::Xconst16 {
+                dst: x(0),
+                imm: i16::MIN
+            }
+            .into()],
+            &[]
+        ),
+        Val::I64(i16::MIN as i64)
+    );
+    assert_eq!(
+        r(
+            h,
+            &[ops::Xconst32 {
+                dst: x(0),
+                imm: i32::MIN
+            }
+            .into()],
+            &[]
+        ),
+        Val::I64(i32::MIN as i64)
+    );
+    assert_eq!(
+        r(
+            h,
+            &[ops::Xconst64 {
+                dst: x(0),
+                imm: i64::MIN
+            }
+            .into()],
+            &[]
+        ),
+        Val::I64(i64::MIN)
+    );
+    let sel = Op::from(ops::Xselect {
+        dst: x(0),
+        cond: x(0),
+        a: x(1),
+        b: x(2),
+    });
+    assert_eq!(
+        r(h, &[sel], &[1u64 << 63, 10, 20]),
+        Val::I64(10),
+        "any set bit of the 64-bit condition"
+    );
+    assert_eq!(r(h, &[sel], &[0, 10, 20]), Val::I64(20));
+    let fr = |h: &mut Harness, ops: &[Op], args: &[Val], ty| h.run(ops, args, &[ty]).unwrap()[0];
+    assert_eq!(
+        fr(
+            h,
+            &[ops::Fconst32 {
+                dst: f(0),
+                bits: PAYLOAD32
+            }
+            .into()],
+            &[],
+            ValType::F32
+        ),
+        Val::F32(PAYLOAD32)
+    );
+    assert_eq!(
+        fr(
+            h,
+            &[ops::Fconst64 {
+                dst: f(0),
+                bits: PAYLOAD64
+            }
+            .into()],
+            &[],
+            ValType::F64
+        ),
+        Val::F64(PAYLOAD64)
+    );
+    assert_eq!(
+        fr(
+            h,
+            &[ops::Fmov { dst: f(0), src: f(1) }.into()],
+            &[Val::F64(0), Val::F64(PAYLOAD64)],
+            ValType::F64
+        ),
+        Val::F64(PAYLOAD64)
+    );
+    let fsel = Op::from(ops::Fselect {
+        dst: f(0),
+        cond: x(0),
+        a: f(0),
+        b: f(1),
+    });
+    assert_eq!(
+        fr(
+            h,
+            &[fsel],
+            &[Val::I64(0), Val::from_f64(1.0), Val::from_f64(2.0)],
+            ValType::F64
+        ),
+        Val::from_f64(2.0)
+    );
+    assert_eq!(
+        fr(
+            h,
+            &[fsel],
+            &[Val::I64(2), Val::from_f64(1.0), Val::from_f64(2.0)],
+            ValType::F64
+        ),
+        Val::from_f64(1.0)
+    );
+    let vm = Op::from(ops::Vmov { dst: v(0), src: v(1) });
+    assert_eq!(
+        fr(h, &[vm], &[Val::V128(1), Val::V128(u128::MAX)], ValType::V128),
+        Val::V128(u128::MAX)
+    );
+}
+
+fn branches(h: &mut Harness) {
+    xbr1! { h;
+        BrIf32: [HI => false, HI | 1 => true];
+        BrIfNot32: [HI => true, 1 => false];
+        BrIf64: [HI => true, 0 => false];
+        BrIfNot64: [HI => false, 0 => true];
+    }
+    xbr! { h;
+        BrIfXeq32: [(HI | 1, 1) => true, (1, 2) => false];
+        BrIfXneq32: [(HI | 1, 1) => false, (1, 2) => true];
+        BrIfXslt32: [(M32, 0) => true, (0, M32) => false];
+        BrIfXslteq32: [(M32, M32) => true, (0, M32) => false];
+        BrIfXult32: [(M32, 0) => false, (HI, 1) => true];
+        BrIfXulteq32: [(M32, M32) => true, (M32, 0) => false];
+        BrIfXeq64: [(HI | 1, 1) => false, (HI, HI) => true];
+        BrIfXneq64: [(HI | 1, 1) => true, (HI, HI) => false];
+        BrIfXslt64: [(u64::MAX, 0) => true, (i64::MAX, i64::MIN) => false];
+        BrIfXslteq64: [(i64::MIN, i64::MIN) => true, (0, u64::MAX) => false];
+        BrIfXult64: [(u64::MAX, 0) => false, (0, u64::MAX) => true];
+        BrIfXulteq64: [(u64::MAX, u64::MAX) => true, (1, 0) => false];
+    }
+    xbr_imm! { h;
+        BrIfXeq32I: [(HI | M32, -1) => true, (0, -1) => false];
+        BrIfXneq32I: [(HI | M32, -1) => false, (0, -1) => true];
+        BrIfXslt32I: [(M32, 0) => true, (0, -1) => false];
+        BrIfXslteq32I: [(M32, -1) => true, (0, -1) => false];
+        BrIfXsgt32I: [(0, -1) => true, (M32, 0) => false];
+        BrIfXsgteq32I: [(M32, -1) => true, (M32, 0) => false];
+        BrIfXult32I: [(5, -1) => true, (M32, -1) => false];
+        BrIfXulteq32I: [(M32, -1) => true, (5, 4) => false];
+        BrIfXugt32I: [(M32, 5) => true, (5, -1) => false];
+        BrIfXugteq32I: [(M32, -1) => true, (0, 1) => false];
+        BrIfXeq64I: [(u64::MAX, -1) => true, (M32, -1) => false];
+        BrIfXneq64I: [(u64::MAX, -1) => false, (M32, -1) => true];
+        BrIfXslt64I: [(u64::MAX, 0) => true, (M32, 0) => false];
+        BrIfXslteq64I: [(u64::MAX, -1) => true, (0, -1) => false];
+        BrIfXsgt64I: [(M32, 0) => true, (u64::MAX, 0) => false];
+        BrIfXsgteq64I: [(u64::MAX, -1) => true, (u64::MAX, 0) => false];
+        // Unsigned 64-bit compares against the sign-extended immediate.
+        BrIfXult64I: [(M32, -1) => true, (u64::MAX, -1) => false];
+        BrIfXulteq64I: [(u64::MAX, -1) => true, (5, 4) => false];
+        BrIfXugt64I: [(u64::MAX, 5) => true, (M32, -1) => false];
+        BrIfXugteq64I: [(u64::MAX, -1) => true, (0, 1) => false];
+    }
+    fbr! { h;
+        // Ordered comparisons are false on NaN; `!=` is true.
+        BrIfFeq32 from_f32: [(1.0, 1.0) => true, (NAN32, NAN32) => false, (0.0, -0.0) => true];
+        BrIfFneq32 from_f32: [(1.0, 1.0) => false, (NAN32, NAN32) => true];
+        BrIfFlt32 from_f32: [(1.0, 2.0) => true, (NAN32, 2.0) => false, (-0.0, 0.0) => false];
+        BrIfFlteq32 from_f32: [(2.0, 2.0) => true, (2.0, NAN32) => false];
+        BrIfFeq64 from_f64: [(1.0, 1.0) => true, (NAN64, 1.0) => false];
+        BrIfFneq64 from_f64: [(1.0, 1.0) => false, (NAN64, 1.0) => true];
+        BrIfFlt64 from_f64: [(f64::NEG_INFINITY, f64::MIN) => true, (NAN64, 2.0) => false];
+        BrIfFlteq64 from_f64: [(-0.0, 0.0) => true, (2.0, NAN64) => false];
+    }
+    // A jump table: entries 0..2 and the default; indices clamp to the default.
+    for (idx, want) in [
+        (0u64, 10),
+        (1, 11),
+        (2, 12),
+        (3, 12),
+        (u32::MAX as u64, 12),
+        (HI, 10),
+    ] {
+        let mut a = Assembler::new();
+        let targets: Vec<_> = (0..3).map(|_| a.label()).collect();
+        a.op(ops::BrTable32 { idx: x(0), len: 3 });
+        for &t in &targets {
+            a.branch(ops::Jump { offset: PcRel(0) }, t).unwrap();
+        }
+        for (i, &t) in targets.iter().enumerate() {
+            a.bind(t);
+            a.op(ops::Xconst8 {
+                dst: x(0),
+                imm: 10 + i as i8,
+            });
+            a.op(ops::Ret {});
+        }
+        let r = h
+            .run_asm(a, |n| vec![0..n], &i64s(&[idx]), &[ValType::I64])
+            .unwrap();
+        assert_eq!(r, [Val::I64(want)], "br_table32 index {idx:#x}");
+    }
+}
+
+fn floats(h: &mut Harness) {
+    let canon32 = f32::NAN.to_bits();
+    let canon64 = f64::NAN.to_bits();
+    fbin! { h;
+        Fadd32 from_f32 F32: [(1.5, 2.25) => 3.75, (f32::MAX, f32::MAX) => f32::INFINITY, (-0.0, -0.0) => -0.0, (0.0, -0.0) => 0.0];
+        Fadd64 from_f64 F64: [(0.1, 0.2) => 0.30000000000000004, (f64::INFINITY, 1.0) => f64::INFINITY];
+        Fsub32 from_f32 F32: [(1.0, 1.0) => 0.0, (-0.0, 0.0) => -0.0];
+        Fsub64 from_f64 F64: [(1.0, 3.0) => -2.0];
+        Fmul32 from_f32 F32: [(-2.0, 0.0) => -0.0, (1e30, 1e30) => f32::INFINITY];
+        Fmul64 from_f64 F64: [(3.0, 0.5) => 1.5];
+        Fdiv32 from_f32 F32: [(1.0, 0.0) => f32::INFINITY, (-1.0, 0.0) => f32::NEG_INFINITY, (1.0, 4.0) => 0.25];
+        Fdiv64 from_f64 F64: [(1.0, -0.0) => f64::NEG_INFINITY, (1.0, 3.0) => 1.0 / 3.0];
+        // CLIF fmin/fmax: -0.0 < +0.0 in either order.
+        Fmin32 from_f32 F32: [(0.0, -0.0) => -0.0, (-0.0, 0.0) => -0.0, (1.0, 2.0) => 1.0, (f32::NEG_INFINITY, 0.0) => f32::NEG_INFINITY];
+        Fmin64 from_f64 F64: [(0.0, -0.0) => -0.0, (-0.0, 0.0) => -0.0, (3.0, -3.0) => -3.0];
+        Fmax32 from_f32 F32: [(0.0, -0.0) => 0.0, (-0.0, 0.0) => 0.0, (1.0, 2.0) => 2.0];
+        Fmax64 from_f64 F64: [(0.0, -0.0) => 0.0, (-0.0, 0.0) => 0.0, (f64::INFINITY, 1.0) => f64::INFINITY];
+    }
+    // A NaN operand gives the canonical NaN, whatever its payload.
+    for (op, ty) in [
+        (
+            Op::from(ops::Fmin32 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+            }),
+            ValType::F32,
+        ),
+        (
+            Op::from(ops::Fmax32 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+            }),
+            ValType::F32,
+        ),
+    ] {
+        for args in [
+            [Val::F32(PAYLOAD32), Val::from_f32(1.0)],
+            [Val::from_f32(1.0), Val::F32(PAYLOAD32)],
+        ] {
+            assert_eq!(h.run(&[op], &args, &[ty]).unwrap(), [Val::F32(canon32)], "{op}");
+        }
+    }
+    for (op, ty) in [
+        (
+            Op::from(ops::Fmin64 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+            }),
+            ValType::F64,
+        ),
+        (
+            Op::from(ops::Fmax64 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+            }),
+            ValType::F64,
+        ),
+    ] {
+        for args in [
+            [Val::F64(PAYLOAD64), Val::from_f64(1.0)],
+            [Val::from_f64(-0.0), Val::F64(PAYLOAD64)],
+        ] {
+            assert_eq!(h.run(&[op], &args, &[ty]).unwrap(), [Val::F64(canon64)], "{op}");
+        }
+    }
+    // Arithmetic on NaN gives a NaN.
+    let r = h
+        .run(
+            &[ops::Fadd64 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+            }
+            .into()],
+            &[Val::F64(PAYLOAD64), Val::from_f64(1.0)],
+            &[ValType::F64],
+        )
+        .unwrap();
+    assert!(r[0].f64().unwrap().is_nan());
+    let r = h
+        .run(
+            &[ops::Fsub32 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+            }
+            .into()],
+            &[Val::from_f32(f32::INFINITY), Val::from_f32(f32::INFINITY)],
+            &[ValType::F32],
+        )
+        .unwrap();
+    assert!(r[0].f32().unwrap().is_nan());
+    fbin! { h;
+        Fcopysign32 from_f32 F32: [(1.5, -0.0) => -1.5, (-2.0, 1.0) => 2.0];
+        Fcopysign64 from_f64 F64: [(1.5, -0.0) => -1.5, (-2.0, 0.0) => 2.0];
+    }
+    // Sign operations keep NaN payloads.
+    let r = h
+        .run(
+            &[ops::Fcopysign32 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+            }
+            .into()],
+            &[Val::F32(PAYLOAD32), Val::from_f32(1.0)],
+            &[ValType::F32],
+        )
+        .unwrap();
+    assert_eq!(r, [Val::F32(PAYLOAD32 & !(1 << 31))]);
+    fun! { h;
+        Fneg32 F32 F32 -> F32 F32: [PAYLOAD32 => PAYLOAD32 ^ 1 << 31, 0 => 1 << 31];
+        Fneg64 F64 F64 -> F64 F64: [PAYLOAD64 => PAYLOAD64 ^ 1 << 63, 0 => 1 << 63];
+        Fabs32 F32 F32 -> F32 F32: [PAYLOAD32 => PAYLOAD32 & !(1 << 31), (-1.5f32).to_bits() => 1.5f32.to_bits()];
+        Fabs64 F64 F64 -> F64 F64: [PAYLOAD64 => PAYLOAD64 & !(1 << 63), (-0.0f64).to_bits() => 0];
+    }
+    fun! { h;
+        Fsqrt32 from_f32 F32 -> from_f32 F32: [4.0 => 2.0, -0.0 => -0.0, f32::INFINITY => f32::INFINITY];
+        Fsqrt64 from_f64 F64 -> from_f64 F64: [2.0 => std::f64::consts::SQRT_2, -0.0 => -0.0];
+        Fceil32 from_f32 F32 -> from_f32 F32: [1.1 => 2.0, -0.5 => -0.0, -1.5 => -1.0];
+        Fceil64 from_f64 F64 -> from_f64 F64: [1.0000001 => 2.0, -0.5 => -0.0, 4503599627370497.0 => 4503599627370497.0];
+        Ffloor32 from_f32 F32 -> from_f32 F32: [-1.1 => -2.0, 0.5 => 0.0, -0.0 => -0.0];
+        Ffloor64 from_f64 F64 -> from_f64 F64: [-1.1 => -2.0, 1.9 => 1.0];
+        Ftrunc32 from_f32 F32 -> from_f32 F32: [-1.9 => -1.0, 1.9 => 1.0, -0.3 => -0.0];
+        Ftrunc64 from_f64 F64 -> from_f64 F64: [-1.9 => -1.0, f64::NEG_INFINITY => f64::NEG_INFINITY];
+        // Ties to even.
+        Fnearest32 from_f32 F32 -> from_f32 F32: [0.5 => 0.0, 1.5 => 2.0, 2.5 => 2.0, -0.5 => -0.0, -1.5 => -2.0];
+        Fnearest64 from_f64 F64 -> from_f64 F64: [0.5 => 0.0, 1.5 => 2.0, 2.5 => 2.0, 4503599627370497.0 => 4503599627370497.0];
+        Fpromote from_f32 F32 -> from_f64 F64: [1.5 => 1.5, f32::MAX => f32::MAX as f64, -0.0 => -0.0];
+        Fdemote from_f64 F64 -> from_f32 F32: [1.5 => 1.5, 1e300 => f32::INFINITY, 1.0000000000000002 => 1.0];
+    }
+    for (op, ty) in [(Op::from(ops::Fsqrt64 { dst: f(0), a: f(0) }), ValType::F64)] {
+        let r = h.run(&[op], &[Val::from_f64(-1.0)], &[ty]).unwrap();
+        assert!(r[0].f64().unwrap().is_nan(), "sqrt(-1) is NaN");
+    }
+    // Fused multiply-add rounds once: (1 + 2^-52)^2 - 1 keeps the 2^-104 term.
+    let e = f64::EPSILON;
+    let r = h
+        .run(
+            &[ops::Fma64 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+                c: f(2),
+            }
+            .into()],
+            &[
+                Val::from_f64(1.0 + e),
+                Val::from_f64(1.0 + e),
+                Val::from_f64(-1.0),
+            ],
+            &[ValType::F64],
+        )
+        .unwrap();
+    assert_eq!(r, [Val::from_f64(2.0 * e + e * e)]);
+    let e32 = f32::EPSILON;
+    let r = h
+        .run(
+            &[ops::Fma32 {
+                dst: f(0),
+                a: f(0),
+                b: f(1),
+                c: f(2),
+            }
+            .into()],
+            &[
+                Val::from_f32(1.0 + e32),
+                Val::from_f32(1.0 + e32),
+                Val::from_f32(-1.0),
+            ],
+            &[ValType::F32],
+        )
+        .unwrap();
+    assert_eq!(r, [Val::from_f32(2.0 * e32 + e32 * e32)]);
+
+    fcmp! { h;
+        Feq32 from_f32: [(1.0, 1.0) => 1, (NAN32, NAN32) => 0, (0.0, -0.0) => 1];
+        Fneq32 from_f32: [(1.0, 1.0) => 0, (NAN32, 1.0) => 1];
+        Flt32 from_f32: [(1.0, 2.0) => 1, (NAN32, 2.0) => 0];
+        Flteq32 from_f32: [(2.0, 2.0) => 1, (NAN32, 2.0) => 0];
+        Feq64 from_f64: [(1.0, 1.0) => 1, (NAN64, NAN64) => 0];
+        Fneq64 from_f64: [(1.0, 1.0) => 0, (NAN64, NAN64) => 1];
+        Flt64 from_f64: [(-0.0, 0.0) => 0, (1.0, NAN64) => 0, (-1.0, 0.0) => 1];
+        Flteq64 from_f64: [(-0.0, 0.0) => 1, (NAN64, NAN64) => 0];
+    }
+    // Every CLIF condition code, on ordered-less, equal, greater and unordered operands.
+    let cases: [(FloatCC, [u64; 4]); 14] = [
+        (FloatCC::ORDERED, [1, 1, 1, 0]),
+        (FloatCC::UNORDERED, [0, 0, 0, 1]),
+        (FloatCC::EQUAL, [0, 1, 0, 0]),
+        (FloatCC::NOT_EQUAL, [1, 0, 1, 1]),
+        (FloatCC::ORDERED_NOT_EQUAL, [1, 0, 1, 0]),
+        (FloatCC::UNORDERED_OR_EQUAL, [0, 1, 0, 1]),
+        (FloatCC::LESS_THAN, [1, 0, 0, 0]),
+        (FloatCC::LESS_THAN_OR_EQUAL, [1, 1, 0, 0]),
+        (FloatCC::GREATER_THAN, [0, 0, 1, 0]),
+        (FloatCC::GREATER_THAN_OR_EQUAL, [0, 1, 1, 0]),
+        (FloatCC::UNORDERED_OR_LESS_THAN, [1, 0, 0, 1]),
+        (FloatCC::UNORDERED_OR_LESS_THAN_OR_EQUAL, [1, 1, 0, 1]),
+        (FloatCC::UNORDERED_OR_GREATER_THAN, [0, 0, 1, 1]),
+        (FloatCC::UNORDERED_OR_GREATER_THAN_OR_EQUAL, [0, 1, 1, 1]),
+    ];
+    let pairs = [(1.0f64, 2.0f64), (2.0, 2.0), (3.0, 2.0), (f64::NAN, 2.0)];
+    for (cc, want) in cases {
+        for ((a, b), w) in pairs.iter().zip(want) {
+            let r32 = h
+                .run(
+                    &[ops::Fcmp32 {
+                        dst: x(0),
+                        a: f(0),
+                        b: f(1),
+                        cc,
+                    }
+                    .into()],
+                    &[Val::from_f32(*a as f32), Val::from_f32(*b as f32)],
+                    &[ValType::I64],
+                )
+                .unwrap();
+            assert_eq!(r32, [Val::I64(w as i64)], "fcmp32 {cc} {a} {b}");
+            let r64 = h
+                .run(
+                    &[ops::Fcmp64 {
+                        dst: x(0),
+                        a: f(0),
+                        b: f(1),
+                        cc,
+                    }
+                    .into()],
+                    &[Val::from_f64(*a), Val::from_f64(*b)],
+                    &[ValType::I64],
+                )
+                .unwrap();
+            assert_eq!(r64, [Val::I64(w as i64)], "fcmp64 {cc} {a} {b}");
+        }
+    }
+}
+
+fn conversions(h: &mut Harness) {
+    f2x! { h;
+        X32FromF32S from_f32: [-1.9 => Ok(M32), 2147483520.0 => Ok(2147483520), -2147483648.0 => Ok(0x8000_0000),
+            2147483648.0 => Err(IntegerOverflow), NAN32 => Err(BadConversionToInteger), f32::NEG_INFINITY => Err(IntegerOverflow)];
+        X32FromF64S from_f64: [2147483647.9 => Ok(0x7FFF_FFFF), -2147483648.9 => Ok(0x8000_0000), -2147483649.0 => Err(IntegerOverflow), NAN64 => Err(BadConversionToInteger)];
+        X32FromF32U from_f32: [-0.9 => Ok(0), 4294967040.0 => Ok(4294967040), 4294967296.0 => Err(IntegerOverflow), -1.0 => Err(IntegerOverflow)];
+        X32FromF64U from_f64: [4294967295.9 => Ok(M32), -0.99 => Ok(0), 4294967296.0 => Err(IntegerOverflow), NAN64 => Err(BadConversionToInteger)];
+        X64FromF32S from_f32: [-9223372036854775808.0 => Ok(i64::MIN as u64), 9223372036854775808.0 => Err(IntegerOverflow), -1.5 => Ok(u64::MAX)];
+        X64FromF64S from_f64: [-9223372036854775808.0 => Ok(i64::MIN as u64), 9223372036854774784.0 => Ok(9223372036854774784),
+            9223372036854775808.0 => Err(IntegerOverflow), -9223372036854777856.0 => Err(IntegerOverflow), NAN64 => Err(BadConversionToInteger)];
+        X64FromF32U from_f32: [18446742974197923840.0 => Ok(18446742974197923840), 18446744073709551616.0 => Err(IntegerOverflow), -0.5 => Ok(0)];
+        X64FromF64U from_f64: [18446744073709549568.0 => Ok(18446744073709549568), 18446744073709551616.0 => Err(IntegerOverflow), -1.0 => Err(IntegerOverflow), f64::INFINITY => Err(IntegerOverflow)];
+        // Saturating: clamp, NaN gives 0.
+        X32FromF32SSat from_f32: [1e10 => Ok(0x7FFF_FFFF), -1e10 => Ok(0x8000_0000), NAN32 => Ok(0), -1.5 => Ok(M32)];
+        X32FromF32USat from_f32: [1e10 => Ok(M32), -5.0 => Ok(0), NAN32 => Ok(0)];
+        X32FromF64SSat from_f64: [f64::INFINITY => Ok(0x7FFF_FFFF), f64::NEG_INFINITY => Ok(0x8000_0000), NAN64 => Ok(0)];
+        X32FromF64USat from_f64: [f64::INFINITY => Ok(M32), -1.0 => Ok(0), 3.9 => Ok(3)];
+        X64FromF32SSat from_f32: [f32::INFINITY => Ok(i64::MAX as u64), f32::NEG_INFINITY => Ok(i64::MIN as u64), NAN32 => Ok(0)];
+        X64FromF32USat from_f32: [f32::INFINITY => Ok(u64::MAX), -1.0 => Ok(0)];
+        X64FromF64SSat from_f64: [1e300 => Ok(i64::MAX as u64), -1e300 => Ok(i64::MIN as u64), NAN64 => Ok(0)];
+        X64FromF64USat from_f64: [1e300 => Ok(u64::MAX), -1e300 => Ok(0), NAN64 => Ok(0)];
+    }
+    x2f! { h;
+        F32FromX32S from_f32 F32: [M32 => -1.0, HI | 0x8000_0000 => -2147483648.0];
+        F32FromX32U from_f32 F32: [M32 => 4294967296.0, HI | 1 => 1.0];
+        F32FromX64S from_f32 F32: [u64::MAX => -1.0, i64::MIN => -9223372036854775808.0];
+        // Rounded to nearest even: 2^24 + 1 is not an f32.
+        F32FromX64U from_f32 F32: [u64::MAX => 18446744073709551616.0, 16777217u64 => 16777216.0];
+        F64FromX32S from_f64 F64: [0x8000_0000u64 => -2147483648.0, HI | 5 => 5.0];
+        F64FromX32U from_f64 F64: [M32 => 4294967295.0];
+        F64FromX64S from_f64 F64: [i64::MIN => -9223372036854775808.0, u64::MAX => -1.0];
+        F64FromX64U from_f64 F64: [u64::MAX => 18446744073709551616.0, (1u64 << 53) + 1 => 9007199254740992.0];
+    }
+    // Bitcasts move bits unchanged, NaN payloads included.
+    let r = h
+        .run(
+            &[ops::BitcastXFromF32 { dst: x(0), a: f(0) }.into()],
+            &[Val::F32(PAYLOAD32)],
+            &[ValType::I64],
+        )
+        .unwrap();
+    assert_eq!(r, [Val::I64(PAYLOAD32 as i64)]);
+    let r = h
+        .run(
+            &[ops::BitcastXFromF64 { dst: x(0), a: f(0) }.into()],
+            &[Val::F64(PAYLOAD64)],
+            &[ValType::I64],
+        )
+        .unwrap();
+    assert_eq!(r, [Val::I64(PAYLOAD64 as i64)]);
+    let r = h
+        .run(
+            &[ops::BitcastF32FromX { dst: f(0), a: x(0) }.into()],
+            &i64s(&[HI | PAYLOAD32 as u64]),
+            &[ValType::F32],
+        )
+        .unwrap();
+    assert_eq!(r, [Val::F32(PAYLOAD32)]);
+    let r = h
+        .run(
+            &[ops::BitcastF64FromX { dst: f(0), a: x(0) }.into()],
+            &i64s(&[PAYLOAD64]),
+            &[ValType::F64],
+        )
+        .unwrap();
+    assert_eq!(r, [Val::F64(PAYLOAD64)]);
+}
+
+fn memory(h: &mut Harness) {
+    let mut buf: [u8; 32] = core::array::from_fn(|i| 0x80 | i as u8);
+    let base = buf.as_mut_ptr().expose_provenance() as u64;
+    // Loads at an unaligned offset 3, through a base pointing 8 past the start
+    // (so the offset -5 is negative).
+    let load = |h: &mut Harness, op: Op| {
+        h.run(&[op], &i64s(&[base + 8]), &[ValType::I64]).unwrap()[0]
+            .i64()
+            .unwrap() as u64
+    };
+    let le = |n: usize| (0..n).fold(0u64, |acc, i| acc | ((0x83 + i as u64) << (8 * i)));
+    let be = |n: usize| (0..n).fold(0u64, |acc, i| acc << 8 | (0x83 + i as u64));
+    let sx = |v: u64, bits: u32| ((v << (64 - bits)) as i64 >> (64 - bits)) as u64;
+    macro_rules! loads {
+        ($($Op:ident => $want:expr;)*) => {$(
+            assert_eq!(load(h, ops::$Op { dst: x(0), base: x(0), offset: -5 }.into()), $want, stringify!($Op));
+        )*};
+    }
+    loads! {
+        Xload8U => 0x83;
+        Xload8S => sx(0x83, 8);
+        Xload16U => le(2);
+        Xload16S => sx(le(2), 16);
+        Xload32U => le(4);
+        Xload32S => sx(le(4), 32);
+        Xload64 => le(8);
+        Xload16BeU => be(2);
+        Xload16BeS => sx(be(2), 16);
+        Xload32BeU => be(4);
+        Xload32BeS => sx(be(4), 32);
+        Xload64Be => be(8);
+    }
+    let fl = h
+        .run(
+            &[ops::Fload32 {
+                dst: f(0),
+                base: x(0),
+                offset: -5,
+            }
+            .into()],
+            &i64s(&[base + 8]),
+            &[ValType::F32],
+        )
+        .unwrap();
+    assert_eq!(fl, [Val::F32(le(4) as u32)]);
+    let fl = h
+        .run(
+            &[ops::Fload64 {
+                dst: f(0),
+                base: x(0),
+                offset: -5,
+            }
+            .into()],
+            &i64s(&[base + 8]),
+            &[ValType::F64],
+        )
+        .unwrap();
+    assert_eq!(fl, [Val::F64(le(8))]);
+    let fl = h
+        .run(
+            &[ops::Fload32Be {
+                dst: f(0),
+                base: x(0),
+                offset: -5,
+            }
+            .into()],
+            &i64s(&[base + 8]),
+            &[ValType::F32],
+        )
+        .unwrap();
+    assert_eq!(fl, [Val::F32(be(4) as u32)]);
+    let fl = h
+        .run(
+            &[ops::Fload64Be {
+                dst: f(0),
+                base: x(0),
+                offset: -5,
+            }
+            .into()],
+            &i64s(&[base + 8]),
+            &[ValType::F64],
+        )
+        .unwrap();
+    assert_eq!(fl, [Val::F64(be(8))]);
+    let vl = h
+        .run(
+            &[ops::Vload128 {
+                dst: v(0),
+                base: x(0),
+                offset: -5,
+            }
+            .into()],
+            &i64s(&[base + 8]),
+            &[ValType::V128],
+        )
+        .unwrap();
+    let want = (0..16).fold(0u128, |acc, i| acc | ((0x83 + i as u128) << (8 * i)));
+    assert_eq!(vl, [Val::V128(want)]);
+
+    // Stores write exactly their width at base + offset.
+    let value = 0x0102_0304_0506_0708u64;
+    macro_rules! stores {
+        ($($Op:ident $src:ident $arg:expr => $bytes:expr;)*) => {$({
+            buf.fill(0);
+            let args = [Val::I64((base + 16) as i64), $arg];
+            h.run(&[ops::$Op { base: x(0), offset: -3, src: $src(if matches!($arg, Val::I64(_)) { 1 } else { 0 }) }.into()], &args, &[]).unwrap();
+            let want: &[u8] = &$bytes;
+            let mut expect = [0u8; 32];
+            expect[13..13 + want.len()].copy_from_slice(want);
+            assert_eq!(buf, expect, stringify!($Op));
+        })*};
+    }
+    stores! {
+        Xstore8 x Val::I64(value as i64) => [0x08];
+        Xstore16 x Val::I64(value as i64) => [0x08, 0x07];
+        Xstore32 x Val::I64(value as i64) => [0x08, 0x07, 0x06, 0x05];
+        Xstore64 x Val::I64(value as i64) => value.to_le_bytes();
+        Xstore16Be x Val::I64(value as i64) => [0x07, 0x08];
+        Xstore32Be x Val::I64(value as i64) => [0x05, 0x06, 0x07, 0x08];
+        Xstore64Be x Val::I64(value as i64) => value.to_be_bytes();
+        Fstore32 f Val::F32(0x1122_3344) => [0x44, 0x33, 0x22, 0x11];
+        Fstore64 f Val::F64(value) => value.to_le_bytes();
+        Fstore32Be f Val::F32(0x1122_3344) => [0x11, 0x22, 0x33, 0x44];
+        Fstore64Be f Val::F64(value) => value.to_be_bytes();
+        Vstore128 v Val::V128(u128::from_le_bytes(core::array::from_fn(|i| i as u8 + 1))) => core::array::from_fn::<u8, 16, _>(|i| i as u8 + 1);
+    }
+}
+
+fn calls_frames_and_traps(h: &mut Harness) {
+    let saved = RegMask::default()
+        .with_x(x(16))
+        .unwrap()
+        .with_x(x(20))
+        .unwrap()
+        .with_x(x(29))
+        .unwrap()
+        .with_f(f(16))
+        .unwrap()
+        .with_f(f(31))
+        .unwrap();
+    // main: saves x16/x29/f16/f31, clobbers them, calls g through every call
+    // form, restores them; g adds its three arguments.
+    let mut a = Assembler::new();
+    let g = a.label();
+    a.op(ops::PushFrameSave { amt: 40, regs: saved });
+    a.op(ops::Xconst8 { dst: x(16), imm: 1 });
+    a.op(ops::Xconst8 { dst: x(29), imm: 2 });
+    a.op(ops::Fconst64 { dst: f(16), bits: 3 });
+    a.op(ops::Fconst64 { dst: f(31), bits: 4 });
+    a.op(ops::Xconst8 { dst: x(5), imm: 10 });
+    a.op(ops::Xconst8 { dst: x(6), imm: 20 });
+    a.op(ops::Xconst8 { dst: x(7), imm: 30 });
+    a.op(ops::Xconst8 { dst: x(1), imm: 0 });
+    a.op(ops::Xconst8 { dst: x(2), imm: 0 });
+    a.branch(
+        ops::Call1 {
+            a0: x(5),
+            offset: PcRel(0),
+        },
+        g,
+    )
+    .unwrap(); // 10
+    a.op(ops::Xmov {
+        dst: x(20),
+        src: x(0),
+    });
+    a.branch(
+        ops::Call2 {
+            a0: x(6),
+            a1: x(5),
+            offset: PcRel(0),
+        },
+        g,
+    )
+    .unwrap(); // 20 + 10 + 0
+    a.op(ops::Xadd64 {
+        dst: x(20),
+        a: x(20),
+        b: x(0),
+    });
+    // A parallel move: (x0, x1, x2) = (x1, x0, x7) swaps x0 and x1.
+    a.op(ops::Xconst8 { dst: x(0), imm: 100 });
+    a.op(ops::Xconst8 { dst: x(1), imm: 1 });
+    a.branch(
+        ops::Call3 {
+            a0: x(1),
+            a1: x(0),
+            a2: x(7),
+            offset: PcRel(0),
+        },
+        g,
+    )
+    .unwrap(); // 131
+    a.op(ops::Xadd64 {
+        dst: x(20),
+        a: x(20),
+        b: x(0),
+    });
+    a.op(ops::Xconst8 { dst: x(0), imm: 5 });
+    a.op(ops::Xconst8 { dst: x(1), imm: 6 });
+    a.op(ops::Xconst8 { dst: x(2), imm: 7 });
+    a.branch(ops::Call { offset: PcRel(0) }, g).unwrap(); // 18
+    a.op(ops::Xadd64 {
+        dst: x(20),
+        a: x(20),
+        b: x(0),
+    });
+    a.op(ops::Xmov {
+        dst: x(0),
+        src: x(20),
+    });
+    a.op(ops::PopFrameRestore { amt: 40, regs: saved });
+    a.op(ops::Ret {});
+    let split = a.offset();
+    a.bind(g);
+    a.op(ops::PushFrame {});
+    a.op(ops::Xadd64 {
+        dst: x(0),
+        a: x(0),
+        b: x(1),
+    });
+    a.op(ops::Xadd64 {
+        dst: x(0),
+        a: x(0),
+        b: x(2),
+    });
+    a.op(ops::PopFrame {});
+    a.op(ops::Ret {});
+    // Give the callee-saved registers values main must preserve.
+    h.vm.set_x(x(16), 0xAAAA);
+    h.vm.set_f_bits(f(31), 0xBBBB);
+    let r = h
+        .run_asm(a, |n| vec![0..split, split..n], &[], &[ValType::I64])
+        .unwrap();
+    assert_eq!(r, [Val::I64(10 + 30 + 131 + 18)]);
+    assert_eq!(h.vm.x(x(16)), 0xAAAA);
+    assert_eq!(h.vm.f_bits(f(31)), 0xBBBB);
+
+    // call_indirect / return_call / return_call_indirect / get_lr / nop /
+    // stack_alloc32 / stack_free32: f(p) = p(…) via a tail-called trampoline.
+    let code = {
+        let mut a = Assembler::new();
+        let (t, k) = (a.label(), a.label());
+        // f: x0 = address of k (passed in), call it indirectly, then tail-call t.
+        a.op(ops::PushFrame {});
+        a.op(ops::StackAlloc32 { amt: 32 });
+        a.op(ops::Xstore64 {
+            base: x(31),
+            offset: 0,
+            src: x(0),
+        }); // spill through sp
+        a.op(ops::CallIndirect { target: x(0) });
+        a.op(ops::Xload64 {
+            dst: x(3),
+            base: x(31),
+            offset: 0,
+        });
+        a.op(ops::StackFree32 { amt: 32 });
+        a.op(ops::PopFrame {});
+        a.op(ops::Nop {});
+        a.branch(ops::ReturnCall { offset: PcRel(0) }, t).unwrap();
+        let t_at = a.offset();
+        a.bind(t);
+        // t: x0 += 1000, then tail-call k through a register.
+        a.op(ops::Xadd64I {
+            dst: x(0),
+            a: x(0),
+            imm: 1000,
+        });
+        a.op(ops::Xmov { dst: x(4), src: x(3) });
+        a.op(ops::ReturnCallIndirect { target: x(4) });
+        let k_at = a.offset();
+        a.bind(k);
+        // k: x0 = (lr != 0) + x0 + 1, where x0 starts as k's own address on the
+        // first call; make it small first.
+        a.op(ops::GetLr { dst: x(1) });
+        a.op(ops::Xconst8 { dst: x(2), imm: 0 });
+        a.op(ops::Xneq64 {
+            dst: x(1),
+            a: x(1),
+            b: x(2),
+        });
+        a.op(ops::Xband64I {
+            dst: x(0),
+            a: x(0),
+            imm: 0xF00,
+        });
+        a.op(ops::Xadd64 {
+            dst: x(0),
+            a: x(0),
+            b: x(1),
+        });
+        a.op(ops::Ret {});
+        let code = a.finish().unwrap();
+        (code, t_at, k_at)
+    };
+    let (code, t_at, k_at) = code;
+    let k_addr = code.as_ptr().expose_provenance() as u64 + k_at as u64;
+    let r = h
+        .run_code(
+            &code,
+            &[0..t_at, t_at..k_at, k_at..code.len()],
+            0,
+            &i64s(&[k_addr]),
+            &[ValType::I64],
+        )
+        .unwrap();
+    // First k (called, lr set): (k_addr & 0xF00) + 1; t adds 1000; second k
+    // (tail-called from the host entry: lr is the host sentinel, 0).
+    let first = (k_addr & 0xF00) + 1;
+    let want = ((first + 1000) & 0xF00) + 0;
+    assert_eq!(r, [Val::I64(want as i64)]);
+
+    // Traps with codes, conditional and not.
+    assert_eq!(
+        h.run(&[ops::Trap { code: 42 }.into()], &[], &[]),
+        Err(Explicit(42))
+    );
+    let cond = |h: &mut Harness, op: Op, v: u64| h.run(&[op], &i64s(&[v]), &[]).err();
+    let tz32 = Op::from(ops::TrapIfZero32 { cond: x(0), code: 1 });
+    let tz64 = Op::from(ops::TrapIfZero64 { cond: x(0), code: 2 });
+    let tnz32 = Op::from(ops::TrapIfNonzero32 { cond: x(0), code: 3 });
+    let tnz64 = Op::from(ops::TrapIfNonzero64 { cond: x(0), code: 4 });
+    assert_eq!(cond(h, tz32, HI), Some(Explicit(1)));
+    assert_eq!(cond(h, tz32, 1), None);
+    assert_eq!(cond(h, tz64, HI), None);
+    assert_eq!(cond(h, tz64, 0), Some(Explicit(2)));
+    assert_eq!(cond(h, tnz32, HI), None);
+    assert_eq!(cond(h, tnz32, 1), Some(Explicit(3)));
+    assert_eq!(cond(h, tnz64, HI), Some(Explicit(4)));
+    assert_eq!(cond(h, tnz64, 0), None);
+    // Bounds checks: addr + size <= bound, without wrapping.
+    let bc = Op::from(ops::BoundsCheck {
+        addr: x(0),
+        bound: x(1),
+        size: 8,
+    });
+    let run_bc = |h: &mut Harness, a: u64, b: u64| h.run(&[bc], &i64s(&[a, b]), &[]).err();
+    assert_eq!(run_bc(h, 8, 16), None);
+    assert_eq!(run_bc(h, 9, 16), Some(MemoryOutOfBounds));
+    assert_eq!(run_bc(h, u64::MAX - 3, u64::MAX), Some(MemoryOutOfBounds));
+}
+
+#[test]
+fn integer_ops() {
+    integer_arithmetic(&mut Harness::default());
+}
+#[test]
+fn moves_constants_selects() {
+    moves_and_constants(&mut Harness::default());
+}
+#[test]
+fn branch_ops() {
+    branches(&mut Harness::default());
+}
+#[test]
+fn float_ops() {
+    floats(&mut Harness::default());
+}
+#[test]
+fn conversion_ops() {
+    conversions(&mut Harness::default());
+}
+#[test]
+fn memory_ops() {
+    memory(&mut Harness::default());
+}
+#[test]
+fn call_frame_and_trap_ops() {
+    calls_frames_and_traps(&mut Harness::default());
+}
+
+#[test]
+fn every_op_is_exercised() {
+    let mut h = Harness::default();
+    integer_arithmetic(&mut h);
+    moves_and_constants(&mut h);
+    branches(&mut h);
+    floats(&mut h);
+    conversions(&mut h);
+    memory(&mut h);
+    calls_frames_and_traps(&mut h);
+    // Host calls are exercised in tests/entries.rs.
+    let missing: Vec<&str> = OP_SIGNATURES
+        .iter()
+        .map(|(_, _, name, _)| *name)
+        .filter(|name| !h.covered.contains(name) && *name != "call_indirect_host")
+        .collect();
+    assert!(missing.is_empty(), "ops without a semantics test: {missing:?}");
+}

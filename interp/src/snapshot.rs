@@ -47,6 +47,7 @@ impl Snapshot {
     /// Whether the guest kept its promise to preserve callee-saved state
     /// (`lr` is the caller's to restore, so it is not compared).
     /// Returns the first register that differs.
+    #[cfg(debug_assertions)]
     pub fn check_preserved(&self, s: &State) -> Result<(), alloc::string::String> {
         use alloc::format;
         let now = Snapshot::take(s);

@@ -1,0 +1,378 @@
+//! Entering and leaving the guest: every trap kind, snapshots restored on
+//! traps, host calls, nested entries, and reuse of the VM afterwards.
+
+mod common;
+use common::*;
+use sheave_interp::{CallError, DoneReason, TrapKind, Val, ValType, Vm};
+use sheave_opcodes::{Assembler, FReg, PcRel, RegMask, XReg, ops, verify};
+use std::ptr::NonNull;
+
+/// One verified function, kept alive with its entry pointer.
+struct Func {
+    code: Vec<u8>,
+}
+
+impl Func {
+    fn new(asm: Assembler) -> Func {
+        let code = asm.finish().unwrap();
+        verify(&code, &[0..code.len()]).unwrap();
+        Func { code }
+    }
+    fn entry(&self) -> NonNull<u8> {
+        NonNull::from(&self.code[0])
+    }
+    fn offset_of(&self, pc: NonNull<u8>) -> usize {
+        pc.as_ptr() as usize - self.code.as_ptr() as usize
+    }
+}
+
+/// Runs `func` on a fresh VM and returns the trap kind and its offset.
+fn trap_of(func: &Func, args: &[Val]) -> (TrapKind, usize) {
+    let mut vm = Vm::new();
+    // SAFETY: verified, touches no memory but the VM stack.
+    match unsafe { vm.call(func.entry(), args) }.unwrap() {
+        DoneReason::Trap { pc, kind } => (kind, func.offset_of(pc)),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn each_trap_kind_with_the_pc_of_the_trapping_op() {
+    let one = |op: ops::Xdiv64S| {
+        let mut a = Assembler::new();
+        a.op(ops::Xconst8 { dst: x(2), imm: 0 }); // 3 bytes
+        a.op(op);
+        a.op(ops::Ret {});
+        Func::new(a)
+    };
+    let div = one(ops::Xdiv64S {
+        dst: x(0),
+        a: x(0),
+        b: x(1),
+    });
+    assert_eq!(trap_of(&div, &i64s(&[1, 0])), (TrapKind::DivisionByZero, 3));
+    assert_eq!(
+        trap_of(&div, &i64s(&[i64::MIN as u64, u64::MAX])),
+        (TrapKind::IntegerOverflow, 3)
+    );
+
+    let mut a = Assembler::new();
+    a.op(ops::X32FromF64S { dst: x(0), a: f(0) });
+    a.op(ops::Ret {});
+    let cvt = Func::new(a);
+    assert_eq!(
+        trap_of(&cvt, &[Val::from_f64(f64::NAN)]),
+        (TrapKind::BadConversionToInteger, 0)
+    );
+    assert_eq!(
+        trap_of(&cvt, &[Val::from_f64(1e10)]),
+        (TrapKind::IntegerOverflow, 0)
+    );
+
+    let mut a = Assembler::new();
+    a.op(ops::BoundsCheck {
+        addr: x(0),
+        bound: x(1),
+        size: 4,
+    });
+    a.op(ops::Ret {});
+    assert_eq!(
+        trap_of(&Func::new(a), &i64s(&[13, 16])),
+        (TrapKind::MemoryOutOfBounds, 0)
+    );
+
+    let mut a = Assembler::new();
+    a.op(ops::Xconst8 { dst: x(0), imm: 1 });
+    a.op(ops::Trap { code: 200 });
+    assert_eq!(trap_of(&Func::new(a), &[]), (TrapKind::Explicit(200), 3));
+}
+
+/// f(n) = f(n + 1), forever: recursion until the stack runs out.
+fn runaway_recursion() -> Func {
+    let mut a = Assembler::new();
+    let f = a.label();
+    a.bind(f);
+    a.op(ops::PushFrame {});
+    a.op(ops::Xadd64I {
+        dst: x(0),
+        a: x(0),
+        imm: 1,
+    });
+    a.branch(ops::Call { offset: PcRel(0) }, f).unwrap();
+    a.op(ops::PopFrame {});
+    a.op(ops::Ret {});
+    Func::new(a)
+}
+
+#[test]
+fn stack_overflow_is_a_trap_and_the_vm_is_reusable() {
+    let func = runaway_recursion();
+    let mut vm = Vm::with_stack_size(64 * 1024);
+    for _ in 0..3 {
+        // SAFETY: verified; touches only the VM stack.
+        let done = unsafe { vm.call(func.entry(), &i64s(&[0])) }.unwrap();
+        assert!(
+            matches!(
+                done,
+                DoneReason::Trap {
+                    kind: TrapKind::StackOverflow,
+                    ..
+                }
+            ),
+            "{done:?}"
+        );
+        // 16 bytes per frame: about 4096 frames deep.
+        let depth = vm.x(x(0));
+        assert!((4000..=4096).contains(&depth), "depth {depth}");
+    }
+    // stack_alloc32 past the end also traps.
+    let mut a = Assembler::new();
+    a.op(ops::StackAlloc32 { amt: 64 * 1024 + 16 });
+    a.op(ops::Ret {});
+    let big = Func::new(a);
+    // SAFETY: verified; touches only the VM stack.
+    let done = unsafe { vm.call(big.entry(), &[]) }.unwrap();
+    assert!(
+        matches!(
+            done,
+            DoneReason::Trap {
+                kind: TrapKind::StackOverflow,
+                ..
+            }
+        ),
+        "{done:?}"
+    );
+}
+
+#[test]
+fn a_trap_restores_the_entry_snapshot() {
+    // The guest breaks every callee-saved promise, then traps.
+    let mut a = Assembler::new();
+    a.op(ops::PushFrame {});
+    a.op(ops::StackAlloc32 { amt: 256 });
+    for i in 16..30 {
+        a.op(ops::Xconst8 { dst: x(i), imm: -1 });
+    }
+    for i in 16..32 {
+        a.op(ops::Fconst64 {
+            dst: f(i),
+            bits: u64::MAX,
+        });
+    }
+    a.op(ops::Xconst8 {
+        dst: XReg::FP,
+        imm: 0,
+    });
+    a.op(ops::Trap { code: 1 });
+    let func = Func::new(a);
+    let mut vm = Vm::new();
+    for i in 16..30 {
+        vm.set_x(x(i), i as u64);
+    }
+    for i in 16..32 {
+        vm.set_f_bits(f(i), 100 + i as u64);
+    }
+    let sp = vm.x(XReg::SP);
+    let fp = vm.x(XReg::FP);
+    // SAFETY: verified; touches only the VM stack.
+    let done = unsafe { vm.call(func.entry(), &[]) }.unwrap();
+    assert!(matches!(
+        done,
+        DoneReason::Trap {
+            kind: TrapKind::Explicit(1),
+            ..
+        }
+    ));
+    for i in 16..30 {
+        assert_eq!(vm.x(x(i)), i as u64, "x{i} restored");
+    }
+    for i in 16..32 {
+        assert_eq!(vm.f_bits(f(i)), 100 + i as u64, "f{i} restored");
+    }
+    assert_eq!((vm.x(XReg::SP), vm.x(XReg::FP)), (sp, fp));
+    assert_eq!(vm.suspended_entries(), 0);
+}
+
+/// g(n): if n == 0 trap 9; else host call 0 (the host re-enters g(n - 1))
+/// and return the host's result + 1. It keeps n in callee-saved x16 across
+/// the host call, so a broken snapshot would show.
+fn reentrant() -> Func {
+    let mut a = Assembler::new();
+    let zero = a.label();
+    let saved = RegMask::default()
+        .with_x(x(16))
+        .unwrap()
+        .with_f(FReg::new(16).unwrap())
+        .unwrap();
+    a.branch(
+        ops::BrIfXeq64I {
+            a: x(0),
+            imm: 0,
+            offset: PcRel(0),
+        },
+        zero,
+    )
+    .unwrap();
+    a.op(ops::PushFrameSave { amt: 16, regs: saved });
+    a.op(ops::Xmov {
+        dst: x(16),
+        src: x(0),
+    });
+    a.op(ops::F64FromX64U { dst: f(16), a: x(0) });
+    a.op(ops::CallIndirectHost { id: 0 });
+    a.op(ops::Xadd64I {
+        dst: x(0),
+        a: x(0),
+        imm: 1,
+    });
+    // Check that x16 and f16 survived the nested entries: trap 8 if not.
+    a.op(ops::F64FromX64U { dst: f(0), a: x(16) });
+    a.op(ops::Fneq64 {
+        dst: x(1),
+        a: f(0),
+        b: f(16),
+    });
+    a.op(ops::TrapIfNonzero64 { cond: x(1), code: 8 });
+    a.op(ops::PopFrameRestore { amt: 16, regs: saved });
+    a.op(ops::Ret {});
+    a.bind(zero);
+    a.op(ops::Trap { code: 9 });
+    Func::new(a)
+}
+
+/// Host side of `reentrant`: call g(n) and serve its host calls by
+/// re-entering. `handle_bottom_trap` decides what a host does when its
+/// nested call traps: give the guest 1000 and resume (true) or abandon
+/// its own entry and pass the trap up (false).
+fn call_g(vm: &mut Vm, g: &Func, n: u64, handle_bottom_trap: bool) -> Result<u64, TrapKind> {
+    // SAFETY: verified; touches only the VM stack.
+    let mut done = unsafe { vm.call(g.entry(), &i64s(&[n])) }.unwrap();
+    loop {
+        match done {
+            DoneReason::Returned => return Ok(vm.results(&[ValType::I64]).unwrap()[0].i64().unwrap() as u64),
+            DoneReason::Trap { kind, .. } => return Err(kind),
+            DoneReason::HostCall { id, resume } => {
+                assert_eq!(id, 0);
+                let arg = vm.results(&[ValType::I64]).unwrap()[0].i64().unwrap() as u64;
+                let inner = call_g(vm, g, arg - 1, handle_bottom_trap);
+                let result = match inner {
+                    Ok(v) => v,
+                    Err(TrapKind::Explicit(9)) if handle_bottom_trap => 1000,
+                    Err(kind) => {
+                        vm.abandon().unwrap();
+                        return Err(kind);
+                    }
+                };
+                vm.set_values(&i64s(&[result])).unwrap();
+                // SAFETY: `resume` came from this VM's host call on `g`.
+                done = unsafe { vm.resume(resume) }.unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn nested_entries_100_deep_with_a_trap_at_the_bottom() {
+    let g = reentrant();
+    let mut vm = Vm::new();
+    vm.set_x(x(16), 0x1616);
+    let sp = vm.x(XReg::SP);
+
+    // The trap at the bottom unwinds every level.
+    assert_eq!(call_g(&mut vm, &g, 100, false), Err(TrapKind::Explicit(9)));
+    assert_eq!(vm.suspended_entries(), 0);
+    assert_eq!(vm.x(x(16)), 0x1616);
+    assert_eq!(vm.x(XReg::SP), sp);
+
+    // The bottom trap unwinds only its own entry: the host above handles
+    // it and every outer level completes.
+    assert_eq!(call_g(&mut vm, &g, 100, true), Ok(1000 + 100));
+    assert_eq!(vm.suspended_entries(), 0);
+    assert_eq!(vm.x(x(16)), 0x1616);
+    assert_eq!(vm.x(XReg::SP), sp);
+
+    // And the VM is as good as new.
+    assert_eq!(call_g(&mut vm, &g, 3, true), Ok(1003));
+    let recursion = runaway_recursion();
+    // SAFETY: verified; touches only the VM stack.
+    let done = unsafe { vm.call(recursion.entry(), &i64s(&[0])) }.unwrap();
+    assert!(matches!(
+        done,
+        DoneReason::Trap {
+            kind: TrapKind::StackOverflow,
+            ..
+        }
+    ));
+    assert_eq!(call_g(&mut vm, &g, 50, true), Ok(1050));
+}
+
+#[test]
+fn call_errors_are_values() {
+    let mut vm = Vm::new();
+    let too_many = vec![Val::I64(0); 17];
+    assert_eq!(
+        vm.set_values(&too_many),
+        Err(CallError::TooManyValues {
+            class: "integer",
+            count: 17
+        })
+    );
+    let too_many = vec![ValType::F64; 17];
+    assert_eq!(
+        vm.results(&too_many),
+        Err(CallError::TooManyValues {
+            class: "float",
+            count: 17
+        })
+    );
+    let g = reentrant();
+    // SAFETY: no code runs: the arguments are rejected first.
+    let e = unsafe { vm.call(g.entry(), &vec![Val::from_f32(0.0); 20]) }.unwrap_err();
+    assert!(e.to_string().contains("20 float values"), "{e}");
+    assert_eq!(vm.suspended_entries(), 0);
+    // SAFETY: rejected before anything runs.
+    assert_eq!(unsafe { vm.resume(g.entry()) }, Err(CallError::NotSuspended));
+    assert_eq!(vm.abandon(), Err(CallError::NotSuspended));
+}
+
+#[test]
+fn values_of_each_class_go_to_their_own_registers() {
+    // (i32, f64, i64, f32, v128) -> the same, rotated through the registers.
+    let mut a = Assembler::new();
+    a.op(ops::Xadd32I {
+        dst: x(0),
+        a: x(0),
+        imm: 1,
+    });
+    a.op(ops::Xadd64I {
+        dst: x(1),
+        a: x(1),
+        imm: 1,
+    });
+    a.op(ops::Fneg64 { dst: f(0), a: f(0) });
+    a.op(ops::Fneg32 { dst: f(1), a: f(1) });
+    a.op(ops::Vmov { dst: v(0), src: v(0) });
+    a.op(ops::Ret {});
+    let func = Func::new(a);
+    let mut vm = Vm::new();
+    let args = [
+        Val::I32(-1),
+        Val::from_f64(1.5),
+        Val::I64(41),
+        Val::from_f32(2.5),
+        Val::V128(7),
+    ];
+    // SAFETY: verified; touches no memory.
+    assert_eq!(unsafe { vm.call(func.entry(), &args) }, Ok(DoneReason::Returned));
+    let types: Vec<ValType> = args.iter().map(Val::ty).collect();
+    assert_eq!(
+        vm.results(&types).unwrap(),
+        [
+            Val::I32(0),
+            Val::from_f64(-1.5),
+            Val::I64(42),
+            Val::from_f32(-2.5),
+            Val::V128(7)
+        ]
+    );
+}

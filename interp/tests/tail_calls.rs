@@ -1,0 +1,122 @@
+//! The tail-call dispatcher relies on LLVM turning each handler's call of
+//! the next handler into a jump; stable Rust does not promise it. If it
+//! stops happening, every executed op leaves a host stack frame behind and
+//! a long loop overflows a small thread stack: these tests then crash.
+//! They mean something only in optimized builds (`cargo test --release`),
+//! which is how CI runs them; debug builds use the loop dispatcher.
+
+mod common;
+use common::*;
+use sheave_interp::{Dispatch, DoneReason, Val, ValType, Vm};
+use sheave_opcodes::{Assembler, PcRel, RegMask, ops, verify};
+use std::ptr::NonNull;
+
+/// 50 million ops (10 million iterations of a 5-op loop), and 2 million
+/// guest calls, on a thread with a 64 KiB host stack.
+#[test]
+fn long_runs_need_no_host_stack() {
+    // Debug builds run the loop dispatcher slowly; keep their run short.
+    let scale = if cfg!(debug_assertions) { 100 } else { 1 };
+    let n: u64 = 10_000_000 / scale;
+    let mut a = Assembler::new();
+    let (top, callee) = (a.label(), a.label());
+    let saved = RegMask::default().with_x(x(16)).unwrap();
+    a.op(ops::PushFrameSave { amt: 8, regs: saved });
+    a.op(ops::Xconst8 { dst: x(1), imm: 0 });
+    a.op(ops::Xconst8 { dst: x(2), imm: 0 });
+    a.bind(top);
+    a.op(ops::Xadd64 {
+        dst: x(1),
+        a: x(1),
+        b: x(2),
+    });
+    a.op(ops::Xshl64I {
+        dst: x(3),
+        a: x(2),
+        amt: 1,
+    });
+    a.op(ops::Xbxor64 {
+        dst: x(1),
+        a: x(1),
+        b: x(3),
+    });
+    a.op(ops::Xadd64I {
+        dst: x(2),
+        a: x(2),
+        imm: 1,
+    });
+    a.branch(
+        ops::BrIfXult64 {
+            a: x(2),
+            b: x(0),
+            offset: PcRel(0),
+        },
+        top,
+    )
+    .unwrap();
+    // Then 2 million calls.
+    a.op(ops::Xmov {
+        dst: x(16),
+        src: x(1),
+    });
+    a.op(ops::Xconst32 {
+        dst: x(2),
+        imm: 2_000_000 / scale as i32,
+    });
+    let calls = a.label();
+    a.bind(calls);
+    a.branch(ops::Call { offset: PcRel(0) }, callee).unwrap();
+    a.op(ops::Xadd64I {
+        dst: x(2),
+        a: x(2),
+        imm: -1,
+    });
+    a.branch(
+        ops::BrIfXneq64I {
+            a: x(2),
+            imm: 0,
+            offset: PcRel(0),
+        },
+        calls,
+    )
+    .unwrap();
+    a.op(ops::Xmov {
+        dst: x(0),
+        src: x(16),
+    });
+    a.op(ops::PopFrameRestore { amt: 8, regs: saved });
+    a.op(ops::Ret {});
+    let split = a.offset();
+    a.bind(callee);
+    a.op(ops::PushFrame {});
+    a.op(ops::PopFrame {});
+    a.op(ops::Ret {});
+    let code = a.finish().unwrap();
+    verify(&code, &[0..split, split..code.len()]).unwrap();
+
+    let want = (0..n).fold(0u64, |acc, i| acc.wrapping_add(i) ^ (i << 1));
+    let got = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let mut vm = Vm::new();
+            vm.set_dispatch(Dispatch::TailCall);
+            // SAFETY: verified; touches only the VM stack.
+            let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[n])) }.unwrap();
+            assert_eq!(done, DoneReason::Returned);
+            vm.results(&[ValType::I64]).unwrap()[0]
+        })
+        .unwrap()
+        .join()
+        .expect("the interpreter thread finished");
+    assert_eq!(got, Val::I64(want as i64));
+}
+
+#[test]
+fn optimized_builds_default_to_tail_calls() {
+    let want = if cfg!(debug_assertions) {
+        Dispatch::Loop
+    } else {
+        Dispatch::TailCall
+    };
+    assert_eq!(Vm::new().dispatch(), want);
+}

@@ -21,6 +21,7 @@ type Runner<'a> = Box<dyn FnMut() -> u64 + 'a>;
 struct Engines {
     tail: SheavePrograms,
     looped: SheavePrograms,
+    unfused: SheavePrograms,
     pulley: PulleyPrograms,
     buf: Vec<u64>,
 }
@@ -31,9 +32,12 @@ impl Engines {
         looped.set_dispatch(Dispatch::Loop);
         let mut tail = SheavePrograms::new();
         tail.set_dispatch(Dispatch::TailCall);
+        let mut unfused = SheavePrograms::with_super_instructions(false);
+        unfused.set_dispatch(Dispatch::TailCall);
         Engines {
             tail,
             looped,
+            unfused,
             pulley: PulleyPrograms::new(),
             buf: vec![0; MEM_LEN],
         }
@@ -41,12 +45,14 @@ impl Engines {
 }
 
 const PROGRAMS: [&str; 4] = ["int_loop", "float_loop", "mem_loop", "call_loop"];
-const ENGINES: [&str; 3] = ["sheave", "sheave-loop", "pulley"];
+/// `sheave-unfused` runs without super-instructions (see `with_super_instructions`).
+const ENGINES: [&str; 4] = ["sheave", "sheave-loop", "sheave-unfused", "pulley"];
 
 fn runner<'a>(e: &'a mut Engines, program: &str, engine: &str) -> Runner<'a> {
     let Engines {
         tail,
         looped,
+        unfused,
         pulley,
         buf,
     } = e;
@@ -55,6 +61,7 @@ fn runner<'a>(e: &'a mut Engines, program: &str, engine: &str) -> Runner<'a> {
             match engine {
                 "sheave" => Box::new(move || $conv(tail.$method($arg))),
                 "sheave-loop" => Box::new(move || $conv(looped.$method($arg))),
+                "sheave-unfused" => Box::new(move || $conv(unfused.$method($arg))),
                 _ => Box::new(move || $conv(pulley.$method($arg))),
             }
         };
@@ -123,30 +130,38 @@ fn print_ratios(rounds: usize) {
     let mut engines = Engines::new();
     check_results(&mut engines);
     println!("\nSide by side, median of {rounds} interleaved rounds (n = {N}):");
-    println!(
-        "{:<12} {:>12} {:>12} {:>12} {:>14} {:>14}",
-        "program", "sheave", "sheave-loop", "pulley", "sheave/pulley", "loop/pulley"
-    );
-    let (mut log_tail, mut log_loop) = (0.0f64, 0.0f64);
-    for program in PROGRAMS {
-        let t = interleaved(&mut engines, program, rounds);
-        let (tail, looped, pulley) = (t[0].as_secs_f64(), t[1].as_secs_f64(), t[2].as_secs_f64());
-        log_tail += (tail / pulley).ln();
-        log_loop += (looped / pulley).ln();
-        println!(
-            "{program:<12} {:>10.1}us {:>10.1}us {:>10.1}us {:>14.3} {:>14.3}",
-            tail * 1e6,
-            looped * 1e6,
-            pulley * 1e6,
-            tail / pulley,
-            looped / pulley
-        );
+    print!("{:<12}", "program");
+    for engine in ENGINES {
+        print!(" {engine:>14}");
     }
-    let n = PROGRAMS.len() as f64;
     println!(
-        "geomean sheave/pulley={:.3} sheave-loop/pulley={:.3}",
-        (log_tail / n).exp(),
-        (log_loop / n).exp()
+        " {:>14} {:>14} {:>14}",
+        "sheave/pulley", "loop/pulley", "fused/unfused"
+    );
+    let mut logs = [0.0f64; 3];
+    for program in PROGRAMS {
+        let t: Vec<f64> = interleaved(&mut engines, program, rounds)
+            .iter()
+            .map(Duration::as_secs_f64)
+            .collect();
+        let (tail, looped, unfused, pulley) = (t[0], t[1], t[2], t[3]);
+        let ratios = [tail / pulley, looped / pulley, tail / unfused];
+        print!("{program:<12}");
+        for time in &t {
+            print!(" {:>12.1}us", time * 1e6);
+        }
+        for (log, r) in logs.iter_mut().zip(ratios) {
+            *log += r.ln();
+            print!(" {r:>14.3}");
+        }
+        println!();
+    }
+    let g = |log: f64| (log / PROGRAMS.len() as f64).exp();
+    println!(
+        "geomean sheave/pulley={:.3} sheave-loop/pulley={:.3} fused/unfused={:.3}",
+        g(logs[0]),
+        g(logs[1]),
+        g(logs[2])
     );
 }
 

@@ -31,17 +31,25 @@ impl Default for SheavePrograms {
 impl SheavePrograms {
     /// Assemble and verify the programs; create a VM with the default dispatcher.
     pub fn new() -> Self {
+        Self::with_super_instructions(true)
+    }
+
+    /// The same programs without super-instructions when `fused` is false:
+    /// loops end in a compare into a register plus `br_if64` instead of a
+    /// fused compare-and-branch, and calls move their arguments with `xmov`
+    /// instead of `call2`. Measures what the super-instructions buy.
+    pub fn with_super_instructions(fused: bool) -> Self {
         let programs = SheavePrograms {
             vm: Vm::new(),
-            int_code: int_loop_code(),
-            float_code: float_loop_code(),
-            mem_code: mem_loop_code(),
-            call_code: call_loop_code(),
+            int_code: int_loop_code(fused),
+            float_code: float_loop_code(fused),
+            mem_code: mem_loop_code(fused),
+            call_code: call_loop_parts(fused).0,
         };
         for code in [&programs.int_code, &programs.float_code, &programs.mem_code] {
             verify(code, &[0..code.len()]).expect("benchmark program verifies");
         }
-        let split = call_loop_split();
+        let split = call_loop_parts(fused).1;
         verify(&programs.call_code, &[0..split, split..programs.call_code.len()])
             .expect("benchmark program verifies");
         programs
@@ -106,7 +114,36 @@ impl SheavePrograms {
     }
 }
 
-fn int_loop_code() -> Vec<u8> {
+/// `if a < b (unsigned) goto top`, fused or as a compare plus a branch.
+fn loop_back(a: &mut Assembler, fused: bool, lhs: XReg, rhs: XReg, top: sheave_opcodes::Label) {
+    if fused {
+        a.branch(
+            ops::BrIfXult64 {
+                a: lhs,
+                b: rhs,
+                offset: P,
+            },
+            top,
+        )
+        .unwrap();
+    } else {
+        a.op(ops::Xult64 {
+            dst: x(4),
+            a: lhs,
+            b: rhs,
+        });
+        a.branch(
+            ops::BrIf64 {
+                cond: x(4),
+                offset: P,
+            },
+            top,
+        )
+        .unwrap();
+    }
+}
+
+fn int_loop_code(fused: bool) -> Vec<u8> {
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
     a.op(ops::Xconst8 { dst: x(1), imm: 0 });
@@ -156,7 +193,7 @@ fn int_loop_code() -> Vec<u8> {
     a.finish().unwrap()
 }
 
-fn float_loop_code() -> Vec<u8> {
+fn float_loop_code(fused: bool) -> Vec<u8> {
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
     a.op(ops::Fconst64 {
@@ -217,7 +254,7 @@ fn float_loop_code() -> Vec<u8> {
     a.finish().unwrap()
 }
 
-fn mem_loop_code() -> Vec<u8> {
+fn mem_loop_code(fused: bool) -> Vec<u8> {
     // (ptr: x0, len: x1) -> x0; walks a pointer to `end = ptr + len * 8`.
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
@@ -284,7 +321,7 @@ fn mem_loop_code() -> Vec<u8> {
 
 /// `main(n)` keeps `n` and `i` in callee-saved x16/x17 across the calls;
 /// `acc` lives in x0, argument and result of `add`.
-fn call_loop_parts() -> (Vec<u8>, usize) {
+fn call_loop_parts(fused: bool) -> (Vec<u8>, usize) {
     let saved = RegMask::default()
         .with_x(x(16))
         .and_then(|m| m.with_x(x(17)))
@@ -308,15 +345,23 @@ fn call_loop_parts() -> (Vec<u8>, usize) {
     .unwrap();
     a.op(ops::Xconst8 { dst: x(17), imm: 0 });
     a.bind(top);
-    a.branch(
-        ops::Call2 {
-            a0: x(0),
-            a1: x(17),
-            offset: P,
-        },
-        add,
-    )
-    .unwrap();
+    if fused {
+        a.branch(
+            ops::Call2 {
+                a0: x(0),
+                a1: x(17),
+                offset: P,
+            },
+            add,
+        )
+        .unwrap();
+    } else {
+        a.op(ops::Xmov {
+            dst: x(1),
+            src: x(17),
+        });
+        a.branch(ops::Call { offset: P }, add).unwrap();
+    }
     a.op(ops::Xadd64I {
         dst: x(17),
         a: x(17),
@@ -347,14 +392,6 @@ fn call_loop_parts() -> (Vec<u8>, usize) {
     (a.finish().unwrap(), split)
 }
 
-fn call_loop_code() -> Vec<u8> {
-    call_loop_parts().0
-}
-
-fn call_loop_split() -> usize {
-    call_loop_parts().1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,8 +404,8 @@ mod tests {
         if !cfg!(debug_assertions) {
             dispatches.push(Dispatch::TailCall);
         }
-        for dispatch in dispatches {
-            let mut sheave = SheavePrograms::new();
+        for (dispatch, fused) in dispatches.into_iter().flat_map(|d| [(d, true), (d, false)]) {
+            let mut sheave = SheavePrograms::with_super_instructions(fused);
             sheave.set_dispatch(dispatch);
             let mut pulley = PulleyPrograms::new();
             for n in [0u64, 1, 2, 3, 1000] {

@@ -146,9 +146,9 @@ fn loop_back(a: &mut Assembler, fused: bool, lhs: XReg, rhs: XReg, top: sheave_o
 fn int_loop_code(fused: bool) -> Vec<u8> {
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
-    a.op(ops::Xconst8 { dst: x(1), imm: 0 });
+    a.op(ops::Xzero { dst: x(1) });
     a.branch(
-        ops::BrIfXeq64I {
+        ops::BrIfXeq64I8 {
             a: x(0),
             imm: 0,
             offset: P,
@@ -156,7 +156,7 @@ fn int_loop_code(fused: bool) -> Vec<u8> {
         done,
     )
     .unwrap();
-    a.op(ops::Xconst8 { dst: x(2), imm: 0 });
+    a.op(ops::Xzero { dst: x(2) });
     a.bind(top);
     a.op(ops::Xshl64I {
         dst: x(3),
@@ -173,20 +173,12 @@ fn int_loop_code(fused: bool) -> Vec<u8> {
         a: x(1),
         b: x(3),
     });
-    a.op(ops::Xadd64I {
+    a.op(ops::Xadd64I8 {
         dst: x(2),
         a: x(2),
         imm: 1,
     });
-    a.branch(
-        ops::BrIfXult64 {
-            a: x(2),
-            b: x(0),
-            offset: P,
-        },
-        top,
-    )
-    .unwrap();
+    loop_back(&mut a, fused, x(2), x(0), top);
     a.bind(done);
     a.op(ops::Xmov { dst: x(0), src: x(1) });
     a.op(ops::Ret {});
@@ -201,7 +193,7 @@ fn float_loop_code(fused: bool) -> Vec<u8> {
         bits: 0.0f64.to_bits(),
     });
     a.branch(
-        ops::BrIfXeq64I {
+        ops::BrIfXeq64I8 {
             a: x(0),
             imm: 0,
             offset: P,
@@ -218,7 +210,7 @@ fn float_loop_code(fused: bool) -> Vec<u8> {
         bits: 1.0f64.to_bits(),
     });
     a.op(ops::Fmov { dst: f(1), src: f(0) });
-    a.op(ops::Xconst8 { dst: x(2), imm: 0 });
+    a.op(ops::Xzero { dst: x(2) });
     a.bind(top);
     a.op(ops::Fmul64 {
         dst: f(1),
@@ -235,20 +227,12 @@ fn float_loop_code(fused: bool) -> Vec<u8> {
         a: f(0),
         b: f(1),
     });
-    a.op(ops::Xadd64I {
+    a.op(ops::Xadd64I8 {
         dst: x(2),
         a: x(2),
         imm: 1,
     });
-    a.branch(
-        ops::BrIfXult64 {
-            a: x(2),
-            b: x(0),
-            offset: P,
-        },
-        top,
-    )
-    .unwrap();
+    loop_back(&mut a, fused, x(2), x(0), top);
     a.bind(done);
     a.op(ops::Ret {});
     a.finish().unwrap()
@@ -258,9 +242,9 @@ fn mem_loop_code(fused: bool) -> Vec<u8> {
     // (ptr: x0, len: x1) -> x0; walks a pointer to `end = ptr + len * 8`.
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
-    a.op(ops::Xconst8 { dst: x(2), imm: 0 });
+    a.op(ops::Xzero { dst: x(2) });
     a.branch(
-        ops::BrIfXeq64I {
+        ops::BrIfXeq64I8 {
             a: x(1),
             imm: 0,
             offset: P,
@@ -284,7 +268,7 @@ fn mem_loop_code(fused: bool) -> Vec<u8> {
         base: x(0),
         offset: 0,
     });
-    a.op(ops::Xadd64I {
+    a.op(ops::Xadd64I8 {
         dst: x(3),
         a: x(3),
         imm: 1,
@@ -299,20 +283,12 @@ fn mem_loop_code(fused: bool) -> Vec<u8> {
         a: x(2),
         b: x(3),
     });
-    a.op(ops::Xadd64I {
+    a.op(ops::Xadd64I8 {
         dst: x(0),
         a: x(0),
         imm: 8,
     });
-    a.branch(
-        ops::BrIfXult64 {
-            a: x(0),
-            b: x(1),
-            offset: P,
-        },
-        top,
-    )
-    .unwrap();
+    loop_back(&mut a, fused, x(0), x(1), top);
     a.bind(done);
     a.op(ops::Xmov { dst: x(0), src: x(2) });
     a.op(ops::Ret {});
@@ -333,9 +309,9 @@ fn call_loop_parts(fused: bool) -> (Vec<u8>, usize) {
         dst: x(16),
         src: x(0),
     });
-    a.op(ops::Xconst8 { dst: x(0), imm: 0 });
+    a.op(ops::Xzero { dst: x(0) });
     a.branch(
-        ops::BrIfXeq64I {
+        ops::BrIfXeq64I8 {
             a: x(16),
             imm: 0,
             offset: P,
@@ -343,7 +319,7 @@ fn call_loop_parts(fused: bool) -> (Vec<u8>, usize) {
         done,
     )
     .unwrap();
-    a.op(ops::Xconst8 { dst: x(17), imm: 0 });
+    a.op(ops::Xzero { dst: x(17) });
     a.bind(top);
     if fused {
         a.branch(
@@ -362,20 +338,12 @@ fn call_loop_parts(fused: bool) -> (Vec<u8>, usize) {
         });
         a.branch(ops::Call { offset: P }, add).unwrap();
     }
-    a.op(ops::Xadd64I {
+    a.op(ops::Xadd64I8 {
         dst: x(17),
         a: x(17),
         imm: 1,
     });
-    a.branch(
-        ops::BrIfXult64 {
-            a: x(17),
-            b: x(16),
-            offset: P,
-        },
-        top,
-    )
-    .unwrap();
+    loop_back(&mut a, fused, x(17), x(16), top);
     a.bind(done);
     a.op(ops::PopFrameRestore { amt: 16, regs: saved });
     a.op(ops::Ret {});

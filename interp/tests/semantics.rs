@@ -196,6 +196,8 @@ fn integer_arithmetic(h: &mut Harness) {
     ximm! { h;
         Xadd32I imm: [(M32, 1) => 0, (5, -6) => M32];
         Xadd64I imm: [(5, -6) => u64::MAX, (u64::MAX, i32::MIN) => (i32::MIN as i64 - 1) as u64];
+        Xadd32I8 imm: [(M32, 1i8) => 0, (5, -6i8) => M32, (HI, -128i8) => M32 - 127];
+        Xadd64I8 imm: [(5, -6i8) => u64::MAX, (u64::MAX, 127i8) => 126];
         Xmul32I imm: [(M32, -1) => 1, (0x8000_0000u64, 2) => 0];
         Xmul64I imm: [(3, -1) => -3i64 as u64];
         Xband32I imm: [(HI | 0xFF, -16) => 0xF0];
@@ -361,6 +363,7 @@ fn integer_arithmetic(h: &mut Harness) {
 
 fn moves_and_constants(h: &mut Harness) {
     let r = |h: &mut Harness, ops: &[Op], args: &[u64]| h.run(ops, &i64s(args), &[ValType::I64]).unwrap()[0];
+    assert_eq!(r(h, &[ops::Xzero { dst: x(0) }.into()], &[u64::MAX]), Val::I64(0));
     assert_eq!(
         r(
             h,
@@ -539,6 +542,27 @@ fn branches(h: &mut Harness) {
         BrIfXulteq64I: [(u64::MAX, -1) => true, (5, 4) => false];
         BrIfXugt64I: [(u64::MAX, 5) => true, (M32, -1) => false];
         BrIfXugteq64I: [(u64::MAX, -1) => true, (0, 1) => false];
+        // Short forms: the same, with an 8-bit sign-extended immediate.
+        BrIfXeq32I8: [(HI | M32, -1) => true, (0, -1) => false];
+        BrIfXneq32I8: [(HI | M32, -1) => false, (0, -1) => true];
+        BrIfXslt32I8: [(M32, 0) => true, (0, -128) => false];
+        BrIfXslteq32I8: [(M32, -1) => true, (0, -1) => false];
+        BrIfXsgt32I8: [(0, -1) => true, (M32, 0) => false];
+        BrIfXsgteq32I8: [(M32, -1) => true, (M32, 0) => false];
+        BrIfXult32I8: [(5, -1) => true, (M32, -1) => false];
+        BrIfXulteq32I8: [(M32, -1) => true, (5, 4) => false];
+        BrIfXugt32I8: [(M32, 127) => true, (5, -1) => false];
+        BrIfXugteq32I8: [(M32, -1) => true, (0, 1) => false];
+        BrIfXeq64I8: [(u64::MAX, -1) => true, (M32, -1) => false];
+        BrIfXneq64I8: [(u64::MAX, -1) => false, (M32, -1) => true];
+        BrIfXslt64I8: [(u64::MAX, 0) => true, (M32, 0) => false];
+        BrIfXslteq64I8: [(u64::MAX, -1) => true, (0, -1) => false];
+        BrIfXsgt64I8: [(M32, 0) => true, (u64::MAX, 0) => false];
+        BrIfXsgteq64I8: [(u64::MAX, -1) => true, (u64::MAX, 0) => false];
+        BrIfXult64I8: [(M32, -1) => true, (u64::MAX, -1) => false];
+        BrIfXulteq64I8: [(u64::MAX, -1) => true, (5, 4) => false];
+        BrIfXugt64I8: [(u64::MAX, 5) => true, (M32, -1) => false];
+        BrIfXugteq64I8: [(u64::MAX, -1) => true, (0, 1) => false];
     }
     fbr! { h;
         // Ordered comparisons are false on NaN; `!=` is true.

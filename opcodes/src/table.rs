@@ -100,6 +100,47 @@ macro_rules! for_each_op {
             /// Jump when `a >= imm`, unsigned 64-bit.
             br_if_xugteq64_i = BrIfXugteq64I { a: XReg, imm: i32, offset: PcRel };
 
+            /// Jump when `a == imm`, 32-bit, `imm` sign-extended (short form).
+            br_if_xeq32_i8 = BrIfXeq32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a != imm`, 32-bit, `imm` sign-extended (short form).
+            br_if_xneq32_i8 = BrIfXneq32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a < imm`, signed 32-bit, `imm` sign-extended (short form).
+            br_if_xslt32_i8 = BrIfXslt32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a <= imm`, signed 32-bit, `imm` sign-extended (short form).
+            br_if_xslteq32_i8 = BrIfXslteq32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a > imm`, signed 32-bit, `imm` sign-extended (short form).
+            br_if_xsgt32_i8 = BrIfXsgt32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a >= imm`, signed 32-bit, `imm` sign-extended (short form).
+            br_if_xsgteq32_i8 = BrIfXsgteq32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a < imm`, unsigned 32-bit, `imm` sign-extended (short form).
+            br_if_xult32_i8 = BrIfXult32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a <= imm`, unsigned 32-bit, `imm` sign-extended (short form).
+            br_if_xulteq32_i8 = BrIfXulteq32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a > imm`, unsigned 32-bit, `imm` sign-extended (short form).
+            br_if_xugt32_i8 = BrIfXugt32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a >= imm`, unsigned 32-bit, `imm` sign-extended (short form).
+            br_if_xugteq32_i8 = BrIfXugteq32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a == imm`, 64-bit, `imm` sign-extended (short form).
+            br_if_xeq64_i8 = BrIfXeq64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a != imm`, 64-bit, `imm` sign-extended (short form).
+            br_if_xneq64_i8 = BrIfXneq64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a < imm`, signed 64-bit, `imm` sign-extended (short form).
+            br_if_xslt64_i8 = BrIfXslt64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a <= imm`, signed 64-bit, `imm` sign-extended (short form).
+            br_if_xslteq64_i8 = BrIfXslteq64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a > imm`, signed 64-bit, `imm` sign-extended (short form).
+            br_if_xsgt64_i8 = BrIfXsgt64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a >= imm`, signed 64-bit, `imm` sign-extended (short form).
+            br_if_xsgteq64_i8 = BrIfXsgteq64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a < imm`, unsigned 64-bit, `imm` sign-extended (short form).
+            br_if_xult64_i8 = BrIfXult64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a <= imm`, unsigned 64-bit, `imm` sign-extended (short form).
+            br_if_xulteq64_i8 = BrIfXulteq64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a > imm`, unsigned 64-bit, `imm` sign-extended (short form).
+            br_if_xugt64_i8 = BrIfXugt64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a >= imm`, unsigned 64-bit, `imm` sign-extended (short form).
+            br_if_xugteq64_i8 = BrIfXugteq64I8 { a: XReg, imm: i8, offset: PcRel };
+
             /// Jump when `a == b` (f32, false on NaN).
             br_if_feq32 = BrIfFeq32 { a: FReg, b: FReg, offset: PcRel };
             /// Jump when `a != b` (f32, true on NaN).
@@ -144,14 +185,17 @@ macro_rules! for_each_op {
             pop_frame = PopFrame {};
             /// `push_frame`, reserve `amt` bytes, and store the callee-saved
             /// registers in `regs` (see [`crate::RegMask`]) just below `fp`.
-            push_frame_save = PushFrameSave { amt: u32, regs: RegMask };
+            /// Bigger frames add a `stack_alloc32`.
+            push_frame_save = PushFrameSave { amt: u16, regs: RegMask };
             /// Reload the registers saved by `push_frame_save`, then `pop_frame`.
-            pop_frame_restore = PopFrameRestore { amt: u32, regs: RegMask };
+            pop_frame_restore = PopFrameRestore { amt: u16, regs: RegMask };
             /// `sp -= amt`, trapping on stack overflow.
             stack_alloc32 = StackAlloc32 { amt: u32 };
             /// `sp += amt`.
             stack_free32 = StackFree32 { amt: u32 };
 
+            /// `dst = 0`.
+            xzero = Xzero { dst: XReg };
             /// `dst = src` (x-registers).
             xmov = Xmov { dst: XReg, src: XReg };
             /// `dst = src` (f-registers).
@@ -218,6 +262,10 @@ macro_rules! for_each_op {
             xadd32_i = Xadd32I { dst: XReg, a: XReg, imm: i32 };
             /// `dst = a + imm` (64-bit, `imm` sign-extended).
             xadd64_i = Xadd64I { dst: XReg, a: XReg, imm: i32 };
+            /// `dst = a + imm` (32-bit, short form).
+            xadd32_i8 = Xadd32I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a + imm` (64-bit, `imm` sign-extended, short form).
+            xadd64_i8 = Xadd64I8 { dst: XReg, a: XReg, imm: i8 };
             /// `dst = a * imm` (32-bit).
             xmul32_i = Xmul32I { dst: XReg, a: XReg, imm: i32 };
             /// `dst = a * imm` (64-bit, `imm` sign-extended).

@@ -59,7 +59,7 @@ pub enum VerifyErrorKind {
     /// registers it saves.
     FrameTooSmall {
         /// Bytes reserved.
-        amt: u32,
+        amt: u16,
         /// Registers saved (8 bytes each).
         saved: u32,
     },

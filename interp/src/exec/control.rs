@@ -56,6 +56,26 @@ impl State {
         br_if_xulteq64_i(a: XReg, imm: i32) = |s| s.x64(a) <= imm as i64 as u64;
         br_if_xugt64_i(a: XReg, imm: i32) = |s| s.x64(a) > imm as i64 as u64;
         br_if_xugteq64_i(a: XReg, imm: i32) = |s| s.x64(a) >= imm as i64 as u64;
+        br_if_xeq32_i8(a: XReg, imm: i8) = |s| s.x32(a) == imm as i32 as u32;
+        br_if_xneq32_i8(a: XReg, imm: i8) = |s| s.x32(a) != imm as i32 as u32;
+        br_if_xslt32_i8(a: XReg, imm: i8) = |s| (s.x32(a) as i32) < imm as i32;
+        br_if_xslteq32_i8(a: XReg, imm: i8) = |s| (s.x32(a) as i32) <= imm as i32;
+        br_if_xsgt32_i8(a: XReg, imm: i8) = |s| (s.x32(a) as i32) > imm as i32;
+        br_if_xsgteq32_i8(a: XReg, imm: i8) = |s| (s.x32(a) as i32) >= imm as i32;
+        br_if_xult32_i8(a: XReg, imm: i8) = |s| s.x32(a) < imm as i32 as u32;
+        br_if_xulteq32_i8(a: XReg, imm: i8) = |s| s.x32(a) <= imm as i32 as u32;
+        br_if_xugt32_i8(a: XReg, imm: i8) = |s| s.x32(a) > imm as i32 as u32;
+        br_if_xugteq32_i8(a: XReg, imm: i8) = |s| s.x32(a) >= imm as i32 as u32;
+        br_if_xeq64_i8(a: XReg, imm: i8) = |s| s.x64(a) == imm as i64 as u64;
+        br_if_xneq64_i8(a: XReg, imm: i8) = |s| s.x64(a) != imm as i64 as u64;
+        br_if_xslt64_i8(a: XReg, imm: i8) = |s| (s.x64(a) as i64) < imm as i64;
+        br_if_xslteq64_i8(a: XReg, imm: i8) = |s| (s.x64(a) as i64) <= imm as i64;
+        br_if_xsgt64_i8(a: XReg, imm: i8) = |s| (s.x64(a) as i64) > imm as i64;
+        br_if_xsgteq64_i8(a: XReg, imm: i8) = |s| (s.x64(a) as i64) >= imm as i64;
+        br_if_xult64_i8(a: XReg, imm: i8) = |s| s.x64(a) < imm as i64 as u64;
+        br_if_xulteq64_i8(a: XReg, imm: i8) = |s| s.x64(a) <= imm as i64 as u64;
+        br_if_xugt64_i8(a: XReg, imm: i8) = |s| s.x64(a) > imm as i64 as u64;
+        br_if_xugteq64_i8(a: XReg, imm: i8) = |s| s.x64(a) >= imm as i64 as u64;
         br_if_feq32(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f32(a) == s.f32(b);
         br_if_fneq32(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f32(a) != s.f32(b);
         br_if_flt32(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f32(a) < s.f32(b);
@@ -174,7 +194,7 @@ impl State {
         Ok(at.next)
     }
 
-    pub fn push_frame_save(&mut self, at: At, amt: u32, regs: RegMask) -> Flow {
+    pub fn push_frame_save(&mut self, at: At, amt: u16, regs: RegMask) -> Flow {
         self.push_frame(at)?;
         self.grow_stack(at, amt as u64)?;
         let mut slot = self.x[FP];
@@ -192,7 +212,7 @@ impl State {
         Ok(at.next)
     }
 
-    pub fn pop_frame_restore(&mut self, at: At, _amt: u32, regs: RegMask) -> Flow {
+    pub fn pop_frame_restore(&mut self, at: At, _amt: u16, regs: RegMask) -> Flow {
         let mut slot = self.x[FP];
         for r in regs.xregs() {
             slot -= 8;

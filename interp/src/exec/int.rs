@@ -146,6 +146,8 @@ impl State {
     immops! {
         xadd32_i: w32, i32, |a, imm| a.wrapping_add(imm as u32);
         xadd64_i: w64, i32, |a, imm| a.wrapping_add(imm as i64 as u64);
+        xadd32_i8: w32, i8, |a, imm| a.wrapping_add(imm as i32 as u32);
+        xadd64_i8: w64, i8, |a, imm| a.wrapping_add(imm as i64 as u64);
         xmul32_i: w32, i32, |a, imm| a.wrapping_mul(imm as u32);
         xmul64_i: w64, i32, |a, imm| a.wrapping_mul(imm as i64 as u64);
         xband32_i: w32, i32, |a, imm| a & imm as u32;

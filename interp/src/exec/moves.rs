@@ -20,6 +20,11 @@ impl State {
         Ok(at.next)
     }
     #[inline(always)]
+    pub fn xzero(&mut self, at: At, dst: XReg) -> Flow {
+        self.set_x64(dst, 0);
+        Ok(at.next)
+    }
+    #[inline(always)]
     pub fn xconst8(&mut self, at: At, dst: XReg, imm: i8) -> Flow {
         self.set_x64(dst, imm as i64 as u64);
         Ok(at.next)

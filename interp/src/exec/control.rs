@@ -10,7 +10,15 @@ macro_rules! branches {
         #[inline(always)]
         pub fn $name(&mut self, at: At, $($arg: $t,)* offset: PcRel) -> Flow {
             let $s = &*self;
-            Ok(if $cond { at.rel(offset) } else { at.next })
+            if $cond {
+                Ok(at.rel(offset))
+            } else {
+                // A hint that keeps this a real branch: as a `cmov`, the next
+                // op's operand reads would wait for the comparison instead of
+                // running ahead on the predicted path.
+                core::hint::cold_path();
+                Ok(at.next)
+            }
         }
     )*};
 }

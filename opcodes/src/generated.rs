@@ -207,6 +207,14 @@ macro_rules! define_all {
                     $( Op::$ECamel(_op) => { $( if let Some(r) = _op.$efield.pc_rel() { return Some(r); } )* None } )*
                 }
             }
+            /// Call `f` with each register field (its name and a mutable
+            /// reference), in declaration order.
+            pub fn for_each_reg_field(&mut self, mut f: impl FnMut(&'static str, RegFieldMut<'_>)) {
+                match self {
+                    $( Op::$HCamel(_op) => { $( _op.$hfield.visit_reg_mut(stringify!($hfield), &mut f); )* } )*
+                    $( Op::$ECamel(_op) => { $( _op.$efield.visit_reg_mut(stringify!($efield), &mut f); )* } )*
+                }
+            }
             /// The op's name in disassembly.
             pub fn name(&self) -> &'static str {
                 match self {

@@ -28,7 +28,7 @@ mod verify;
 pub use asm::{AsmError, Assembler, Label};
 pub use disas::{DisasError, DisasOptions, disassemble};
 pub use generated::*;
-pub use operands::{FReg, FloatCC, Operand, PcRel, RegMask, VReg, XReg, read_reg_field};
+pub use operands::{FReg, FloatCC, Operand, PcRel, RegFieldMut, RegMask, VReg, XReg, read_reg_field};
 pub use verify::{VerifyError, VerifyErrorKind, verify};
 
 /// Version of the instruction set. Modules record it; a module built for

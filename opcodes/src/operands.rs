@@ -34,10 +34,24 @@ pub trait Operand: Copy + fmt::Display {
     fn pc_rel(self) -> Option<PcRel> {
         None
     }
+    /// Hand this operand to `f` if it is a register field.
+    fn visit_reg_mut(&mut self, _name: &'static str, _f: &mut dyn FnMut(&'static str, RegFieldMut<'_>)) {}
+}
+
+/// A register field of an op, for code that rewrites registers (e.g. a
+/// register allocator replacing virtual registers by real ones).
+#[derive(Debug)]
+pub enum RegFieldMut<'a> {
+    /// An x-register field.
+    X(&'a mut XReg),
+    /// An f-register field.
+    F(&'a mut FReg),
+    /// A v-register field.
+    V(&'a mut VReg),
 }
 
 macro_rules! register_type {
-    ($(#[$m:meta])* $name:ident, $prefix:literal) => {
+    ($(#[$m:meta])* $name:ident, $prefix:literal, $field:ident) => {
         $(#[$m])*
         #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         pub struct $name(u8);
@@ -65,6 +79,9 @@ macro_rules! register_type {
             unsafe fn read(reg_field: u32, _imm: *const u8) -> Self {
                 Self((reg_field & 31) as u8)
             }
+            fn visit_reg_mut(&mut self, name: &'static str, f: &mut dyn FnMut(&'static str, RegFieldMut<'_>)) {
+                f(name, RegFieldMut::$field(self))
+            }
         }
 
         impl fmt::Display for $name {
@@ -82,15 +99,15 @@ macro_rules! register_type {
 register_type!(
     /// An integer register, `x0`..`x31`, 64 bits wide. `x30` is the frame
     /// pointer (`fp`) and `x31` the stack pointer (`sp`).
-    XReg, "x"
+    XReg, "x", X
 );
 register_type!(
     /// A float register, `f0`..`f31`, holding an f32 or f64.
-    FReg, "f"
+    FReg, "f", F
 );
 register_type!(
     /// A 128-bit vector register, `v0`..`v31`.
-    VReg, "v"
+    VReg, "v", V
 );
 
 impl XReg {

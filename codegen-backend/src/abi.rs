@@ -1,0 +1,57 @@
+//! Sheave's calling convention, as the register allocator sees it.
+//!
+//! It matches the interpreter's entry snapshot: arguments and results in
+//! `x0..x15` / `f0..f15` / `v0..v15` (each class counted from 0),
+//! `x16..x29` and `f16..f31` callee-saved, everything else caller-saved.
+//! `x30` (fp) and `x31` (sp) are never allocated.
+
+use regalloc2::{MachineEnv, PReg, PRegSet, RegClass};
+
+/// Registers per class that pass arguments and results.
+pub const ARG_REGS: usize = 16;
+
+pub fn x(i: usize) -> PReg {
+    PReg::new(i, RegClass::Int)
+}
+pub fn f(i: usize) -> PReg {
+    PReg::new(i, RegClass::Float)
+}
+pub fn v(i: usize) -> PReg {
+    PReg::new(i, RegClass::Vector)
+}
+
+/// The allocator's view of the registers.
+pub fn machine_env() -> MachineEnv {
+    let set = |range: std::ops::Range<usize>, mk: fn(usize) -> PReg| {
+        range.fold(PRegSet::empty(), |s, i| s.with(mk(i)))
+    };
+    MachineEnv {
+        // Caller-saved registers first: using them costs no save/restore.
+        preferred_regs_by_class: [set(0..16, x), set(0..16, f), set(0..32, v)],
+        non_preferred_regs_by_class: [set(16..30, x), set(16..32, f), PRegSet::empty()],
+        scratch_by_class: [None, None, None],
+        fixed_stack_slots: vec![],
+    }
+}
+
+/// Registers a call may overwrite.
+pub fn caller_saved() -> PRegSet {
+    let mut s = PRegSet::empty();
+    for i in 0..16 {
+        s.add(x(i));
+        s.add(f(i));
+    }
+    for i in 0..32 {
+        s.add(v(i));
+    }
+    s
+}
+
+/// Whether the callee must preserve `r`.
+pub fn is_callee_saved(r: PReg) -> bool {
+    match r.class() {
+        RegClass::Int => (16..30).contains(&r.hw_enc()),
+        RegClass::Float => r.hw_enc() >= 16,
+        RegClass::Vector => false,
+    }
+}

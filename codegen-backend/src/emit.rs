@@ -1,0 +1,239 @@
+//! Emission: allocated VCode to bytecode, with the frame around it.
+//!
+//! Frame (when the function needs one: it calls, spills, or uses a
+//! callee-saved register): `push_frame_save` saves `lr`/`fp` and the
+//! callee-saved registers it uses just below `fp`; spill slots lie below
+//! those. Every `Ret` becomes `pop_frame_restore; ret`.
+
+use crate::abi;
+use crate::vcode::{VCode, VInstKind};
+use regalloc2::{Allocation, Block, Edit, Function, InstOrEdit, Output, PReg, RegClass};
+use sheave_opcodes::{Assembler, FReg, Label, Op, PcRel, RegFieldMut, RegMask, VReg as SVReg, XReg, ops};
+
+/// A function's bytecode, with the direct calls still to be linked.
+pub struct Emitted {
+    pub code: Vec<u8>,
+    /// (offset of a `call` op, index of the callee in the lowering's callees)
+    pub call_sites: Vec<(usize, usize)>,
+}
+
+struct Frame {
+    needed: bool,
+    saved: RegMask,
+    /// Bytes below `fp`: saved registers, then spill slots.
+    size: u16,
+    /// `fp`-relative offset of spill slot 0.
+    spill_base: i32,
+}
+
+fn xreg(p: PReg) -> XReg {
+    XReg::new(p.hw_enc() as u8).expect("allocatable x-register")
+}
+fn freg(p: PReg) -> FReg {
+    FReg::new(p.hw_enc() as u8).expect("allocatable f-register")
+}
+fn vreg(p: PReg) -> SVReg {
+    SVReg::new(p.hw_enc() as u8).expect("allocatable v-register")
+}
+
+pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
+    let frame = layout_frame(vcode, out)?;
+    let mut asm = Assembler::new();
+    let labels: Vec<Label> = (0..vcode.blocks.len()).map(|_| asm.label()).collect();
+    let mut call_sites = Vec::new();
+
+    if frame.needed {
+        asm.op(ops::PushFrameSave {
+            amt: frame.size,
+            regs: frame.saved,
+        });
+    }
+    for b in 0..vcode.blocks.len() {
+        asm.bind(labels[b]);
+        let next_block = b + 1;
+        for item in out.block_insts_and_edits(vcode, Block::new(b)) {
+            match item {
+                InstOrEdit::Edit(Edit::Move { from, to }) => emit_move(&mut asm, &frame, *from, *to)?,
+                InstOrEdit::Inst(inst) => {
+                    let vinst = &vcode.insts[inst.index()];
+                    let allocs = out.inst_allocs(inst);
+                    let succs = vcode.block_succs(Block::new(b));
+                    match &vinst.kind {
+                        VInstKind::Op(op) => {
+                            asm.op(rewrite(*op, allocs)?);
+                        }
+                        VInstKind::Args => {}
+                        VInstKind::Ret => {
+                            if frame.needed {
+                                asm.op(ops::PopFrameRestore {
+                                    amt: frame.size,
+                                    regs: frame.saved,
+                                });
+                            }
+                            asm.op(ops::Ret {});
+                        }
+                        VInstKind::Jump => {
+                            if succs[0].index() != next_block {
+                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[succs[0].index()])
+                                    .map_err(|e| e.to_string())?;
+                            }
+                        }
+                        VInstKind::CondBr(op) => {
+                            asm.branch(rewrite(*op, allocs)?, labels[succs[0].index()])
+                                .map_err(|e| e.to_string())?;
+                            if succs[1].index() != next_block {
+                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[succs[1].index()])
+                                    .map_err(|e| e.to_string())?;
+                            }
+                        }
+                        VInstKind::Call { callee } => {
+                            call_sites.push((asm.offset(), *callee));
+                            asm.op(ops::Call { offset: PcRel(0) });
+                        }
+                        VInstKind::Trap(op) => {
+                            asm.op(*op);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let code = asm.finish().map_err(|e| e.to_string())?;
+    Ok(Emitted { code, call_sites })
+}
+
+fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
+    let mut saved = RegMask::default();
+    let mut note = |a: Allocation| {
+        if let Some(p) = a.as_reg() {
+            if abi::is_callee_saved(p) {
+                saved = match p.class() {
+                    RegClass::Int => saved.with_x(xreg(p)),
+                    _ => saved.with_f(freg(p)),
+                }
+                .expect("callee-saved registers fit the mask");
+            }
+        }
+    };
+    for &a in &out.allocs {
+        note(a);
+    }
+    for (_, Edit::Move { to, .. }) in &out.edits {
+        note(*to);
+    }
+    let calls = vcode
+        .insts
+        .iter()
+        .any(|i| matches!(i.kind, VInstKind::Call { .. }));
+    let spill_bytes = out.num_spillslots * 8;
+    let save_bytes = saved.count() as usize * 8;
+    let size = u16::try_from(save_bytes + spill_bytes).map_err(|_| {
+        format!(
+            "frame of {} bytes is too large (limit 65535)",
+            save_bytes + spill_bytes
+        )
+    })?;
+    Ok(Frame {
+        needed: calls || size > 0,
+        saved,
+        size,
+        spill_base: -(size as i32),
+    })
+}
+
+/// Replace the placeholder registers of `op` by the allocated ones.
+fn rewrite(mut op: Op, allocs: &[Allocation]) -> Result<Op, String> {
+    let mut i = 0;
+    let mut error = None;
+    op.for_each_reg_field(|_, field| {
+        let Some(p) = allocs.get(i).and_then(|a| a.as_reg()) else {
+            error = Some("an operand was not given a register".to_string());
+            return;
+        };
+        match field {
+            RegFieldMut::X(r) => *r = xreg(p),
+            RegFieldMut::F(r) => *r = freg(p),
+            RegFieldMut::V(r) => *r = vreg(p),
+        }
+        i += 1;
+    });
+    match error {
+        Some(e) => Err(e),
+        None => Ok(op),
+    }
+}
+
+fn emit_move(asm: &mut Assembler, frame: &Frame, from: Allocation, to: Allocation) -> Result<(), String> {
+    let slot = |a: Allocation| a.as_stack().map(|s| frame.spill_base + 8 * s.index() as i32);
+    match (from.as_reg(), to.as_reg(), slot(from), slot(to)) {
+        (Some(f), Some(t), _, _) if f == t => {}
+        (Some(f), Some(t), _, _) => match f.class() {
+            RegClass::Int => {
+                asm.op(ops::Xmov {
+                    dst: xreg(t),
+                    src: xreg(f),
+                });
+            }
+            RegClass::Float => {
+                asm.op(ops::Fmov {
+                    dst: freg(t),
+                    src: freg(f),
+                });
+            }
+            RegClass::Vector => {
+                asm.op(ops::Vmov {
+                    dst: vreg(t),
+                    src: vreg(f),
+                });
+            }
+        },
+        (None, Some(t), Some(offset), _) => match t.class() {
+            RegClass::Int => {
+                asm.op(ops::Xload64 {
+                    dst: xreg(t),
+                    base: XReg::FP,
+                    offset,
+                });
+            }
+            RegClass::Float => {
+                asm.op(ops::Fload64 {
+                    dst: freg(t),
+                    base: XReg::FP,
+                    offset,
+                });
+            }
+            RegClass::Vector => {
+                asm.op(ops::Vload128 {
+                    dst: vreg(t),
+                    base: XReg::FP,
+                    offset,
+                });
+            }
+        },
+        (Some(f), None, _, Some(offset)) => match f.class() {
+            RegClass::Int => {
+                asm.op(ops::Xstore64 {
+                    base: XReg::FP,
+                    offset,
+                    src: xreg(f),
+                });
+            }
+            RegClass::Float => {
+                asm.op(ops::Fstore64 {
+                    base: XReg::FP,
+                    offset,
+                    src: freg(f),
+                });
+            }
+            RegClass::Vector => {
+                asm.op(ops::Vstore128 {
+                    base: XReg::FP,
+                    offset,
+                    src: vreg(f),
+                });
+            }
+        },
+        _ => return Err(format!("unexpected move from {from} to {to}")),
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! Cranelift IR to Sheave bytecode.
+//!
+//! The phases, one module each: [`midend`] (Cranelift's verifier and
+//! optimizer), [`lower`] (instruction selection into [`vcode`]), register
+//! allocation with `regalloc2`, and [`emit`] (frame layout and bytecode).
+//! [`link`] puts compiled functions together and resolves their calls.
+//!
+//! Work in progress: integer ops up to 64 bits, f32/f64 arithmetic,
+//! branches and direct calls are lowered; anything else is reported as an
+//! error naming the instruction.
+
+mod abi;
+mod emit;
+mod error;
+pub mod link;
+mod lower;
+pub mod midend;
+pub mod runtest;
+mod vcode;
+
+pub use error::CompileError;
+pub use link::{LinkedModule, ModuleBuilder};
+pub use midend::Target;
+
+use cranelift_codegen::ir::Function;
+
+/// A compiled function, before linking.
+pub struct CompiledFunction {
+    /// The function's name as CLIF prints it (`%name` or `u0:1`).
+    pub name: String,
+    /// Its signature.
+    pub signature: cranelift_codegen::ir::Signature,
+    /// Its bytecode.
+    pub code: Vec<u8>,
+    /// Direct calls to link: (offset of the `call` op, callee name).
+    pub calls: Vec<(usize, String)>,
+}
+
+/// Verify, optimize and compile one function for `target`.
+pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, CompileError> {
+    let name = func.name.to_string();
+    let fail = |message: String| CompileError {
+        function: name.clone(),
+        message,
+    };
+    let func = midend::optimize(func, target).map_err(&fail)?;
+    let lowered = lower::lower(&func).map_err(&fail)?;
+    let env = abi::machine_env();
+    let options = regalloc2::RegallocOptions {
+        verbose_log: false,
+        validate_ssa: cfg!(debug_assertions),
+        ..Default::default()
+    };
+    let out = regalloc2::run(&lowered.vcode, &env, &options)
+        .map_err(|e| fail(format!("register allocation failed: {e:?}")))?;
+    let emitted = emit::emit(&lowered.vcode, &out).map_err(&fail)?;
+    let calls = emitted
+        .call_sites
+        .iter()
+        .map(|&(offset, callee)| {
+            (
+                offset,
+                lowered.callees[callee].display(Some(&func.params)).to_string(),
+            )
+        })
+        .collect();
+    Ok(CompiledFunction {
+        name,
+        signature: func.signature.clone(),
+        code: emitted.code,
+        calls,
+    })
+}

@@ -1,0 +1,743 @@
+//! Instruction selection: CLIF instructions to Sheave ops over virtual
+//! registers ([`VCode`]).
+//!
+//! Value representation: an integer of up to 64 bits lives in one
+//! x-register; bits above its width are undefined, so ops that look at them
+//! (compares, division, right shifts, extends, conditions) extend first.
+//! f32/f64 live in f-registers. Critical edges are split here, because the
+//! register allocator needs them split.
+
+use crate::abi::{self, ARG_REGS};
+use crate::error::LowerResult;
+use crate::vcode::{VBlock, VCode, VInst, VInstKind, reg_fields};
+use cranelift_codegen::ir::{
+    self, Function, InstructionData, Opcode, Type, Value,
+    condcodes::{CondCode, IntCC},
+    types,
+};
+use regalloc2::{Block as VBlockId, Operand, PRegSet, RegClass, VReg};
+use sheave_opcodes::{FReg, Op, PcRel, XReg, ops};
+use std::collections::HashMap;
+
+const X0: XReg = XReg::FP; // placeholder: every register field is rewritten
+const F0: FReg = match FReg::new(0) {
+    Some(r) => r,
+    None => unreachable!(),
+};
+const P: PcRel = PcRel(0);
+
+/// What `lower` produces besides the code: the functions called directly.
+pub struct Lowered {
+    pub vcode: VCode,
+    /// Names of directly called functions, indexed by `VInstKind::Call::callee`.
+    pub callees: Vec<ir::ExternalName>,
+}
+
+pub fn lower(func: &Function) -> LowerResult<Lowered> {
+    let mut l = Lower {
+        func,
+        vcode: VCode::default(),
+        values: HashMap::new(),
+        block_ids: HashMap::new(),
+        callees: Vec::new(),
+    };
+    l.lower_function()?;
+    Ok(Lowered {
+        vcode: l.vcode,
+        callees: l.callees,
+    })
+}
+
+struct Lower<'f> {
+    func: &'f Function,
+    vcode: VCode,
+    values: HashMap<Value, Vec<VReg>>,
+    block_ids: HashMap<ir::Block, VBlockId>,
+    callees: Vec<ir::ExternalName>,
+}
+
+/// One CFG edge out of a block: target block and the arguments it passes.
+struct Edge {
+    target: ir::Block,
+    args: Vec<Value>,
+}
+
+impl<'f> Lower<'f> {
+    fn class_of(ty: Type) -> LowerResult<RegClass> {
+        if ty.is_int() && ty.bits() <= 64 {
+            Ok(RegClass::Int)
+        } else if ty == types::F32 || ty == types::F64 {
+            Ok(RegClass::Float)
+        } else {
+            Err(format!("values of type {ty} are not supported yet"))
+        }
+    }
+
+    fn new_vreg(&mut self, class: RegClass) -> VReg {
+        let v = VReg::new(self.vcode.num_vregs, class);
+        self.vcode.num_vregs += 1;
+        v
+    }
+
+    /// The virtual register holding `v`.
+    fn reg(&mut self, v: Value) -> LowerResult<VReg> {
+        let v = self.func.dfg.resolve_aliases(v);
+        if let Some(r) = self.values.get(&v) {
+            return Ok(r[0]);
+        }
+        let class = Self::class_of(self.func.dfg.value_type(v))?;
+        let r = self.new_vreg(class);
+        self.values.insert(v, vec![r]);
+        Ok(r)
+    }
+
+    /// Make `result` be the same register as `source` (for no-op conversions).
+    fn alias(&mut self, result: Value, source: VReg) {
+        self.values.insert(result, vec![source]);
+    }
+
+    fn edges(&self, inst: ir::Inst) -> Vec<Edge> {
+        let dfg = &self.func.dfg;
+        dfg.insts[inst]
+            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+            .iter()
+            .map(|call| Edge {
+                target: call.block(&dfg.value_lists),
+                args: call.args(&dfg.value_lists).filter_map(|a| a.as_value()).collect(),
+            })
+            .collect()
+    }
+
+    fn lower_function(&mut self) -> LowerResult<()> {
+        let func = self.func;
+        let entry = func.layout.entry_block().ok_or("the function has no blocks")?;
+        // Blocks reachable from the entry, in layout order.
+        let mut reachable = std::collections::HashSet::new();
+        let mut stack = vec![entry];
+        while let Some(b) = stack.pop() {
+            if reachable.insert(b) {
+                if let Some(last) = func.layout.last_inst(b) {
+                    stack.extend(self.edges(last).into_iter().map(|e| e.target));
+                }
+            }
+        }
+        let order: Vec<ir::Block> = func.layout.blocks().filter(|b| reachable.contains(b)).collect();
+        // Count predecessors (one per edge) to find critical edges.
+        let mut pred_count: HashMap<ir::Block, usize> = HashMap::new();
+        for &b in &order {
+            for e in self.edges(func.layout.last_inst(b).ok_or("empty block")?) {
+                *pred_count.entry(e.target).or_default() += 1;
+            }
+        }
+        // Allocate VCode block ids: each CLIF block, then its edge blocks.
+        let mut plan: Vec<(ir::Block, Vec<Option<VBlockId>>)> = Vec::new();
+        let mut next = 0usize;
+        for &b in &order {
+            self.block_ids.insert(b, VBlockId::new(next));
+            next += 1;
+            let edges = self.edges(func.layout.last_inst(b).unwrap());
+            let split: Vec<Option<VBlockId>> = edges
+                .iter()
+                .map(|e| {
+                    (edges.len() > 1 && pred_count[&e.target] > 1).then(|| {
+                        next += 1;
+                        VBlockId::new(next - 1)
+                    })
+                })
+                .collect();
+            plan.push((b, split));
+        }
+        self.vcode.blocks = vec![VBlock::default(); next];
+
+        for (b, split) in plan {
+            let id = self.block_ids[&b];
+            self.vcode.blocks[id.index()].first_inst = self.vcode.insts.len();
+            let params: Vec<VReg> = func
+                .dfg
+                .block_params(b)
+                .iter()
+                .map(|&p| self.reg(p))
+                .collect::<LowerResult<_>>()?;
+            self.vcode.blocks[id.index()].params = params;
+            if b == entry {
+                self.lower_args()?;
+            }
+            let last = func.layout.last_inst(b).unwrap();
+            for inst in func.layout.block_insts(b) {
+                if inst == last {
+                    break;
+                }
+                self.lower_inst(inst)
+                    .map_err(|e| format!("{e} (in `{}`)", func.dfg.display_inst(inst)))?;
+            }
+            // The terminator, with its edges redirected through edge blocks.
+            let edges = self.edges(last);
+            let mut succs = Vec::new();
+            let mut args = Vec::new();
+            for (e, via) in edges.iter().zip(&split) {
+                match via {
+                    Some(edge_block) => {
+                        succs.push(*edge_block);
+                        args.push(Vec::new());
+                    }
+                    None => {
+                        succs.push(self.block_ids[&e.target]);
+                        args.push(e.args.iter().map(|&a| self.reg(a)).collect::<LowerResult<_>>()?);
+                    }
+                }
+            }
+            self.lower_terminator(last, &succs)
+                .map_err(|e| format!("{e} (in `{}`)", func.dfg.display_inst(last)))?;
+            let vb = &mut self.vcode.blocks[id.index()];
+            vb.end_inst = self.vcode.insts.len();
+            vb.succs = succs.clone();
+            vb.branch_args = args;
+            for s in &succs {
+                self.vcode.blocks[s.index()].preds.push(id);
+            }
+            // Edge blocks: a jump passing the edge's arguments.
+            for (e, via) in edges.iter().zip(&split) {
+                if let Some(edge_block) = via {
+                    let target = self.block_ids[&e.target];
+                    let args: Vec<VReg> = e.args.iter().map(|&a| self.reg(a)).collect::<LowerResult<_>>()?;
+                    let first = self.vcode.insts.len();
+                    self.push(VInstKind::Jump, vec![], PRegSet::empty());
+                    let eb = &mut self.vcode.blocks[edge_block.index()];
+                    eb.first_inst = first;
+                    eb.end_inst = first + 1;
+                    eb.succs = vec![target];
+                    eb.branch_args = vec![args];
+                    self.vcode.blocks[target.index()].preds.push(*edge_block);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, kind: VInstKind, operands: Vec<Operand>, clobbers: PRegSet) {
+        self.vcode.insts.push(VInst {
+            kind,
+            operands,
+            clobbers,
+        });
+    }
+
+    /// Emit `op`, whose register fields (in declaration order) are `regs`.
+    fn op(&mut self, op: impl Into<Op>, regs: &[VReg]) {
+        let op = op.into();
+        let fields = reg_fields(&op);
+        debug_assert_eq!(fields.len(), regs.len(), "{op}: one vreg per register field");
+        let operands = fields
+            .iter()
+            .zip(regs)
+            .map(|(&(class, def), &r)| {
+                debug_assert_eq!(class, r.class(), "{op}: register class");
+                if def {
+                    Operand::reg_def(r)
+                } else {
+                    Operand::reg_use(r)
+                }
+            })
+            .collect();
+        self.push(VInstKind::Op(op), operands, PRegSet::empty());
+    }
+
+    fn lower_args(&mut self) -> LowerResult<()> {
+        let params: Vec<Value> = self
+            .func
+            .dfg
+            .block_params(self.func.layout.entry_block().unwrap())
+            .to_vec();
+        let mut operands = Vec::new();
+        let (mut xi, mut fi) = (0, 0);
+        for p in params {
+            let r = self.reg(p)?;
+            let preg = match r.class() {
+                RegClass::Int => (xi, xi += 1).0,
+                RegClass::Float => (fi, fi += 1).0,
+                RegClass::Vector => return Err("vector arguments are not supported yet".into()),
+            };
+            if preg >= ARG_REGS {
+                return Err(format!("more than {ARG_REGS} arguments of one register class"));
+            }
+            let preg = if r.class() == RegClass::Int {
+                abi::x(preg)
+            } else {
+                abi::f(preg)
+            };
+            operands.push(Operand::reg_fixed_def(r, preg));
+        }
+        // The entry block's params are defined by this instruction, not by
+        // the allocator's block-parameter mechanism.
+        let entry = self.block_ids[&self.func.layout.entry_block().unwrap()];
+        self.vcode.blocks[entry.index()].params.clear();
+        self.push(VInstKind::Args, operands, PRegSet::empty());
+        Ok(())
+    }
+
+    /// Fixed-register operands for values passed by the calling convention.
+    fn abi_operands(&mut self, vals: &[VReg], def: bool) -> LowerResult<Vec<Operand>> {
+        let (mut xi, mut fi) = (0, 0);
+        vals.iter()
+            .map(|&r| {
+                let preg = match r.class() {
+                    RegClass::Int => (abi::x(xi), xi += 1).0,
+                    RegClass::Float => (abi::f(fi), fi += 1).0,
+                    RegClass::Vector => return Err("vector values are not supported yet".to_string()),
+                };
+                if xi > ARG_REGS || fi > ARG_REGS {
+                    return Err(format!("more than {ARG_REGS} values of one register class"));
+                }
+                Ok(if def {
+                    Operand::reg_fixed_def(r, preg)
+                } else {
+                    Operand::reg_fixed_use(r, preg)
+                })
+            })
+            .collect()
+    }
+
+    fn lower_terminator(&mut self, inst: ir::Inst, succs: &[VBlockId]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        match dfg.insts[inst] {
+            InstructionData::Jump { .. } => self.push(VInstKind::Jump, vec![], PRegSet::empty()),
+            InstructionData::Brif { arg, .. } => {
+                let cond = self.condition(arg)?;
+                let ty = dfg.value_type(arg);
+                let op: Op = if ty.bits() == 64 {
+                    ops::BrIf64 { cond: X0, offset: P }.into()
+                } else {
+                    ops::BrIf32 { cond: X0, offset: P }.into()
+                };
+                let operands = vec![Operand::reg_use(cond)];
+                self.push(VInstKind::CondBr(op), operands, PRegSet::empty());
+                debug_assert_eq!(succs.len(), 2);
+            }
+            InstructionData::MultiAry {
+                opcode: Opcode::Return,
+                ..
+            } => {
+                let vals: Vec<VReg> = dfg
+                    .inst_args(inst)
+                    .to_vec()
+                    .into_iter()
+                    .map(|v| self.reg(v))
+                    .collect::<LowerResult<_>>()?;
+                let operands = self.abi_operands(&vals, false)?;
+                self.push(VInstKind::Ret, operands, PRegSet::empty());
+            }
+            InstructionData::Trap { code, .. } => self.push(
+                VInstKind::Trap(
+                    ops::Trap {
+                        code: code.as_raw().get(),
+                    }
+                    .into(),
+                ),
+                vec![],
+                PRegSet::empty(),
+            ),
+            _ => {
+                return Err(format!(
+                    "terminator `{}` is not supported yet",
+                    dfg.insts[inst].opcode()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A register whose low 32 (or 64, for i64) bits are the condition `v`.
+    fn condition(&mut self, v: Value) -> LowerResult<VReg> {
+        let ty = self.func.dfg.value_type(v);
+        let r = self.reg(v)?;
+        Ok(match ty.bits() {
+            32 | 64 => r,
+            8 | 16 => self.extend(r, ty.bits(), false),
+            _ => return Err(format!("conditions of type {ty} are not supported yet")),
+        })
+    }
+
+    /// Zero- or sign-extend the low `bits` of `r` into a new 64-bit register.
+    fn extend(&mut self, r: VReg, bits: u32, signed: bool) -> VReg {
+        let d = self.new_vreg(RegClass::Int);
+        let op: Op = match (bits, signed) {
+            (8, false) => ops::Xzext8 { dst: X0, a: X0 }.into(),
+            (16, false) => ops::Xzext16 { dst: X0, a: X0 }.into(),
+            (32, false) => ops::Xzext32 { dst: X0, a: X0 }.into(),
+            (8, true) => ops::Xsext8 { dst: X0, a: X0 }.into(),
+            (16, true) => ops::Xsext16 { dst: X0, a: X0 }.into(),
+            (32, true) => ops::Xsext32 { dst: X0, a: X0 }.into(),
+            _ => return r,
+        };
+        self.op(op, &[d, r]);
+        d
+    }
+
+    /// A 64-bit-valid copy of integer `v` (extended if narrower).
+    fn extended(&mut self, v: Value, signed: bool) -> LowerResult<VReg> {
+        let bits = self.func.dfg.value_type(v).bits();
+        let r = self.reg(v)?;
+        Ok(if bits < 64 {
+            self.extend(r, bits, signed)
+        } else {
+            r
+        })
+    }
+
+    fn result(&mut self, inst: ir::Inst) -> LowerResult<VReg> {
+        let v = self.func.dfg.first_result(inst);
+        self.reg(v)
+    }
+
+    fn lower_inst(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let opcode = data.opcode();
+        let args: Vec<Value> = dfg.inst_args(inst).to_vec();
+        let ctrl = dfg.ctrl_typevar(inst);
+        let wide = ctrl.bits() == 64;
+        match data {
+            InstructionData::UnaryImm { imm, .. } => {
+                let d = self.result(inst)?;
+                let v = imm.bits();
+                self.iconst(d, v);
+            }
+            InstructionData::UnaryIeee32 { imm, .. } => {
+                let d = self.result(inst)?;
+                self.op(
+                    ops::Fconst32 {
+                        dst: F0,
+                        bits: imm.bits(),
+                    },
+                    &[d],
+                );
+            }
+            InstructionData::UnaryIeee64 { imm, .. } => {
+                let d = self.result(inst)?;
+                self.op(
+                    ops::Fconst64 {
+                        dst: F0,
+                        bits: imm.bits(),
+                    },
+                    &[d],
+                );
+            }
+            InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_int() => {
+                self.int_binary(inst, opcode, a, b, ctrl)?;
+            }
+            InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_float() => {
+                let (ra, rb, d) = (self.reg(a)?, self.reg(b)?, self.result(inst)?);
+                let w = ctrl == types::F64;
+                macro_rules! fop {
+                    ($a32:ident, $a64:ident) => {
+                        if w {
+                            ops::$a64 {
+                                dst: F0,
+                                a: F0,
+                                b: F0,
+                            }
+                            .into()
+                        } else {
+                            ops::$a32 {
+                                dst: F0,
+                                a: F0,
+                                b: F0,
+                            }
+                            .into()
+                        }
+                    };
+                }
+                let op: Op = match opcode {
+                    Opcode::Fadd => fop!(Fadd32, Fadd64),
+                    Opcode::Fsub => fop!(Fsub32, Fsub64),
+                    Opcode::Fmul => fop!(Fmul32, Fmul64),
+                    Opcode::Fdiv => fop!(Fdiv32, Fdiv64),
+                    Opcode::Fmin => fop!(Fmin32, Fmin64),
+                    Opcode::Fmax => fop!(Fmax32, Fmax64),
+                    Opcode::Fcopysign => fop!(Fcopysign32, Fcopysign64),
+                    _ => return Err(format!("`{opcode}` is not supported yet")),
+                };
+                self.op(op, &[d, ra, rb]);
+            }
+            InstructionData::IntCompare {
+                cond, args: [a, b], ..
+            } => {
+                let d = self.result(inst)?;
+                self.icmp(d, cond, a, b)?;
+            }
+            _ => match opcode {
+                Opcode::Uextend | Opcode::Sextend => {
+                    let from = dfg.value_type(args[0]).bits();
+                    let r = self.reg(args[0])?;
+                    let e = self.extend(r, from, opcode == Opcode::Sextend);
+                    self.alias(dfg.first_result(inst), e);
+                }
+                Opcode::Ireduce => {
+                    let r = self.reg(args[0])?;
+                    self.alias(dfg.first_result(inst), r);
+                }
+                Opcode::Select if ctrl.is_int() || ctrl.is_float() => {
+                    let c = self.extended(args[0], false)?;
+                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                    if ctrl.is_int() {
+                        self.op(
+                            ops::Xselect {
+                                dst: X0,
+                                cond: X0,
+                                a: X0,
+                                b: X0,
+                            },
+                            &[d, c, a, b],
+                        );
+                    } else {
+                        self.op(
+                            ops::Fselect {
+                                dst: F0,
+                                cond: X0,
+                                a: F0,
+                                b: F0,
+                            },
+                            &[d, c, a, b],
+                        );
+                    }
+                }
+                Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
+                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                    let op: Op = match (opcode, wide) {
+                        (Opcode::Ineg, false) => ops::Xneg32 { dst: X0, a: X0 }.into(),
+                        (Opcode::Ineg, true) => ops::Xneg64 { dst: X0, a: X0 }.into(),
+                        (_, false) => ops::Xbnot32 { dst: X0, a: X0 }.into(),
+                        (_, true) => ops::Xbnot64 { dst: X0, a: X0 }.into(),
+                    };
+                    self.op(op, &[d, a]);
+                }
+                Opcode::Call => self.call(inst)?,
+                Opcode::Trapz | Opcode::Trapnz => {
+                    let InstructionData::CondTrap { code, .. } = data else {
+                        unreachable!()
+                    };
+                    let c = self.condition(args[0])?;
+                    let code = code.as_raw().get();
+                    let bits64 = dfg.value_type(args[0]).bits() == 64;
+                    let op: Op = match (opcode, bits64) {
+                        (Opcode::Trapz, false) => ops::TrapIfZero32 { cond: X0, code }.into(),
+                        (Opcode::Trapz, true) => ops::TrapIfZero64 { cond: X0, code }.into(),
+                        (_, false) => ops::TrapIfNonzero32 { cond: X0, code }.into(),
+                        (_, true) => ops::TrapIfNonzero64 { cond: X0, code }.into(),
+                    };
+                    self.op(op, &[c]);
+                }
+                Opcode::Nop => {}
+                _ => return Err(format!("`{opcode}` is not supported yet")),
+            },
+        }
+        Ok(())
+    }
+
+    fn iconst(&mut self, d: VReg, v: i64) {
+        if v == 0 {
+            self.op(ops::Xzero { dst: X0 }, &[d]);
+        } else if let Ok(v) = i8::try_from(v) {
+            self.op(ops::Xconst8 { dst: X0, imm: v }, &[d]);
+        } else if let Ok(v) = i16::try_from(v) {
+            self.op(ops::Xconst16 { dst: X0, imm: v }, &[d]);
+        } else if let Ok(v) = i32::try_from(v) {
+            self.op(ops::Xconst32 { dst: X0, imm: v }, &[d]);
+        } else {
+            self.op(ops::Xconst64 { dst: X0, imm: v }, &[d]);
+        }
+    }
+
+    fn int_binary(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        a: Value,
+        b: Value,
+        ty: Type,
+    ) -> LowerResult<()> {
+        let bits = ty.bits();
+        if bits > 64 {
+            return Err(format!("`{opcode}` on {ty} is not supported yet"));
+        }
+        let w = bits == 64;
+        let d = self.result(inst)?;
+        macro_rules! xop {
+            ($o32:ident, $o64:ident) => {
+                if w {
+                    Op::from(ops::$o64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                } else {
+                    Op::from(ops::$o32 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                }
+            };
+        }
+        // Ops whose result's low bits depend only on the operands' low bits.
+        let plain = match opcode {
+            Opcode::Iadd => Some(xop!(Xadd32, Xadd64)),
+            Opcode::Isub => Some(xop!(Xsub32, Xsub64)),
+            Opcode::Imul => Some(xop!(Xmul32, Xmul64)),
+            Opcode::Band => Some(xop!(Xband32, Xband64)),
+            Opcode::Bor => Some(xop!(Xbor32, Xbor64)),
+            Opcode::Bxor => Some(xop!(Xbxor32, Xbxor64)),
+            _ => None,
+        };
+        if let Some(op) = plain {
+            let (ra, rb) = (self.reg(a)?, self.reg(b)?);
+            self.op(op, &[d, ra, rb]);
+            return Ok(());
+        }
+        // Ops that need the operands' upper bits defined: narrow types are
+        // extended and computed with 32-bit ops.
+        let signed = matches!(opcode, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr);
+        let (ra, rb) = if bits < 32 {
+            let ra = self.extended(a, signed)?;
+            let rb = if matches!(opcode, Opcode::Ishl | Opcode::Ushr | Opcode::Sshr) {
+                // CLIF masks the shift amount to the type's width.
+                let amount = self.reg(b)?;
+                let m = self.new_vreg(RegClass::Int);
+                self.op(
+                    ops::Xband32I {
+                        dst: X0,
+                        a: X0,
+                        imm: bits as i32 - 1,
+                    },
+                    &[m, amount],
+                );
+                m
+            } else {
+                self.extended(b, signed)?
+            };
+            (ra, rb)
+        } else {
+            (self.reg(a)?, self.reg(b)?)
+        };
+        let op = match opcode {
+            Opcode::Udiv => xop!(Xdiv32U, Xdiv64U),
+            Opcode::Sdiv => xop!(Xdiv32S, Xdiv64S),
+            Opcode::Urem => xop!(Xrem32U, Xrem64U),
+            Opcode::Srem => xop!(Xrem32S, Xrem64S),
+            Opcode::Ishl => xop!(Xshl32, Xshl64),
+            Opcode::Ushr => xop!(Xshr32U, Xshr64U),
+            Opcode::Sshr => xop!(Xshr32S, Xshr64S),
+            Opcode::Rotl if bits >= 32 => xop!(Xrotl32, Xrotl64),
+            Opcode::Rotr if bits >= 32 => xop!(Xrotr32, Xrotr64),
+            Opcode::Smin => xop!(Xmin32S, Xmin64S),
+            Opcode::Smax => xop!(Xmax32S, Xmax64S),
+            Opcode::Umin => xop!(Xmin32U, Xmin64U),
+            Opcode::Umax => xop!(Xmax32U, Xmax64U),
+            _ => return Err(format!("`{opcode}` on {ty} is not supported yet")),
+        };
+        // Narrow signed min/max/div compare sign-extended values with 32-bit
+        // ops, which is exact; the results' low bits are the answer.
+        self.op(op, &[d, ra, rb]);
+        Ok(())
+    }
+
+    fn icmp(&mut self, d: VReg, cond: IntCC, a: Value, b: Value) -> LowerResult<()> {
+        let ty = self.func.dfg.value_type(a);
+        let bits = ty.bits();
+        if bits > 64 {
+            return Err(format!("`icmp` on {ty} is not supported yet"));
+        }
+        let signed = matches!(
+            cond,
+            IntCC::SignedLessThan
+                | IntCC::SignedLessThanOrEqual
+                | IntCC::SignedGreaterThan
+                | IntCC::SignedGreaterThanOrEqual
+        );
+        let (mut ra, mut rb) = if bits < 32 {
+            (self.extended(a, signed)?, self.extended(b, signed)?)
+        } else {
+            (self.reg(a)?, self.reg(b)?)
+        };
+        let w = bits == 64;
+        // Greater-than forms swap their operands.
+        use IntCC::*;
+        let cond = match cond {
+            SignedGreaterThan
+            | SignedGreaterThanOrEqual
+            | UnsignedGreaterThan
+            | UnsignedGreaterThanOrEqual => {
+                std::mem::swap(&mut ra, &mut rb);
+                cond.swap_args()
+            }
+            c => c,
+        };
+        macro_rules! cmp {
+            ($o32:ident, $o64:ident) => {
+                if w {
+                    Op::from(ops::$o64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                } else {
+                    Op::from(ops::$o32 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                }
+            };
+        }
+        let op = match cond {
+            Equal => cmp!(Xeq32, Xeq64),
+            NotEqual => cmp!(Xneq32, Xneq64),
+            SignedLessThan => cmp!(Xslt32, Xslt64),
+            SignedLessThanOrEqual => cmp!(Xslteq32, Xslteq64),
+            UnsignedLessThan => cmp!(Xult32, Xult64),
+            UnsignedLessThanOrEqual => cmp!(Xulteq32, Xulteq64),
+            _ => unreachable!("greater-than conditions were swapped"),
+        };
+        self.op(op, &[d, ra, rb]);
+        Ok(())
+    }
+
+    fn call(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else {
+            unreachable!()
+        };
+        let name = dfg.ext_funcs[func_ref].name.clone();
+        let args: Vec<VReg> = dfg
+            .inst_args(inst)
+            .to_vec()
+            .into_iter()
+            .map(|v| self.reg(v))
+            .collect::<LowerResult<_>>()?;
+        let rets: Vec<VReg> = dfg
+            .inst_results(inst)
+            .to_vec()
+            .into_iter()
+            .map(|v| self.reg(v))
+            .collect::<LowerResult<_>>()?;
+        let mut operands = self.abi_operands(&args, false)?;
+        let defs = self.abi_operands(&rets, true)?;
+        // A call clobbers the caller-saved registers, except those it defines.
+        let mut clobbers = abi::caller_saved();
+        for d in &defs {
+            if let regalloc2::OperandConstraint::FixedReg(p) = d.constraint() {
+                clobbers.remove(p);
+            }
+        }
+        operands.extend(defs);
+        let callee = match self.callees.iter().position(|c| *c == name) {
+            Some(i) => i,
+            None => {
+                self.callees.push(name);
+                self.callees.len() - 1
+            }
+        };
+        self.push(VInstKind::Call { callee }, operands, clobbers);
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+//! Cranelift's own passes before lowering: the verifier, then the mid-end
+//! (unreachable-code removal, e-graph rewrites, GVN, LICM, alias analysis)
+//! at the function's `opt_level`.
+
+use cranelift_codegen::Context;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::Function;
+use cranelift_codegen::isa::{self, OwnedTargetIsa};
+use cranelift_codegen::print_errors::pretty_verifier_error;
+use cranelift_codegen::settings::{self, Configurable, Flags};
+use std::str::FromStr;
+use target_lexicon::Triple;
+
+/// What the bytecode will run on: pointer width and byte order, and the
+/// Cranelift settings the functions are compiled with. The bytecode format
+/// is the same for every target; these only change what CLIF means
+/// (pointer types, native endianness).
+pub struct Target {
+    isa: OwnedTargetIsa,
+}
+
+impl Target {
+    /// A target from Cranelift settings and a pointer width / endianness.
+    pub fn new(flags: Flags, pointer_bits: u8, big_endian: bool) -> Result<Target, String> {
+        let triple = match (pointer_bits, big_endian) {
+            (64, false) => "pulley64",
+            (64, true) => "pulley64be",
+            (32, false) => "pulley32",
+            (32, true) => "pulley32be",
+            _ => return Err(format!("unsupported pointer width {pointer_bits}")),
+        };
+        // Cranelift's mid-end needs a `TargetIsa`; Pulley's is portable and
+        // only its flags, pointer width and endianness are used.
+        let triple = Triple::from_str(triple).map_err(|e| e.to_string())?;
+        let isa = isa::lookup(triple)
+            .map_err(|e| e.to_string())?
+            .finish(flags)
+            .map_err(|e| e.to_string())?;
+        Ok(Target { isa })
+    }
+
+    /// 64-bit little-endian with `opt_level=speed`.
+    pub fn default_64() -> Target {
+        let mut b = settings::builder();
+        b.set("opt_level", "speed").expect("known setting");
+        Target::new(Flags::new(b), 64, false).expect("pulley64 is built in")
+    }
+
+    /// The same pointer width and endianness as `isa` (e.g. a `target`
+    /// line of a test file), with its flags.
+    pub fn like(isa: &dyn isa::TargetIsa) -> Result<Target, String> {
+        let big = isa.endianness() == cranelift_codegen::ir::Endianness::Big;
+        Target::new(isa.flags().clone(), isa.pointer_bits(), big)
+    }
+
+    pub(crate) fn isa(&self) -> &dyn isa::TargetIsa {
+        &*self.isa
+    }
+}
+
+/// Verify `func` and run the mid-end on a copy of it.
+pub fn optimize(func: &Function, target: &Target) -> Result<Function, String> {
+    let mut ctx = Context::for_function(func.clone());
+    ctx.verify(target.isa()).map_err(|errors| {
+        format!(
+            "verifier errors:\n{}",
+            pretty_verifier_error(&ctx.func, None, errors)
+        )
+    })?;
+    ctx.optimize(target.isa(), &mut ControlPlane::default())
+        .map_err(|e| format!("mid-end failed: {e:?}"))?;
+    Ok(ctx.func)
+}

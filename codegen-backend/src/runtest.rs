@@ -1,0 +1,172 @@
+//! Running Cranelift runtest files (`test run` / `test interpret` with
+//! `; run:` lines) on Sheave: compile every function of the file, link
+//! them, and check each run line's results bit for bit.
+
+use crate::{LinkedModule, ModuleBuilder, Target, compile};
+use cranelift_codegen::data_value::DataValue;
+use cranelift_codegen::ir::{Signature, types};
+use cranelift_reader::{IsaSpec, ParseOptions, parse_run_command, parse_test};
+use sheave_interp::{DoneReason, Val, ValType, Vm};
+use std::ptr::NonNull;
+
+/// What happened to one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    /// Run lines that passed.
+    pub passed: usize,
+    /// Failing run lines, each with expected versus got.
+    pub failures: Vec<String>,
+    /// Why the file could not be run at all (parse or compile error,
+    /// unsupported feature), if it could not.
+    pub error: Option<String>,
+    /// Whether the file has run lines for us (`test run` / `test interpret`).
+    pub has_run_tests: bool,
+}
+
+impl FileReport {
+    /// A file passes when it ran and every run line passed.
+    pub fn passed(&self) -> bool {
+        self.error.is_none() && self.failures.is_empty()
+    }
+}
+
+/// Run the test file whose text is `text`.
+pub fn run_file(text: &str) -> FileReport {
+    let mut report = FileReport::default();
+    if let Err(e) = run_file_inner(text, &mut report) {
+        report.error = Some(e);
+    }
+    report
+}
+
+fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
+    let test = parse_test(text, ParseOptions::default()).map_err(|e| format!("parse error: {e}"))?;
+    report.has_run_tests = test
+        .commands
+        .iter()
+        .any(|c| c.command == "run" || c.command == "interpret");
+    if !report.has_run_tests {
+        return Err("no `test run` or `test interpret` command".into());
+    }
+    // One configuration per `target` line we can run here (64-bit
+    // little-endian, like this host); without one, the file's flags.
+    let targets: Vec<Target> = match &test.isa_spec {
+        IsaSpec::None(flags) => vec![Target::new(flags.clone(), 64, false)?],
+        IsaSpec::Some(isas) => isas
+            .iter()
+            .filter(|isa| {
+                isa.pointer_bits() == 64 && isa.endianness() == cranelift_codegen::ir::Endianness::Little
+            })
+            .map(|isa| Target::like(&**isa))
+            .collect::<Result<_, _>>()?,
+    };
+    if targets.is_empty() {
+        return Err("no target this host can run (64-bit little-endian)".into());
+    }
+    for target in &targets {
+        let mut builder = ModuleBuilder::new();
+        for (func, _) in &test.functions {
+            builder.add(compile(func, target).map_err(|e| e.to_string())?);
+        }
+        let module = builder.finish()?;
+        let mut vm = Vm::new();
+        for (func, details) in &test.functions {
+            for comment in &details.comments {
+                let command = match parse_run_command(comment.text, &func.signature) {
+                    Ok(Some(c)) => c,
+                    Ok(None) => continue,
+                    Err(e) => return Err(format!("bad run line `{}`: {e}", comment.text)),
+                };
+                let result = command.run(|name, args| invoke(&mut vm, &module, name, args));
+                match result {
+                    Ok(()) => report.passed += 1,
+                    Err(e) => report
+                        .failures
+                        .push(format!("{}: {e}", comment.text.trim_start_matches(';').trim())),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn val_type(ty: cranelift_codegen::ir::Type) -> Result<ValType, String> {
+    Ok(match ty {
+        types::I8 | types::I16 | types::I32 => ValType::I32,
+        types::I64 => ValType::I64,
+        types::F32 => ValType::F32,
+        types::F64 => ValType::F64,
+        _ => {
+            return Err(format!(
+                "values of type {ty} cannot be passed to or from the host yet"
+            ));
+        }
+    })
+}
+
+fn to_val(v: &DataValue) -> Result<Val, String> {
+    Ok(match *v {
+        DataValue::I8(x) => Val::I32(x as i32),
+        DataValue::I16(x) => Val::I32(x as i32),
+        DataValue::I32(x) => Val::I32(x),
+        DataValue::I64(x) => Val::I64(x),
+        DataValue::F32(x) => Val::F32(x.bits()),
+        DataValue::F64(x) => Val::F64(x.bits()),
+        ref other => {
+            return Err(format!(
+                "argument {other} of type {} is not supported yet",
+                other.ty()
+            ));
+        }
+    })
+}
+
+fn from_val(v: Val, ty: cranelift_codegen::ir::Type) -> Result<DataValue, String> {
+    use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+    Ok(match (v, ty) {
+        (Val::I32(x), types::I8) => DataValue::I8(x as i8),
+        (Val::I32(x), types::I16) => DataValue::I16(x as i16),
+        (Val::I32(x), types::I32) => DataValue::I32(x),
+        (Val::I64(x), types::I64) => DataValue::I64(x),
+        (Val::F32(x), types::F32) => DataValue::F32(Ieee32::with_bits(x)),
+        (Val::F64(x), types::F64) => DataValue::F64(Ieee64::with_bits(x)),
+        _ => return Err(format!("cannot read a {ty} result")),
+    })
+}
+
+fn invoke(
+    vm: &mut Vm,
+    module: &LinkedModule,
+    name: &str,
+    args: &[DataValue],
+) -> Result<Vec<DataValue>, String> {
+    let wanted = format!("%{name}");
+    let (_, range, signature) = module
+        .functions
+        .iter()
+        .find(|(n, _, _)| *n == wanted)
+        .ok_or_else(|| format!("no function {wanted}"))?;
+    let signature: &Signature = signature;
+    let vals: Vec<Val> = args.iter().map(to_val).collect::<Result<_, _>>()?;
+    let ret_types: Vec<ValType> = signature
+        .returns
+        .iter()
+        .map(|r| val_type(r.value_type))
+        .collect::<Result<_, _>>()?;
+    // SAFETY: the module passed the verifier when it was linked, lives
+    // while it runs, and was compiled from verified CLIF, whose memory
+    // accesses are the test's own responsibility (stack slots only here).
+    let done =
+        unsafe { vm.call(NonNull::from(&module.code[range.start]), &vals) }.map_err(|e| e.to_string())?;
+    match done {
+        DoneReason::Returned => {
+            let vals = vm.results(&ret_types).map_err(|e| e.to_string())?;
+            vals.into_iter()
+                .zip(&signature.returns)
+                .map(|(v, r)| from_val(v, r.value_type))
+                .collect()
+        }
+        DoneReason::Trap { kind, .. } => Err(format!("trapped: {kind}")),
+        DoneReason::HostCall { id, .. } => Err(format!("unexpected host call {id}")),
+    }
+}

@@ -1,0 +1,127 @@
+//! The function between instruction selection and emission: Sheave ops
+//! over virtual registers, in blocks, with the operand constraints the
+//! register allocator needs. Implements [`regalloc2::Function`].
+
+use regalloc2::{Block, Inst, InstRange, Operand, PRegSet, RegClass, VReg};
+use sheave_opcodes::{Op, RegFieldMut};
+
+/// What a [`VInst`] becomes when emitted.
+#[derive(Clone, Debug)]
+pub enum VInstKind {
+    /// One op. Its register fields, in declaration order, are the
+    /// instruction's operands.
+    Op(Op),
+    /// Defines the function's arguments in their ABI registers.
+    Args,
+    /// Epilogue and return; uses the results in their ABI registers.
+    Ret,
+    /// Unconditional jump to the block's only successor.
+    Jump,
+    /// A conditional branch op (register fields as in `Op`) to successor 0,
+    /// falling through or jumping to successor 1.
+    CondBr(Op),
+    /// A direct call of function `callee` (an index into the module's
+    /// call targets); arguments and results are fixed-register operands.
+    Call { callee: usize },
+    /// Trap unconditionally (ends the block).
+    Trap(Op),
+}
+
+#[derive(Clone, Debug)]
+pub struct VInst {
+    pub kind: VInstKind,
+    pub operands: Vec<Operand>,
+    pub clobbers: PRegSet,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct VBlock {
+    pub first_inst: usize,
+    pub end_inst: usize,
+    pub succs: Vec<Block>,
+    pub preds: Vec<Block>,
+    pub params: Vec<VReg>,
+    /// Per successor, the values passed to its parameters.
+    pub branch_args: Vec<Vec<VReg>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct VCode {
+    pub insts: Vec<VInst>,
+    pub blocks: Vec<VBlock>,
+    pub num_vregs: usize,
+}
+
+/// Whether a register field is written by its op (by naming convention of
+/// the op table: outputs are `dst*`, `of`, `carry_out`, `borrow_out`).
+pub fn is_def_field(name: &str) -> bool {
+    name.starts_with("dst") || matches!(name, "of" | "carry_out" | "borrow_out")
+}
+
+/// The register class of each register field of `op`, with whether it is a def.
+pub fn reg_fields(op: &Op) -> Vec<(RegClass, bool)> {
+    let mut op = *op;
+    let mut fields = Vec::new();
+    op.for_each_reg_field(|name, field| {
+        let class = match field {
+            RegFieldMut::X(_) => RegClass::Int,
+            RegFieldMut::F(_) => RegClass::Float,
+            RegFieldMut::V(_) => RegClass::Vector,
+        };
+        fields.push((class, is_def_field(name)));
+    });
+    fields
+}
+
+impl regalloc2::Function for VCode {
+    fn num_insts(&self) -> usize {
+        self.insts.len()
+    }
+    fn num_blocks(&self) -> usize {
+        self.blocks.len()
+    }
+    fn entry_block(&self) -> Block {
+        Block::new(0)
+    }
+    fn block_insns(&self, block: Block) -> InstRange {
+        let b = &self.blocks[block.index()];
+        InstRange::new(Inst::new(b.first_inst), Inst::new(b.end_inst))
+    }
+    fn block_succs(&self, block: Block) -> &[Block] {
+        &self.blocks[block.index()].succs
+    }
+    fn block_preds(&self, block: Block) -> &[Block] {
+        &self.blocks[block.index()].preds
+    }
+    fn block_params(&self, block: Block) -> &[VReg] {
+        &self.blocks[block.index()].params
+    }
+    fn is_ret(&self, insn: Inst) -> bool {
+        matches!(self.insts[insn.index()].kind, VInstKind::Ret | VInstKind::Trap(_))
+    }
+    fn is_branch(&self, insn: Inst) -> bool {
+        matches!(
+            self.insts[insn.index()].kind,
+            VInstKind::Jump | VInstKind::CondBr(_)
+        )
+    }
+    fn branch_blockparams(&self, block: Block, _insn: Inst, succ_idx: usize) -> &[VReg] {
+        &self.blocks[block.index()].branch_args[succ_idx]
+    }
+    fn inst_operands(&self, insn: Inst) -> &[Operand] {
+        &self.insts[insn.index()].operands
+    }
+    fn inst_clobbers(&self, insn: Inst) -> PRegSet {
+        self.insts[insn.index()].clobbers
+    }
+    fn num_vregs(&self) -> usize {
+        self.num_vregs
+    }
+    fn spillslot_size(&self, regclass: RegClass) -> usize {
+        // Slots are 8 bytes; a vector takes two.
+        match regclass {
+            RegClass::Vector => 2,
+            _ => 1,
+        }
+    }
+}

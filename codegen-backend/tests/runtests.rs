@@ -1,0 +1,73 @@
+//! The project's own `.clif` tests (every file must pass), and Cranelift's
+//! runtests from `../shared/runtests` when that folder exists.
+
+use sheave_codegen::runtest::run_file;
+use std::path::{Path, PathBuf};
+
+fn clif_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "clif"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn own_clif_tests_pass() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clif");
+    let mut failed = Vec::new();
+    for path in clif_files(&dir) {
+        let report = run_file(&std::fs::read_to_string(&path).unwrap());
+        if !report.passed() || report.passed == 0 {
+            failed.push(format!(
+                "{}: {:?} {:?}",
+                path.display(),
+                report.error,
+                report.failures
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "failing files:\n{}", failed.join("\n"));
+}
+
+/// Cranelift's runtests, non-SIMD files: report the counts and never fall
+/// below the number that passed when this floor was last raised.
+#[test]
+fn shared_runtests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/runtests");
+    if !root.exists() {
+        eprintln!("skipping: {} does not exist", root.display());
+        return;
+    }
+    for (folder, floor) in [("pulley64", PULLEY64_FLOOR), ("beyond", BEYOND_FLOOR)] {
+        let mut passed = Vec::new();
+        let mut total = 0;
+        for path in clif_files(&root.join(folder)) {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("simd-") {
+                continue;
+            }
+            total += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            // A panic in the backend is a bug, but must not hide the counts.
+            let report = std::panic::catch_unwind(|| run_file(&text));
+            if matches!(report, Ok(ref r) if r.passed()) {
+                passed.push(name);
+            }
+        }
+        eprintln!(
+            "{folder}: {} of {total} non-SIMD files pass: {passed:?}",
+            passed.len()
+        );
+        assert!(
+            passed.len() >= floor,
+            "{folder}: {} files pass, fewer than the floor of {floor}",
+            passed.len()
+        );
+    }
+}
+
+const PULLEY64_FLOOR: usize = 23;
+const BEYOND_FLOOR: usize = 5;

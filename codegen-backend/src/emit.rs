@@ -93,6 +93,14 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::Trap(op) => {
                             asm.op(*op);
                         }
+                        VInstKind::StackAddr { offset } => {
+                            let dst = allocs[0].as_reg().ok_or("stack_addr result not in a register")?;
+                            asm.op(ops::Xadd64I {
+                                dst: xreg(dst),
+                                a: XReg::SP,
+                                imm: *offset,
+                            });
+                        }
                     }
                 }
             }
@@ -125,19 +133,18 @@ fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
         .insts
         .iter()
         .any(|i| matches!(i.kind, VInstKind::Call { .. }));
+    // Below fp: saved registers, spill slots, padding, then the stack
+    // slots at sp. The total keeps sp 16-byte aligned.
     let spill_bytes = out.num_spillslots * 8;
     let save_bytes = saved.count() as usize * 8;
-    let size = u16::try_from(save_bytes + spill_bytes).map_err(|_| {
-        format!(
-            "frame of {} bytes is too large (limit 65535)",
-            save_bytes + spill_bytes
-        )
-    })?;
+    let total = (save_bytes + spill_bytes + vcode.stack_slots_size as usize).next_multiple_of(16);
+    let size =
+        u16::try_from(total).map_err(|_| format!("frame of {total} bytes is too large (limit 65535)"))?;
     Ok(Frame {
         needed: calls || size > 0,
         saved,
         size,
-        spill_base: -(size as i32),
+        spill_base: -((save_bytes + spill_bytes) as i32),
     })
 }
 

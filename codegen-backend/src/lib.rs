@@ -44,7 +44,7 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
         message,
     };
     let func = midend::optimize(func, target).map_err(&fail)?;
-    let lowered = lower::lower(&func).map_err(&fail)?;
+    let lowered = lower::lower(&func, target.big_endian()).map_err(&fail)?;
     let env = abi::machine_env();
     let options = regalloc2::RegallocOptions {
         verbose_log: false,

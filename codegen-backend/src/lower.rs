@@ -12,7 +12,7 @@ use crate::error::LowerResult;
 use crate::vcode::{VBlock, VCode, VInst, VInstKind, reg_fields};
 use cranelift_codegen::ir::{
     self, Function, InstructionData, Opcode, Type, Value,
-    condcodes::{CondCode, IntCC},
+    condcodes::{CondCode, FloatCC, IntCC},
     types,
 };
 use regalloc2::{Block as VBlockId, Operand, PRegSet, RegClass, VReg};
@@ -33,13 +33,15 @@ pub struct Lowered {
     pub callees: Vec<ir::ExternalName>,
 }
 
-pub fn lower(func: &Function) -> LowerResult<Lowered> {
+pub fn lower(func: &Function, big_endian_target: bool) -> LowerResult<Lowered> {
     let mut l = Lower {
         func,
+        big_endian_target,
         vcode: VCode::default(),
         values: HashMap::new(),
         block_ids: HashMap::new(),
         callees: Vec::new(),
+        slot_offsets: HashMap::new(),
     };
     l.lower_function()?;
     Ok(Lowered {
@@ -50,10 +52,13 @@ pub fn lower(func: &Function) -> LowerResult<Lowered> {
 
 struct Lower<'f> {
     func: &'f Function,
+    /// Native byte order of the target (for loads/stores without explicit endianness).
+    big_endian_target: bool,
     vcode: VCode,
     values: HashMap<Value, Vec<VReg>>,
     block_ids: HashMap<ir::Block, VBlockId>,
     callees: Vec<ir::ExternalName>,
+    slot_offsets: HashMap<ir::StackSlot, u32>,
 }
 
 /// One CFG edge out of a block: target block and the arguments it passes.
@@ -92,8 +97,21 @@ impl<'f> Lower<'f> {
     }
 
     /// Make `result` be the same register as `source` (for no-op conversions).
+    /// (If `result` was already used, by a block lowered earlier than its
+    /// definition, it has its own register: copy into that instead.)
     fn alias(&mut self, result: Value, source: VReg) {
-        self.values.insert(result, vec![source]);
+        match self.values.get(&result) {
+            Some(existing) => {
+                let d = existing[0];
+                match source.class() {
+                    RegClass::Int => self.op(ops::Xmov { dst: X0, src: X0 }, &[d, source]),
+                    _ => self.op(ops::Fmov { dst: F0, src: F0 }, &[d, source]),
+                }
+            }
+            None => {
+                self.values.insert(result, vec![source]);
+            }
+        }
     }
 
     fn edges(&self, inst: ir::Inst) -> Vec<Edge> {
@@ -110,6 +128,15 @@ impl<'f> Lower<'f> {
 
     fn lower_function(&mut self) -> LowerResult<()> {
         let func = self.func;
+        // Explicit stack slots, at the bottom of the frame (sp-relative).
+        let mut offset = 0u32;
+        for (slot, data) in func.sized_stack_slots.iter() {
+            let align = 1u32 << data.align_shift.min(4);
+            offset = offset.next_multiple_of(align);
+            self.slot_offsets.insert(slot, offset);
+            offset = offset.checked_add(data.size).ok_or("stack slots exceed 4 GiB")?;
+        }
+        self.vcode.stack_slots_size = offset;
         let entry = func.layout.entry_block().ok_or("the function has no blocks")?;
         // Blocks reachable from the entry, in layout order.
         let mut reachable = std::collections::HashSet::new();
@@ -385,7 +412,12 @@ impl<'f> Lower<'f> {
     }
 
     fn result(&mut self, inst: ir::Inst) -> LowerResult<VReg> {
-        let v = self.func.dfg.first_result(inst);
+        let v = *self
+            .func
+            .dfg
+            .inst_results(inst)
+            .first()
+            .ok_or("the instruction has no result")?;
         self.reg(v)
     }
 
@@ -464,6 +496,37 @@ impl<'f> Lower<'f> {
             } => {
                 let d = self.result(inst)?;
                 self.icmp(d, cond, a, b)?;
+            }
+            InstructionData::FloatCompare {
+                cond, args: [a, b], ..
+            } => {
+                let d = self.result(inst)?;
+                self.fcmp(d, cond, a, b)?;
+            }
+            InstructionData::Unary { opcode, arg } if self.float_unary(inst, opcode, arg)? => {}
+            InstructionData::Load {
+                opcode,
+                arg,
+                flags,
+                offset,
+            } => {
+                let base = self.reg(arg)?;
+                self.load(inst, opcode, base, flags, offset.into())?;
+            }
+            InstructionData::Store {
+                opcode,
+                args: [value, addr],
+                flags,
+                offset,
+            } => {
+                let base = self.reg(addr)?;
+                self.store(opcode, value, base, flags, offset.into())?;
+            }
+            InstructionData::StackAddr {
+                stack_slot, offset, ..
+            } => {
+                let a = self.stack_addr(stack_slot, offset.into())?;
+                self.alias(dfg.first_result(inst), a);
             }
             _ => match opcode {
                 Opcode::Uextend | Opcode::Sextend => {
@@ -700,6 +763,323 @@ impl<'f> Lower<'f> {
         };
         self.op(op, &[d, ra, rb]);
         Ok(())
+    }
+
+    fn stack_addr(&mut self, slot: ir::StackSlot, offset: i32) -> LowerResult<VReg> {
+        let base = *self.slot_offsets.get(&slot).ok_or("unknown stack slot")?;
+        let offset = i32::try_from(base as i64 + offset as i64).map_err(|_| "stack slot offset overflows")?;
+        let d = self.new_vreg(RegClass::Int);
+        self.push(
+            VInstKind::StackAddr { offset },
+            vec![Operand::reg_def(d)],
+            PRegSet::empty(),
+        );
+        Ok(d)
+    }
+
+    fn big_endian(&self, flags: ir::MemFlags) -> bool {
+        let native = if self.big_endian_target {
+            ir::Endianness::Big
+        } else {
+            ir::Endianness::Little
+        };
+        self.func.dfg.mem_flags[flags].endianness(native) == ir::Endianness::Big
+    }
+
+    fn load(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        base: VReg,
+        flags: ir::MemFlags,
+        offset: i32,
+    ) -> LowerResult<()> {
+        let ty = self.func.dfg.value_type(
+            *self
+                .func
+                .dfg
+                .inst_results(inst)
+                .first()
+                .ok_or("load without result")?,
+        );
+        let be = self.big_endian(flags);
+        let d = self.result(inst)?;
+        macro_rules! x {
+            ($le:ident, $be:ident) => {
+                if be {
+                    Op::from(ops::$be {
+                        dst: X0,
+                        base: X0,
+                        offset,
+                    })
+                } else {
+                    Op::from(ops::$le {
+                        dst: X0,
+                        base: X0,
+                        offset,
+                    })
+                }
+            };
+        }
+        macro_rules! f {
+            ($le:ident, $be:ident) => {
+                if be {
+                    Op::from(ops::$be {
+                        dst: F0,
+                        base: X0,
+                        offset,
+                    })
+                } else {
+                    Op::from(ops::$le {
+                        dst: F0,
+                        base: X0,
+                        offset,
+                    })
+                }
+            };
+        }
+        let op = match (opcode, ty) {
+            (Opcode::Load, types::I8) | (Opcode::Uload8, _) => x!(Xload8U, Xload8U),
+            (Opcode::Sload8, _) => x!(Xload8S, Xload8S),
+            (Opcode::Load, types::I16) | (Opcode::Uload16, _) => x!(Xload16U, Xload16BeU),
+            (Opcode::Sload16, _) => x!(Xload16S, Xload16BeS),
+            (Opcode::Load, types::I32) | (Opcode::Uload32, _) => x!(Xload32U, Xload32BeU),
+            (Opcode::Sload32, _) => x!(Xload32S, Xload32BeS),
+            (Opcode::Load, types::I64) => x!(Xload64, Xload64Be),
+            (Opcode::Load, types::F32) => f!(Fload32, Fload32Be),
+            (Opcode::Load, types::F64) => f!(Fload64, Fload64Be),
+            _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
+        };
+        self.op(op, &[d, base]);
+        Ok(())
+    }
+
+    fn store(
+        &mut self,
+        opcode: Opcode,
+        value: Value,
+        base: VReg,
+        flags: ir::MemFlags,
+        offset: i32,
+    ) -> LowerResult<()> {
+        let ty = self.func.dfg.value_type(value);
+        let be = self.big_endian(flags);
+        let v = self.reg(value)?;
+        macro_rules! x {
+            ($le:ident, $be:ident) => {
+                if be {
+                    Op::from(ops::$be {
+                        base: X0,
+                        offset,
+                        src: X0,
+                    })
+                } else {
+                    Op::from(ops::$le {
+                        base: X0,
+                        offset,
+                        src: X0,
+                    })
+                }
+            };
+        }
+        macro_rules! f {
+            ($le:ident, $be:ident) => {
+                if be {
+                    Op::from(ops::$be {
+                        base: X0,
+                        offset,
+                        src: F0,
+                    })
+                } else {
+                    Op::from(ops::$le {
+                        base: X0,
+                        offset,
+                        src: F0,
+                    })
+                }
+            };
+        }
+        let op = match (opcode, ty) {
+            (Opcode::Store, types::I8) | (Opcode::Istore8, _) => x!(Xstore8, Xstore8),
+            (Opcode::Store, types::I16) | (Opcode::Istore16, _) => x!(Xstore16, Xstore16Be),
+            (Opcode::Store, types::I32) | (Opcode::Istore32, _) => x!(Xstore32, Xstore32Be),
+            (Opcode::Store, types::I64) => x!(Xstore64, Xstore64Be),
+            (Opcode::Store, types::F32) => f!(Fstore32, Fstore32Be),
+            (Opcode::Store, types::F64) => f!(Fstore64, Fstore64Be),
+            _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
+        };
+        self.op(op, &[base, v]);
+        Ok(())
+    }
+
+    fn fcmp(&mut self, d: VReg, cond: FloatCC, a: Value, b: Value) -> LowerResult<()> {
+        let w = self.func.dfg.value_type(a) == types::F64;
+        let (mut ra, mut rb) = (self.reg(a)?, self.reg(b)?);
+        macro_rules! cmp {
+            ($o32:ident, $o64:ident) => {
+                if w {
+                    Op::from(ops::$o64 {
+                        dst: X0,
+                        a: F0,
+                        b: F0,
+                    })
+                } else {
+                    Op::from(ops::$o32 {
+                        dst: X0,
+                        a: F0,
+                        b: F0,
+                    })
+                }
+            };
+        }
+        let op = match cond {
+            FloatCC::Equal => cmp!(Feq32, Feq64),
+            FloatCC::NotEqual => cmp!(Fneq32, Fneq64),
+            FloatCC::LessThan => cmp!(Flt32, Flt64),
+            FloatCC::LessThanOrEqual => cmp!(Flteq32, Flteq64),
+            FloatCC::GreaterThan => {
+                std::mem::swap(&mut ra, &mut rb);
+                cmp!(Flt32, Flt64)
+            }
+            FloatCC::GreaterThanOrEqual => {
+                std::mem::swap(&mut ra, &mut rb);
+                cmp!(Flteq32, Flteq64)
+            }
+            other => {
+                let cc = match other {
+                    FloatCC::Ordered => sheave_opcodes::FloatCC::ORDERED,
+                    FloatCC::Unordered => sheave_opcodes::FloatCC::UNORDERED,
+                    FloatCC::OrderedNotEqual => sheave_opcodes::FloatCC::ORDERED_NOT_EQUAL,
+                    FloatCC::UnorderedOrEqual => sheave_opcodes::FloatCC::UNORDERED_OR_EQUAL,
+                    FloatCC::UnorderedOrLessThan => sheave_opcodes::FloatCC::UNORDERED_OR_LESS_THAN,
+                    FloatCC::UnorderedOrLessThanOrEqual => {
+                        sheave_opcodes::FloatCC::UNORDERED_OR_LESS_THAN_OR_EQUAL
+                    }
+                    FloatCC::UnorderedOrGreaterThan => sheave_opcodes::FloatCC::UNORDERED_OR_GREATER_THAN,
+                    FloatCC::UnorderedOrGreaterThanOrEqual => {
+                        sheave_opcodes::FloatCC::UNORDERED_OR_GREATER_THAN_OR_EQUAL
+                    }
+                    _ => unreachable!("handled above"),
+                };
+                if w {
+                    Op::from(ops::Fcmp64 {
+                        dst: X0,
+                        a: F0,
+                        b: F0,
+                        cc,
+                    })
+                } else {
+                    Op::from(ops::Fcmp32 {
+                        dst: X0,
+                        a: F0,
+                        b: F0,
+                        cc,
+                    })
+                }
+            }
+        };
+        self.op(op, &[d, ra, rb]);
+        Ok(())
+    }
+
+    /// Float unary ops, conversions and bitcasts; `false` if `opcode` is not one.
+    fn float_unary(&mut self, inst: ir::Inst, opcode: Opcode, arg: Value) -> LowerResult<bool> {
+        let dfg = &self.func.dfg;
+        let Some(&result) = dfg.inst_results(inst).first() else {
+            return Ok(false);
+        };
+        let from = dfg.value_type(arg);
+        let to = dfg.value_type(result);
+        let f64_in = from == types::F64;
+        macro_rules! ff {
+            ($o32:ident, $o64:ident) => {
+                if f64_in {
+                    Op::from(ops::$o64 { dst: F0, a: F0 })
+                } else {
+                    Op::from(ops::$o32 { dst: F0, a: F0 })
+                }
+            };
+        }
+        macro_rules! fx {
+            ($op:ident) => {
+                Op::from(ops::$op { dst: X0, a: F0 })
+            };
+        }
+        macro_rules! xf {
+            ($op:ident) => {
+                Op::from(ops::$op { dst: F0, a: X0 })
+            };
+        }
+        let to64 = to.bits() == 64;
+        let op = match opcode {
+            Opcode::Fneg if from.is_float() => ff!(Fneg32, Fneg64),
+            Opcode::Fabs => ff!(Fabs32, Fabs64),
+            Opcode::Sqrt => ff!(Fsqrt32, Fsqrt64),
+            Opcode::Ceil => ff!(Fceil32, Fceil64),
+            Opcode::Floor => ff!(Ffloor32, Ffloor64),
+            Opcode::Trunc => ff!(Ftrunc32, Ftrunc64),
+            Opcode::Nearest => ff!(Fnearest32, Fnearest64),
+            Opcode::Fpromote => Op::from(ops::Fpromote { dst: F0, a: F0 }),
+            Opcode::Fdemote => Op::from(ops::Fdemote { dst: F0, a: F0 }),
+            Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat
+                if to.bits() >= 32 =>
+            {
+                let signed = matches!(opcode, Opcode::FcvtToSint | Opcode::FcvtToSintSat);
+                let sat = matches!(opcode, Opcode::FcvtToSintSat | Opcode::FcvtToUintSat);
+                match (to64, f64_in, signed, sat) {
+                    (false, false, true, false) => fx!(X32FromF32S),
+                    (false, false, false, false) => fx!(X32FromF32U),
+                    (false, true, true, false) => fx!(X32FromF64S),
+                    (false, true, false, false) => fx!(X32FromF64U),
+                    (true, false, true, false) => fx!(X64FromF32S),
+                    (true, false, false, false) => fx!(X64FromF32U),
+                    (true, true, true, false) => fx!(X64FromF64S),
+                    (true, true, false, false) => fx!(X64FromF64U),
+                    (false, false, true, true) => fx!(X32FromF32SSat),
+                    (false, false, false, true) => fx!(X32FromF32USat),
+                    (false, true, true, true) => fx!(X32FromF64SSat),
+                    (false, true, false, true) => fx!(X32FromF64USat),
+                    (true, false, true, true) => fx!(X64FromF32SSat),
+                    (true, false, false, true) => fx!(X64FromF32USat),
+                    (true, true, true, true) => fx!(X64FromF64SSat),
+                    (true, true, false, true) => fx!(X64FromF64USat),
+                }
+            }
+            Opcode::FcvtFromSint | Opcode::FcvtFromUint if from.is_int() && from.bits() <= 64 => {
+                let signed = opcode == Opcode::FcvtFromSint;
+                // Narrow sources are extended to 32 bits first.
+                let src = if from.bits() < 32 {
+                    self.extended(arg, signed)?
+                } else {
+                    self.reg(arg)?
+                };
+                let from64 = from.bits() == 64;
+                let op = match (to == types::F64, from64, signed) {
+                    (false, false, true) => xf!(F32FromX32S),
+                    (false, false, false) => xf!(F32FromX32U),
+                    (false, true, true) => xf!(F32FromX64S),
+                    (false, true, false) => xf!(F32FromX64U),
+                    (true, false, true) => xf!(F64FromX32S),
+                    (true, false, false) => xf!(F64FromX32U),
+                    (true, true, true) => xf!(F64FromX64S),
+                    (true, true, false) => xf!(F64FromX64U),
+                };
+                let d = self.result(inst)?;
+                self.op(op, &[d, src]);
+                return Ok(true);
+            }
+            Opcode::Bitcast if from.bits() == to.bits() && from.bits() >= 32 => match (from, to) {
+                (types::F32, types::I32) => fx!(BitcastXFromF32),
+                (types::F64, types::I64) => fx!(BitcastXFromF64),
+                (types::I32, types::F32) => xf!(BitcastF32FromX),
+                (types::I64, types::F64) => xf!(BitcastF64FromX),
+                _ => return Ok(false),
+            },
+            _ => return Ok(false),
+        };
+        let (src, d) = (self.reg(arg)?, self.result(inst)?);
+        self.op(op, &[d, src]);
+        Ok(true)
     }
 
     fn call(&mut self, inst: ir::Inst) -> LowerResult<()> {

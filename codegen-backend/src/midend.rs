@@ -53,6 +53,11 @@ impl Target {
         Target::new(isa.flags().clone(), isa.pointer_bits(), big)
     }
 
+    /// Whether memory accesses without explicit endianness are big-endian.
+    pub fn big_endian(&self) -> bool {
+        self.isa.endianness() == cranelift_codegen::ir::Endianness::Big
+    }
+
     pub(crate) fn isa(&self) -> &dyn isa::TargetIsa {
         &*self.isa
     }

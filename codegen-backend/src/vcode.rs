@@ -25,6 +25,9 @@ pub enum VInstKind {
     Call { callee: usize },
     /// Trap unconditionally (ends the block).
     Trap(Op),
+    /// `dst = sp + offset`: the address of a stack slot (the slot area is
+    /// the bottom of the frame, so its offsets are known before allocation).
+    StackAddr { offset: i32 },
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +53,8 @@ pub struct VCode {
     pub insts: Vec<VInst>,
     pub blocks: Vec<VBlock>,
     pub num_vregs: usize,
+    /// Bytes of explicit stack slots at the bottom of the frame.
+    pub stack_slots_size: u32,
 }
 
 /// Whether a register field is written by its op (by naming convention of

@@ -69,5 +69,5 @@ fn shared_runtests() {
     }
 }
 
-const PULLEY64_FLOOR: usize = 23;
-const BEYOND_FLOOR: usize = 5;
+const PULLEY64_FLOOR: usize = 53;
+const BEYOND_FLOOR: usize = 7;

@@ -79,3 +79,6 @@ impl fmt::Display for DisasError {
         }
     }
 }
+
+#[cfg(feature = "std")]
+impl std::error::Error for DisasError {}

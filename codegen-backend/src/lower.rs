@@ -574,6 +574,130 @@ impl<'f> Lower<'f> {
                     };
                     self.op(op, &[d, a]);
                 }
+                Opcode::Clz
+                | Opcode::Ctz
+                | Opcode::Cls
+                | Opcode::Popcnt
+                | Opcode::Bswap
+                | Opcode::Bitrev
+                | Opcode::Iabs
+                    if ctrl.is_int() && ctrl.bits() <= 64 =>
+                {
+                    self.int_unary(inst, opcode, args[0], ctrl.bits())?;
+                }
+                Opcode::Bmask if ctrl.bits() <= 64 && dfg.value_type(args[0]).bits() <= 64 => {
+                    // All ones when the input is not zero: -(x != 0).
+                    let x = self.extended(args[0], false)?;
+                    let (z, ne, d) = (
+                        self.new_vreg(RegClass::Int),
+                        self.new_vreg(RegClass::Int),
+                        self.result(inst)?,
+                    );
+                    self.op(ops::Xzero { dst: X0 }, &[z]);
+                    self.op(
+                        ops::Xneq64 {
+                            dst: X0,
+                            a: X0,
+                            b: X0,
+                        },
+                        &[ne, x, z],
+                    );
+                    self.op(ops::Xneg64 { dst: X0, a: X0 }, &[d, ne]);
+                }
+                Opcode::Umulhi | Opcode::Smulhi if ctrl.bits() <= 64 => {
+                    let signed = opcode == Opcode::Smulhi;
+                    let d = self.result(inst)?;
+                    if ctrl.bits() == 64 {
+                        let (a, b) = (self.reg(args[0])?, self.reg(args[1])?);
+                        let op: Op = if signed {
+                            ops::Xmulhi64S {
+                                dst: X0,
+                                a: X0,
+                                b: X0,
+                            }
+                            .into()
+                        } else {
+                            ops::Xmulhi64U {
+                                dst: X0,
+                                a: X0,
+                                b: X0,
+                            }
+                            .into()
+                        };
+                        self.op(op, &[d, a, b]);
+                    } else {
+                        // Narrow: the full product fits in 64 bits; shift it down.
+                        let (a, b) = (self.extended(args[0], signed)?, self.extended(args[1], signed)?);
+                        let p = self.new_vreg(RegClass::Int);
+                        self.op(
+                            ops::Xmul64 {
+                                dst: X0,
+                                a: X0,
+                                b: X0,
+                            },
+                            &[p, a, b],
+                        );
+                        self.op(
+                            ops::Xshr64UI {
+                                dst: X0,
+                                a: X0,
+                                amt: ctrl.bits() as u8,
+                            },
+                            &[d, p],
+                        );
+                    }
+                }
+                Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
+                    let c = self.extended(args[0], false)?;
+                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                    if ctrl.is_int() {
+                        self.op(
+                            ops::Xselect {
+                                dst: X0,
+                                cond: X0,
+                                a: X0,
+                                b: X0,
+                            },
+                            &[d, c, a, b],
+                        );
+                    } else {
+                        self.op(
+                            ops::Fselect {
+                                dst: F0,
+                                cond: X0,
+                                a: F0,
+                                b: F0,
+                            },
+                            &[d, c, a, b],
+                        );
+                    }
+                }
+                Opcode::Fma if ctrl == types::F32 || ctrl == types::F64 => {
+                    let (a, b, c, d) = (
+                        self.reg(args[0])?,
+                        self.reg(args[1])?,
+                        self.reg(args[2])?,
+                        self.result(inst)?,
+                    );
+                    let op: Op = if ctrl == types::F64 {
+                        ops::Fma64 {
+                            dst: F0,
+                            a: F0,
+                            b: F0,
+                            c: F0,
+                        }
+                        .into()
+                    } else {
+                        ops::Fma32 {
+                            dst: F0,
+                            a: F0,
+                            b: F0,
+                            c: F0,
+                        }
+                        .into()
+                    };
+                    self.op(op, &[d, a, b, c]);
+                }
                 Opcode::Call => self.call(inst)?,
                 Opcode::Trapz | Opcode::Trapnz => {
                     let InstructionData::CondTrap { code, .. } = data else {
@@ -762,6 +886,113 @@ impl<'f> Lower<'f> {
             _ => unreachable!("greater-than conditions were swapped"),
         };
         self.op(op, &[d, ra, rb]);
+        Ok(())
+    }
+
+    /// clz, ctz, cls, popcnt, bswap, bitrev, iabs on integers up to 64 bits.
+    fn int_unary(&mut self, inst: ir::Inst, opcode: Opcode, arg: Value, bits: u32) -> LowerResult<()> {
+        let d = self.result(inst)?;
+        let w = bits == 64;
+        macro_rules! un {
+            ($o32:ident, $o64:ident) => {
+                if w {
+                    Op::from(ops::$o64 { dst: X0, a: X0 })
+                } else {
+                    Op::from(ops::$o32 { dst: X0, a: X0 })
+                }
+            };
+        }
+        // Narrow types work on a 32-bit value: zero-extended for counts from
+        // the top (then corrected), sign-extended for cls/iabs; bswap/bitrev
+        // work on the top of a 32-bit word and shift down.
+        let narrow = bits < 32;
+        let correction = 32u32.saturating_sub(bits);
+        match opcode {
+            Opcode::Clz | Opcode::Cls => {
+                let signed = opcode == Opcode::Cls;
+                let a = if narrow {
+                    self.extended(arg, signed)?
+                } else {
+                    self.reg(arg)?
+                };
+                let op = if signed {
+                    un!(Xcls32, Xcls64)
+                } else {
+                    un!(Xclz32, Xclz64)
+                };
+                if narrow {
+                    let t = self.new_vreg(RegClass::Int);
+                    self.op(op, &[t, a]);
+                    self.op(
+                        ops::Xadd32I8 {
+                            dst: X0,
+                            a: X0,
+                            imm: -(correction as i8),
+                        },
+                        &[d, t],
+                    );
+                } else {
+                    self.op(op, &[d, a]);
+                }
+            }
+            Opcode::Ctz => {
+                let a = self.reg(arg)?;
+                if narrow {
+                    // Set the bit just above the type so ctz stops there.
+                    let t = self.new_vreg(RegClass::Int);
+                    self.op(
+                        ops::Xbor32I {
+                            dst: X0,
+                            a: X0,
+                            imm: 1 << bits,
+                        },
+                        &[t, a],
+                    );
+                    self.op(ops::Xctz32 { dst: X0, a: X0 }, &[d, t]);
+                } else {
+                    self.op(un!(Xctz32, Xctz64), &[d, a]);
+                }
+            }
+            Opcode::Popcnt => {
+                let a = if narrow {
+                    self.extended(arg, false)?
+                } else {
+                    self.reg(arg)?
+                };
+                self.op(un!(Xpopcnt32, Xpopcnt64), &[d, a]);
+            }
+            Opcode::Iabs => {
+                let a = if narrow {
+                    self.extended(arg, true)?
+                } else {
+                    self.reg(arg)?
+                };
+                self.op(un!(Xabs32, Xabs64), &[d, a]);
+            }
+            Opcode::Bswap | Opcode::Bitrev => {
+                let a = self.reg(arg)?;
+                let op = if opcode == Opcode::Bswap {
+                    un!(Xbswap32, Xbswap64)
+                } else {
+                    un!(Xbitrev32, Xbitrev64)
+                };
+                if narrow {
+                    let t = self.new_vreg(RegClass::Int);
+                    self.op(op, &[t, a]);
+                    self.op(
+                        ops::Xshr32UI {
+                            dst: X0,
+                            a: X0,
+                            amt: correction as u8,
+                        },
+                        &[d, t],
+                    );
+                } else {
+                    self.op(op, &[d, a]);
+                }
+            }
+            _ => unreachable!("only called for the ops above"),
+        }
         Ok(())
     }
 

@@ -69,5 +69,5 @@ fn shared_runtests() {
     }
 }
 
-const PULLEY64_FLOOR: usize = 53;
-const BEYOND_FLOOR: usize = 7;
+const PULLEY64_FLOOR: usize = 57;
+const BEYOND_FLOOR: usize = 9;

@@ -13,8 +13,10 @@ use sheave_opcodes::{Assembler, FReg, Label, Op, PcRel, RegFieldMut, RegMask, VR
 /// A function's bytecode, with the direct calls still to be linked.
 pub struct Emitted {
     pub code: Vec<u8>,
-    /// (offset of a `call` op, index of the callee in the lowering's callees)
-    pub call_sites: Vec<(usize, usize)>,
+    /// Ops that refer to a function: (op start, op end, index of the
+    /// callee in the lowering's callees). The displacement, relative to the
+    /// op's start, is the op's last 4 bytes.
+    pub call_sites: Vec<(usize, usize, usize)>,
 }
 
 struct Frame {
@@ -87,8 +89,43 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             }
                         }
                         VInstKind::Call { callee } => {
-                            call_sites.push((asm.offset(), *callee));
+                            let start = asm.offset();
                             asm.op(ops::Call { offset: PcRel(0) });
+                            call_sites.push((start, asm.offset(), *callee));
+                        }
+                        VInstKind::ReturnCall { callee } => {
+                            if frame.needed {
+                                asm.op(ops::PopFrameRestore {
+                                    amt: frame.size,
+                                    regs: frame.saved,
+                                });
+                            }
+                            let start = asm.offset();
+                            asm.op(ops::ReturnCall { offset: PcRel(0) });
+                            call_sites.push((start, asm.offset(), *callee));
+                        }
+                        VInstKind::CallIndirect => {
+                            let target = allocs[0].as_reg().ok_or("call target not in a register")?;
+                            asm.op(ops::CallIndirect { target: xreg(target) });
+                        }
+                        VInstKind::FuncAddr { callee } => {
+                            let dst = allocs[0].as_reg().ok_or("func_addr result not in a register")?;
+                            let start = asm.offset();
+                            asm.op(ops::Xpcadd {
+                                dst: xreg(dst),
+                                offset: PcRel(0),
+                            });
+                            call_sites.push((start, asm.offset(), *callee));
+                        }
+                        VInstKind::BrTable => {
+                            let idx = allocs[0].as_reg().ok_or("br_table index not in a register")?;
+                            let len = u32::try_from(succs.len()).map_err(|_| "jump table too large")?;
+                            asm.op(ops::BrTable32 { idx: xreg(idx), len });
+                            // Entries first, the default (successor 0) last.
+                            for s in succs[1..].iter().chain(&succs[..1]) {
+                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[s.index()])
+                                    .map_err(|e| e.to_string())?;
+                            }
                         }
                         VInstKind::Trap(op) => {
                             asm.op(*op);

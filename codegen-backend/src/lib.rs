@@ -32,8 +32,9 @@ pub struct CompiledFunction {
     pub signature: cranelift_codegen::ir::Signature,
     /// Its bytecode.
     pub code: Vec<u8>,
-    /// Direct calls to link: (offset of the `call` op, callee name).
-    pub calls: Vec<(usize, String)>,
+    /// References to other functions to link: (op start, op end, callee
+    /// name); the op's last 4 bytes are the displacement from its start.
+    pub calls: Vec<(usize, usize, String)>,
 }
 
 /// Verify, optimize and compile one function for `target`.
@@ -57,9 +58,10 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
     let calls = emitted
         .call_sites
         .iter()
-        .map(|&(offset, callee)| {
+        .map(|&(start, end, callee)| {
             (
-                offset,
+                start,
+                end,
                 lowered.callees[callee].display(Some(&func.params)).to_string(),
             )
         })

@@ -33,16 +33,14 @@ impl ModuleBuilder {
             functions.push((f.name.clone(), start..code.len(), f.signature.clone()));
         }
         for (f, (_, range, _)) in self.functions.iter().zip(&functions) {
-            for (offset, callee) in &f.calls {
+            for (start, end, callee) in &f.calls {
                 let target = functions
                     .iter()
                     .find(|(name, _, _)| name == callee)
-                    .ok_or_else(|| format!("{} calls {callee}, which is not in the module", f.name))?;
-                let site = range.start + offset;
-                let rel = target.1.start as i64 - site as i64;
+                    .ok_or_else(|| format!("{} refers to {callee}, which is not in the module", f.name))?;
+                let (start, end) = (range.start + start, range.start + end);
+                let rel = target.1.start as i64 - start as i64;
                 let rel = i32::try_from(rel).map_err(|_| "call displacement exceeds 32 bits".to_string())?;
-                // The displacement is the last 4 bytes of `call`.
-                let end = site + <sheave_opcodes::ops::Call as sheave_opcodes::OpInfo>::SIZE;
                 code[end - 4..end].copy_from_slice(&rel.to_le_bytes());
             }
         }

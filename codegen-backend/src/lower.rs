@@ -328,6 +328,26 @@ impl<'f> Lower<'f> {
         let dfg = &self.func.dfg;
         match dfg.insts[inst] {
             InstructionData::Jump { .. } => self.push(VInstKind::Jump, vec![], PRegSet::empty()),
+            InstructionData::BranchTable { arg, .. } => {
+                let idx = self.reg(arg)?;
+                self.push(VInstKind::BrTable, vec![Operand::reg_use(idx)], PRegSet::empty());
+            }
+            InstructionData::Call {
+                opcode: Opcode::ReturnCall,
+                func_ref,
+                ..
+            } => {
+                let name = dfg.ext_funcs[func_ref].name.clone();
+                let args: Vec<VReg> = dfg
+                    .inst_args(inst)
+                    .to_vec()
+                    .into_iter()
+                    .map(|v| self.reg(v))
+                    .collect::<LowerResult<_>>()?;
+                let operands = self.abi_operands(&args, false)?;
+                let callee = self.callee_index(name);
+                self.push(VInstKind::ReturnCall { callee }, operands, PRegSet::empty());
+            }
             InstructionData::Brif { arg, .. } => {
                 let cond = self.condition(arg)?;
                 let ty = dfg.value_type(arg);
@@ -699,6 +719,20 @@ impl<'f> Lower<'f> {
                     self.op(op, &[d, a, b, c]);
                 }
                 Opcode::Call => self.call(inst)?,
+                Opcode::CallIndirect => self.call_indirect(inst)?,
+                Opcode::FuncAddr => {
+                    let InstructionData::FuncAddr { func_ref, .. } = data else {
+                        unreachable!()
+                    };
+                    let name = dfg.ext_funcs[func_ref].name.clone();
+                    let callee = self.callee_index(name);
+                    let d = self.result(inst)?;
+                    self.push(
+                        VInstKind::FuncAddr { callee },
+                        vec![Operand::reg_def(d)],
+                        PRegSet::empty(),
+                    );
+                }
                 Opcode::Trapz | Opcode::Trapnz => {
                     let InstructionData::CondTrap { code, .. } = data else {
                         unreachable!()
@@ -1313,6 +1347,46 @@ impl<'f> Lower<'f> {
         Ok(true)
     }
 
+    fn callee_index(&mut self, name: ir::ExternalName) -> usize {
+        match self.callees.iter().position(|c| *c == name) {
+            Some(i) => i,
+            None => {
+                self.callees.push(name);
+                self.callees.len() - 1
+            }
+        }
+    }
+
+    /// `call_indirect sig, target(args)`.
+    fn call_indirect(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let all = dfg.inst_args(inst).to_vec();
+        let target = self.reg(all[0])?;
+        let args: Vec<VReg> = all[1..]
+            .iter()
+            .map(|&v| self.reg(v))
+            .collect::<LowerResult<_>>()?;
+        let rets: Vec<VReg> = dfg
+            .inst_results(inst)
+            .to_vec()
+            .into_iter()
+            .map(|v| self.reg(v))
+            .collect::<LowerResult<_>>()?;
+        // The target lives in a register no argument uses: a callee-saved one.
+        let mut operands = vec![Operand::reg_fixed_use(target, abi::x(29))];
+        operands.extend(self.abi_operands(&args, false)?);
+        let defs = self.abi_operands(&rets, true)?;
+        let mut clobbers = abi::caller_saved();
+        for d in &defs {
+            if let regalloc2::OperandConstraint::FixedReg(p) = d.constraint() {
+                clobbers.remove(p);
+            }
+        }
+        operands.extend(defs);
+        self.push(VInstKind::CallIndirect, operands, clobbers);
+        Ok(())
+    }
+
     fn call(&mut self, inst: ir::Inst) -> LowerResult<()> {
         let dfg = &self.func.dfg;
         let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else {
@@ -1341,13 +1415,7 @@ impl<'f> Lower<'f> {
             }
         }
         operands.extend(defs);
-        let callee = match self.callees.iter().position(|c| *c == name) {
-            Some(i) => i,
-            None => {
-                self.callees.push(name);
-                self.callees.len() - 1
-            }
-        };
+        let callee = self.callee_index(name);
         self.push(VInstKind::Call { callee }, operands, clobbers);
         Ok(())
     }

@@ -25,6 +25,15 @@ pub enum VInstKind {
     Call { callee: usize },
     /// Trap unconditionally (ends the block).
     Trap(Op),
+    /// Jump table on successor order `[default, entries...]`; one operand,
+    /// the index.
+    BrTable,
+    /// Tail call of function `callee`: epilogue, then `return_call`.
+    ReturnCall { callee: usize },
+    /// Call through a register (operand 0), arguments as for `Call`.
+    CallIndirect,
+    /// `dst = address of function callee`.
+    FuncAddr { callee: usize },
     /// `dst = sp + offset`: the address of a stack slot (the slot area is
     /// the bottom of the frame, so its offsets are known before allocation).
     StackAddr { offset: i32 },
@@ -102,12 +111,15 @@ impl regalloc2::Function for VCode {
         &self.blocks[block.index()].params
     }
     fn is_ret(&self, insn: Inst) -> bool {
-        matches!(self.insts[insn.index()].kind, VInstKind::Ret | VInstKind::Trap(_))
+        matches!(
+            self.insts[insn.index()].kind,
+            VInstKind::Ret | VInstKind::Trap(_) | VInstKind::ReturnCall { .. }
+        )
     }
     fn is_branch(&self, insn: Inst) -> bool {
         matches!(
             self.insts[insn.index()].kind,
-            VInstKind::Jump | VInstKind::CondBr(_)
+            VInstKind::Jump | VInstKind::CondBr(_) | VInstKind::BrTable
         )
     }
     fn branch_blockparams(&self, block: Block, _insn: Inst, succ_idx: usize) -> &[VReg] {

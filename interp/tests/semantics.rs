@@ -1159,6 +1159,21 @@ fn calls_frames_and_traps(h: &mut Harness) {
         let (t, k) = (a.label(), a.label());
         // f: x0 = address of k (passed in), call it indirectly, then tail-call t.
         a.op(ops::PushFrame {});
+        // xpcadd computes k's address too: it must equal the argument.
+        a.branch(
+            ops::Xpcadd {
+                dst: x(6),
+                offset: PcRel(0),
+            },
+            k,
+        )
+        .unwrap();
+        a.op(ops::Xsub64 {
+            dst: x(6),
+            a: x(6),
+            b: x(0),
+        });
+        a.op(ops::TrapIfNonzero64 { cond: x(6), code: 77 });
         a.op(ops::StackAlloc32 { amt: 32 });
         a.op(ops::Xstore64 {
             base: x(31),

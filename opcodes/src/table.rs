@@ -499,6 +499,8 @@ macro_rules! for_each_extended_op {
             nop = Nop {};
             /// `dst = src` (v-registers).
             vmov = Vmov { dst: VReg, src: VReg };
+            /// `dst = pc + offset`: the address of the function starting there.
+            xpcadd = Xpcadd { dst: XReg, offset: PcRel };
             /// `dst = lr`.
             get_lr = GetLr { dst: XReg };
             /// Trap with "memory out of bounds" unless `addr + size <= bound`

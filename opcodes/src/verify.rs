@@ -199,7 +199,12 @@ fn verify_function(
         if let Some(rel) = op.pc_rel() {
             let target = offset as i64 + rel.0 as i64;
             match op {
-                Op::Call(_) | Op::Call1(_) | Op::Call2(_) | Op::Call3(_) | Op::ReturnCall(_) => {
+                Op::Call(_)
+                | Op::Call1(_)
+                | Op::Call2(_)
+                | Op::Call3(_)
+                | Op::ReturnCall(_)
+                | Op::Xpcadd(_) => {
                     if !is_function_start(target) {
                         return Err(fail(VerifyErrorKind::BadCallTarget {
                             op: op.name(),

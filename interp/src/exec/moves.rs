@@ -20,6 +20,11 @@ impl State {
         Ok(at.next)
     }
     #[inline(always)]
+    pub fn xpcadd(&mut self, at: At, dst: XReg, offset: sheave_opcodes::PcRel) -> Flow {
+        self.set_x64(dst, at.rel(offset).expose_provenance() as u64);
+        Ok(at.next)
+    }
+    #[inline(always)]
     pub fn xzero(&mut self, at: At, dst: XReg) -> Flow {
         self.set_x64(dst, 0);
         Ok(at.next)

@@ -782,7 +782,21 @@ impl<'f> Lower<'f> {
             return Err(format!("`{opcode}` on {ty} is not supported yet"));
         }
         let w = bits == 64;
+        if matches!(
+            opcode,
+            Opcode::UaddOverflow
+                | Opcode::SaddOverflow
+                | Opcode::UsubOverflow
+                | Opcode::SsubOverflow
+                | Opcode::UmulOverflow
+                | Opcode::SmulOverflow
+        ) {
+            return self.overflow(inst, opcode, a, b, bits);
+        }
         let d = self.result(inst)?;
+        if bits < 32 && matches!(opcode, Opcode::Rotl | Opcode::Rotr) {
+            return self.narrow_rotate(d, opcode == Opcode::Rotl, a, b, bits);
+        }
         macro_rules! xop {
             ($o32:ident, $o64:ident) => {
                 if w {
@@ -817,7 +831,10 @@ impl<'f> Lower<'f> {
         }
         // Ops that need the operands' upper bits defined: narrow types are
         // extended and computed with 32-bit ops.
-        let signed = matches!(opcode, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr);
+        let signed = matches!(
+            opcode,
+            Opcode::Sdiv | Opcode::Srem | Opcode::Sshr | Opcode::Smin | Opcode::Smax
+        );
         let (ra, rb) = if bits < 32 {
             let ra = self.extended(a, signed)?;
             let rb = if matches!(opcode, Opcode::Ishl | Opcode::Ushr | Opcode::Sshr) {
@@ -859,6 +876,136 @@ impl<'f> Lower<'f> {
         // Narrow signed min/max/div compare sign-extended values with 32-bit
         // ops, which is exact; the results' low bits are the answer.
         self.op(op, &[d, ra, rb]);
+        Ok(())
+    }
+
+    /// `(result, overflowed)` of an add/sub/mul. 32/64-bit types have ops
+    /// for it; narrower ones compute exactly in 32 bits (no 8/16-bit add, sub
+    /// or mul overflows 32 bits) and check that the result fits the type.
+    fn overflow(&mut self, inst: ir::Inst, opcode: Opcode, a: Value, b: Value, bits: u32) -> LowerResult<()> {
+        let results = self.func.dfg.inst_results(inst).to_vec();
+        let (d, of) = (self.reg(results[0])?, self.reg(results[1])?);
+        let signed = matches!(
+            opcode,
+            Opcode::SaddOverflow | Opcode::SsubOverflow | Opcode::SmulOverflow
+        );
+        macro_rules! ov {
+            ($o32:ident, $o64:ident) => {
+                if bits == 64 {
+                    Op::from(ops::$o64 {
+                        dst: X0,
+                        of: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                } else {
+                    Op::from(ops::$o32 {
+                        dst: X0,
+                        of: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                }
+            };
+        }
+        if bits >= 32 {
+            let op = match opcode {
+                Opcode::UaddOverflow => ov!(Xadd32Uof, Xadd64Uof),
+                Opcode::SaddOverflow => ov!(Xadd32Sof, Xadd64Sof),
+                Opcode::UsubOverflow => ov!(Xsub32Uof, Xsub64Uof),
+                Opcode::SsubOverflow => ov!(Xsub32Sof, Xsub64Sof),
+                Opcode::UmulOverflow => ov!(Xmul32Uof, Xmul64Uof),
+                _ => ov!(Xmul32Sof, Xmul64Sof),
+            };
+            let (ra, rb) = (self.reg(a)?, self.reg(b)?);
+            self.op(op, &[d, of, ra, rb]);
+            return Ok(());
+        }
+        let (ra, rb) = (self.extended(a, signed)?, self.extended(b, signed)?);
+        let op = match opcode {
+            Opcode::UaddOverflow | Opcode::SaddOverflow => Op::from(ops::Xadd32 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }),
+            Opcode::UsubOverflow | Opcode::SsubOverflow => Op::from(ops::Xsub32 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }),
+            _ => Op::from(ops::Xmul32 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }),
+        };
+        self.op(op, &[d, ra, rb]);
+        // Overflowed when re-extending the low bits changes the value.
+        let wide = self.extend(d, 32, signed);
+        let fitted = self.extend(d, bits, signed);
+        self.op(
+            ops::Xneq64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[of, fitted, wide],
+        );
+        Ok(())
+    }
+
+    /// rotl/rotr on i8/i16: `(x << n) | (x >> (bits - n))` on the zero-extended value.
+    fn narrow_rotate(&mut self, d: VReg, left: bool, a: Value, b: Value, bits: u32) -> LowerResult<()> {
+        let x = self.extended(a, false)?;
+        let amount = self.reg(b)?;
+        let n = self.new_vreg(RegClass::Int);
+        self.op(
+            ops::Xband32I {
+                dst: X0,
+                a: X0,
+                imm: bits as i32 - 1,
+            },
+            &[n, amount],
+        );
+        let width = self.new_vreg(RegClass::Int);
+        self.iconst(width, bits as i64);
+        let m = self.new_vreg(RegClass::Int);
+        self.op(
+            ops::Xsub32 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[m, width, n],
+        );
+        let (l_amt, r_amt) = if left { (n, m) } else { (m, n) };
+        let (l, r) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
+        self.op(
+            ops::Xshl32 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[l, x, l_amt],
+        );
+        // When n == 0 the other shift is by `bits`, which moves a zero-extended
+        // 8/16-bit value entirely out of (right) or above (left) the type.
+        self.op(
+            ops::Xshr32U {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[r, x, r_amt],
+        );
+        self.op(
+            ops::Xbor32 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[d, l, r],
+        );
         Ok(())
     }
 

@@ -624,49 +624,6 @@ impl<'f> Lower<'f> {
                     );
                     self.op(ops::Xneg64 { dst: X0, a: X0 }, &[d, ne]);
                 }
-                Opcode::Umulhi | Opcode::Smulhi if ctrl.bits() <= 64 => {
-                    let signed = opcode == Opcode::Smulhi;
-                    let d = self.result(inst)?;
-                    if ctrl.bits() == 64 {
-                        let (a, b) = (self.reg(args[0])?, self.reg(args[1])?);
-                        let op: Op = if signed {
-                            ops::Xmulhi64S {
-                                dst: X0,
-                                a: X0,
-                                b: X0,
-                            }
-                            .into()
-                        } else {
-                            ops::Xmulhi64U {
-                                dst: X0,
-                                a: X0,
-                                b: X0,
-                            }
-                            .into()
-                        };
-                        self.op(op, &[d, a, b]);
-                    } else {
-                        // Narrow: the full product fits in 64 bits; shift it down.
-                        let (a, b) = (self.extended(args[0], signed)?, self.extended(args[1], signed)?);
-                        let p = self.new_vreg(RegClass::Int);
-                        self.op(
-                            ops::Xmul64 {
-                                dst: X0,
-                                a: X0,
-                                b: X0,
-                            },
-                            &[p, a, b],
-                        );
-                        self.op(
-                            ops::Xshr64UI {
-                                dst: X0,
-                                a: X0,
-                                amt: ctrl.bits() as u8,
-                            },
-                            &[d, p],
-                        );
-                    }
-                }
                 Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
                     let c = self.extended(args[0], false)?;
                     let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
@@ -794,6 +751,49 @@ impl<'f> Lower<'f> {
             return self.overflow(inst, opcode, a, b, bits);
         }
         let d = self.result(inst)?;
+        if matches!(opcode, Opcode::Umulhi | Opcode::Smulhi) {
+            let signed = opcode == Opcode::Smulhi;
+            if w {
+                let (ra, rb) = (self.reg(a)?, self.reg(b)?);
+                let op: Op = if signed {
+                    ops::Xmulhi64S {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    }
+                    .into()
+                } else {
+                    ops::Xmulhi64U {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    }
+                    .into()
+                };
+                self.op(op, &[d, ra, rb]);
+            } else {
+                // Narrow: the full product fits in 64 bits; shift it down.
+                let (ra, rb) = (self.extended(a, signed)?, self.extended(b, signed)?);
+                let p = self.new_vreg(RegClass::Int);
+                self.op(
+                    ops::Xmul64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[p, ra, rb],
+                );
+                self.op(
+                    ops::Xshr64UI {
+                        dst: X0,
+                        a: X0,
+                        amt: bits as u8,
+                    },
+                    &[d, p],
+                );
+            }
+            return Ok(());
+        }
         if bits < 32 && matches!(opcode, Opcode::Rotl | Opcode::Rotr) {
             return self.narrow_rotate(d, opcode == Opcode::Rotl, a, b, bits);
         }

@@ -69,5 +69,5 @@ fn shared_runtests() {
     }
 }
 
-const PULLEY64_FLOOR: usize = 59;
-const BEYOND_FLOOR: usize = 11;
+const PULLEY64_FLOOR: usize = 62;
+const BEYOND_FLOOR: usize = 12;

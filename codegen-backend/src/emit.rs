@@ -6,7 +6,7 @@
 //! those. Every `Ret` becomes `pop_frame_restore; ret`.
 
 use crate::abi;
-use crate::vcode::{VCode, VInstKind};
+use crate::vcode::{Special, VCode, VInstKind};
 use regalloc2::{Allocation, Block, Edit, Function, InstOrEdit, Output, PReg, RegClass};
 use sheave_opcodes::{Assembler, FReg, Label, Op, PcRel, RegFieldMut, RegMask, VReg as SVReg, XReg, ops};
 
@@ -129,6 +129,14 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         }
                         VInstKind::Trap(op) => {
                             asm.op(*op);
+                        }
+                        VInstKind::ReadSpecial(which) => {
+                            let dst = xreg(allocs[0].as_reg().ok_or("result not in a register")?);
+                            match which {
+                                Special::Sp => asm.op(ops::Xmov { dst, src: XReg::SP }),
+                                Special::Fp => asm.op(ops::Xmov { dst, src: XReg::FP }),
+                                Special::Lr => asm.op(ops::GetLr { dst }),
+                            };
                         }
                         VInstKind::StackAddr { offset } => {
                             let dst = allocs[0].as_reg().ok_or("stack_addr result not in a register")?;

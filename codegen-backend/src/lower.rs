@@ -9,7 +9,7 @@
 
 use crate::abi::{self, ARG_REGS};
 use crate::error::LowerResult;
-use crate::vcode::{VBlock, VCode, VInst, VInstKind, reg_fields};
+use crate::vcode::{Special, VBlock, VCode, VInst, VInstKind, reg_fields};
 use cranelift_codegen::ir::{
     self, Function, InstructionData, Opcode, Type, Value,
     condcodes::{CondCode, FloatCC, IntCC},
@@ -677,6 +677,51 @@ impl<'f> Lower<'f> {
                 }
                 Opcode::Call => self.call(inst)?,
                 Opcode::CallIndirect => self.call_indirect(inst)?,
+                Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
+                    let which = match opcode {
+                        Opcode::GetStackPointer => Special::Sp,
+                        Opcode::GetFramePointer => Special::Fp,
+                        _ => Special::Lr,
+                    };
+                    let d = self.result(inst)?;
+                    self.push(
+                        VInstKind::ReadSpecial(which),
+                        vec![Operand::reg_def(d)],
+                        PRegSet::empty(),
+                    );
+                }
+                Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
+                    let InstructionData::IntAddTrap { code, .. } = data else {
+                        unreachable!()
+                    };
+                    let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+                    let of = self.new_vreg(RegClass::Int);
+                    let op: Op = if wide {
+                        ops::Xadd64Uof {
+                            dst: X0,
+                            of: X0,
+                            a: X0,
+                            b: X0,
+                        }
+                        .into()
+                    } else {
+                        ops::Xadd32Uof {
+                            dst: X0,
+                            of: X0,
+                            a: X0,
+                            b: X0,
+                        }
+                        .into()
+                    };
+                    self.op(op, &[d, of, a, b]);
+                    self.op(
+                        ops::TrapIfNonzero64 {
+                            cond: X0,
+                            code: code.as_raw().get(),
+                        },
+                        &[of],
+                    );
+                }
                 Opcode::FuncAddr => {
                     let InstructionData::FuncAddr { func_ref, .. } = data else {
                         unreachable!()

@@ -34,9 +34,19 @@ pub enum VInstKind {
     CallIndirect,
     /// `dst = address of function callee`.
     FuncAddr { callee: usize },
+    /// `dst = sp`, `dst = fp` or `dst = lr`: registers outside allocation.
+    ReadSpecial(Special),
     /// `dst = sp + offset`: the address of a stack slot (the slot area is
     /// the bottom of the frame, so its offsets are known before allocation).
     StackAddr { offset: i32 },
+}
+
+/// Registers the allocator never hands out.
+#[derive(Copy, Clone, Debug)]
+pub enum Special {
+    Sp,
+    Fp,
+    Lr,
 }
 
 #[derive(Clone, Debug)]

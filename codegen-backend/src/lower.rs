@@ -84,16 +84,47 @@ impl<'f> Lower<'f> {
         v
     }
 
-    /// The virtual register holding `v`.
+    /// The virtual register holding scalar `v` (not an i128).
     fn reg(&mut self, v: Value) -> LowerResult<VReg> {
+        let ty = self.func.dfg.value_type(v);
+        if ty == types::I128 {
+            return Err("this use of an i128 value is not supported yet".into());
+        }
+        Ok(self.regs(v)?[0])
+    }
+
+    /// The virtual registers holding `v`: one, or `[lo, hi]` for an i128.
+    fn regs(&mut self, v: Value) -> LowerResult<Vec<VReg>> {
         let v = self.func.dfg.resolve_aliases(v);
         if let Some(r) = self.values.get(&v) {
-            return Ok(r[0]);
+            return Ok(r.clone());
         }
-        let class = Self::class_of(self.func.dfg.value_type(v))?;
-        let r = self.new_vreg(class);
-        self.values.insert(v, vec![r]);
-        Ok(r)
+        let ty = self.func.dfg.value_type(v);
+        let regs = if ty == types::I128 {
+            vec![self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int)]
+        } else {
+            vec![self.new_vreg(Self::class_of(ty)?)]
+        };
+        self.values.insert(v, regs.clone());
+        Ok(regs)
+    }
+
+    /// The registers of `vals`, flattened (an i128 takes two, low first).
+    fn flat_regs(&mut self, vals: &[Value]) -> LowerResult<Vec<VReg>> {
+        let mut out = Vec::new();
+        for &v in vals {
+            out.extend(self.regs(v)?);
+        }
+        Ok(out)
+    }
+
+    /// `[lo, hi]` of an i128 value.
+    fn pair(&mut self, v: Value) -> LowerResult<(VReg, VReg)> {
+        let r = self.regs(v)?;
+        match r[..] {
+            [lo, hi] => Ok((lo, hi)),
+            _ => Err("expected an i128 value".into()),
+        }
     }
 
     /// Make `result` be the same register as `source` (for no-op conversions).
@@ -179,12 +210,7 @@ impl<'f> Lower<'f> {
         for (b, split) in plan {
             let id = self.block_ids[&b];
             self.vcode.blocks[id.index()].first_inst = self.vcode.insts.len();
-            let params: Vec<VReg> = func
-                .dfg
-                .block_params(b)
-                .iter()
-                .map(|&p| self.reg(p))
-                .collect::<LowerResult<_>>()?;
+            let params: Vec<VReg> = self.flat_regs(&func.dfg.block_params(b).to_vec())?;
             self.vcode.blocks[id.index()].params = params;
             if b == entry {
                 self.lower_args()?;
@@ -209,7 +235,7 @@ impl<'f> Lower<'f> {
                     }
                     None => {
                         succs.push(self.block_ids[&e.target]);
-                        args.push(e.args.iter().map(|&a| self.reg(a)).collect::<LowerResult<_>>()?);
+                        args.push(self.flat_regs(&e.args)?);
                     }
                 }
             }
@@ -226,7 +252,7 @@ impl<'f> Lower<'f> {
             for (e, via) in edges.iter().zip(&split) {
                 if let Some(edge_block) = via {
                     let target = self.block_ids[&e.target];
-                    let args: Vec<VReg> = e.args.iter().map(|&a| self.reg(a)).collect::<LowerResult<_>>()?;
+                    let args: Vec<VReg> = self.flat_regs(&e.args)?;
                     let first = self.vcode.insts.len();
                     self.push(VInstKind::Jump, vec![], PRegSet::empty());
                     let eb = &mut self.vcode.blocks[edge_block.index()];
@@ -277,8 +303,8 @@ impl<'f> Lower<'f> {
             .to_vec();
         let mut operands = Vec::new();
         let (mut xi, mut fi) = (0, 0);
-        for p in params {
-            let r = self.reg(p)?;
+        let regs = self.flat_regs(&params)?;
+        for r in regs {
             let preg = match r.class() {
                 RegClass::Int => (xi, xi += 1).0,
                 RegClass::Float => (fi, fi += 1).0,
@@ -338,12 +364,7 @@ impl<'f> Lower<'f> {
                 ..
             } => {
                 let name = dfg.ext_funcs[func_ref].name.clone();
-                let args: Vec<VReg> = dfg
-                    .inst_args(inst)
-                    .to_vec()
-                    .into_iter()
-                    .map(|v| self.reg(v))
-                    .collect::<LowerResult<_>>()?;
+                let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
                 let operands = self.abi_operands(&args, false)?;
                 let callee = self.callee_index(name);
                 self.push(VInstKind::ReturnCall { callee }, operands, PRegSet::empty());
@@ -351,7 +372,7 @@ impl<'f> Lower<'f> {
             InstructionData::Brif { arg, .. } => {
                 let cond = self.condition(arg)?;
                 let ty = dfg.value_type(arg);
-                let op: Op = if ty.bits() == 64 {
+                let op: Op = if ty.bits() >= 64 {
                     ops::BrIf64 { cond: X0, offset: P }.into()
                 } else {
                     ops::BrIf32 { cond: X0, offset: P }.into()
@@ -364,12 +385,7 @@ impl<'f> Lower<'f> {
                 opcode: Opcode::Return,
                 ..
             } => {
-                let vals: Vec<VReg> = dfg
-                    .inst_args(inst)
-                    .to_vec()
-                    .into_iter()
-                    .map(|v| self.reg(v))
-                    .collect::<LowerResult<_>>()?;
+                let vals: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
                 let operands = self.abi_operands(&vals, false)?;
                 self.push(VInstKind::Ret, operands, PRegSet::empty());
             }
@@ -396,6 +412,19 @@ impl<'f> Lower<'f> {
     /// A register whose low 32 (or 64, for i64) bits are the condition `v`.
     fn condition(&mut self, v: Value) -> LowerResult<VReg> {
         let ty = self.func.dfg.value_type(v);
+        if ty == types::I128 {
+            let (lo, hi) = self.pair(v)?;
+            let d = self.new_vreg(RegClass::Int);
+            self.op(
+                ops::Xbor64 {
+                    dst: X0,
+                    a: X0,
+                    b: X0,
+                },
+                &[d, lo, hi],
+            );
+            return Ok(d);
+        }
         let r = self.reg(v)?;
         Ok(match ty.bits() {
             32 | 64 => r,
@@ -448,6 +477,15 @@ impl<'f> Lower<'f> {
         let args: Vec<Value> = dfg.inst_args(inst).to_vec();
         let ctrl = dfg.ctrl_typevar(inst);
         let wide = ctrl.bits() == 64;
+        let touches_i128 = ctrl == types::I128
+            || args.iter().any(|&a| dfg.value_type(a) == types::I128)
+            || dfg
+                .inst_results(inst)
+                .iter()
+                .any(|&r| dfg.value_type(r) == types::I128);
+        if touches_i128 && !matches!(opcode, Opcode::Call | Opcode::CallIndirect) {
+            return self.lower_i128(inst, opcode, &args);
+        }
         match data {
             InstructionData::UnaryImm { imm, .. } => {
                 let d = self.result(inst)?;
@@ -921,6 +959,672 @@ impl<'f> Lower<'f> {
         // Narrow signed min/max/div compare sign-extended values with 32-bit
         // ops, which is exact; the results' low bits are the answer.
         self.op(op, &[d, ra, rb]);
+        Ok(())
+    }
+
+    /// Instructions with an i128 operand or result: register pairs.
+    fn lower_i128(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let results = dfg.inst_results(inst).to_vec();
+        let int = RegClass::Int;
+        macro_rules! bin64 {
+            ($op:ident, $d:expr, $a:expr, $b:expr) => {
+                self.op(
+                    ops::$op {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[$d, $a, $b],
+                )
+            };
+        }
+        match opcode {
+            Opcode::Iconcat => {
+                let (lo, hi) = (self.reg(args[0])?, self.reg(args[1])?);
+                self.alias_pair(results[0], lo, hi);
+            }
+            Opcode::Isplit => {
+                let (lo, hi) = self.pair(args[0])?;
+                self.alias(results[0], lo);
+                self.alias(results[1], hi);
+            }
+            Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Imul => {
+                let ((alo, ahi), (blo, bhi)) = (self.pair(args[0])?, self.pair(args[1])?);
+                let (dlo, dhi) = self.pair(results[0])?;
+                match opcode {
+                    Opcode::Iadd => self.op(
+                        ops::Xadd128 {
+                            dst_lo: X0,
+                            dst_hi: X0,
+                            a_lo: X0,
+                            a_hi: X0,
+                            b_lo: X0,
+                            b_hi: X0,
+                        },
+                        &[dlo, dhi, alo, ahi, blo, bhi],
+                    ),
+                    Opcode::Isub => self.op(
+                        ops::Xsub128 {
+                            dst_lo: X0,
+                            dst_hi: X0,
+                            a_lo: X0,
+                            a_hi: X0,
+                            b_lo: X0,
+                            b_hi: X0,
+                        },
+                        &[dlo, dhi, alo, ahi, blo, bhi],
+                    ),
+                    Opcode::Band => {
+                        bin64!(Xband64, dlo, alo, blo);
+                        bin64!(Xband64, dhi, ahi, bhi);
+                    }
+                    Opcode::Bor => {
+                        bin64!(Xbor64, dlo, alo, blo);
+                        bin64!(Xbor64, dhi, ahi, bhi);
+                    }
+                    Opcode::Bxor => {
+                        bin64!(Xbxor64, dlo, alo, blo);
+                        bin64!(Xbxor64, dhi, ahi, bhi);
+                    }
+                    _ => {
+                        // (alo*blo as 128) + ((alo*bhi + ahi*blo) << 64)
+                        let (h0, t1, t2, t3) = (
+                            self.new_vreg(int),
+                            self.new_vreg(int),
+                            self.new_vreg(int),
+                            self.new_vreg(int),
+                        );
+                        self.op(
+                            ops::XmulWide64U {
+                                dst_lo: X0,
+                                dst_hi: X0,
+                                a: X0,
+                                b: X0,
+                            },
+                            &[dlo, h0, alo, blo],
+                        );
+                        bin64!(Xmul64, t1, alo, bhi);
+                        bin64!(Xmul64, t2, ahi, blo);
+                        bin64!(Xadd64, t3, h0, t1);
+                        bin64!(Xadd64, dhi, t3, t2);
+                    }
+                }
+            }
+            Opcode::Bnot | Opcode::Ineg => {
+                let (alo, ahi) = self.pair(args[0])?;
+                let (dlo, dhi) = self.pair(results[0])?;
+                if opcode == Opcode::Bnot {
+                    self.op(ops::Xbnot64 { dst: X0, a: X0 }, &[dlo, alo]);
+                    self.op(ops::Xbnot64 { dst: X0, a: X0 }, &[dhi, ahi]);
+                } else {
+                    let z = self.new_vreg(int);
+                    self.op(ops::Xzero { dst: X0 }, &[z]);
+                    self.op(
+                        ops::Xsub128 {
+                            dst_lo: X0,
+                            dst_hi: X0,
+                            a_lo: X0,
+                            a_hi: X0,
+                            b_lo: X0,
+                            b_hi: X0,
+                        },
+                        &[dlo, dhi, z, z, alo, ahi],
+                    );
+                }
+            }
+            Opcode::Uextend | Opcode::Sextend => {
+                let signed = opcode == Opcode::Sextend;
+                let lo = self.extended(args[0], signed)?;
+                let hi = self.new_vreg(int);
+                if signed {
+                    self.op(
+                        ops::Xshr64SI {
+                            dst: X0,
+                            a: X0,
+                            amt: 63,
+                        },
+                        &[hi, lo],
+                    );
+                } else {
+                    self.op(ops::Xzero { dst: X0 }, &[hi]);
+                }
+                self.alias_pair(results[0], lo, hi);
+            }
+            Opcode::Ireduce => {
+                let (lo, _) = self.pair(args[0])?;
+                self.alias(results[0], lo);
+            }
+            Opcode::Icmp => {
+                let InstructionData::IntCompare { cond, .. } = data else {
+                    unreachable!()
+                };
+                let d = self.reg(results[0])?;
+                self.icmp128(d, cond, args[0], args[1])?;
+            }
+            Opcode::Select | Opcode::SelectSpectreGuard => {
+                let c = self.condition(args[0])?;
+                if dfg.value_type(results[0]) == types::I128 {
+                    let ((alo, ahi), (blo, bhi)) = (self.pair(args[1])?, self.pair(args[2])?);
+                    let (dlo, dhi) = self.pair(results[0])?;
+                    self.op(
+                        ops::Xselect {
+                            dst: X0,
+                            cond: X0,
+                            a: X0,
+                            b: X0,
+                        },
+                        &[dlo, c, alo, blo],
+                    );
+                    self.op(
+                        ops::Xselect {
+                            dst: X0,
+                            cond: X0,
+                            a: X0,
+                            b: X0,
+                        },
+                        &[dhi, c, ahi, bhi],
+                    );
+                } else {
+                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.reg(results[0])?);
+                    let c64 = c;
+                    match d.class() {
+                        RegClass::Int => self.op(
+                            ops::Xselect {
+                                dst: X0,
+                                cond: X0,
+                                a: X0,
+                                b: X0,
+                            },
+                            &[d, c64, a, b],
+                        ),
+                        _ => self.op(
+                            ops::Fselect {
+                                dst: F0,
+                                cond: X0,
+                                a: F0,
+                                b: F0,
+                            },
+                            &[d, c64, a, b],
+                        ),
+                    }
+                }
+            }
+            Opcode::Load => {
+                let InstructionData::Load {
+                    arg, flags, offset, ..
+                } = data
+                else {
+                    unreachable!()
+                };
+                let base = self.reg(arg)?;
+                let off: i32 = offset.into();
+                let be = self.big_endian(flags);
+                let (dlo, dhi) = self.pair(results[0])?;
+                let (first, second) = if be { (dhi, dlo) } else { (dlo, dhi) };
+                let hi_off = off.checked_add(8).ok_or("offset overflows")?;
+                if be {
+                    self.op(
+                        ops::Xload64Be {
+                            dst: X0,
+                            base: X0,
+                            offset: off,
+                        },
+                        &[first, base],
+                    );
+                    self.op(
+                        ops::Xload64Be {
+                            dst: X0,
+                            base: X0,
+                            offset: hi_off,
+                        },
+                        &[second, base],
+                    );
+                } else {
+                    self.op(
+                        ops::Xload64 {
+                            dst: X0,
+                            base: X0,
+                            offset: off,
+                        },
+                        &[first, base],
+                    );
+                    self.op(
+                        ops::Xload64 {
+                            dst: X0,
+                            base: X0,
+                            offset: hi_off,
+                        },
+                        &[second, base],
+                    );
+                }
+            }
+            Opcode::Store => {
+                let InstructionData::Store {
+                    args: [value, addr],
+                    flags,
+                    offset,
+                    ..
+                } = data
+                else {
+                    unreachable!()
+                };
+                let base = self.reg(addr)?;
+                let off: i32 = offset.into();
+                let be = self.big_endian(flags);
+                let (lo, hi) = self.pair(value)?;
+                let (first, second) = if be { (hi, lo) } else { (lo, hi) };
+                let hi_off = off.checked_add(8).ok_or("offset overflows")?;
+                if be {
+                    self.op(
+                        ops::Xstore64Be {
+                            base: X0,
+                            offset: off,
+                            src: X0,
+                        },
+                        &[base, first],
+                    );
+                    self.op(
+                        ops::Xstore64Be {
+                            base: X0,
+                            offset: hi_off,
+                            src: X0,
+                        },
+                        &[base, second],
+                    );
+                } else {
+                    self.op(
+                        ops::Xstore64 {
+                            base: X0,
+                            offset: off,
+                            src: X0,
+                        },
+                        &[base, first],
+                    );
+                    self.op(
+                        ops::Xstore64 {
+                            base: X0,
+                            offset: hi_off,
+                            src: X0,
+                        },
+                        &[base, second],
+                    );
+                }
+            }
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
+                if dfg.value_type(args[0]) == types::I128 =>
+            {
+                let (lo, hi) = self.pair(args[0])?;
+                let amount = match dfg.value_type(args[1]) {
+                    types::I128 => self.pair(args[1])?.0,
+                    _ => self.reg(args[1])?,
+                };
+                let (dlo, dhi) = self.pair(results[0])?;
+                match opcode {
+                    Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => {
+                        let (rlo, rhi) = self.shift128(opcode, lo, hi, amount);
+                        self.alias_regs(dlo, rlo);
+                        self.alias_regs(dhi, rhi);
+                    }
+                    _ => {
+                        // rotl(x, n) = (x << n) | (x >> ((128 - n) & 127)); rotr mirrored.
+                        let k = self.new_vreg(int);
+                        self.op(ops::Xneg64 { dst: X0, a: X0 }, &[k, amount]);
+                        let (first, second) = if opcode == Opcode::Rotl {
+                            (Opcode::Ishl, Opcode::Ushr)
+                        } else {
+                            (Opcode::Ushr, Opcode::Ishl)
+                        };
+                        let (alo, ahi) = self.shift128(first, lo, hi, amount);
+                        let (blo, bhi) = self.shift128(second, lo, hi, k);
+                        bin64!(Xbor64, dlo, alo, blo);
+                        bin64!(Xbor64, dhi, ahi, bhi);
+                    }
+                }
+            }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Bind an i128 result to `(lo, hi)` (copying when it already has registers).
+    fn alias_pair(&mut self, result: Value, lo: VReg, hi: VReg) {
+        match self.values.get(&result).cloned() {
+            Some(existing) => {
+                self.alias_regs(existing[0], lo);
+                self.alias_regs(existing[1], hi);
+            }
+            None => {
+                self.values.insert(result, vec![lo, hi]);
+            }
+        }
+    }
+
+    /// `dst = src` for two integer registers.
+    fn alias_regs(&mut self, dst: VReg, src: VReg) {
+        self.op(ops::Xmov { dst: X0, src: X0 }, &[dst, src]);
+    }
+
+    /// A 128-bit shift by `amount & 127`, branch-free. Returns `(lo, hi)`.
+    fn shift128(&mut self, opcode: Opcode, lo: VReg, hi: VReg, amount: VReg) -> (VReg, VReg) {
+        let int = RegClass::Int;
+        let v = |s: &mut Self| s.new_vreg(int);
+        let (m, big, inv) = (v(self), v(self), v(self));
+        // m = amount & 63; big = amount & 64; inv = 63 - m = m ^ 63.
+        self.op(
+            ops::Xband64I {
+                dst: X0,
+                a: X0,
+                imm: 63,
+            },
+            &[m, amount],
+        );
+        self.op(
+            ops::Xband64I {
+                dst: X0,
+                a: X0,
+                imm: 64,
+            },
+            &[big, amount],
+        );
+        self.op(
+            ops::Xbxor64I {
+                dst: X0,
+                a: X0,
+                imm: 63,
+            },
+            &[inv, m],
+        );
+        let (small_lo, small_hi, big_lo, big_hi) = (v(self), v(self), v(self), v(self));
+        let (t1, t2) = (v(self), v(self));
+        match opcode {
+            Opcode::Ishl => {
+                // small: lo << m, (hi << m) | ((lo >> 1) >> (63 - m)); big: 0, lo << m.
+                self.op(
+                    ops::Xshl64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[small_lo, lo, m],
+                );
+                self.op(
+                    ops::Xshl64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[t1, hi, m],
+                );
+                self.op(
+                    ops::Xshr64UI {
+                        dst: X0,
+                        a: X0,
+                        amt: 1,
+                    },
+                    &[t2, lo],
+                );
+                let t3 = v(self);
+                self.op(
+                    ops::Xshr64U {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[t3, t2, inv],
+                );
+                self.op(
+                    ops::Xbor64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[small_hi, t1, t3],
+                );
+                self.op(ops::Xzero { dst: X0 }, &[big_lo]);
+                self.op(
+                    ops::Xshl64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[big_hi, lo, m],
+                );
+            }
+            _ => {
+                let signed = opcode == Opcode::Sshr;
+                // small: (lo >> m) | ((hi << 1) << (63 - m)), hi >> m;
+                // big: hi >> m, and 0 or the sign.
+                self.op(
+                    ops::Xshr64U {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[t1, lo, m],
+                );
+                self.op(
+                    ops::Xshl64I {
+                        dst: X0,
+                        a: X0,
+                        amt: 1,
+                    },
+                    &[t2, hi],
+                );
+                let t3 = v(self);
+                self.op(
+                    ops::Xshl64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[t3, t2, inv],
+                );
+                self.op(
+                    ops::Xbor64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[small_lo, t1, t3],
+                );
+                if signed {
+                    self.op(
+                        ops::Xshr64S {
+                            dst: X0,
+                            a: X0,
+                            b: X0,
+                        },
+                        &[small_hi, hi, m],
+                    );
+                    self.op(
+                        ops::Xshr64S {
+                            dst: X0,
+                            a: X0,
+                            b: X0,
+                        },
+                        &[big_lo, hi, m],
+                    );
+                    self.op(
+                        ops::Xshr64SI {
+                            dst: X0,
+                            a: X0,
+                            amt: 63,
+                        },
+                        &[big_hi, hi],
+                    );
+                } else {
+                    self.op(
+                        ops::Xshr64U {
+                            dst: X0,
+                            a: X0,
+                            b: X0,
+                        },
+                        &[small_hi, hi, m],
+                    );
+                    self.op(
+                        ops::Xshr64U {
+                            dst: X0,
+                            a: X0,
+                            b: X0,
+                        },
+                        &[big_lo, hi, m],
+                    );
+                    self.op(ops::Xzero { dst: X0 }, &[big_hi]);
+                }
+            }
+        }
+        let (rlo, rhi) = (v(self), v(self));
+        self.op(
+            ops::Xselect {
+                dst: X0,
+                cond: X0,
+                a: X0,
+                b: X0,
+            },
+            &[rlo, big, big_lo, small_lo],
+        );
+        self.op(
+            ops::Xselect {
+                dst: X0,
+                cond: X0,
+                a: X0,
+                b: X0,
+            },
+            &[rhi, big, big_hi, small_hi],
+        );
+        (rlo, rhi)
+    }
+
+    /// i128 comparison: equality on both halves; orderings on the high
+    /// halves, then unsigned on the low halves when the high ones are equal.
+    fn icmp128(&mut self, d: VReg, cond: IntCC, a: Value, b: Value) -> LowerResult<()> {
+        use IntCC::*;
+        let ((mut alo, mut ahi), (mut blo, mut bhi)) = (self.pair(a)?, self.pair(b)?);
+        let int = RegClass::Int;
+        if matches!(cond, Equal | NotEqual) {
+            let (x1, x2, or) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+            self.op(
+                ops::Xbxor64 {
+                    dst: X0,
+                    a: X0,
+                    b: X0,
+                },
+                &[x1, alo, blo],
+            );
+            self.op(
+                ops::Xbxor64 {
+                    dst: X0,
+                    a: X0,
+                    b: X0,
+                },
+                &[x2, ahi, bhi],
+            );
+            self.op(
+                ops::Xbor64 {
+                    dst: X0,
+                    a: X0,
+                    b: X0,
+                },
+                &[or, x1, x2],
+            );
+            let z = self.new_vreg(int);
+            self.op(ops::Xzero { dst: X0 }, &[z]);
+            let op: Op = if cond == Equal {
+                ops::Xeq64 {
+                    dst: X0,
+                    a: X0,
+                    b: X0,
+                }
+                .into()
+            } else {
+                ops::Xneq64 {
+                    dst: X0,
+                    a: X0,
+                    b: X0,
+                }
+                .into()
+            };
+            self.op(op, &[d, or, z]);
+            return Ok(());
+        }
+        let cond = match cond {
+            SignedGreaterThan
+            | SignedGreaterThanOrEqual
+            | UnsignedGreaterThan
+            | UnsignedGreaterThanOrEqual => {
+                std::mem::swap(&mut alo, &mut blo);
+                std::mem::swap(&mut ahi, &mut bhi);
+                cond.swap_args()
+            }
+            c => c,
+        };
+        let signed = matches!(cond, SignedLessThan | SignedLessThanOrEqual);
+        let or_equal = matches!(cond, SignedLessThanOrEqual | UnsignedLessThanOrEqual);
+        let (hi_lt, hi_eq, lo_cmp, both, r) = (
+            self.new_vreg(int),
+            self.new_vreg(int),
+            self.new_vreg(int),
+            self.new_vreg(int),
+            d,
+        );
+        let hi_op: Op = if signed {
+            ops::Xslt64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }
+            .into()
+        } else {
+            ops::Xult64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }
+            .into()
+        };
+        self.op(hi_op, &[hi_lt, ahi, bhi]);
+        self.op(
+            ops::Xeq64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[hi_eq, ahi, bhi],
+        );
+        let lo_op: Op = if or_equal {
+            ops::Xulteq64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }
+            .into()
+        } else {
+            ops::Xult64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }
+            .into()
+        };
+        self.op(lo_op, &[lo_cmp, alo, blo]);
+        self.op(
+            ops::Xband64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[both, hi_eq, lo_cmp],
+        );
+        self.op(
+            ops::Xbor64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            },
+            &[r, hi_lt, both],
+        );
         Ok(())
     }
 
@@ -1554,16 +2258,8 @@ impl<'f> Lower<'f> {
         let dfg = &self.func.dfg;
         let all = dfg.inst_args(inst).to_vec();
         let target = self.reg(all[0])?;
-        let args: Vec<VReg> = all[1..]
-            .iter()
-            .map(|&v| self.reg(v))
-            .collect::<LowerResult<_>>()?;
-        let rets: Vec<VReg> = dfg
-            .inst_results(inst)
-            .to_vec()
-            .into_iter()
-            .map(|v| self.reg(v))
-            .collect::<LowerResult<_>>()?;
+        let args: Vec<VReg> = self.flat_regs(&all[1..])?;
+        let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
         // The target lives in a register no argument uses: a callee-saved one.
         let mut operands = vec![Operand::reg_fixed_use(target, abi::x(29))];
         operands.extend(self.abi_operands(&args, false)?);
@@ -1585,18 +2281,8 @@ impl<'f> Lower<'f> {
             unreachable!()
         };
         let name = dfg.ext_funcs[func_ref].name.clone();
-        let args: Vec<VReg> = dfg
-            .inst_args(inst)
-            .to_vec()
-            .into_iter()
-            .map(|v| self.reg(v))
-            .collect::<LowerResult<_>>()?;
-        let rets: Vec<VReg> = dfg
-            .inst_results(inst)
-            .to_vec()
-            .into_iter()
-            .map(|v| self.reg(v))
-            .collect::<LowerResult<_>>()?;
+        let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
+        let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
         let mut operands = self.abi_operands(&args, false)?;
         let defs = self.abi_operands(&rets, true)?;
         // A call clobbers the caller-saved registers, except those it defines.

@@ -90,12 +90,14 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     Ok(())
 }
 
-fn val_type(ty: cranelift_codegen::ir::Type) -> Result<ValType, String> {
+/// The host values a CLIF value travels as (an i128 is two i64 halves, low first).
+fn val_types(ty: cranelift_codegen::ir::Type) -> Result<Vec<ValType>, String> {
     Ok(match ty {
-        types::I8 | types::I16 | types::I32 => ValType::I32,
-        types::I64 => ValType::I64,
-        types::F32 => ValType::F32,
-        types::F64 => ValType::F64,
+        types::I8 | types::I16 | types::I32 => vec![ValType::I32],
+        types::I64 => vec![ValType::I64],
+        types::I128 => vec![ValType::I64, ValType::I64],
+        types::F32 => vec![ValType::F32],
+        types::F64 => vec![ValType::F64],
         _ => {
             return Err(format!(
                 "values of type {ty} cannot be passed to or from the host yet"
@@ -104,14 +106,15 @@ fn val_type(ty: cranelift_codegen::ir::Type) -> Result<ValType, String> {
     })
 }
 
-fn to_val(v: &DataValue) -> Result<Val, String> {
+fn to_vals(v: &DataValue) -> Result<Vec<Val>, String> {
     Ok(match *v {
-        DataValue::I8(x) => Val::I32(x as i32),
-        DataValue::I16(x) => Val::I32(x as i32),
-        DataValue::I32(x) => Val::I32(x),
-        DataValue::I64(x) => Val::I64(x),
-        DataValue::F32(x) => Val::F32(x.bits()),
-        DataValue::F64(x) => Val::F64(x.bits()),
+        DataValue::I8(x) => vec![Val::I32(x as i32)],
+        DataValue::I16(x) => vec![Val::I32(x as i32)],
+        DataValue::I32(x) => vec![Val::I32(x)],
+        DataValue::I64(x) => vec![Val::I64(x)],
+        DataValue::I128(x) => vec![Val::I64(x as i64), Val::I64((x >> 64) as i64)],
+        DataValue::F32(x) => vec![Val::F32(x.bits())],
+        DataValue::F64(x) => vec![Val::F64(x.bits())],
         ref other => {
             return Err(format!(
                 "argument {other} of type {} is not supported yet",
@@ -121,15 +124,18 @@ fn to_val(v: &DataValue) -> Result<Val, String> {
     })
 }
 
-fn from_val(v: Val, ty: cranelift_codegen::ir::Type) -> Result<DataValue, String> {
+fn from_vals(v: &[Val], ty: cranelift_codegen::ir::Type) -> Result<DataValue, String> {
     use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
     Ok(match (v, ty) {
-        (Val::I32(x), types::I8) => DataValue::I8(x as i8),
-        (Val::I32(x), types::I16) => DataValue::I16(x as i16),
-        (Val::I32(x), types::I32) => DataValue::I32(x),
-        (Val::I64(x), types::I64) => DataValue::I64(x),
-        (Val::F32(x), types::F32) => DataValue::F32(Ieee32::with_bits(x)),
-        (Val::F64(x), types::F64) => DataValue::F64(Ieee64::with_bits(x)),
+        ([Val::I32(x)], types::I8) => DataValue::I8(*x as i8),
+        ([Val::I32(x)], types::I16) => DataValue::I16(*x as i16),
+        ([Val::I32(x)], types::I32) => DataValue::I32(*x),
+        ([Val::I64(x)], types::I64) => DataValue::I64(*x),
+        ([Val::I64(lo), Val::I64(hi)], types::I128) => {
+            DataValue::I128((*lo as u64 as u128 | (*hi as u64 as u128) << 64) as i128)
+        }
+        ([Val::F32(x)], types::F32) => DataValue::F32(Ieee32::with_bits(*x)),
+        ([Val::F64(x)], types::F64) => DataValue::F64(Ieee64::with_bits(*x)),
         _ => return Err(format!("cannot read a {ty} result")),
     })
 }
@@ -147,12 +153,14 @@ fn invoke(
         .find(|(n, _, _)| *n == wanted)
         .ok_or_else(|| format!("no function {wanted}"))?;
     let signature: &Signature = signature;
-    let vals: Vec<Val> = args.iter().map(to_val).collect::<Result<_, _>>()?;
-    let ret_types: Vec<ValType> = signature
-        .returns
-        .iter()
-        .map(|r| val_type(r.value_type))
-        .collect::<Result<_, _>>()?;
+    let mut vals = Vec::new();
+    for a in args {
+        vals.extend(to_vals(a)?);
+    }
+    let mut ret_types = Vec::new();
+    for r in &signature.returns {
+        ret_types.extend(val_types(r.value_type)?);
+    }
     // SAFETY: the module passed the verifier when it was linked, lives
     // while it runs, and was compiled from verified CLIF, whose memory
     // accesses are the test's own responsibility (stack slots only here).
@@ -161,10 +169,14 @@ fn invoke(
     match done {
         DoneReason::Returned => {
             let vals = vm.results(&ret_types).map_err(|e| e.to_string())?;
-            vals.into_iter()
-                .zip(&signature.returns)
-                .map(|(v, r)| from_val(v, r.value_type))
-                .collect()
+            let mut rest = &vals[..];
+            let mut out = Vec::new();
+            for r in &signature.returns {
+                let n = val_types(r.value_type)?.len();
+                out.push(from_vals(&rest[..n], r.value_type)?);
+                rest = &rest[n..];
+            }
+            Ok(out)
         }
         DoneReason::Trap { kind, .. } => Err(format!("trapped: {kind}")),
         DoneReason::HostCall { id, .. } => Err(format!("unexpected host call {id}")),

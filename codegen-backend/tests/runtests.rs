@@ -69,5 +69,5 @@ fn shared_runtests() {
     }
 }
 
-const PULLEY64_FLOOR: usize = 63;
-const BEYOND_FLOOR: usize = 12;
+const PULLEY64_FLOOR: usize = 68;
+const BEYOND_FLOOR: usize = 20;

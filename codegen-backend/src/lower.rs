@@ -586,6 +586,67 @@ impl<'f> Lower<'f> {
                 let a = self.stack_addr(stack_slot, offset.into())?;
                 self.alias(dfg.first_result(inst), a);
             }
+            // Atomics: one VM runs one guest thread at a time, so plain
+            // accesses are atomic with respect to it.
+            InstructionData::LoadNoOffset {
+                opcode: Opcode::AtomicLoad,
+                arg,
+                flags,
+            } => {
+                let base = self.reg(arg)?;
+                self.load(inst, Opcode::Load, base, flags, 0)?;
+            }
+            InstructionData::StoreNoOffset {
+                opcode: Opcode::AtomicStore,
+                args: [value, addr],
+                flags,
+            } => {
+                let base = self.reg(addr)?;
+                self.store(Opcode::Store, value, base, flags, 0)?;
+            }
+            InstructionData::AtomicRmw {
+                args: [addr, x],
+                flags,
+                op,
+                ..
+            } if ctrl.bits() <= 64 => {
+                self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
+            }
+            InstructionData::AtomicCas {
+                args: [addr, expected, replacement],
+                flags,
+                ..
+            } if ctrl.bits() <= 64 => {
+                let base = self.reg(addr)?;
+                self.load(inst, Opcode::Load, base, flags, 0)?;
+                let old = self.result(inst)?;
+                let e = self.extended(expected, false)?;
+                let old64 = self.extend(old, ctrl.bits(), false);
+                let (eq, new) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
+                self.op(
+                    ops::Xeq64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[eq, old64, e],
+                );
+                let r = self.reg(replacement)?;
+                self.op(
+                    ops::Xselect {
+                        dst: X0,
+                        cond: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[new, eq, r, old],
+                );
+                self.store_reg(new, ctrl, base, flags)?;
+            }
+            InstructionData::NullAry {
+                opcode: Opcode::Fence,
+                ..
+            } => {}
             _ => match opcode {
                 Opcode::Uextend | Opcode::Sextend => {
                     let from = dfg.value_type(args[0]).bits();
@@ -2071,6 +2132,149 @@ impl<'f> Lower<'f> {
         };
         self.op(op, &[base, v]);
         Ok(())
+    }
+
+    /// Store register `v` holding a value of integer type `ty`.
+    fn store_reg(&mut self, v: VReg, ty: Type, base: VReg, flags: ir::MemFlags) -> LowerResult<()> {
+        let be = self.big_endian(flags);
+        let offset = 0;
+        let op: Op = match (ty.bits(), be) {
+            (8, _) => ops::Xstore8 {
+                base: X0,
+                offset,
+                src: X0,
+            }
+            .into(),
+            (16, false) => ops::Xstore16 {
+                base: X0,
+                offset,
+                src: X0,
+            }
+            .into(),
+            (16, true) => ops::Xstore16Be {
+                base: X0,
+                offset,
+                src: X0,
+            }
+            .into(),
+            (32, false) => ops::Xstore32 {
+                base: X0,
+                offset,
+                src: X0,
+            }
+            .into(),
+            (32, true) => ops::Xstore32Be {
+                base: X0,
+                offset,
+                src: X0,
+            }
+            .into(),
+            (64, false) => ops::Xstore64 {
+                base: X0,
+                offset,
+                src: X0,
+            }
+            .into(),
+            (64, true) => ops::Xstore64Be {
+                base: X0,
+                offset,
+                src: X0,
+            }
+            .into(),
+            _ => return Err(format!("stores of {ty} are not supported yet")),
+        };
+        self.op(op, &[base, v]);
+        Ok(())
+    }
+
+    /// `old = *addr; *addr = op(old, x); result = old`.
+    fn atomic_rmw(
+        &mut self,
+        inst: ir::Inst,
+        addr: Value,
+        x: Value,
+        flags: ir::MemFlags,
+        op: ir::AtomicRmwOp,
+        ty: Type,
+    ) -> LowerResult<()> {
+        use ir::AtomicRmwOp as A;
+        let base = self.reg(addr)?;
+        self.load(inst, Opcode::Load, base, flags, 0)?;
+        let old = self.result(inst)?;
+        let w = ty.bits() == 64;
+        let signed = matches!(op, A::Smin | A::Smax);
+        // min/max compare the whole register: extend both sides.
+        let (a, b) = if matches!(op, A::Umin | A::Umax | A::Smin | A::Smax) && !w {
+            (self.extend(old, ty.bits(), signed), self.extended(x, signed)?)
+        } else {
+            (old, self.reg(x)?)
+        };
+        let new = self.new_vreg(RegClass::Int);
+        macro_rules! b {
+            ($o32:ident, $o64:ident) => {
+                if w {
+                    Op::from(ops::$o64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                } else {
+                    Op::from(ops::$o32 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    })
+                }
+            };
+        }
+        match op {
+            A::Xchg => {
+                self.op(ops::Xmov { dst: X0, src: X0 }, &[new, b]);
+            }
+            A::Nand => {
+                let t = self.new_vreg(RegClass::Int);
+                self.op(
+                    ops::Xband64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[t, a, b],
+                );
+                self.op(ops::Xbnot64 { dst: X0, a: X0 }, &[new, t]);
+            }
+            _ => {
+                let o = match op {
+                    A::Add => b!(Xadd32, Xadd64),
+                    A::Sub => b!(Xsub32, Xsub64),
+                    A::And => b!(Xband32, Xband64),
+                    A::Or => b!(Xbor32, Xbor64),
+                    A::Xor => b!(Xbxor32, Xbxor64),
+                    A::Umin => Op::from(ops::Xmin64U {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    }),
+                    A::Umax => Op::from(ops::Xmax64U {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    }),
+                    A::Smin => Op::from(ops::Xmin64S {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    }),
+                    _ => Op::from(ops::Xmax64S {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    }),
+                };
+                self.op(o, &[new, a, b]);
+            }
+        }
+        self.store_reg(new, ty, base, flags)
     }
 
     fn fcmp(&mut self, d: VReg, cond: FloatCC, a: Value, b: Value) -> LowerResult<()> {

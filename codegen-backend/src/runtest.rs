@@ -64,12 +64,8 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
         return Err("no target this host can run (64-bit little-endian)".into());
     }
     for target in &targets {
-        let mut builder = ModuleBuilder::new();
-        for (func, _) in &test.functions {
-            builder.add(compile(func, target).map_err(|e| e.to_string())?);
-        }
-        let module = builder.finish()?;
-        let mut vm = Vm::new();
+        let funcs: Vec<_> = test.functions.iter().map(|(f, _)| f.clone()).collect();
+        let mut program = Program::compile(&funcs, target)?;
         for (func, details) in &test.functions {
             for comment in &details.comments {
                 let command = match parse_run_command(comment.text, &func.signature) {
@@ -77,7 +73,7 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
                     Ok(None) => continue,
                     Err(e) => return Err(format!("bad run line `{}`: {e}", comment.text)),
                 };
-                let result = command.run(|name, args| invoke(&mut vm, &module, name, args));
+                let result = command.run(|name, args| program.call(name, args));
                 match result {
                     Ok(()) => report.passed += 1,
                     Err(e) => report
@@ -138,6 +134,32 @@ fn from_vals(v: &[Val], ty: cranelift_codegen::ir::Type) -> Result<DataValue, St
         ([Val::F64(x)], types::F64) => DataValue::F64(Ieee64::with_bits(*x)),
         _ => return Err(format!("cannot read a {ty} result")),
     })
+}
+
+/// A linked module and a VM to run it: call functions by name with CLIF values.
+pub struct Program {
+    pub module: LinkedModule,
+    vm: Vm,
+}
+
+impl Program {
+    /// Compile every function of `funcs` for `target` and link them.
+    pub fn compile(funcs: &[cranelift_codegen::ir::Function], target: &Target) -> Result<Program, String> {
+        let mut builder = ModuleBuilder::new();
+        for func in funcs {
+            builder.add(compile(func, target).map_err(|e| e.to_string())?);
+        }
+        Ok(Program {
+            module: builder.finish()?,
+            vm: Vm::new(),
+        })
+    }
+
+    /// Call function `name` (without the `%`) with `args`; returns its
+    /// results, or a message for a trap or a type mismatch.
+    pub fn call(&mut self, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
+        invoke(&mut self.vm, &self.module, name, args)
+    }
 }
 
 fn invoke(

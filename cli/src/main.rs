@@ -1,0 +1,187 @@
+//! `sheave`: run, test and disassemble Cranelift IR (`.clif`) on Sheave.
+
+use clap::{Parser, Subcommand};
+use cranelift_reader::{RunCommand, parse_functions, parse_run_command};
+use sheave_codegen::runtest::{Program, run_file};
+use sheave_codegen::{Target, compile};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Print a line to stdout; a closed pipe (`sheave ... | head`) ends the
+/// program quietly instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        say_raw(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+fn say_raw(text: &str) {
+    use std::io::Write;
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        std::process::exit(1);
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "sheave",
+    version,
+    about = "Run Cranelift IR anywhere, on the Sheave interpreter"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a .clif file and call one of its functions, printing the results.
+    Run {
+        /// The .clif file.
+        file: PathBuf,
+        /// Function to call (without `%`); defaults to the first function.
+        #[arg(long)]
+        invoke: Option<String>,
+        /// Arguments, in CLIF syntax (`1`, `-5`, `0x1.8p1` for 3.0, ...).
+        args: Vec<String>,
+    },
+    /// Run Cranelift runtest files (`test run` / `test interpret` with `; run:` lines).
+    Test {
+        /// Files, or folders whose .clif files are all run.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print each function's bytecode: offsets, encoded bytes and ops.
+    Disas {
+        /// The .clif file.
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { file, invoke, args } => run(&file, invoke.as_deref(), &args),
+        Command::Test { paths } => test(&paths),
+        Command::Disas { file } => disas(&file),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, String> {
+    let text = read(file)?;
+    let funcs = parse_functions(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let func = match invoke {
+        Some(name) => funcs
+            .iter()
+            .find(|f| f.name.to_string() == format!("%{name}"))
+            .ok_or_else(|| format!("{} has no function %{name}", file.display()))?,
+        None => funcs
+            .first()
+            .ok_or_else(|| format!("{} has no functions", file.display()))?,
+    };
+    let name = func.name.to_string();
+    let name = name
+        .strip_prefix('%')
+        .ok_or_else(|| format!("function {name} has no %name to call it by"))?;
+    // Parse the arguments with the run-line parser, against the signature.
+    let line = format!("print: %{name}({})", args.join(", "));
+    let Some(RunCommand::Print(invocation)) =
+        parse_run_command(&line, &func.signature).map_err(|e| format!("arguments: {e}"))?
+    else {
+        return Err("could not parse the arguments".into());
+    };
+    let mut program = Program::compile(&funcs, &Target::default_64())?;
+    match program.call(name, &invocation.args) {
+        Ok(results) => {
+            let shown: Vec<String> = results.iter().map(|v| v.to_string()).collect();
+            say!("{}", shown.join(", "));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(message) => {
+            eprintln!("%{name}: {message}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn clif_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "clif"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn test(paths: &[PathBuf]) -> Result<ExitCode, String> {
+    let (mut passed, mut failed) = (0, 0);
+    for file in clif_files(paths)? {
+        let report = match read(&file) {
+            Ok(text) => run_file(&text),
+            Err(e) => {
+                say!("FAIL {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        if report.passed() {
+            passed += 1;
+            say!("PASS {} ({} run lines)", file.display(), report.passed);
+        } else {
+            failed += 1;
+            match &report.error {
+                Some(e) => say!("FAIL {}: {}", file.display(), e.lines().next().unwrap_or("")),
+                None => say!(
+                    "FAIL {}: {} of {} run lines failed",
+                    file.display(),
+                    report.failures.len(),
+                    report.failures.len() + report.passed
+                ),
+            }
+            for f in &report.failures {
+                say!("    {f}");
+            }
+        }
+    }
+    say!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn disas(file: &Path) -> Result<ExitCode, String> {
+    let text = read(file)?;
+    let funcs = parse_functions(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let target = Target::default_64();
+    for func in &funcs {
+        let compiled = compile(func, &target).map_err(|e| e.to_string())?;
+        say!("{} ({} bytes):", compiled.name, compiled.code.len());
+        let mut out = String::new();
+        sheave_opcodes::disassemble(&compiled.code, Default::default(), &mut out)
+            .map_err(|e| e.to_string())?;
+        say_raw(&out);
+    }
+    Ok(ExitCode::SUCCESS)
+}

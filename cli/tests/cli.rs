@@ -1,0 +1,75 @@
+//! The `sheave` binary, run as a user would.
+
+use std::process::Command;
+
+fn sheave(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sheave"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+const CLIF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen-backend/tests/clif");
+
+#[test]
+fn run_prints_results_and_reports_traps() {
+    let file = format!("{CLIF}/control.clif");
+    let (ok, out, _) = sheave(&["run", &file, "--invoke", "fib", "20"]);
+    assert!(ok);
+    assert_eq!(out.trim(), "6765");
+    let file = format!("{CLIF}/int-basic.clif");
+    let (ok, _, err) = sheave(&["run", &file, "--invoke", "div8", "1", "0"]);
+    assert!(!ok, "a trap exits non-zero");
+    assert!(err.contains("division by zero"), "{err}");
+    let (ok, _, err) = sheave(&["run", &file, "--invoke", "nope"]);
+    assert!(!ok);
+    assert!(err.contains("no function %nope"), "{err}");
+    let (ok, _, err) = sheave(&["run", &file, "--invoke", "add", "1"]);
+    assert!(!ok, "too few arguments is an error");
+    assert!(err.contains("arguments"), "{err}");
+}
+
+#[test]
+fn test_counts_files_and_shows_expected_versus_got() {
+    let (ok, out, _) = sheave(&["test", CLIF]);
+    assert!(ok, "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.ends_with("passed, 0 failed"), "{out}");
+
+    let dir = std::env::temp_dir().join(format!("sheave-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("wrong.clif");
+    std::fs::write(
+        &bad,
+        "test run\nfunction %f(i32) -> i32 {\nblock0(v0: i32):\n    return v0\n}\n; run: %f(1) == 2\n; run: %f(3) == 3\n",
+    )
+    .unwrap();
+    let (ok, out, _) = sheave(&["test", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        out.contains("FAIL") && out.contains("1 of 2 run lines failed"),
+        "{out}"
+    );
+    assert!(out.contains("actual: 1"), "expected versus got: {out}");
+    assert_eq!(out.lines().last().unwrap(), "0 passed, 1 failed");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn disas_shows_offsets_bytes_and_ops() {
+    let file = format!("{CLIF}/control.clif");
+    let (ok, out, _) = sheave(&["disas", &file]);
+    assert!(ok);
+    assert!(out.contains("%fib ("), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("0:") && l.contains(' ')),
+        "{out}"
+    );
+    assert!(out.contains("call "), "{out}");
+}

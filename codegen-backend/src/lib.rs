@@ -73,3 +73,24 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
         calls,
     })
 }
+
+/// The CLIF trap code a Sheave trap stands for: the VM's own trap kinds map
+/// to Cranelift's reserved codes, and explicit traps carry the CLIF code's
+/// raw value as their operand.
+pub fn clif_trap_code(kind: sheave_interp::TrapKind) -> String {
+    use cranelift_codegen::ir::TrapCode;
+    use sheave_interp::TrapKind as K;
+    let code = match kind {
+        K::IntegerOverflow => TrapCode::INTEGER_OVERFLOW,
+        K::DivisionByZero => TrapCode::INTEGER_DIVISION_BY_ZERO,
+        K::BadConversionToInteger => TrapCode::BAD_CONVERSION_TO_INTEGER,
+        K::MemoryOutOfBounds => TrapCode::HEAP_OUT_OF_BOUNDS,
+        K::StackOverflow => TrapCode::STACK_OVERFLOW,
+        K::Explicit(raw) => match std::num::NonZeroU8::new(raw) {
+            Some(raw) => TrapCode::from_raw(raw),
+            None => return "trap 0".into(),
+        },
+        K::InvalidOpcode => return "invalid_opcode".into(),
+    };
+    code.to_string()
+}

@@ -200,7 +200,19 @@ fn invoke(
             }
             Ok(out)
         }
-        DoneReason::Trap { kind, .. } => Err(format!("trapped: {kind}")),
+        DoneReason::Trap { pc, kind } => {
+            let at = pc.as_ptr() as usize - module.code.as_ptr() as usize;
+            let place = module
+                .functions
+                .iter()
+                .find(|(_, r, _)| r.contains(&at))
+                .map(|(n, r, _)| format!("{n}+{:#x}", at - r.start))
+                .unwrap_or_else(|| format!("offset {at:#x}"));
+            Err(format!(
+                "trapped at {place}: {} ({kind})",
+                crate::clif_trap_code(kind)
+            ))
+        }
         DoneReason::HostCall { id, .. } => Err(format!("unexpected host call {id}")),
     }
 }

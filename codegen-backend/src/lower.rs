@@ -44,6 +44,7 @@ pub fn lower(func: &Function, big_endian_target: bool) -> LowerResult<Lowered> {
         slot_offsets: HashMap::new(),
         fused: HashMap::new(),
         folded_consts: Default::default(),
+        alu_imm: HashMap::new(),
     };
     l.lower_function()?;
     Ok(Lowered {
@@ -73,6 +74,8 @@ struct Lower<'f> {
     fused: HashMap<ir::Inst, FusedCompare>,
     /// `iconst`s whose only use became an immediate of a fused compare.
     folded_consts: std::collections::HashSet<ir::Inst>,
+    /// Integer ops whose second operand is a constant folded into an immediate.
+    alu_imm: HashMap<ir::Inst, i64>,
 }
 
 /// One CFG edge out of a block: target block and the arguments it passes.
@@ -371,6 +374,52 @@ impl<'f> Lower<'f> {
                 }
             }
             self.fused.insert(icmp, FusedCompare { cond, imm });
+        }
+        // ALU ops with a constant second operand used nowhere else.
+        for &b in order {
+            for inst in func.layout.block_insts(b) {
+                let InstructionData::Binary { opcode, args: [_, y] } = dfg.insts[inst] else {
+                    continue;
+                };
+                let ty = dfg.ctrl_typevar(inst);
+                let shift = matches!(opcode, Opcode::Ishl | Opcode::Ushr | Opcode::Sshr);
+                let foldable = matches!(
+                    opcode,
+                    Opcode::Iadd | Opcode::Isub | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor
+                ) || (shift && ty.bits() >= 32);
+                if !foldable || !ty.is_int() || ty.bits() > 64 {
+                    continue;
+                }
+                let y = dfg.resolve_aliases(y);
+                let ir::ValueDef::Result(k, 0) = dfg.value_def(y) else {
+                    continue;
+                };
+                let InstructionData::UnaryImm {
+                    opcode: Opcode::Iconst,
+                    imm,
+                } = dfg.insts[k]
+                else {
+                    continue;
+                };
+                if uses.get(&y) != Some(&1) {
+                    continue;
+                }
+                let mut v = imm.bits();
+                if opcode == Opcode::Isub {
+                    v = v.wrapping_neg();
+                }
+                // 64-bit ops sign-extend a 32-bit immediate; 32-bit ops use its bits.
+                let fits = if ty.bits() == 64 {
+                    i32::try_from(v).is_ok()
+                } else {
+                    true
+                };
+                if fits {
+                    self.alu_imm
+                        .insert(inst, if ty.bits() == 64 { v } else { v as i32 as i64 });
+                    self.folded_consts.insert(k);
+                }
+            }
         }
     }
 
@@ -1161,6 +1210,68 @@ impl<'f> Lower<'f> {
             Opcode::Bxor => Some(xop!(Xbxor32, Xbxor64)),
             _ => None,
         };
+        if let Some(&imm) = self.alu_imm.get(&inst) {
+            let ra = self.reg(a)?;
+            let imm32 = imm as i32;
+            macro_rules! xi {
+                ($o32:ident, $o64:ident) => {
+                    if w {
+                        Op::from(ops::$o64 {
+                            dst: X0,
+                            a: X0,
+                            imm: imm32,
+                        })
+                    } else {
+                        Op::from(ops::$o32 {
+                            dst: X0,
+                            a: X0,
+                            imm: imm32,
+                        })
+                    }
+                };
+            }
+            macro_rules! sh {
+                ($o32:ident, $o64:ident) => {
+                    if w {
+                        Op::from(ops::$o64 {
+                            dst: X0,
+                            a: X0,
+                            amt: (imm & 63) as u8,
+                        })
+                    } else {
+                        Op::from(ops::$o32 {
+                            dst: X0,
+                            a: X0,
+                            amt: (imm & 31) as u8,
+                        })
+                    }
+                };
+            }
+            let op = match opcode {
+                Opcode::Iadd | Opcode::Isub => match i8::try_from(imm) {
+                    Ok(i) if w => Op::from(ops::Xadd64I8 {
+                        dst: X0,
+                        a: X0,
+                        imm: i,
+                    }),
+                    Ok(i) => Op::from(ops::Xadd32I8 {
+                        dst: X0,
+                        a: X0,
+                        imm: i,
+                    }),
+                    Err(_) => xi!(Xadd32I, Xadd64I),
+                },
+                Opcode::Imul => xi!(Xmul32I, Xmul64I),
+                Opcode::Band => xi!(Xband32I, Xband64I),
+                Opcode::Bor => xi!(Xbor32I, Xbor64I),
+                Opcode::Bxor => xi!(Xbxor32I, Xbxor64I),
+                Opcode::Ishl => sh!(Xshl32I, Xshl64I),
+                Opcode::Ushr => sh!(Xshr32UI, Xshr64UI),
+                _ => sh!(Xshr32SI, Xshr64SI),
+            };
+            self.op(op, &[d, ra]);
+            return Ok(());
+        }
         if let Some(op) = plain {
             let (ra, rb) = (self.reg(a)?, self.reg(b)?);
             self.op(op, &[d, ra, rb]);

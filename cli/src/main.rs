@@ -1,9 +1,12 @@
 //! `sheave`: run, test and disassemble Cranelift IR (`.clif`) on Sheave.
 
 use clap::{Parser, Subcommand};
+use cranelift_codegen::ir::{AbiParam, Signature};
+use cranelift_codegen::isa::CallConv;
 use cranelift_reader::{RunCommand, parse_functions, parse_run_command};
-use sheave_codegen::runtest::{Program, run_file};
+use sheave_codegen::runtest::{Program, clif_type, run_file};
 use sheave_codegen::{Target, compile};
+use sheave_interp::Module;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -35,9 +38,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Compile a .clif file and call one of its functions, printing the results.
+    /// Call a function of a .clif file (compiled first) or a .shv module, printing the results.
     Run {
-        /// The .clif file.
+        /// The .clif or .shv file.
         file: PathBuf,
         /// Function to call (without `%`); defaults to the first function.
         #[arg(long)]
@@ -50,6 +53,14 @@ enum Command {
         /// Files, or folders whose .clif files are all run.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Compile a .clif file into a portable module file (.shv).
+    Compile {
+        /// The .clif file.
+        file: PathBuf,
+        /// Where to write the module.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Print each function's bytecode: offsets, encoded bytes and ops.
     Disas {
@@ -64,6 +75,7 @@ fn main() -> ExitCode {
         Command::Run { file, invoke, args } => run(&file, invoke.as_deref(), &args),
         Command::Test { paths } => test(&paths),
         Command::Disas { file } => disas(&file),
+        Command::Compile { file, output } => compile_file(&file, &output),
     };
     match result {
         Ok(code) => code,
@@ -78,31 +90,51 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, String> {
+/// Compile a .clif file, or load a .shv module.
+fn load(file: &Path) -> Result<Program, String> {
+    if file.extension().is_some_and(|e| e == "shv") {
+        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let module = Module::from_bytes(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
+        return Ok(Program::from_module(module));
+    }
     let text = read(file)?;
     let funcs = parse_functions(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    Program::compile(&funcs, &Target::default_64())
+}
+
+fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, String> {
+    let mut program = load(file)?;
     let func = match invoke {
-        Some(name) => funcs
-            .iter()
-            .find(|f| f.name.to_string() == format!("%{name}"))
+        Some(name) => program
+            .module
+            .function(&format!("%{name}"))
             .ok_or_else(|| format!("{} has no function %{name}", file.display()))?,
-        None => funcs
+        None => program
+            .module
+            .functions
             .first()
             .ok_or_else(|| format!("{} has no functions", file.display()))?,
     };
-    let name = func.name.to_string();
-    let name = name
+    let name = func
+        .name
         .strip_prefix('%')
-        .ok_or_else(|| format!("function {name} has no %name to call it by"))?;
+        .ok_or_else(|| format!("function {} has no %name to call it by", func.name))?
+        .to_string();
     // Parse the arguments with the run-line parser, against the signature.
+    let mut signature = Signature::new(CallConv::SystemV);
+    signature
+        .params
+        .extend(func.params.iter().map(|&t| AbiParam::new(clif_type(t))));
+    signature
+        .returns
+        .extend(func.results.iter().map(|&t| AbiParam::new(clif_type(t))));
     let line = format!("print: %{name}({})", args.join(", "));
     let Some(RunCommand::Print(invocation)) =
-        parse_run_command(&line, &func.signature).map_err(|e| format!("arguments: {e}"))?
+        parse_run_command(&line, &signature).map_err(|e| format!("arguments: {e}"))?
     else {
         return Err("could not parse the arguments".into());
     };
-    let mut program = Program::compile(&funcs, &Target::default_64())?;
-    match program.call(name, &invocation.args) {
+    match program.call(&name, &invocation.args) {
         Ok(results) => {
             let shown: Vec<String> = results.iter().map(|v| v.to_string()).collect();
             say!("{}", shown.join(", "));
@@ -113,6 +145,20 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, S
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn compile_file(file: &Path, output: &Path) -> Result<ExitCode, String> {
+    let program = load(file)?;
+    let bytes = program.module.to_bytes().map_err(|e| e.to_string())?;
+    std::fs::write(output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
+    say!(
+        "{}: {} functions, {} bytes of bytecode, {} bytes written",
+        output.display(),
+        program.module.functions.len(),
+        program.module.code.len(),
+        bytes.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn clif_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {

@@ -76,3 +76,29 @@ fn disas_shows_offsets_bytes_and_ops() {
     );
     assert!(out.contains("call "), "{out}");
 }
+
+#[test]
+fn compile_writes_a_module_that_runs_and_damage_is_refused() {
+    let dir = std::env::temp_dir().join(format!("sheave-cli-shv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shv = dir.join("control.shv");
+    let file = format!("{CLIF}/control.clif");
+    let (ok, out, err) = sheave(&["compile", &file, "-o", shv.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, _) = sheave(&["run", shv.to_str().unwrap(), "--invoke", "sum", "10"]);
+    assert!(ok);
+    assert_eq!(out.trim(), "45");
+    let (ok, _, err) = sheave(&["run", shv.to_str().unwrap(), "--invoke", "sum", "1", "2"]);
+    assert!(!ok, "wrong argument count is an error: {err}");
+    let mut bytes = std::fs::read(&shv).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40;
+    std::fs::write(&shv, &bytes).unwrap();
+    let (ok, _, err) = sheave(&["run", shv.to_str().unwrap(), "--invoke", "sum", "10"]);
+    assert!(!ok);
+    assert!(err.contains("corrupted"), "{err}");
+    std::fs::write(&shv, &bytes[..10]).unwrap();
+    let (ok, _, err) = sheave(&["run", shv.to_str().unwrap()]);
+    assert!(!ok && err.contains("error:"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

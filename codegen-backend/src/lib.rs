@@ -19,7 +19,7 @@ pub mod runtest;
 mod vcode;
 
 pub use error::CompileError;
-pub use link::{LinkedModule, ModuleBuilder};
+pub use link::{ModuleBuilder, scalar_type};
 pub use midend::Target;
 
 use cranelift_codegen::ir::Function;

@@ -2,11 +2,11 @@
 //! `; run:` lines) on Sheave: compile every function of the file, link
 //! them, and check each run line's results bit for bit.
 
-use crate::{LinkedModule, ModuleBuilder, Target, compile};
+use crate::{ModuleBuilder, Target, compile};
 use cranelift_codegen::data_value::DataValue;
-use cranelift_codegen::ir::{Signature, types};
+use cranelift_codegen::ir::types;
 use cranelift_reader::{IsaSpec, ParseOptions, parse_run_command, parse_test};
-use sheave_interp::{DoneReason, Val, ValType, Vm};
+use sheave_interp::{DoneReason, Module, ScalarType, Val, ValType, Vm};
 use std::ptr::NonNull;
 
 /// What happened to one file.
@@ -136,9 +136,22 @@ fn from_vals(v: &[Val], ty: cranelift_codegen::ir::Type) -> Result<DataValue, St
     })
 }
 
-/// A linked module and a VM to run it: call functions by name with CLIF values.
+/// The CLIF type a module type stands for.
+pub fn clif_type(t: ScalarType) -> cranelift_codegen::ir::Type {
+    match t {
+        ScalarType::I8 => types::I8,
+        ScalarType::I16 => types::I16,
+        ScalarType::I32 => types::I32,
+        ScalarType::I64 => types::I64,
+        ScalarType::I128 => types::I128,
+        ScalarType::F32 => types::F32,
+        ScalarType::F64 => types::F64,
+    }
+}
+
+/// A verified module and a VM to run it: call functions by name with CLIF values.
 pub struct Program {
-    pub module: LinkedModule,
+    pub module: Module,
     vm: Vm,
 }
 
@@ -155,6 +168,14 @@ impl Program {
         })
     }
 
+    /// Run a loaded module (`Module::from_bytes` has verified it).
+    pub fn from_module(module: Module) -> Program {
+        Program {
+            module,
+            vm: Vm::new(),
+        }
+    }
+
     /// Call function `name` (without the `%`) with `args`; returns its
     /// results, or a message for a trap or a type mismatch.
     pub fn call(&mut self, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
@@ -162,40 +183,42 @@ impl Program {
     }
 }
 
-fn invoke(
-    vm: &mut Vm,
-    module: &LinkedModule,
-    name: &str,
-    args: &[DataValue],
-) -> Result<Vec<DataValue>, String> {
+fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
     let wanted = format!("%{name}");
-    let (_, range, signature) = module
-        .functions
-        .iter()
-        .find(|(n, _, _)| *n == wanted)
+    let func = module
+        .function(&wanted)
         .ok_or_else(|| format!("no function {wanted}"))?;
-    let signature: &Signature = signature;
+    let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
+    let expected: Vec<String> = func.params.iter().map(|t| t.to_string()).collect();
+    if given != expected {
+        return Err(format!(
+            "{wanted} takes ({}), given ({})",
+            expected.join(", "),
+            given.join(", ")
+        ));
+    }
     let mut vals = Vec::new();
     for a in args {
         vals.extend(to_vals(a)?);
     }
     let mut ret_types = Vec::new();
-    for r in &signature.returns {
-        ret_types.extend(val_types(r.value_type)?);
+    for &r in &func.results {
+        ret_types.extend(val_types(clif_type(r))?);
     }
-    // SAFETY: the module passed the verifier when it was linked, lives
-    // while it runs, and was compiled from verified CLIF, whose memory
-    // accesses are the test's own responsibility (stack slots only here).
-    let done =
-        unsafe { vm.call(NonNull::from(&module.code[range.start]), &vals) }.map_err(|e| e.to_string())?;
+    // SAFETY: the module was verified (when linked or loaded), lives while
+    // it runs, and was compiled from verified CLIF; the memory it reaches
+    // through pointers is the caller's responsibility (runtests use only
+    // their stack slots).
+    let done = unsafe { vm.call(NonNull::from(&module.code[func.range.start]), &vals) }
+        .map_err(|e| e.to_string())?;
     match done {
         DoneReason::Returned => {
             let vals = vm.results(&ret_types).map_err(|e| e.to_string())?;
             let mut rest = &vals[..];
             let mut out = Vec::new();
-            for r in &signature.returns {
-                let n = val_types(r.value_type)?.len();
-                out.push(from_vals(&rest[..n], r.value_type)?);
+            for &r in &func.results {
+                let n = val_types(clif_type(r))?.len();
+                out.push(from_vals(&rest[..n], clif_type(r))?);
                 rest = &rest[n..];
             }
             Ok(out)
@@ -205,8 +228,8 @@ fn invoke(
             let place = module
                 .functions
                 .iter()
-                .find(|(_, r, _)| r.contains(&at))
-                .map(|(n, r, _)| format!("{n}+{:#x}", at - r.start))
+                .find(|f| f.range.contains(&at))
+                .map(|f| format!("{}+{:#x}", f.name, at - f.range.start))
                 .unwrap_or_else(|| format!("offset {at:#x}"));
             Err(format!(
                 "trapped at {place}: {} ({kind})",

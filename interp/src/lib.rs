@@ -23,6 +23,7 @@ extern crate std;
 mod dispatch;
 mod exec;
 mod float;
+mod module;
 mod snapshot;
 mod state;
 mod trap;
@@ -30,6 +31,7 @@ mod val;
 mod vm;
 
 pub use dispatch::Dispatch;
+pub use module::{MODULE_FORMAT_VERSION, Module, ModuleError, ModuleFunction, ScalarType};
 pub use trap::TrapKind;
 pub use val::{Val, ValType};
 pub use vm::{CallError, DoneReason, Vm};

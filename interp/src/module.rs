@@ -1,0 +1,313 @@
+//! The portable module file (`.shv`): bytecode, its functions and their
+//! signatures, written by the compiler and loaded (and verified) anywhere.
+//!
+//! Layout, all integers little-endian:
+//! ```text
+//! magic        8 bytes  "\0sheave\n"
+//! format       u32      MODULE_FORMAT_VERSION
+//! isa          u32      sheave_opcodes::ISA_VERSION
+//! functions    u32      count, then per function:
+//!   name       u16 length + UTF-8 bytes
+//!   params     u8 count + one type byte each
+//!   results    u8 count + one type byte each
+//!   range      u32 start, u32 end (byte offsets into the code)
+//! code         u32 length + bytes
+//! checksum     u64      FNV-1a of every byte before it
+//! ```
+//! Loading checks every length and offset, the versions and the checksum,
+//! then runs the bytecode verifier: a truncated, corrupted or
+//! version-mismatched file is an error, never a crash.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::ops::Range;
+
+const MAGIC: &[u8; 8] = b"\0sheave\n";
+/// Version of the file layout above.
+pub const MODULE_FORMAT_VERSION: u32 = 1;
+
+/// The type of a parameter or result, as CLIF names it.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum ScalarType {
+    /// `i8`
+    I8,
+    /// `i16`
+    I16,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `i128` (two x-registers, low half first)
+    I128,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+}
+
+impl ScalarType {
+    const ALL: [ScalarType; 7] = [
+        Self::I8,
+        Self::I16,
+        Self::I32,
+        Self::I64,
+        Self::I128,
+        Self::F32,
+        Self::F64,
+    ];
+    fn code(self) -> u8 {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0) as u8
+    }
+    fn from_code(c: u8) -> Option<ScalarType> {
+        Self::ALL.get(c as usize).copied()
+    }
+}
+
+impl fmt::Display for ScalarType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::I8 => "i8",
+            Self::I16 => "i16",
+            Self::I32 => "i32",
+            Self::I64 => "i64",
+            Self::I128 => "i128",
+            Self::F32 => "f32",
+            Self::F64 => "f64",
+        })
+    }
+}
+
+/// A function of a module.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ModuleFunction {
+    /// Its name (as CLIF prints it, e.g. `%fib`).
+    pub name: String,
+    /// Parameter types.
+    pub params: Vec<ScalarType>,
+    /// Result types.
+    pub results: Vec<ScalarType>,
+    /// Its bytes within [`Module::code`].
+    pub range: Range<usize>,
+}
+
+/// Bytecode and the functions in it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Module {
+    /// All functions' bytecode, one after another.
+    pub code: Vec<u8>,
+    /// The functions.
+    pub functions: Vec<ModuleFunction>,
+}
+
+/// Why a module file was refused.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ModuleError {
+    /// Not a Sheave module.
+    BadMagic,
+    /// Written for another file format or instruction set.
+    VersionMismatch {
+        /// "file format" or "instruction set".
+        what: &'static str,
+        /// The file's version.
+        found: u32,
+        /// This build's.
+        expected: u32,
+    },
+    /// The file ends early.
+    Truncated {
+        /// What was being read.
+        reading: &'static str,
+    },
+    /// The checksum does not match: the file was changed or damaged.
+    ChecksumMismatch,
+    /// A field holds an impossible value.
+    Malformed(String),
+    /// The bytecode failed verification.
+    Verify(sheave_opcodes::VerifyError),
+    /// The module cannot be written (a field exceeds the format's limits).
+    TooLarge(&'static str),
+}
+
+impl fmt::Display for ModuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModuleError::BadMagic => f.write_str("not a Sheave module (bad magic bytes)"),
+            ModuleError::VersionMismatch {
+                what,
+                found,
+                expected,
+            } => {
+                write!(
+                    f,
+                    "module built for {what} version {found}; this build reads version {expected}"
+                )
+            }
+            ModuleError::Truncated { reading } => write!(f, "module file ends early (reading {reading})"),
+            ModuleError::ChecksumMismatch => f.write_str("module checksum mismatch: the file is corrupted"),
+            ModuleError::Malformed(m) => write!(f, "malformed module: {m}"),
+            ModuleError::Verify(e) => write!(f, "module bytecode fails verification: {e}"),
+            ModuleError::TooLarge(what) => write!(f, "module too large to write: {what}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ModuleError {}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Module {
+    /// Check the functions' ranges and verify the bytecode.
+    pub fn validate(&self) -> Result<(), ModuleError> {
+        let ranges: Vec<Range<usize>> = self.functions.iter().map(|f| f.range.clone()).collect();
+        sheave_opcodes::verify(&self.code, &ranges).map_err(ModuleError::Verify)
+    }
+
+    /// The function named `name`.
+    pub fn function(&self, name: &str) -> Option<&ModuleFunction> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+
+    /// Serialize to the file format.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ModuleError> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&MODULE_FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&sheave_opcodes::ISA_VERSION.to_le_bytes());
+        let count =
+            u32::try_from(self.functions.len()).map_err(|_| ModuleError::TooLarge("function count"))?;
+        out.extend_from_slice(&count.to_le_bytes());
+        for f in &self.functions {
+            let name = u16::try_from(f.name.len()).map_err(|_| ModuleError::TooLarge("function name"))?;
+            out.extend_from_slice(&name.to_le_bytes());
+            out.extend_from_slice(f.name.as_bytes());
+            for types in [&f.params, &f.results] {
+                out.push(u8::try_from(types.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
+                out.extend(types.iter().map(|t| t.code()));
+            }
+            for bound in [f.range.start, f.range.end] {
+                let b = u32::try_from(bound).map_err(|_| ModuleError::TooLarge("code offset"))?;
+                out.extend_from_slice(&b.to_le_bytes());
+            }
+        }
+        let len = u32::try_from(self.code.len()).map_err(|_| ModuleError::TooLarge("code"))?;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&self.code);
+        let sum = fnv1a(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        Ok(out)
+    }
+
+    /// Parse and validate a module file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Module, ModuleError> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(ModuleError::BadMagic);
+        }
+        let mut r = Reader {
+            bytes,
+            at: MAGIC.len(),
+        };
+        let format = r.u32("format version")?;
+        if format != MODULE_FORMAT_VERSION {
+            return Err(ModuleError::VersionMismatch {
+                what: "file format",
+                found: format,
+                expected: MODULE_FORMAT_VERSION,
+            });
+        }
+        let isa = r.u32("ISA version")?;
+        if isa != sheave_opcodes::ISA_VERSION {
+            return Err(ModuleError::VersionMismatch {
+                what: "instruction set",
+                found: isa,
+                expected: sheave_opcodes::ISA_VERSION,
+            });
+        }
+        // Check the checksum before trusting any length.
+        if bytes.len() < r.at + 8 {
+            return Err(ModuleError::Truncated { reading: "checksum" });
+        }
+        let body_end = bytes.len() - 8;
+        let stored = u64::from_le_bytes(
+            bytes[body_end..]
+                .try_into()
+                .map_err(|_| ModuleError::Truncated { reading: "checksum" })?,
+        );
+        if fnv1a(&bytes[..body_end]) != stored {
+            return Err(ModuleError::ChecksumMismatch);
+        }
+        let mut r = Reader {
+            bytes: &bytes[..body_end],
+            at: r.at,
+        };
+        let count = r.u32("function count")? as usize;
+        let mut functions = Vec::new();
+        for _ in 0..count {
+            let name_len = r.u16("function name")? as usize;
+            let name = core::str::from_utf8(r.take(name_len, "function name")?)
+                .map_err(|_| ModuleError::Malformed("function name is not UTF-8".into()))?
+                .into();
+            let mut sig = [Vec::new(), Vec::new()];
+            for types in &mut sig {
+                let n = r.u8("signature")? as usize;
+                for &c in r.take(n, "signature")? {
+                    types
+                        .push(ScalarType::from_code(c).ok_or_else(|| {
+                            ModuleError::Malformed(alloc::format!("unknown type code {c}"))
+                        })?);
+                }
+            }
+            let [params, results] = sig;
+            let start = r.u32("function range")? as usize;
+            let end = r.u32("function range")? as usize;
+            functions.push(ModuleFunction {
+                name,
+                params,
+                results,
+                range: start..end,
+            });
+        }
+        let code_len = r.u32("code length")? as usize;
+        let code = r.take(code_len, "code")?.to_vec();
+        if r.at != r.bytes.len() {
+            return Err(ModuleError::Malformed("bytes after the code".into()));
+        }
+        let module = Module { code, functions };
+        module.validate()?;
+        Ok(module)
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, reading: &'static str) -> Result<&'a [u8], ModuleError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or(ModuleError::Truncated { reading })?;
+        let s = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+    fn u8(&mut self, reading: &'static str) -> Result<u8, ModuleError> {
+        Ok(self.take(1, reading)?[0])
+    }
+    fn u16(&mut self, reading: &'static str) -> Result<u16, ModuleError> {
+        let b = self.take(2, reading)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self, reading: &'static str) -> Result<u32, ModuleError> {
+        let b = self.take(4, reading)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+}

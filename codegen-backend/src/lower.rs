@@ -787,6 +787,9 @@ impl<'f> Lower<'f> {
                     Opcode::Fmin => fop!(Fmin32, Fmin64),
                     Opcode::Fmax => fop!(Fmax32, Fmax64),
                     Opcode::Fcopysign => fop!(Fcopysign32, Fcopysign64),
+                    Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+                        return self.float_bitwise(opcode, d, Some((ra, rb)), w);
+                    }
                     _ => return Err(format!("`{opcode}` is not supported yet")),
                 };
                 self.op(op, &[d, ra, rb]);
@@ -924,6 +927,14 @@ impl<'f> Lower<'f> {
                             &[d, c, a, b],
                         );
                     }
+                }
+                Opcode::Bnot if ctrl == types::F32 || ctrl == types::F64 => {
+                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                    self.float_bitwise(opcode, d, Some((a, a)), ctrl == types::F64)?;
+                }
+                Opcode::Bitcast if dfg.value_type(args[0]) == ctrl && ctrl.bits() <= 64 => {
+                    let r = self.reg(args[0])?;
+                    self.alias(dfg.first_result(inst), r);
                 }
                 Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
                     let (a, d) = (self.reg(args[0])?, self.result(inst)?);
@@ -1648,6 +1659,248 @@ impl<'f> Lower<'f> {
                     }
                 }
             }
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
+                if dfg.value_type(args[0]).bits() >= 32 =>
+            {
+                // A 32/64-bit value shifted by an i128 amount: the low half counts.
+                let (a, amount, d) = (self.reg(args[0])?, self.pair(args[1])?.0, self.reg(results[0])?);
+                let w = dfg.value_type(args[0]).bits() == 64;
+                macro_rules! xop {
+                    ($o32:ident, $o64:ident) => {
+                        if w {
+                            Op::from(ops::$o64 {
+                                dst: X0,
+                                a: X0,
+                                b: X0,
+                            })
+                        } else {
+                            Op::from(ops::$o32 {
+                                dst: X0,
+                                a: X0,
+                                b: X0,
+                            })
+                        }
+                    };
+                }
+                let op = match opcode {
+                    Opcode::Ishl => xop!(Xshl32, Xshl64),
+                    Opcode::Ushr => xop!(Xshr32U, Xshr64U),
+                    Opcode::Sshr => xop!(Xshr32S, Xshr64S),
+                    Opcode::Rotl => xop!(Xrotl32, Xrotl64),
+                    _ => xop!(Xrotr32, Xrotr64),
+                };
+                self.op(op, &[d, a, amount]);
+            }
+            Opcode::Trapz | Opcode::Trapnz => {
+                let InstructionData::CondTrap { code, .. } = data else {
+                    unreachable!()
+                };
+                let c = self.condition(args[0])?;
+                let code = code.as_raw().get();
+                let op: Op = if opcode == Opcode::Trapz {
+                    ops::TrapIfZero64 { cond: X0, code }.into()
+                } else {
+                    ops::TrapIfNonzero64 { cond: X0, code }.into()
+                };
+                self.op(op, &[c]);
+            }
+            Opcode::Bitcast
+                if dfg.value_type(args[0]) == types::I128 && dfg.value_type(results[0]) == types::I128 =>
+            {
+                let (lo, hi) = self.pair(args[0])?;
+                self.alias_pair(results[0], lo, hi);
+            }
+            Opcode::Smin | Opcode::Smax | Opcode::Umin | Opcode::Umax => {
+                let (a, b) = (self.pair(args[0])?, self.pair(args[1])?);
+                let (dlo, dhi) = self.pair(results[0])?;
+                let cond = match opcode {
+                    Opcode::Smin => IntCC::SignedLessThan,
+                    Opcode::Smax => IntCC::SignedGreaterThan,
+                    Opcode::Umin => IntCC::UnsignedLessThan,
+                    _ => IntCC::UnsignedGreaterThan,
+                };
+                let pick_a = self.new_vreg(int);
+                self.icmp128_regs(pick_a, cond, a, b);
+                self.op(
+                    ops::Xselect {
+                        dst: X0,
+                        cond: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[dlo, pick_a, a.0, b.0],
+                );
+                self.op(
+                    ops::Xselect {
+                        dst: X0,
+                        cond: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[dhi, pick_a, a.1, b.1],
+                );
+            }
+            Opcode::UaddOverflow | Opcode::UsubOverflow | Opcode::SaddOverflow | Opcode::SsubOverflow => {
+                let (a, b) = (self.pair(args[0])?, self.pair(args[1])?);
+                let (dlo, dhi) = self.pair(results[0])?;
+                let of = self.reg(results[1])?;
+                let add = matches!(opcode, Opcode::UaddOverflow | Opcode::SaddOverflow);
+                let (rlo, rhi) = (self.new_vreg(int), self.new_vreg(int));
+                let regs = [rlo, rhi, a.0, a.1, b.0, b.1];
+                if add {
+                    self.op(
+                        ops::Xadd128 {
+                            dst_lo: X0,
+                            dst_hi: X0,
+                            a_lo: X0,
+                            a_hi: X0,
+                            b_lo: X0,
+                            b_hi: X0,
+                        },
+                        &regs,
+                    );
+                } else {
+                    self.op(
+                        ops::Xsub128 {
+                            dst_lo: X0,
+                            dst_hi: X0,
+                            a_lo: X0,
+                            a_hi: X0,
+                            b_lo: X0,
+                            b_hi: X0,
+                        },
+                        &regs,
+                    );
+                }
+                match opcode {
+                    // Unsigned: the sum wrapped below a; a borrow when a < b.
+                    Opcode::UaddOverflow => self.icmp128_regs(of, IntCC::UnsignedLessThan, (rlo, rhi), a),
+                    Opcode::UsubOverflow => self.icmp128_regs(of, IntCC::UnsignedLessThan, a, b),
+                    _ => {
+                        // Signed: the result's sign differs from a's, and a and
+                        // b agree in sign (add) / differ in sign (sub).
+                        let (t1, t2, t3) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                        self.op(
+                            ops::Xbxor64 {
+                                dst: X0,
+                                a: X0,
+                                b: X0,
+                            },
+                            &[t1, rhi, a.1],
+                        );
+                        if add {
+                            self.op(
+                                ops::Xbxor64 {
+                                    dst: X0,
+                                    a: X0,
+                                    b: X0,
+                                },
+                                &[t2, rhi, b.1],
+                            );
+                        } else {
+                            self.op(
+                                ops::Xbxor64 {
+                                    dst: X0,
+                                    a: X0,
+                                    b: X0,
+                                },
+                                &[t2, a.1, b.1],
+                            );
+                        }
+                        self.op(
+                            ops::Xband64 {
+                                dst: X0,
+                                a: X0,
+                                b: X0,
+                            },
+                            &[t3, t1, t2],
+                        );
+                        self.op(
+                            ops::Xshr64UI {
+                                dst: X0,
+                                a: X0,
+                                amt: 63,
+                            },
+                            &[of, t3],
+                        );
+                    }
+                }
+                self.alias_regs(dlo, rlo);
+                self.alias_regs(dhi, rhi);
+            }
+            Opcode::Bswap | Opcode::Bitrev => {
+                let (lo, hi) = self.pair(args[0])?;
+                let (dlo, dhi) = self.pair(results[0])?;
+                let swap = opcode == Opcode::Bswap;
+                for (d, a) in [(dlo, hi), (dhi, lo)] {
+                    let o: Op = if swap {
+                        ops::Xbswap64 { dst: X0, a: X0 }.into()
+                    } else {
+                        ops::Xbitrev64 { dst: X0, a: X0 }.into()
+                    };
+                    self.op(o, &[d, a]);
+                }
+            }
+            Opcode::Iabs => {
+                // (x ^ sign) - sign, with sign = x >> 127 (arithmetic).
+                let (lo, hi) = self.pair(args[0])?;
+                let (dlo, dhi) = self.pair(results[0])?;
+                let (sign, xlo, xhi) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                self.op(
+                    ops::Xshr64SI {
+                        dst: X0,
+                        a: X0,
+                        amt: 63,
+                    },
+                    &[sign, hi],
+                );
+                self.op(
+                    ops::Xbxor64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[xlo, lo, sign],
+                );
+                self.op(
+                    ops::Xbxor64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[xhi, hi, sign],
+                );
+                self.op(
+                    ops::Xsub128 {
+                        dst_lo: X0,
+                        dst_hi: X0,
+                        a_lo: X0,
+                        a_hi: X0,
+                        b_lo: X0,
+                        b_hi: X0,
+                    },
+                    &[dlo, dhi, xlo, xhi, sign, sign],
+                );
+            }
+            Opcode::Bmask => {
+                let c = self.condition(args[0])?;
+                let (z, ne, m) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                self.op(ops::Xzero { dst: X0 }, &[z]);
+                self.op(
+                    ops::Xneq64 {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[ne, c, z],
+                );
+                self.op(ops::Xneg64 { dst: X0, a: X0 }, &[m, ne]);
+                if dfg.value_type(results[0]) == types::I128 {
+                    self.alias_pair(results[0], m, m);
+                } else {
+                    self.alias(results[0], m);
+                }
+            }
             _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
         }
         Ok(())
@@ -1865,8 +2118,14 @@ impl<'f> Lower<'f> {
     /// i128 comparison: equality on both halves; orderings on the high
     /// halves, then unsigned on the low halves when the high ones are equal.
     fn icmp128(&mut self, d: VReg, cond: IntCC, a: Value, b: Value) -> LowerResult<()> {
+        let (a, b) = (self.pair(a)?, self.pair(b)?);
+        self.icmp128_regs(d, cond, a, b);
+        Ok(())
+    }
+
+    fn icmp128_regs(&mut self, d: VReg, cond: IntCC, a: (VReg, VReg), b: (VReg, VReg)) {
         use IntCC::*;
-        let ((mut alo, mut ahi), (mut blo, mut bhi)) = (self.pair(a)?, self.pair(b)?);
+        let ((mut alo, mut ahi), (mut blo, mut bhi)) = (a, b);
         let int = RegClass::Int;
         if matches!(cond, Equal | NotEqual) {
             let (x1, x2, or) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
@@ -1912,7 +2171,7 @@ impl<'f> Lower<'f> {
                 .into()
             };
             self.op(op, &[d, or, z]);
-            return Ok(());
+            return;
         }
         let cond = match cond {
             SignedGreaterThan
@@ -1990,7 +2249,6 @@ impl<'f> Lower<'f> {
             },
             &[r, hi_lt, both],
         );
-        Ok(())
     }
 
     /// `(result, overflowed)` of an add/sub/mul. 32/64-bit types have ops
@@ -2581,6 +2839,144 @@ impl<'f> Lower<'f> {
         self.store_reg(new, ty, base, flags)
     }
 
+    /// band/bor/bxor/bnot on float bits: through x-registers.
+    fn float_bitwise(
+        &mut self,
+        opcode: Opcode,
+        d: VReg,
+        operands: Option<(VReg, VReg)>,
+        w: bool,
+    ) -> LowerResult<()> {
+        let (a, b) = operands.ok_or("missing operands")?;
+        let int = RegClass::Int;
+        let to_x = |s: &mut Self, f: VReg| {
+            let x = s.new_vreg(int);
+            let op: Op = if w {
+                ops::BitcastXFromF64 { dst: X0, a: F0 }.into()
+            } else {
+                ops::BitcastXFromF32 { dst: X0, a: F0 }.into()
+            };
+            s.op(op, &[x, f]);
+            x
+        };
+        let (xa, xb, r) = (to_x(self, a), to_x(self, b), self.new_vreg(int));
+        let op: Op = match opcode {
+            Opcode::Band => ops::Xband64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }
+            .into(),
+            Opcode::Bor => ops::Xbor64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }
+            .into(),
+            Opcode::Bxor => ops::Xbxor64 {
+                dst: X0,
+                a: X0,
+                b: X0,
+            }
+            .into(),
+            _ => ops::Xbnot64 { dst: X0, a: X0 }.into(),
+        };
+        if opcode == Opcode::Bnot {
+            self.op(op, &[r, xa]);
+        } else {
+            self.op(op, &[r, xa, xb]);
+        }
+        let back: Op = if w {
+            ops::BitcastF64FromX { dst: F0, a: X0 }.into()
+        } else {
+            ops::BitcastF32FromX { dst: F0, a: X0 }.into()
+        };
+        self.op(back, &[d, r]);
+        Ok(())
+    }
+
+    /// Float to i8/i16: convert to 32 bits, then trap (or clamp, for the
+    /// saturating forms) when the value does not fit the narrow type.
+    fn narrow_fcvt(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        arg: Value,
+        f64_in: bool,
+        bits: u32,
+    ) -> LowerResult<()> {
+        let signed = matches!(opcode, Opcode::FcvtToSint | Opcode::FcvtToSintSat);
+        let sat = matches!(opcode, Opcode::FcvtToSintSat | Opcode::FcvtToUintSat);
+        let (a, d) = (self.reg(arg)?, self.result(inst)?);
+        let int = RegClass::Int;
+        let r = self.new_vreg(int);
+        let op: Op = match (f64_in, signed, sat) {
+            (false, true, false) => ops::X32FromF32S { dst: X0, a: F0 }.into(),
+            (false, false, false) => ops::X32FromF32U { dst: X0, a: F0 }.into(),
+            (true, true, false) => ops::X32FromF64S { dst: X0, a: F0 }.into(),
+            (true, false, false) => ops::X32FromF64U { dst: X0, a: F0 }.into(),
+            (false, true, true) => ops::X32FromF32SSat { dst: X0, a: F0 }.into(),
+            (false, false, true) => ops::X32FromF32USat { dst: X0, a: F0 }.into(),
+            (true, true, true) => ops::X32FromF64SSat { dst: X0, a: F0 }.into(),
+            (true, false, true) => ops::X32FromF64USat { dst: X0, a: F0 }.into(),
+        };
+        self.op(op, &[r, a]);
+        if sat {
+            let (lo, hi) = if signed {
+                (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
+            } else {
+                (0, (1i64 << bits) - 1)
+            };
+            let (klo, khi, t) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+            self.iconst(khi, hi);
+            if signed {
+                self.iconst(klo, lo);
+                self.op(
+                    ops::Xmax32S {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[t, r, klo],
+                );
+                self.op(
+                    ops::Xmin32S {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[d, t, khi],
+                );
+            } else {
+                self.op(
+                    ops::Xmin32U {
+                        dst: X0,
+                        a: X0,
+                        b: X0,
+                    },
+                    &[d, r, khi],
+                );
+            }
+        } else {
+            // Fits when extending its low bits gives the 32-bit value back.
+            let wide = self.extend(r, 32, signed);
+            let fitted = self.extend(r, bits, signed);
+            let ne = self.new_vreg(int);
+            self.op(
+                ops::Xneq64 {
+                    dst: X0,
+                    a: X0,
+                    b: X0,
+                },
+                &[ne, fitted, wide],
+            );
+            let code = cranelift_codegen::ir::TrapCode::INTEGER_OVERFLOW.as_raw().get();
+            self.op(ops::TrapIfNonzero64 { cond: X0, code }, &[ne]);
+            self.alias_regs(d, r);
+        }
+        Ok(())
+    }
+
     fn fcmp(&mut self, d: VReg, cond: FloatCC, a: Value, b: Value) -> LowerResult<()> {
         let w = self.func.dfg.value_type(a) == types::F64;
         let (mut ra, mut rb) = (self.reg(a)?, self.reg(b)?);
@@ -2690,6 +3086,13 @@ impl<'f> Lower<'f> {
             Opcode::Nearest => ff!(Fnearest32, Fnearest64),
             Opcode::Fpromote => Op::from(ops::Fpromote { dst: F0, a: F0 }),
             Opcode::Fdemote => Op::from(ops::Fdemote { dst: F0, a: F0 }),
+            Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat
+                if to.bits() < 32 =>
+            {
+                return self
+                    .narrow_fcvt(inst, opcode, arg, f64_in, to.bits())
+                    .map(|()| true);
+            }
             Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat
                 if to.bits() >= 32 =>
             {

@@ -70,4 +70,4 @@ fn shared_runtests() {
 }
 
 const PULLEY64_FLOOR: usize = 68;
-const BEYOND_FLOOR: usize = 26;
+const BEYOND_FLOOR: usize = 44;

@@ -130,6 +130,43 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::Trap(op) => {
                             asm.op(*op);
                         }
+                        VInstKind::LoadIncoming { offset } => {
+                            let dst = allocs[0].as_reg().ok_or("stack argument not in a register")?;
+                            match dst.class() {
+                                RegClass::Int => asm.op(ops::Xload64 {
+                                    dst: xreg(dst),
+                                    base: XReg::FP,
+                                    offset: *offset,
+                                }),
+                                _ => asm.op(ops::Fload64 {
+                                    dst: freg(dst),
+                                    base: XReg::FP,
+                                    offset: *offset,
+                                }),
+                            };
+                        }
+                        VInstKind::StoreOutgoing { offset } => {
+                            let src = allocs[0].as_reg().ok_or("stack argument not in a register")?;
+                            match src.class() {
+                                RegClass::Int => asm.op(ops::Xstore64 {
+                                    base: XReg::SP,
+                                    offset: *offset,
+                                    src: xreg(src),
+                                }),
+                                _ => asm.op(ops::Fstore64 {
+                                    base: XReg::SP,
+                                    offset: *offset,
+                                    src: freg(src),
+                                }),
+                            };
+                        }
+                        VInstKind::AdjustSp { grow, bytes } => {
+                            if *grow {
+                                asm.op(ops::StackAlloc32 { amt: *bytes });
+                            } else {
+                                asm.op(ops::StackFree32 { amt: *bytes });
+                            }
+                        }
                         VInstKind::ReadSpecial(which) => {
                             let dst = xreg(allocs[0].as_reg().ok_or("result not in a register")?);
                             match which {
@@ -174,10 +211,12 @@ fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
     for (_, Edit::Move { to, .. }) in &out.edits {
         note(*to);
     }
-    let calls = vcode
-        .insts
-        .iter()
-        .any(|i| matches!(i.kind, VInstKind::Call { .. }));
+    let calls = vcode.insts.iter().any(|i| {
+        matches!(
+            i.kind,
+            VInstKind::Call { .. } | VInstKind::CallIndirect | VInstKind::LoadIncoming { .. }
+        )
+    });
     // Below fp: saved registers, spill slots, padding, then the stack
     // slots at sp. The total keeps sp 16-byte aligned.
     let spill_bytes = out.num_spillslots * 8;

@@ -540,6 +540,7 @@ impl<'f> Lower<'f> {
         let mut operands = Vec::new();
         let (mut xi, mut fi) = (0, 0);
         let regs = self.flat_regs(&params)?;
+        let mut on_stack = Vec::new();
         for r in regs {
             let preg = match r.class() {
                 RegClass::Int => (xi, xi += 1).0,
@@ -547,7 +548,9 @@ impl<'f> Lower<'f> {
                 RegClass::Vector => return Err("vector arguments are not supported yet".into()),
             };
             if preg >= ARG_REGS {
-                return Err(format!("more than {ARG_REGS} arguments of one register class"));
+                // Beyond the argument registers: in the caller's outgoing area.
+                on_stack.push(r);
+                continue;
             }
             let preg = if r.class() == RegClass::Int {
                 abi::x(preg)
@@ -561,7 +564,60 @@ impl<'f> Lower<'f> {
         let entry = self.block_ids[&self.func.layout.entry_block().unwrap()];
         self.vcode.blocks[entry.index()].params.clear();
         self.push(VInstKind::Args, operands, PRegSet::empty());
+        for (slot, r) in on_stack.into_iter().enumerate() {
+            let offset = i32::try_from(16 + 8 * slot).map_err(|_| "too many stack arguments")?;
+            self.push(
+                VInstKind::LoadIncoming { offset },
+                vec![Operand::reg_def(r)],
+                PRegSet::empty(),
+            );
+        }
         Ok(())
+    }
+
+    /// Split call arguments into fixed-register operands and the rest,
+    /// which go to the outgoing area in order.
+    fn call_args(&mut self, vals: &[VReg]) -> LowerResult<(Vec<Operand>, Vec<VReg>)> {
+        let (mut xi, mut fi) = (0, 0);
+        let (mut operands, mut rest) = (Vec::new(), Vec::new());
+        for &r in vals {
+            let preg = match r.class() {
+                RegClass::Int => (xi < ARG_REGS).then(|| abi::x(xi)).inspect(|_| xi += 1),
+                RegClass::Float => (fi < ARG_REGS).then(|| abi::f(fi)).inspect(|_| fi += 1),
+                RegClass::Vector => return Err("vector values are not supported yet".to_string()),
+            };
+            match preg {
+                Some(p) => operands.push(Operand::reg_fixed_use(r, p)),
+                None => rest.push(r),
+            }
+        }
+        Ok((operands, rest))
+    }
+
+    /// Reserve the outgoing area and store `rest` into it; returns its size.
+    fn store_outgoing(&mut self, rest: &[VReg]) -> LowerResult<u32> {
+        if rest.is_empty() {
+            return Ok(0);
+        }
+        let size =
+            u32::try_from((8 * rest.len()).next_multiple_of(16)).map_err(|_| "too many stack arguments")?;
+        self.push(
+            VInstKind::AdjustSp {
+                grow: true,
+                bytes: size,
+            },
+            vec![],
+            PRegSet::empty(),
+        );
+        for (slot, &r) in rest.iter().enumerate() {
+            let offset = 8 * slot as i32;
+            self.push(
+                VInstKind::StoreOutgoing { offset },
+                vec![Operand::reg_use(r)],
+                PRegSet::empty(),
+            );
+        }
+        Ok(size)
     }
 
     /// Fixed-register operands for values passed by the calling convention.
@@ -3173,7 +3229,9 @@ impl<'f> Lower<'f> {
         let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
         // The target lives in a register no argument uses: a callee-saved one.
         let mut operands = vec![Operand::reg_fixed_use(target, abi::x(29))];
-        operands.extend(self.abi_operands(&args, false)?);
+        let (arg_operands, rest) = self.call_args(&args)?;
+        operands.extend(arg_operands);
+        let outgoing = self.store_outgoing(&rest)?;
         let defs = self.abi_operands(&rets, true)?;
         let mut clobbers = abi::caller_saved();
         for d in &defs {
@@ -3183,6 +3241,16 @@ impl<'f> Lower<'f> {
         }
         operands.extend(defs);
         self.push(VInstKind::CallIndirect, operands, clobbers);
+        if outgoing > 0 {
+            self.push(
+                VInstKind::AdjustSp {
+                    grow: false,
+                    bytes: outgoing,
+                },
+                vec![],
+                PRegSet::empty(),
+            );
+        }
         Ok(())
     }
 
@@ -3194,7 +3262,8 @@ impl<'f> Lower<'f> {
         let name = dfg.ext_funcs[func_ref].name.clone();
         let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
         let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
-        let mut operands = self.abi_operands(&args, false)?;
+        let (mut operands, rest) = self.call_args(&args)?;
+        let outgoing = self.store_outgoing(&rest)?;
         let defs = self.abi_operands(&rets, true)?;
         // A call clobbers the caller-saved registers, except those it defines.
         let mut clobbers = abi::caller_saved();
@@ -3206,6 +3275,16 @@ impl<'f> Lower<'f> {
         operands.extend(defs);
         let callee = self.callee_index(name);
         self.push(VInstKind::Call { callee }, operands, clobbers);
+        if outgoing > 0 {
+            self.push(
+                VInstKind::AdjustSp {
+                    grow: false,
+                    bytes: outgoing,
+                },
+                vec![],
+                PRegSet::empty(),
+            );
+        }
         Ok(())
     }
 }

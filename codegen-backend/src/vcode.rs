@@ -34,6 +34,12 @@ pub enum VInstKind {
     CallIndirect,
     /// `dst = address of function callee`.
     FuncAddr { callee: usize },
+    /// `dst = incoming stack argument at fp + offset`.
+    LoadIncoming { offset: i32 },
+    /// `sp -= bytes` (grow) or `sp += bytes`, around calls with stack arguments.
+    AdjustSp { grow: bool, bytes: u32 },
+    /// Store operand 0 at `sp + offset` (an outgoing stack argument).
+    StoreOutgoing { offset: i32 },
     /// `dst = sp`, `dst = fp` or `dst = lr`: registers outside allocation.
     ReadSpecial(Special),
     /// `dst = sp + offset`: the address of a stack slot (the slot area is

@@ -69,5 +69,5 @@ fn shared_runtests() {
     }
 }
 
-const PULLEY64_FLOOR: usize = 68;
-const BEYOND_FLOOR: usize = 44;
+const PULLEY64_FLOOR: usize = 69;
+const BEYOND_FLOOR: usize = 45;

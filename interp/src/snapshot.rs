@@ -19,6 +19,8 @@ pub(crate) struct Snapshot {
     fp: u64,
     sp: u64,
     lr: *const u8,
+    /// The sp to go back to when the entry ends (above its stack arguments).
+    caller_sp: u64,
 }
 
 impl Snapshot {
@@ -33,14 +35,20 @@ impl Snapshot {
             fp: s.x[30],
             sp: s.x[31],
             lr: s.lr,
+            caller_sp: s.x[31],
         }
+    }
+
+    /// Release `sp` to `caller_sp` (not the entry's sp) when the entry ends.
+    pub fn set_caller_sp(&mut self, caller_sp: u64) {
+        self.caller_sp = caller_sp;
     }
 
     pub fn restore(&self, s: &mut State) {
         s.x[X_FIRST..X_FIRST + X_LEN].copy_from_slice(&self.x);
         s.f[F_FIRST..F_FIRST + F_LEN].copy_from_slice(&self.f);
         s.x[30] = self.fp;
-        s.x[31] = self.sp;
+        s.x[31] = self.caller_sp;
         s.lr = self.lr;
     }
 

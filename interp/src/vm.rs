@@ -50,6 +50,8 @@ pub enum CallError {
     },
     /// [`Vm::resume`] or [`Vm::abandon`] without a suspended entry.
     NotSuspended,
+    /// The stack arguments do not fit in the VM's stack.
+    StackArgsTooLarge,
 }
 
 impl fmt::Display for CallError {
@@ -60,6 +62,7 @@ impl fmt::Display for CallError {
                 "{count} {class} values, but only {ARG_REGS} {class} registers pass arguments and results"
             ),
             CallError::NotSuspended => f.write_str("no guest entry is suspended in a host call"),
+            CallError::StackArgsTooLarge => f.write_str("the stack arguments do not fit in the VM's stack"),
         }
     }
 }
@@ -155,8 +158,52 @@ impl Vm {
     /// memory address the guest computes must be valid for its accesses,
     /// as for compiled code; the guest stack is the VM's own.
     pub unsafe fn call(&mut self, func: NonNull<u8>, args: &[Val]) -> Result<DoneReason, CallError> {
-        self.set_values(args)?;
-        self.snapshots.push(Snapshot::take(&self.state));
+        // Arguments beyond the registers of their class go to an area at
+        // the entry's sp, 8 bytes each in order (the callee reads them
+        // above its frame record); the entry's snapshot remembers the sp
+        // from before the area, so it is released when the entry ends.
+        let caller_sp = self.state.x[31];
+        let (mut xi, mut fi, mut vi) = (0, 0, 0);
+        let mut in_regs = Vec::new();
+        let mut on_stack = Vec::new();
+        for &v in args {
+            let (count, bits) = match v {
+                Val::I32(i) => (&mut xi, i as u32 as u64),
+                Val::I64(i) => (&mut xi, i as u64),
+                Val::F32(b) => (&mut fi, b as u64),
+                Val::F64(b) => (&mut fi, b),
+                Val::V128(_) => (&mut vi, 0),
+            };
+            *count += 1;
+            if *count <= ARG_REGS {
+                in_regs.push(v);
+            } else if matches!(v, Val::V128(_)) {
+                return Err(CallError::TooManyValues {
+                    class: "vector",
+                    count: vi,
+                });
+            } else {
+                on_stack.push(bits);
+            }
+        }
+        self.set_values(&in_regs)?;
+        if !on_stack.is_empty() {
+            let area = (on_stack.len() * 8).next_multiple_of(16) as u64;
+            let sp = caller_sp
+                .checked_sub(area)
+                .filter(|&sp| sp >= self.state.stack_lo as u64);
+            let sp = sp.ok_or(CallError::StackArgsTooLarge)?;
+            for (i, bits) in on_stack.iter().enumerate() {
+                let slot = (sp as usize + 8 * i) - self.state.stack_lo;
+                // The area lies inside the VM's stack (checked above).
+                let words = self.stack_bytes_mut();
+                words[slot..slot + 8].copy_from_slice(&bits.to_le_bytes());
+            }
+            self.state.x[31] = sp;
+        }
+        let mut snapshot = Snapshot::take(&self.state);
+        snapshot.set_caller_sp(caller_sp);
+        self.snapshots.push(snapshot);
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
         // SAFETY: forwarded from the caller.
@@ -217,6 +264,15 @@ impl Vm {
                 id,
                 resume: non_null(resume),
             },
+        }
+    }
+
+    /// The stack memory as bytes.
+    fn stack_bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: a `[u128]` is valid as bytes for its whole length, and
+        // `u8` has no alignment requirement.
+        unsafe {
+            core::slice::from_raw_parts_mut(self.stack.as_mut_ptr().cast::<u8>(), self.stack.len() * 16)
         }
     }
 

@@ -327,8 +327,13 @@ fn call_errors_are_values() {
     );
     let g = reentrant();
     // SAFETY: no code runs: the arguments are rejected first.
-    let e = unsafe { vm.call(g.entry(), &vec![Val::from_f32(0.0); 20]) }.unwrap_err();
-    assert!(e.to_string().contains("20 float values"), "{e}");
+    let e = unsafe { vm.call(g.entry(), &vec![Val::V128(0); 17]) }.unwrap_err();
+    assert!(e.to_string().contains("17 vector values"), "{e}");
+    // Arguments beyond the registers go on the stack, which must hold them.
+    let mut small = Vm::with_stack_size(64);
+    // SAFETY: as above.
+    let e = unsafe { small.call(g.entry(), &vec![Val::I64(0); 16 + 9]) }.unwrap_err();
+    assert_eq!(e, CallError::StackArgsTooLarge);
     assert_eq!(vm.suspended_entries(), 0);
     // SAFETY: rejected before anything runs.
     assert_eq!(unsafe { vm.resume(g.entry()) }, Err(CallError::NotSuspended));
@@ -375,4 +380,37 @@ fn values_of_each_class_go_to_their_own_registers() {
             Val::V128(7)
         ]
     );
+}
+
+#[test]
+fn arguments_beyond_the_registers_are_passed_on_the_stack() {
+    // f(x0..x15, s0, s1) = s0 - s1, reading the stack arguments above its frame.
+    let mut a = Assembler::new();
+    a.op(ops::PushFrame {});
+    a.op(ops::Xload64 {
+        dst: x(0),
+        base: XReg::FP,
+        offset: 16,
+    });
+    a.op(ops::Xload64 {
+        dst: x(1),
+        base: XReg::FP,
+        offset: 24,
+    });
+    a.op(ops::Xsub64 {
+        dst: x(0),
+        a: x(0),
+        b: x(1),
+    });
+    a.op(ops::PopFrame {});
+    a.op(ops::Ret {});
+    let func = Func::new(a);
+    let mut vm = Vm::new();
+    let sp = vm.x(XReg::SP);
+    let mut args = i64s(&[0; 16]);
+    args.extend(i64s(&[100, 58]));
+    // SAFETY: verified; reads only its own stack arguments.
+    assert_eq!(unsafe { vm.call(func.entry(), &args) }, Ok(DoneReason::Returned));
+    assert_eq!(vm.results(&[ValType::I64]).unwrap(), [Val::I64(42)]);
+    assert_eq!(vm.x(XReg::SP), sp, "the argument area is released");
 }

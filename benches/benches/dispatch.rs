@@ -34,13 +34,7 @@ impl Engines {
         tail.set_dispatch(Dispatch::TailCall);
         let mut unfused = SheavePrograms::with_super_instructions(false);
         unfused.set_dispatch(Dispatch::TailCall);
-        Engines {
-            tail,
-            looped,
-            unfused,
-            pulley: PulleyPrograms::new(),
-            buf: vec![0; MEM_LEN],
-        }
+        Engines { tail, looped, unfused, pulley: PulleyPrograms::new(), buf: vec![0; MEM_LEN] }
     }
 }
 
@@ -49,13 +43,7 @@ const PROGRAMS: [&str; 4] = ["int_loop", "float_loop", "mem_loop", "call_loop"];
 const ENGINES: [&str; 4] = ["sheave", "sheave-loop", "sheave-unfused", "pulley"];
 
 fn runner<'a>(e: &'a mut Engines, program: &str, engine: &str) -> Runner<'a> {
-    let Engines {
-        tail,
-        looped,
-        unfused,
-        pulley,
-        buf,
-    } = e;
+    let Engines { tail, looped, unfused, pulley, buf } = e;
     macro_rules! pick {
         ($method:ident, $arg:expr, $conv:expr) => {
             match engine {
@@ -134,16 +122,11 @@ fn print_ratios(rounds: usize) {
     for engine in ENGINES {
         print!(" {engine:>14}");
     }
-    println!(
-        " {:>14} {:>14} {:>14}",
-        "sheave/pulley", "loop/pulley", "fused/unfused"
-    );
+    println!(" {:>14} {:>14} {:>14}", "sheave/pulley", "loop/pulley", "fused/unfused");
     let mut logs = [0.0f64; 3];
     for program in PROGRAMS {
-        let t: Vec<f64> = interleaved(&mut engines, program, rounds)
-            .iter()
-            .map(Duration::as_secs_f64)
-            .collect();
+        let t: Vec<f64> =
+            interleaved(&mut engines, program, rounds).iter().map(Duration::as_secs_f64).collect();
         let (tail, looped, unfused, pulley) = (t[0], t[1], t[2], t[3]);
         let ratios = [tail / pulley, looped / pulley, tail / unfused];
         print!("{program:<12}");

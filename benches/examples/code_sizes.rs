@@ -8,14 +8,8 @@ fn main() {
     let fused = SheavePrograms::with_super_instructions(true).code_sizes();
     let unfused = SheavePrograms::with_super_instructions(false).code_sizes();
     let pulley = PulleyPrograms::new().code_sizes();
-    println!(
-        "{:<12} {:>8} {:>16} {:>8}",
-        "program", "sheave", "sheave-unfused", "pulley"
-    );
+    println!("{:<12} {:>8} {:>16} {:>8}", "program", "sheave", "sheave-unfused", "pulley");
     for i in 0..4 {
-        println!(
-            "{:<12} {:>8} {:>16} {:>8}",
-            names[i], fused[i], unfused[i], pulley[i]
-        );
+        println!("{:<12} {:>8} {:>16} {:>8}", names[i], fused[i], unfused[i], pulley[i]);
     }
 }

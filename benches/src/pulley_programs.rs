@@ -129,15 +129,8 @@ impl PulleyPrograms {
         // It reads and writes exactly the `len` little-endian u64s at `ptr`
         // (none when `len == 0`): they are `buf`, which is live and exclusively
         // borrowed for the whole call, and `u64` is aligned as the loads need.
-        unsafe {
-            run(
-                &mut self.vm,
-                &self.mem_code,
-                &[Val::from(ptr), Val::from(len)],
-                RegType::XReg,
-            )
-        }
-        .get_u64()
+        unsafe { run(&mut self.vm, &self.mem_code, &[Val::from(ptr), Val::from(len)], RegType::XReg) }
+            .get_u64()
     }
 
     /// `acc = 0; for i in 0..n { acc = add(acc, i) }; acc`, where `add` is a
@@ -154,12 +147,7 @@ impl PulleyPrograms {
     /// Encoded size in bytes of each program: `[int, float, mem, call]`
     /// (`call` includes both functions).
     pub fn code_sizes(&self) -> [usize; 4] {
-        [
-            self.int_code.len(),
-            self.float_code.len(),
-            self.mem_code.len(),
-            self.call_code.len(),
-        ]
+        [self.int_code.len(), self.float_code.len(), self.mem_code.len(), self.call_code.len()]
     }
 
     /// Pulley's own disassembly of each program, `[int, float, mem, call]`,
@@ -412,13 +400,7 @@ mod tests {
         for len in LENS {
             // Varied values, including ones that wrap on + 1.
             let init: Vec<u64> = (0..len as u64)
-                .map(|i| {
-                    if i % 5 == 4 {
-                        u64::MAX
-                    } else {
-                        i.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                    }
-                })
+                .map(|i| if i % 5 == 4 { u64::MAX } else { i.wrapping_mul(0x9E37_79B9_7F4A_7C15) })
                 .collect();
             let (mut got, mut want) = (init.clone(), init);
             assert_eq!(p.mem_loop(&mut got), mem_ref(&mut want), "len = {len}");

@@ -105,41 +105,17 @@ impl SheavePrograms {
 
     /// Bytes of bytecode of each program: `[int, float, mem, call]`.
     pub fn code_sizes(&self) -> [usize; 4] {
-        [
-            self.int_code.len(),
-            self.float_code.len(),
-            self.mem_code.len(),
-            self.call_code.len(),
-        ]
+        [self.int_code.len(), self.float_code.len(), self.mem_code.len(), self.call_code.len()]
     }
 }
 
 /// `if a < b (unsigned) goto top`, fused or as a compare plus a branch.
 fn loop_back(a: &mut Assembler, fused: bool, lhs: XReg, rhs: XReg, top: sheave_opcodes::Label) {
     if fused {
-        a.branch(
-            ops::BrIfXult64 {
-                a: lhs,
-                b: rhs,
-                offset: P,
-            },
-            top,
-        )
-        .unwrap();
+        a.branch(ops::BrIfXult64 { a: lhs, b: rhs, offset: P }, top).unwrap();
     } else {
-        a.op(ops::Xult64 {
-            dst: x(4),
-            a: lhs,
-            b: rhs,
-        });
-        a.branch(
-            ops::BrIf64 {
-                cond: x(4),
-                offset: P,
-            },
-            top,
-        )
-        .unwrap();
+        a.op(ops::Xult64 { dst: x(4), a: lhs, b: rhs });
+        a.branch(ops::BrIf64 { cond: x(4), offset: P }, top).unwrap();
     }
 }
 
@@ -147,37 +123,13 @@ fn int_loop_code(fused: bool) -> Vec<u8> {
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
     a.op(ops::Xzero { dst: x(1) });
-    a.branch(
-        ops::BrIfXeq64I8 {
-            a: x(0),
-            imm: 0,
-            offset: P,
-        },
-        done,
-    )
-    .unwrap();
+    a.branch(ops::BrIfXeq64I8 { a: x(0), imm: 0, offset: P }, done).unwrap();
     a.op(ops::Xzero { dst: x(2) });
     a.bind(top);
-    a.op(ops::Xshl64I {
-        dst: x(3),
-        a: x(2),
-        amt: 1,
-    });
-    a.op(ops::Xadd64 {
-        dst: x(1),
-        a: x(1),
-        b: x(2),
-    });
-    a.op(ops::Xbxor64 {
-        dst: x(1),
-        a: x(1),
-        b: x(3),
-    });
-    a.op(ops::Xadd64I8 {
-        dst: x(2),
-        a: x(2),
-        imm: 1,
-    });
+    a.op(ops::Xshl64I { dst: x(3), a: x(2), amt: 1 });
+    a.op(ops::Xadd64 { dst: x(1), a: x(1), b: x(2) });
+    a.op(ops::Xbxor64 { dst: x(1), a: x(1), b: x(3) });
+    a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
     loop_back(&mut a, fused, x(2), x(0), top);
     a.bind(done);
     a.op(ops::Xmov { dst: x(0), src: x(1) });
@@ -188,50 +140,17 @@ fn int_loop_code(fused: bool) -> Vec<u8> {
 fn float_loop_code(fused: bool) -> Vec<u8> {
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
-    a.op(ops::Fconst64 {
-        dst: f(0),
-        bits: 0.0f64.to_bits(),
-    });
-    a.branch(
-        ops::BrIfXeq64I8 {
-            a: x(0),
-            imm: 0,
-            offset: P,
-        },
-        done,
-    )
-    .unwrap();
-    a.op(ops::Fconst64 {
-        dst: f(2),
-        bits: 0.5f64.to_bits(),
-    });
-    a.op(ops::Fconst64 {
-        dst: f(3),
-        bits: 1.0f64.to_bits(),
-    });
+    a.op(ops::Fconst64 { dst: f(0), bits: 0.0f64.to_bits() });
+    a.branch(ops::BrIfXeq64I8 { a: x(0), imm: 0, offset: P }, done).unwrap();
+    a.op(ops::Fconst64 { dst: f(2), bits: 0.5f64.to_bits() });
+    a.op(ops::Fconst64 { dst: f(3), bits: 1.0f64.to_bits() });
     a.op(ops::Fmov { dst: f(1), src: f(0) });
     a.op(ops::Xzero { dst: x(2) });
     a.bind(top);
-    a.op(ops::Fmul64 {
-        dst: f(1),
-        a: f(1),
-        b: f(2),
-    });
-    a.op(ops::Fadd64 {
-        dst: f(1),
-        a: f(1),
-        b: f(3),
-    });
-    a.op(ops::Fadd64 {
-        dst: f(0),
-        a: f(0),
-        b: f(1),
-    });
-    a.op(ops::Xadd64I8 {
-        dst: x(2),
-        a: x(2),
-        imm: 1,
-    });
+    a.op(ops::Fmul64 { dst: f(1), a: f(1), b: f(2) });
+    a.op(ops::Fadd64 { dst: f(1), a: f(1), b: f(3) });
+    a.op(ops::Fadd64 { dst: f(0), a: f(0), b: f(1) });
+    a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
     loop_back(&mut a, fused, x(2), x(0), top);
     a.bind(done);
     a.op(ops::Ret {});
@@ -243,51 +162,15 @@ fn mem_loop_code(fused: bool) -> Vec<u8> {
     let mut a = Assembler::new();
     let (top, done) = (a.label(), a.label());
     a.op(ops::Xzero { dst: x(2) });
-    a.branch(
-        ops::BrIfXeq64I8 {
-            a: x(1),
-            imm: 0,
-            offset: P,
-        },
-        done,
-    )
-    .unwrap();
-    a.op(ops::Xshl64I {
-        dst: x(1),
-        a: x(1),
-        amt: 3,
-    });
-    a.op(ops::Xadd64 {
-        dst: x(1),
-        a: x(0),
-        b: x(1),
-    });
+    a.branch(ops::BrIfXeq64I8 { a: x(1), imm: 0, offset: P }, done).unwrap();
+    a.op(ops::Xshl64I { dst: x(1), a: x(1), amt: 3 });
+    a.op(ops::Xadd64 { dst: x(1), a: x(0), b: x(1) });
     a.bind(top);
-    a.op(ops::Xload64 {
-        dst: x(3),
-        base: x(0),
-        offset: 0,
-    });
-    a.op(ops::Xadd64I8 {
-        dst: x(3),
-        a: x(3),
-        imm: 1,
-    });
-    a.op(ops::Xstore64 {
-        base: x(0),
-        offset: 0,
-        src: x(3),
-    });
-    a.op(ops::Xadd64 {
-        dst: x(2),
-        a: x(2),
-        b: x(3),
-    });
-    a.op(ops::Xadd64I8 {
-        dst: x(0),
-        a: x(0),
-        imm: 8,
-    });
+    a.op(ops::Xload64 { dst: x(3), base: x(0), offset: 0 });
+    a.op(ops::Xadd64I8 { dst: x(3), a: x(3), imm: 1 });
+    a.op(ops::Xstore64 { base: x(0), offset: 0, src: x(3) });
+    a.op(ops::Xadd64 { dst: x(2), a: x(2), b: x(3) });
+    a.op(ops::Xadd64I8 { dst: x(0), a: x(0), imm: 8 });
     loop_back(&mut a, fused, x(0), x(1), top);
     a.bind(done);
     a.op(ops::Xmov { dst: x(0), src: x(2) });
@@ -298,51 +181,22 @@ fn mem_loop_code(fused: bool) -> Vec<u8> {
 /// `main(n)` keeps `n` and `i` in callee-saved x16/x17 across the calls;
 /// `acc` lives in x0, argument and result of `add`.
 fn call_loop_parts(fused: bool) -> (Vec<u8>, usize) {
-    let saved = RegMask::default()
-        .with_x(x(16))
-        .and_then(|m| m.with_x(x(17)))
-        .unwrap();
+    let saved = RegMask::default().with_x(x(16)).and_then(|m| m.with_x(x(17))).unwrap();
     let mut a = Assembler::new();
     let (top, done, add) = (a.label(), a.label(), a.label());
     a.op(ops::PushFrameSave { amt: 16, regs: saved });
-    a.op(ops::Xmov {
-        dst: x(16),
-        src: x(0),
-    });
+    a.op(ops::Xmov { dst: x(16), src: x(0) });
     a.op(ops::Xzero { dst: x(0) });
-    a.branch(
-        ops::BrIfXeq64I8 {
-            a: x(16),
-            imm: 0,
-            offset: P,
-        },
-        done,
-    )
-    .unwrap();
+    a.branch(ops::BrIfXeq64I8 { a: x(16), imm: 0, offset: P }, done).unwrap();
     a.op(ops::Xzero { dst: x(17) });
     a.bind(top);
     if fused {
-        a.branch(
-            ops::Call2 {
-                a0: x(0),
-                a1: x(17),
-                offset: P,
-            },
-            add,
-        )
-        .unwrap();
+        a.branch(ops::Call2 { a0: x(0), a1: x(17), offset: P }, add).unwrap();
     } else {
-        a.op(ops::Xmov {
-            dst: x(1),
-            src: x(17),
-        });
+        a.op(ops::Xmov { dst: x(1), src: x(17) });
         a.branch(ops::Call { offset: P }, add).unwrap();
     }
-    a.op(ops::Xadd64I8 {
-        dst: x(17),
-        a: x(17),
-        imm: 1,
-    });
+    a.op(ops::Xadd64I8 { dst: x(17), a: x(17), imm: 1 });
     loop_back(&mut a, fused, x(17), x(16), top);
     a.bind(done);
     a.op(ops::PopFrameRestore { amt: 16, regs: saved });
@@ -350,11 +204,7 @@ fn call_loop_parts(fused: bool) -> (Vec<u8>, usize) {
     let split = a.offset();
     a.bind(add);
     a.op(ops::PushFrame {});
-    a.op(ops::Xadd64 {
-        dst: x(0),
-        a: x(0),
-        b: x(1),
-    });
+    a.op(ops::Xadd64 { dst: x(0), a: x(0), b: x(1) });
     a.op(ops::PopFrame {});
     a.op(ops::Ret {});
     (a.finish().unwrap(), split)
@@ -389,11 +239,7 @@ mod tests {
             for len in [0usize, 1, 7, 100] {
                 let mut a: Vec<u64> = (0..len as u64).map(|i| i * 3).collect();
                 let mut b = a.clone();
-                assert_eq!(
-                    sheave.mem_loop(&mut a),
-                    reference::mem_loop(&mut b),
-                    "mem_loop(len {len})"
-                );
+                assert_eq!(sheave.mem_loop(&mut a), reference::mem_loop(&mut b), "mem_loop(len {len})");
                 assert_eq!(a, b);
             }
         }

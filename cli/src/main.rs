@@ -26,11 +26,7 @@ fn say_raw(text: &str) {
 }
 
 #[derive(Parser)]
-#[command(
-    name = "sheave",
-    version,
-    about = "Run Cranelift IR anywhere, on the Sheave interpreter"
-)]
+#[command(name = "sheave", version, about = "Run Cranelift IR anywhere, on the Sheave interpreter")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -109,11 +105,9 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, S
             .module
             .function(&format!("%{name}"))
             .ok_or_else(|| format!("{} has no function %{name}", file.display()))?,
-        None => program
-            .module
-            .functions
-            .first()
-            .ok_or_else(|| format!("{} has no functions", file.display()))?,
+        None => {
+            program.module.functions.first().ok_or_else(|| format!("{} has no functions", file.display()))?
+        }
     };
     let name = func
         .name
@@ -122,12 +116,8 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, S
         .to_string();
     // Parse the arguments with the run-line parser, against the signature.
     let mut signature = Signature::new(CallConv::SystemV);
-    signature
-        .params
-        .extend(func.params.iter().map(|&t| AbiParam::new(clif_type(t))));
-    signature
-        .returns
-        .extend(func.results.iter().map(|&t| AbiParam::new(clif_type(t))));
+    signature.params.extend(func.params.iter().map(|&t| AbiParam::new(clif_type(t))));
+    signature.returns.extend(func.results.iter().map(|&t| AbiParam::new(clif_type(t))));
     let line = format!("print: %{name}({})", args.join(", "));
     let Some(RunCommand::Print(invocation)) =
         parse_run_command(&line, &signature).map_err(|e| format!("arguments: {e}"))?
@@ -210,11 +200,7 @@ fn test(paths: &[PathBuf]) -> Result<ExitCode, String> {
         }
     }
     say!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn disas(file: &Path) -> Result<ExitCode, String> {

@@ -3,10 +3,7 @@
 use std::process::Command;
 
 fn sheave(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sheave"))
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_sheave")).args(args).output().expect("runs");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into(),
@@ -25,10 +22,7 @@ fn run_prints_results_and_reports_traps() {
     let file = format!("{CLIF}/int-basic.clif");
     let (ok, _, err) = sheave(&["run", &file, "--invoke", "div8", "1", "0"]);
     assert!(!ok, "a trap exits non-zero");
-    assert!(
-        err.contains("trapped at %div8+0x") && err.contains("int_divz"),
-        "{err}"
-    );
+    assert!(err.contains("trapped at %div8+0x") && err.contains("int_divz"), "{err}");
     let (ok, _, err) = sheave(&["run", &file, "--invoke", "nope"]);
     assert!(!ok);
     assert!(err.contains("no function %nope"), "{err}");
@@ -54,10 +48,7 @@ fn test_counts_files_and_shows_expected_versus_got() {
     .unwrap();
     let (ok, out, _) = sheave(&["test", bad.to_str().unwrap()]);
     assert!(!ok);
-    assert!(
-        out.contains("FAIL") && out.contains("1 of 2 run lines failed"),
-        "{out}"
-    );
+    assert!(out.contains("FAIL") && out.contains("1 of 2 run lines failed"), "{out}");
     assert!(out.contains("actual: 1"), "expected versus got: {out}");
     assert_eq!(out.lines().last().unwrap(), "0 passed, 1 failed");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -69,11 +60,7 @@ fn disas_shows_offsets_bytes_and_ops() {
     let (ok, out, _) = sheave(&["disas", &file]);
     assert!(ok);
     assert!(out.contains("%fib ("), "{out}");
-    assert!(
-        out.lines()
-            .any(|l| l.trim_start().starts_with("0:") && l.contains(' ')),
-        "{out}"
-    );
+    assert!(out.lines().any(|l| l.trim_start().starts_with("0:") && l.contains(' ')), "{out}");
     assert!(out.contains("call "), "{out}");
 }
 

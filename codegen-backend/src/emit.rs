@@ -45,10 +45,7 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     let mut call_sites = Vec::new();
 
     if frame.needed {
-        asm.op(ops::PushFrameSave {
-            amt: frame.size,
-            regs: frame.saved,
-        });
+        asm.op(ops::PushFrameSave { amt: frame.size, regs: frame.saved });
     }
     for b in 0..vcode.blocks.len() {
         asm.bind(labels[b]);
@@ -67,10 +64,7 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::Args => {}
                         VInstKind::Ret => {
                             if frame.needed {
-                                asm.op(ops::PopFrameRestore {
-                                    amt: frame.size,
-                                    regs: frame.saved,
-                                });
+                                asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
                             }
                             asm.op(ops::Ret {});
                         }
@@ -95,10 +89,7 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         }
                         VInstKind::ReturnCall { callee } => {
                             if frame.needed {
-                                asm.op(ops::PopFrameRestore {
-                                    amt: frame.size,
-                                    regs: frame.saved,
-                                });
+                                asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
                             }
                             let start = asm.offset();
                             asm.op(ops::ReturnCall { offset: PcRel(0) });
@@ -111,10 +102,7 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::FuncAddr { callee } => {
                             let dst = allocs[0].as_reg().ok_or("func_addr result not in a register")?;
                             let start = asm.offset();
-                            asm.op(ops::Xpcadd {
-                                dst: xreg(dst),
-                                offset: PcRel(0),
-                            });
+                            asm.op(ops::Xpcadd { dst: xreg(dst), offset: PcRel(0) });
                             call_sites.push((start, asm.offset(), *callee));
                         }
                         VInstKind::BrTable => {
@@ -133,31 +121,21 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::LoadIncoming { offset } => {
                             let dst = allocs[0].as_reg().ok_or("stack argument not in a register")?;
                             match dst.class() {
-                                RegClass::Int => asm.op(ops::Xload64 {
-                                    dst: xreg(dst),
-                                    base: XReg::FP,
-                                    offset: *offset,
-                                }),
-                                _ => asm.op(ops::Fload64 {
-                                    dst: freg(dst),
-                                    base: XReg::FP,
-                                    offset: *offset,
-                                }),
+                                RegClass::Int => {
+                                    asm.op(ops::Xload64 { dst: xreg(dst), base: XReg::FP, offset: *offset })
+                                }
+                                _ => asm.op(ops::Fload64 { dst: freg(dst), base: XReg::FP, offset: *offset }),
                             };
                         }
                         VInstKind::StoreOutgoing { offset } => {
                             let src = allocs[0].as_reg().ok_or("stack argument not in a register")?;
                             match src.class() {
-                                RegClass::Int => asm.op(ops::Xstore64 {
-                                    base: XReg::SP,
-                                    offset: *offset,
-                                    src: xreg(src),
-                                }),
-                                _ => asm.op(ops::Fstore64 {
-                                    base: XReg::SP,
-                                    offset: *offset,
-                                    src: freg(src),
-                                }),
+                                RegClass::Int => {
+                                    asm.op(ops::Xstore64 { base: XReg::SP, offset: *offset, src: xreg(src) })
+                                }
+                                _ => {
+                                    asm.op(ops::Fstore64 { base: XReg::SP, offset: *offset, src: freg(src) })
+                                }
                             };
                         }
                         VInstKind::AdjustSp { grow, bytes } => {
@@ -177,11 +155,7 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         }
                         VInstKind::StackAddr { offset } => {
                             let dst = allocs[0].as_reg().ok_or("stack_addr result not in a register")?;
-                            asm.op(ops::Xadd64I {
-                                dst: xreg(dst),
-                                a: XReg::SP,
-                                imm: *offset,
-                            });
+                            asm.op(ops::Xadd64I { dst: xreg(dst), a: XReg::SP, imm: *offset });
                         }
                     }
                 }
@@ -212,10 +186,7 @@ fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
         note(*to);
     }
     let calls = vcode.insts.iter().any(|i| {
-        matches!(
-            i.kind,
-            VInstKind::Call { .. } | VInstKind::CallIndirect | VInstKind::LoadIncoming { .. }
-        )
+        matches!(i.kind, VInstKind::Call { .. } | VInstKind::CallIndirect | VInstKind::LoadIncoming { .. })
     });
     // Below fp: saved registers, spill slots, padding, then the stack
     // slots at sp. The total keeps sp 16-byte aligned.
@@ -224,12 +195,7 @@ fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
     let total = (save_bytes + spill_bytes + vcode.stack_slots_size as usize).next_multiple_of(16);
     let size =
         u16::try_from(total).map_err(|_| format!("frame of {total} bytes is too large (limit 65535)"))?;
-    Ok(Frame {
-        needed: calls || size > 0,
-        saved,
-        size,
-        spill_base: -((save_bytes + spill_bytes) as i32),
-    })
+    Ok(Frame { needed: calls || size > 0, saved, size, spill_base: -((save_bytes + spill_bytes) as i32) })
 }
 
 /// Replace the placeholder registers of `op` by the allocated ones.
@@ -260,68 +226,35 @@ fn emit_move(asm: &mut Assembler, frame: &Frame, from: Allocation, to: Allocatio
         (Some(f), Some(t), _, _) if f == t => {}
         (Some(f), Some(t), _, _) => match f.class() {
             RegClass::Int => {
-                asm.op(ops::Xmov {
-                    dst: xreg(t),
-                    src: xreg(f),
-                });
+                asm.op(ops::Xmov { dst: xreg(t), src: xreg(f) });
             }
             RegClass::Float => {
-                asm.op(ops::Fmov {
-                    dst: freg(t),
-                    src: freg(f),
-                });
+                asm.op(ops::Fmov { dst: freg(t), src: freg(f) });
             }
             RegClass::Vector => {
-                asm.op(ops::Vmov {
-                    dst: vreg(t),
-                    src: vreg(f),
-                });
+                asm.op(ops::Vmov { dst: vreg(t), src: vreg(f) });
             }
         },
         (None, Some(t), Some(offset), _) => match t.class() {
             RegClass::Int => {
-                asm.op(ops::Xload64 {
-                    dst: xreg(t),
-                    base: XReg::FP,
-                    offset,
-                });
+                asm.op(ops::Xload64 { dst: xreg(t), base: XReg::FP, offset });
             }
             RegClass::Float => {
-                asm.op(ops::Fload64 {
-                    dst: freg(t),
-                    base: XReg::FP,
-                    offset,
-                });
+                asm.op(ops::Fload64 { dst: freg(t), base: XReg::FP, offset });
             }
             RegClass::Vector => {
-                asm.op(ops::Vload128 {
-                    dst: vreg(t),
-                    base: XReg::FP,
-                    offset,
-                });
+                asm.op(ops::Vload128 { dst: vreg(t), base: XReg::FP, offset });
             }
         },
         (Some(f), None, _, Some(offset)) => match f.class() {
             RegClass::Int => {
-                asm.op(ops::Xstore64 {
-                    base: XReg::FP,
-                    offset,
-                    src: xreg(f),
-                });
+                asm.op(ops::Xstore64 { base: XReg::FP, offset, src: xreg(f) });
             }
             RegClass::Float => {
-                asm.op(ops::Fstore64 {
-                    base: XReg::FP,
-                    offset,
-                    src: freg(f),
-                });
+                asm.op(ops::Fstore64 { base: XReg::FP, offset, src: freg(f) });
             }
             RegClass::Vector => {
-                asm.op(ops::Vstore128 {
-                    base: XReg::FP,
-                    offset,
-                    src: vreg(f),
-                });
+                asm.op(ops::Vstore128 { base: XReg::FP, offset, src: vreg(f) });
             }
         },
         _ => return Err(format!("unexpected move from {from} to {to}")),

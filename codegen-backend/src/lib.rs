@@ -40,10 +40,7 @@ pub struct CompiledFunction {
 /// Verify, optimize and compile one function for `target`.
 pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, CompileError> {
     let name = func.name.to_string();
-    let fail = |message: String| CompileError {
-        function: name.clone(),
-        message,
-    };
+    let fail = |message: String| CompileError { function: name.clone(), message };
     let func = midend::optimize(func, target).map_err(&fail)?;
     let lowered = lower::lower(&func, target.big_endian()).map_err(&fail)?;
     let env = abi::machine_env();
@@ -59,19 +56,10 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
         .call_sites
         .iter()
         .map(|&(start, end, callee)| {
-            (
-                start,
-                end,
-                lowered.callees[callee].display(Some(&func.params)).to_string(),
-            )
+            (start, end, lowered.callees[callee].display(Some(&func.params)).to_string())
         })
         .collect();
-    Ok(CompiledFunction {
-        name,
-        signature: func.signature.clone(),
-        code: emitted.code,
-        calls,
-    })
+    Ok(CompiledFunction { name, signature: func.signature.clone(), code: emitted.code, calls })
 }
 
 /// The CLIF trap code a Sheave trap stands for: the VM's own trap kinds map

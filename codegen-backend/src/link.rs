@@ -17,9 +17,7 @@ pub fn scalar_type(ty: Type) -> Result<ScalarType, String> {
         types::F32 => ScalarType::F32,
         types::F64 => ScalarType::F64,
         _ => {
-            return Err(format!(
-                "values of type {ty} cannot cross a module's boundary yet"
-            ));
+            return Err(format!("values of type {ty} cannot cross a module's boundary yet"));
         }
     })
 }
@@ -64,22 +62,14 @@ impl ModuleBuilder {
             .into_iter()
             .map(|(name, range, sig)| {
                 let types = |params: &[cranelift_codegen::ir::AbiParam]| {
-                    params
-                        .iter()
-                        .map(|p| scalar_type(p.value_type))
-                        .collect::<Result<Vec<_>, _>>()
+                    params.iter().map(|p| scalar_type(p.value_type)).collect::<Result<Vec<_>, _>>()
                 };
                 let (params, results) = (types(&sig.params), types(&sig.returns));
                 let (params, results) = (
                     params.map_err(|e| format!("{name}: {e}"))?,
                     results.map_err(|e| format!("{name}: {e}"))?,
                 );
-                Ok(ModuleFunction {
-                    name,
-                    params,
-                    results,
-                    range,
-                })
+                Ok(ModuleFunction { name, params, results, range })
             })
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Module { code, functions })

@@ -47,10 +47,7 @@ pub fn lower(func: &Function, big_endian_target: bool) -> LowerResult<Lowered> {
         alu_imm: HashMap::new(),
     };
     l.lower_function()?;
-    Ok(Lowered {
-        vcode: l.vcode,
-        callees: l.callees,
-    })
+    Ok(Lowered { vcode: l.vcode, callees: l.callees })
 }
 
 /// How a fused `icmp` compares: its condition and whether its second
@@ -241,8 +238,7 @@ impl<'f> Lower<'f> {
                 if self.fused.contains_key(&inst) || self.folded_consts.contains(&inst) {
                     continue;
                 }
-                self.lower_inst(inst)
-                    .map_err(|e| format!("{e} (in `{}`)", func.dfg.display_inst(inst)))?;
+                self.lower_inst(inst).map_err(|e| format!("{e} (in `{}`)", func.dfg.display_inst(inst)))?;
             }
             // The terminator, with its edges redirected through edge blocks.
             let edges = self.edges(last);
@@ -289,11 +285,7 @@ impl<'f> Lower<'f> {
     }
 
     fn push(&mut self, kind: VInstKind, operands: Vec<Operand>, clobbers: PRegSet) {
-        self.vcode.insts.push(VInst {
-            kind,
-            operands,
-            clobbers,
-        });
+        self.vcode.insts.push(VInst { kind, operands, clobbers });
     }
 
     /// Emit `op`, whose register fields (in declaration order) are `regs`.
@@ -306,11 +298,7 @@ impl<'f> Lower<'f> {
             .zip(regs)
             .map(|(&(class, def), &r)| {
                 debug_assert_eq!(class, r.class(), "{op}: register class");
-                if def {
-                    Operand::reg_def(r)
-                } else {
-                    Operand::reg_use(r)
-                }
+                if def { Operand::reg_def(r) } else { Operand::reg_use(r) }
             })
             .collect();
         self.push(VInstKind::Op(op), operands, PRegSet::empty());
@@ -341,10 +329,7 @@ impl<'f> Lower<'f> {
             let ir::ValueDef::Result(icmp, 0) = dfg.value_def(arg) else {
                 continue;
             };
-            let InstructionData::IntCompare {
-                cond, args: [_, y], ..
-            } = dfg.insts[icmp]
-            else {
+            let InstructionData::IntCompare { cond, args: [_, y], .. } = dfg.insts[icmp] else {
                 continue;
             };
             let ty = dfg.value_type(dfg.inst_args(icmp)[0]);
@@ -354,11 +339,7 @@ impl<'f> Lower<'f> {
             let mut imm = None;
             let y = dfg.resolve_aliases(y);
             if let ir::ValueDef::Result(k, 0) = dfg.value_def(y) {
-                if let InstructionData::UnaryImm {
-                    opcode: Opcode::Iconst,
-                    imm: value,
-                } = dfg.insts[k]
-                {
+                if let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm: value } = dfg.insts[k] {
                     // Immediates compare against 32- and 64-bit registers.
                     let v = match ty.bits() {
                         64 => Some(value.bits()),
@@ -394,11 +375,7 @@ impl<'f> Lower<'f> {
                 let ir::ValueDef::Result(k, 0) = dfg.value_def(y) else {
                     continue;
                 };
-                let InstructionData::UnaryImm {
-                    opcode: Opcode::Iconst,
-                    imm,
-                } = dfg.insts[k]
-                else {
+                let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } = dfg.insts[k] else {
                     continue;
                 };
                 if uses.get(&y) != Some(&1) {
@@ -409,14 +386,9 @@ impl<'f> Lower<'f> {
                     v = v.wrapping_neg();
                 }
                 // 64-bit ops sign-extend a 32-bit immediate; 32-bit ops use its bits.
-                let fits = if ty.bits() == 64 {
-                    i32::try_from(v).is_ok()
-                } else {
-                    true
-                };
+                let fits = if ty.bits() == 64 { i32::try_from(v).is_ok() } else { true };
                 if fits {
-                    self.alu_imm
-                        .insert(inst, if ty.bits() == 64 { v } else { v as i32 as i64 });
+                    self.alu_imm.insert(inst, if ty.bits() == 64 { v } else { v as i32 as i64 });
                     self.folded_consts.insert(k);
                 }
             }
@@ -444,37 +416,17 @@ impl<'f> Lower<'f> {
             SignedLessThan | SignedLessThanOrEqual | SignedGreaterThan | SignedGreaterThanOrEqual
         );
         let reg = |s: &mut Self, v| {
-            if bits < 32 {
-                s.extended(v, signed)
-            } else {
-                s.reg(v)
-            }
+            if bits < 32 { s.extended(v, signed) } else { s.reg(v) }
         };
         let a = reg(self, args[0])?;
         if let Some(imm) = imm {
             macro_rules! bi {
                 ($o32:ident, $o64:ident, $o32s:ident, $o64s:ident) => {{
                     match (i8::try_from(imm), w) {
-                        (Ok(i), false) => Op::from(ops::$o32s {
-                            a: X0,
-                            imm: i,
-                            offset: P,
-                        }),
-                        (Ok(i), true) => Op::from(ops::$o64s {
-                            a: X0,
-                            imm: i,
-                            offset: P,
-                        }),
-                        (Err(_), false) => Op::from(ops::$o32 {
-                            a: X0,
-                            imm: imm as i32,
-                            offset: P,
-                        }),
-                        (Err(_), true) => Op::from(ops::$o64 {
-                            a: X0,
-                            imm: imm as i32,
-                            offset: P,
-                        }),
+                        (Ok(i), false) => Op::from(ops::$o32s { a: X0, imm: i, offset: P }),
+                        (Ok(i), true) => Op::from(ops::$o64s { a: X0, imm: i, offset: P }),
+                        (Err(_), false) => Op::from(ops::$o32 { a: X0, imm: imm as i32, offset: P }),
+                        (Err(_), true) => Op::from(ops::$o64 { a: X0, imm: imm as i32, offset: P }),
                     }
                 }};
             }
@@ -505,17 +457,9 @@ impl<'f> Lower<'f> {
         macro_rules! br {
             ($o32:ident, $o64:ident) => {
                 if w {
-                    Op::from(ops::$o64 {
-                        a: X0,
-                        b: X0,
-                        offset: P,
-                    })
+                    Op::from(ops::$o64 { a: X0, b: X0, offset: P })
                 } else {
-                    Op::from(ops::$o32 {
-                        a: X0,
-                        b: X0,
-                        offset: P,
-                    })
+                    Op::from(ops::$o32 { a: X0, b: X0, offset: P })
                 }
             };
         }
@@ -532,11 +476,7 @@ impl<'f> Lower<'f> {
     }
 
     fn lower_args(&mut self) -> LowerResult<()> {
-        let params: Vec<Value> = self
-            .func
-            .dfg
-            .block_params(self.func.layout.entry_block().unwrap())
-            .to_vec();
+        let params: Vec<Value> = self.func.dfg.block_params(self.func.layout.entry_block().unwrap()).to_vec();
         let mut operands = Vec::new();
         let (mut xi, mut fi) = (0, 0);
         let regs = self.flat_regs(&params)?;
@@ -552,11 +492,7 @@ impl<'f> Lower<'f> {
                 on_stack.push(r);
                 continue;
             }
-            let preg = if r.class() == RegClass::Int {
-                abi::x(preg)
-            } else {
-                abi::f(preg)
-            };
+            let preg = if r.class() == RegClass::Int { abi::x(preg) } else { abi::f(preg) };
             operands.push(Operand::reg_fixed_def(r, preg));
         }
         // The entry block's params are defined by this instruction, not by
@@ -566,11 +502,7 @@ impl<'f> Lower<'f> {
         self.push(VInstKind::Args, operands, PRegSet::empty());
         for (slot, r) in on_stack.into_iter().enumerate() {
             let offset = i32::try_from(16 + 8 * slot).map_err(|_| "too many stack arguments")?;
-            self.push(
-                VInstKind::LoadIncoming { offset },
-                vec![Operand::reg_def(r)],
-                PRegSet::empty(),
-            );
+            self.push(VInstKind::LoadIncoming { offset }, vec![Operand::reg_def(r)], PRegSet::empty());
         }
         Ok(())
     }
@@ -601,21 +533,10 @@ impl<'f> Lower<'f> {
         }
         let size =
             u32::try_from((8 * rest.len()).next_multiple_of(16)).map_err(|_| "too many stack arguments")?;
-        self.push(
-            VInstKind::AdjustSp {
-                grow: true,
-                bytes: size,
-            },
-            vec![],
-            PRegSet::empty(),
-        );
+        self.push(VInstKind::AdjustSp { grow: true, bytes: size }, vec![], PRegSet::empty());
         for (slot, &r) in rest.iter().enumerate() {
             let offset = 8 * slot as i32;
-            self.push(
-                VInstKind::StoreOutgoing { offset },
-                vec![Operand::reg_use(r)],
-                PRegSet::empty(),
-            );
+            self.push(VInstKind::StoreOutgoing { offset }, vec![Operand::reg_use(r)], PRegSet::empty());
         }
         Ok(size)
     }
@@ -633,11 +554,7 @@ impl<'f> Lower<'f> {
                 if xi > ARG_REGS || fi > ARG_REGS {
                     return Err(format!("more than {ARG_REGS} values of one register class"));
                 }
-                Ok(if def {
-                    Operand::reg_fixed_def(r, preg)
-                } else {
-                    Operand::reg_fixed_use(r, preg)
-                })
+                Ok(if def { Operand::reg_fixed_def(r, preg) } else { Operand::reg_fixed_use(r, preg) })
             })
             .collect()
     }
@@ -650,11 +567,7 @@ impl<'f> Lower<'f> {
                 let idx = self.reg(arg)?;
                 self.push(VInstKind::BrTable, vec![Operand::reg_use(idx)], PRegSet::empty());
             }
-            InstructionData::Call {
-                opcode: Opcode::ReturnCall,
-                func_ref,
-                ..
-            } => {
+            InstructionData::Call { opcode: Opcode::ReturnCall, func_ref, .. } => {
                 let name = dfg.ext_funcs[func_ref].name.clone();
                 let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
                 let operands = self.abi_operands(&args, false)?;
@@ -679,29 +592,18 @@ impl<'f> Lower<'f> {
                 self.push(VInstKind::CondBr(op), operands, PRegSet::empty());
                 debug_assert_eq!(succs.len(), 2);
             }
-            InstructionData::MultiAry {
-                opcode: Opcode::Return,
-                ..
-            } => {
+            InstructionData::MultiAry { opcode: Opcode::Return, .. } => {
                 let vals: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
                 let operands = self.abi_operands(&vals, false)?;
                 self.push(VInstKind::Ret, operands, PRegSet::empty());
             }
             InstructionData::Trap { code, .. } => self.push(
-                VInstKind::Trap(
-                    ops::Trap {
-                        code: code.as_raw().get(),
-                    }
-                    .into(),
-                ),
+                VInstKind::Trap(ops::Trap { code: code.as_raw().get() }.into()),
                 vec![],
                 PRegSet::empty(),
             ),
             _ => {
-                return Err(format!(
-                    "terminator `{}` is not supported yet",
-                    dfg.insts[inst].opcode()
-                ));
+                return Err(format!("terminator `{}` is not supported yet", dfg.insts[inst].opcode()));
             }
         }
         Ok(())
@@ -713,14 +615,7 @@ impl<'f> Lower<'f> {
         if ty == types::I128 {
             let (lo, hi) = self.pair(v)?;
             let d = self.new_vreg(RegClass::Int);
-            self.op(
-                ops::Xbor64 {
-                    dst: X0,
-                    a: X0,
-                    b: X0,
-                },
-                &[d, lo, hi],
-            );
+            self.op(ops::Xbor64 { dst: X0, a: X0, b: X0 }, &[d, lo, hi]);
             return Ok(d);
         }
         let r = self.reg(v)?;
@@ -751,20 +646,11 @@ impl<'f> Lower<'f> {
     fn extended(&mut self, v: Value, signed: bool) -> LowerResult<VReg> {
         let bits = self.func.dfg.value_type(v).bits();
         let r = self.reg(v)?;
-        Ok(if bits < 64 {
-            self.extend(r, bits, signed)
-        } else {
-            r
-        })
+        Ok(if bits < 64 { self.extend(r, bits, signed) } else { r })
     }
 
     fn result(&mut self, inst: ir::Inst) -> LowerResult<VReg> {
-        let v = *self
-            .func
-            .dfg
-            .inst_results(inst)
-            .first()
-            .ok_or("the instruction has no result")?;
+        let v = *self.func.dfg.inst_results(inst).first().ok_or("the instruction has no result")?;
         self.reg(v)
     }
 
@@ -777,10 +663,7 @@ impl<'f> Lower<'f> {
         let wide = ctrl.bits() == 64;
         let touches_i128 = ctrl == types::I128
             || args.iter().any(|&a| dfg.value_type(a) == types::I128)
-            || dfg
-                .inst_results(inst)
-                .iter()
-                .any(|&r| dfg.value_type(r) == types::I128);
+            || dfg.inst_results(inst).iter().any(|&r| dfg.value_type(r) == types::I128);
         if touches_i128 && !matches!(opcode, Opcode::Call | Opcode::CallIndirect) {
             return self.lower_i128(inst, opcode, &args);
         }
@@ -792,23 +675,11 @@ impl<'f> Lower<'f> {
             }
             InstructionData::UnaryIeee32 { imm, .. } => {
                 let d = self.result(inst)?;
-                self.op(
-                    ops::Fconst32 {
-                        dst: F0,
-                        bits: imm.bits(),
-                    },
-                    &[d],
-                );
+                self.op(ops::Fconst32 { dst: F0, bits: imm.bits() }, &[d]);
             }
             InstructionData::UnaryIeee64 { imm, .. } => {
                 let d = self.result(inst)?;
-                self.op(
-                    ops::Fconst64 {
-                        dst: F0,
-                        bits: imm.bits(),
-                    },
-                    &[d],
-                );
+                self.op(ops::Fconst64 { dst: F0, bits: imm.bits() }, &[d]);
             }
             InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_int() => {
                 self.int_binary(inst, opcode, a, b, ctrl)?;
@@ -819,19 +690,9 @@ impl<'f> Lower<'f> {
                 macro_rules! fop {
                     ($a32:ident, $a64:ident) => {
                         if w {
-                            ops::$a64 {
-                                dst: F0,
-                                a: F0,
-                                b: F0,
-                            }
-                            .into()
+                            ops::$a64 { dst: F0, a: F0, b: F0 }.into()
                         } else {
-                            ops::$a32 {
-                                dst: F0,
-                                a: F0,
-                                b: F0,
-                            }
-                            .into()
+                            ops::$a32 { dst: F0, a: F0, b: F0 }.into()
                         }
                     };
                 }
@@ -850,104 +711,55 @@ impl<'f> Lower<'f> {
                 };
                 self.op(op, &[d, ra, rb]);
             }
-            InstructionData::IntCompare {
-                cond, args: [a, b], ..
-            } => {
+            InstructionData::IntCompare { cond, args: [a, b], .. } => {
                 let d = self.result(inst)?;
                 self.icmp(d, cond, a, b)?;
             }
-            InstructionData::FloatCompare {
-                cond, args: [a, b], ..
-            } => {
+            InstructionData::FloatCompare { cond, args: [a, b], .. } => {
                 let d = self.result(inst)?;
                 self.fcmp(d, cond, a, b)?;
             }
             InstructionData::Unary { opcode, arg } if self.float_unary(inst, opcode, arg)? => {}
-            InstructionData::Load {
-                opcode,
-                arg,
-                flags,
-                offset,
-            } => {
+            InstructionData::Load { opcode, arg, flags, offset } => {
                 let base = self.reg(arg)?;
                 self.load(inst, opcode, base, flags, offset.into())?;
             }
-            InstructionData::Store {
-                opcode,
-                args: [value, addr],
-                flags,
-                offset,
-            } => {
+            InstructionData::Store { opcode, args: [value, addr], flags, offset } => {
                 let base = self.reg(addr)?;
                 self.store(opcode, value, base, flags, offset.into())?;
             }
-            InstructionData::StackAddr {
-                stack_slot, offset, ..
-            } => {
+            InstructionData::StackAddr { stack_slot, offset, .. } => {
                 let a = self.stack_addr(stack_slot, offset.into())?;
                 self.alias(dfg.first_result(inst), a);
             }
             // Atomics: one VM runs one guest thread at a time, so plain
             // accesses are atomic with respect to it.
-            InstructionData::LoadNoOffset {
-                opcode: Opcode::AtomicLoad,
-                arg,
-                flags,
-            } => {
+            InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, flags } => {
                 let base = self.reg(arg)?;
                 self.load(inst, Opcode::Load, base, flags, 0)?;
             }
-            InstructionData::StoreNoOffset {
-                opcode: Opcode::AtomicStore,
-                args: [value, addr],
-                flags,
-            } => {
+            InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], flags } => {
                 let base = self.reg(addr)?;
                 self.store(Opcode::Store, value, base, flags, 0)?;
             }
-            InstructionData::AtomicRmw {
-                args: [addr, x],
-                flags,
-                op,
-                ..
-            } if ctrl.bits() <= 64 => {
+            InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } if ctrl.bits() <= 64 => {
                 self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
             }
-            InstructionData::AtomicCas {
-                args: [addr, expected, replacement],
-                flags,
-                ..
-            } if ctrl.bits() <= 64 => {
+            InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. }
+                if ctrl.bits() <= 64 =>
+            {
                 let base = self.reg(addr)?;
                 self.load(inst, Opcode::Load, base, flags, 0)?;
                 let old = self.result(inst)?;
                 let e = self.extended(expected, false)?;
                 let old64 = self.extend(old, ctrl.bits(), false);
                 let (eq, new) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
-                self.op(
-                    ops::Xeq64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[eq, old64, e],
-                );
+                self.op(ops::Xeq64 { dst: X0, a: X0, b: X0 }, &[eq, old64, e]);
                 let r = self.reg(replacement)?;
-                self.op(
-                    ops::Xselect {
-                        dst: X0,
-                        cond: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[new, eq, r, old],
-                );
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[new, eq, r, old]);
                 self.store_reg(new, ctrl, base, flags)?;
             }
-            InstructionData::NullAry {
-                opcode: Opcode::Fence,
-                ..
-            } => {}
+            InstructionData::NullAry { opcode: Opcode::Fence, .. } => {}
             _ => match opcode {
                 Opcode::Uextend | Opcode::Sextend => {
                     let from = dfg.value_type(args[0]).bits();
@@ -963,25 +775,9 @@ impl<'f> Lower<'f> {
                     let c = self.extended(args[0], false)?;
                     let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                     if ctrl.is_int() {
-                        self.op(
-                            ops::Xselect {
-                                dst: X0,
-                                cond: X0,
-                                a: X0,
-                                b: X0,
-                            },
-                            &[d, c, a, b],
-                        );
+                        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d, c, a, b]);
                     } else {
-                        self.op(
-                            ops::Fselect {
-                                dst: F0,
-                                cond: X0,
-                                a: F0,
-                                b: F0,
-                            },
-                            &[d, c, a, b],
-                        );
+                        self.op(ops::Fselect { dst: F0, cond: X0, a: F0, b: F0 }, &[d, c, a, b]);
                     }
                 }
                 Opcode::Bnot if ctrl == types::F32 || ctrl == types::F64 => {
@@ -1016,70 +812,28 @@ impl<'f> Lower<'f> {
                 Opcode::Bmask if ctrl.bits() <= 64 && dfg.value_type(args[0]).bits() <= 64 => {
                     // All ones when the input is not zero: -(x != 0).
                     let x = self.extended(args[0], false)?;
-                    let (z, ne, d) = (
-                        self.new_vreg(RegClass::Int),
-                        self.new_vreg(RegClass::Int),
-                        self.result(inst)?,
-                    );
+                    let (z, ne, d) =
+                        (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int), self.result(inst)?);
                     self.op(ops::Xzero { dst: X0 }, &[z]);
-                    self.op(
-                        ops::Xneq64 {
-                            dst: X0,
-                            a: X0,
-                            b: X0,
-                        },
-                        &[ne, x, z],
-                    );
+                    self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[ne, x, z]);
                     self.op(ops::Xneg64 { dst: X0, a: X0 }, &[d, ne]);
                 }
                 Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
                     let c = self.extended(args[0], false)?;
                     let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                     if ctrl.is_int() {
-                        self.op(
-                            ops::Xselect {
-                                dst: X0,
-                                cond: X0,
-                                a: X0,
-                                b: X0,
-                            },
-                            &[d, c, a, b],
-                        );
+                        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d, c, a, b]);
                     } else {
-                        self.op(
-                            ops::Fselect {
-                                dst: F0,
-                                cond: X0,
-                                a: F0,
-                                b: F0,
-                            },
-                            &[d, c, a, b],
-                        );
+                        self.op(ops::Fselect { dst: F0, cond: X0, a: F0, b: F0 }, &[d, c, a, b]);
                     }
                 }
                 Opcode::Fma if ctrl == types::F32 || ctrl == types::F64 => {
-                    let (a, b, c, d) = (
-                        self.reg(args[0])?,
-                        self.reg(args[1])?,
-                        self.reg(args[2])?,
-                        self.result(inst)?,
-                    );
+                    let (a, b, c, d) =
+                        (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                     let op: Op = if ctrl == types::F64 {
-                        ops::Fma64 {
-                            dst: F0,
-                            a: F0,
-                            b: F0,
-                            c: F0,
-                        }
-                        .into()
+                        ops::Fma64 { dst: F0, a: F0, b: F0, c: F0 }.into()
                     } else {
-                        ops::Fma32 {
-                            dst: F0,
-                            a: F0,
-                            b: F0,
-                            c: F0,
-                        }
-                        .into()
+                        ops::Fma32 { dst: F0, a: F0, b: F0, c: F0 }.into()
                     };
                     self.op(op, &[d, a, b, c]);
                 }
@@ -1092,61 +846,29 @@ impl<'f> Lower<'f> {
                         _ => Special::Lr,
                     };
                     let d = self.result(inst)?;
-                    self.push(
-                        VInstKind::ReadSpecial(which),
-                        vec![Operand::reg_def(d)],
-                        PRegSet::empty(),
-                    );
+                    self.push(VInstKind::ReadSpecial(which), vec![Operand::reg_def(d)], PRegSet::empty());
                 }
                 Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
-                    let InstructionData::IntAddTrap { code, .. } = data else {
-                        unreachable!()
-                    };
+                    let InstructionData::IntAddTrap { code, .. } = data else { unreachable!() };
                     let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
                     let of = self.new_vreg(RegClass::Int);
                     let op: Op = if wide {
-                        ops::Xadd64Uof {
-                            dst: X0,
-                            of: X0,
-                            a: X0,
-                            b: X0,
-                        }
-                        .into()
+                        ops::Xadd64Uof { dst: X0, of: X0, a: X0, b: X0 }.into()
                     } else {
-                        ops::Xadd32Uof {
-                            dst: X0,
-                            of: X0,
-                            a: X0,
-                            b: X0,
-                        }
-                        .into()
+                        ops::Xadd32Uof { dst: X0, of: X0, a: X0, b: X0 }.into()
                     };
                     self.op(op, &[d, of, a, b]);
-                    self.op(
-                        ops::TrapIfNonzero64 {
-                            cond: X0,
-                            code: code.as_raw().get(),
-                        },
-                        &[of],
-                    );
+                    self.op(ops::TrapIfNonzero64 { cond: X0, code: code.as_raw().get() }, &[of]);
                 }
                 Opcode::FuncAddr => {
-                    let InstructionData::FuncAddr { func_ref, .. } = data else {
-                        unreachable!()
-                    };
+                    let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
                     let name = dfg.ext_funcs[func_ref].name.clone();
                     let callee = self.callee_index(name);
                     let d = self.result(inst)?;
-                    self.push(
-                        VInstKind::FuncAddr { callee },
-                        vec![Operand::reg_def(d)],
-                        PRegSet::empty(),
-                    );
+                    self.push(VInstKind::FuncAddr { callee }, vec![Operand::reg_def(d)], PRegSet::empty());
                 }
                 Opcode::Trapz | Opcode::Trapnz => {
-                    let InstructionData::CondTrap { code, .. } = data else {
-                        unreachable!()
-                    };
+                    let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
                     let c = self.condition(args[0])?;
                     let code = code.as_raw().get();
                     let bits64 = dfg.value_type(args[0]).bits() == 64;
@@ -1209,41 +931,17 @@ impl<'f> Lower<'f> {
             if w {
                 let (ra, rb) = (self.reg(a)?, self.reg(b)?);
                 let op: Op = if signed {
-                    ops::Xmulhi64S {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    }
-                    .into()
+                    ops::Xmulhi64S { dst: X0, a: X0, b: X0 }.into()
                 } else {
-                    ops::Xmulhi64U {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    }
-                    .into()
+                    ops::Xmulhi64U { dst: X0, a: X0, b: X0 }.into()
                 };
                 self.op(op, &[d, ra, rb]);
             } else {
                 // Narrow: the full product fits in 64 bits; shift it down.
                 let (ra, rb) = (self.extended(a, signed)?, self.extended(b, signed)?);
                 let p = self.new_vreg(RegClass::Int);
-                self.op(
-                    ops::Xmul64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[p, ra, rb],
-                );
-                self.op(
-                    ops::Xshr64UI {
-                        dst: X0,
-                        a: X0,
-                        amt: bits as u8,
-                    },
-                    &[d, p],
-                );
+                self.op(ops::Xmul64 { dst: X0, a: X0, b: X0 }, &[p, ra, rb]);
+                self.op(ops::Xshr64UI { dst: X0, a: X0, amt: bits as u8 }, &[d, p]);
             }
             return Ok(());
         }
@@ -1253,17 +951,9 @@ impl<'f> Lower<'f> {
         macro_rules! xop {
             ($o32:ident, $o64:ident) => {
                 if w {
-                    Op::from(ops::$o64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o64 { dst: X0, a: X0, b: X0 })
                 } else {
-                    Op::from(ops::$o32 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o32 { dst: X0, a: X0, b: X0 })
                 }
             };
         }
@@ -1283,49 +973,25 @@ impl<'f> Lower<'f> {
             macro_rules! xi {
                 ($o32:ident, $o64:ident) => {
                     if w {
-                        Op::from(ops::$o64 {
-                            dst: X0,
-                            a: X0,
-                            imm: imm32,
-                        })
+                        Op::from(ops::$o64 { dst: X0, a: X0, imm: imm32 })
                     } else {
-                        Op::from(ops::$o32 {
-                            dst: X0,
-                            a: X0,
-                            imm: imm32,
-                        })
+                        Op::from(ops::$o32 { dst: X0, a: X0, imm: imm32 })
                     }
                 };
             }
             macro_rules! sh {
                 ($o32:ident, $o64:ident) => {
                     if w {
-                        Op::from(ops::$o64 {
-                            dst: X0,
-                            a: X0,
-                            amt: (imm & 63) as u8,
-                        })
+                        Op::from(ops::$o64 { dst: X0, a: X0, amt: (imm & 63) as u8 })
                     } else {
-                        Op::from(ops::$o32 {
-                            dst: X0,
-                            a: X0,
-                            amt: (imm & 31) as u8,
-                        })
+                        Op::from(ops::$o32 { dst: X0, a: X0, amt: (imm & 31) as u8 })
                     }
                 };
             }
             let op = match opcode {
                 Opcode::Iadd | Opcode::Isub => match i8::try_from(imm) {
-                    Ok(i) if w => Op::from(ops::Xadd64I8 {
-                        dst: X0,
-                        a: X0,
-                        imm: i,
-                    }),
-                    Ok(i) => Op::from(ops::Xadd32I8 {
-                        dst: X0,
-                        a: X0,
-                        imm: i,
-                    }),
+                    Ok(i) if w => Op::from(ops::Xadd64I8 { dst: X0, a: X0, imm: i }),
+                    Ok(i) => Op::from(ops::Xadd32I8 { dst: X0, a: X0, imm: i }),
                     Err(_) => xi!(Xadd32I, Xadd64I),
                 },
                 Opcode::Imul => xi!(Xmul32I, Xmul64I),
@@ -1346,24 +1012,15 @@ impl<'f> Lower<'f> {
         }
         // Ops that need the operands' upper bits defined: narrow types are
         // extended and computed with 32-bit ops.
-        let signed = matches!(
-            opcode,
-            Opcode::Sdiv | Opcode::Srem | Opcode::Sshr | Opcode::Smin | Opcode::Smax
-        );
+        let signed =
+            matches!(opcode, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr | Opcode::Smin | Opcode::Smax);
         let (ra, rb) = if bits < 32 {
             let ra = self.extended(a, signed)?;
             let rb = if matches!(opcode, Opcode::Ishl | Opcode::Ushr | Opcode::Sshr) {
                 // CLIF masks the shift amount to the type's width.
                 let amount = self.reg(b)?;
                 let m = self.new_vreg(RegClass::Int);
-                self.op(
-                    ops::Xband32I {
-                        dst: X0,
-                        a: X0,
-                        imm: bits as i32 - 1,
-                    },
-                    &[m, amount],
-                );
+                self.op(ops::Xband32I { dst: X0, a: X0, imm: bits as i32 - 1 }, &[m, amount]);
                 m
             } else {
                 self.extended(b, signed)?
@@ -1402,14 +1059,7 @@ impl<'f> Lower<'f> {
         let int = RegClass::Int;
         macro_rules! bin64 {
             ($op:ident, $d:expr, $a:expr, $b:expr) => {
-                self.op(
-                    ops::$op {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[$d, $a, $b],
-                )
+                self.op(ops::$op { dst: X0, a: X0, b: X0 }, &[$d, $a, $b])
             };
         }
         match opcode {
@@ -1427,25 +1077,11 @@ impl<'f> Lower<'f> {
                 let (dlo, dhi) = self.pair(results[0])?;
                 match opcode {
                     Opcode::Iadd => self.op(
-                        ops::Xadd128 {
-                            dst_lo: X0,
-                            dst_hi: X0,
-                            a_lo: X0,
-                            a_hi: X0,
-                            b_lo: X0,
-                            b_hi: X0,
-                        },
+                        ops::Xadd128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
                         &[dlo, dhi, alo, ahi, blo, bhi],
                     ),
                     Opcode::Isub => self.op(
-                        ops::Xsub128 {
-                            dst_lo: X0,
-                            dst_hi: X0,
-                            a_lo: X0,
-                            a_hi: X0,
-                            b_lo: X0,
-                            b_hi: X0,
-                        },
+                        ops::Xsub128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
                         &[dlo, dhi, alo, ahi, blo, bhi],
                     ),
                     Opcode::Band => {
@@ -1462,19 +1098,10 @@ impl<'f> Lower<'f> {
                     }
                     _ => {
                         // (alo*blo as 128) + ((alo*bhi + ahi*blo) << 64)
-                        let (h0, t1, t2, t3) = (
-                            self.new_vreg(int),
-                            self.new_vreg(int),
-                            self.new_vreg(int),
-                            self.new_vreg(int),
-                        );
+                        let (h0, t1, t2, t3) =
+                            (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
                         self.op(
-                            ops::XmulWide64U {
-                                dst_lo: X0,
-                                dst_hi: X0,
-                                a: X0,
-                                b: X0,
-                            },
+                            ops::XmulWide64U { dst_lo: X0, dst_hi: X0, a: X0, b: X0 },
                             &[dlo, h0, alo, blo],
                         );
                         bin64!(Xmul64, t1, alo, bhi);
@@ -1494,14 +1121,7 @@ impl<'f> Lower<'f> {
                     let z = self.new_vreg(int);
                     self.op(ops::Xzero { dst: X0 }, &[z]);
                     self.op(
-                        ops::Xsub128 {
-                            dst_lo: X0,
-                            dst_hi: X0,
-                            a_lo: X0,
-                            a_hi: X0,
-                            b_lo: X0,
-                            b_hi: X0,
-                        },
+                        ops::Xsub128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
                         &[dlo, dhi, z, z, alo, ahi],
                     );
                 }
@@ -1511,14 +1131,7 @@ impl<'f> Lower<'f> {
                 let lo = self.extended(args[0], signed)?;
                 let hi = self.new_vreg(int);
                 if signed {
-                    self.op(
-                        ops::Xshr64SI {
-                            dst: X0,
-                            a: X0,
-                            amt: 63,
-                        },
-                        &[hi, lo],
-                    );
+                    self.op(ops::Xshr64SI { dst: X0, a: X0, amt: 63 }, &[hi, lo]);
                 } else {
                     self.op(ops::Xzero { dst: X0 }, &[hi]);
                 }
@@ -1529,9 +1142,7 @@ impl<'f> Lower<'f> {
                 self.alias(results[0], lo);
             }
             Opcode::Icmp => {
-                let InstructionData::IntCompare { cond, .. } = data else {
-                    unreachable!()
-                };
+                let InstructionData::IntCompare { cond, .. } = data else { unreachable!() };
                 let d = self.reg(results[0])?;
                 self.icmp128(d, cond, args[0], args[1])?;
             }
@@ -1540,56 +1151,21 @@ impl<'f> Lower<'f> {
                 if dfg.value_type(results[0]) == types::I128 {
                     let ((alo, ahi), (blo, bhi)) = (self.pair(args[1])?, self.pair(args[2])?);
                     let (dlo, dhi) = self.pair(results[0])?;
-                    self.op(
-                        ops::Xselect {
-                            dst: X0,
-                            cond: X0,
-                            a: X0,
-                            b: X0,
-                        },
-                        &[dlo, c, alo, blo],
-                    );
-                    self.op(
-                        ops::Xselect {
-                            dst: X0,
-                            cond: X0,
-                            a: X0,
-                            b: X0,
-                        },
-                        &[dhi, c, ahi, bhi],
-                    );
+                    self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[dlo, c, alo, blo]);
+                    self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[dhi, c, ahi, bhi]);
                 } else {
                     let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.reg(results[0])?);
                     let c64 = c;
                     match d.class() {
-                        RegClass::Int => self.op(
-                            ops::Xselect {
-                                dst: X0,
-                                cond: X0,
-                                a: X0,
-                                b: X0,
-                            },
-                            &[d, c64, a, b],
-                        ),
-                        _ => self.op(
-                            ops::Fselect {
-                                dst: F0,
-                                cond: X0,
-                                a: F0,
-                                b: F0,
-                            },
-                            &[d, c64, a, b],
-                        ),
+                        RegClass::Int => {
+                            self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d, c64, a, b])
+                        }
+                        _ => self.op(ops::Fselect { dst: F0, cond: X0, a: F0, b: F0 }, &[d, c64, a, b]),
                     }
                 }
             }
             Opcode::Load => {
-                let InstructionData::Load {
-                    arg, flags, offset, ..
-                } = data
-                else {
-                    unreachable!()
-                };
+                let InstructionData::Load { arg, flags, offset, .. } = data else { unreachable!() };
                 let base = self.reg(arg)?;
                 let off: i32 = offset.into();
                 let be = self.big_endian(flags);
@@ -1597,49 +1173,15 @@ impl<'f> Lower<'f> {
                 let (first, second) = if be { (dhi, dlo) } else { (dlo, dhi) };
                 let hi_off = off.checked_add(8).ok_or("offset overflows")?;
                 if be {
-                    self.op(
-                        ops::Xload64Be {
-                            dst: X0,
-                            base: X0,
-                            offset: off,
-                        },
-                        &[first, base],
-                    );
-                    self.op(
-                        ops::Xload64Be {
-                            dst: X0,
-                            base: X0,
-                            offset: hi_off,
-                        },
-                        &[second, base],
-                    );
+                    self.op(ops::Xload64Be { dst: X0, base: X0, offset: off }, &[first, base]);
+                    self.op(ops::Xload64Be { dst: X0, base: X0, offset: hi_off }, &[second, base]);
                 } else {
-                    self.op(
-                        ops::Xload64 {
-                            dst: X0,
-                            base: X0,
-                            offset: off,
-                        },
-                        &[first, base],
-                    );
-                    self.op(
-                        ops::Xload64 {
-                            dst: X0,
-                            base: X0,
-                            offset: hi_off,
-                        },
-                        &[second, base],
-                    );
+                    self.op(ops::Xload64 { dst: X0, base: X0, offset: off }, &[first, base]);
+                    self.op(ops::Xload64 { dst: X0, base: X0, offset: hi_off }, &[second, base]);
                 }
             }
             Opcode::Store => {
-                let InstructionData::Store {
-                    args: [value, addr],
-                    flags,
-                    offset,
-                    ..
-                } = data
-                else {
+                let InstructionData::Store { args: [value, addr], flags, offset, .. } = data else {
                     unreachable!()
                 };
                 let base = self.reg(addr)?;
@@ -1649,39 +1191,11 @@ impl<'f> Lower<'f> {
                 let (first, second) = if be { (hi, lo) } else { (lo, hi) };
                 let hi_off = off.checked_add(8).ok_or("offset overflows")?;
                 if be {
-                    self.op(
-                        ops::Xstore64Be {
-                            base: X0,
-                            offset: off,
-                            src: X0,
-                        },
-                        &[base, first],
-                    );
-                    self.op(
-                        ops::Xstore64Be {
-                            base: X0,
-                            offset: hi_off,
-                            src: X0,
-                        },
-                        &[base, second],
-                    );
+                    self.op(ops::Xstore64Be { base: X0, offset: off, src: X0 }, &[base, first]);
+                    self.op(ops::Xstore64Be { base: X0, offset: hi_off, src: X0 }, &[base, second]);
                 } else {
-                    self.op(
-                        ops::Xstore64 {
-                            base: X0,
-                            offset: off,
-                            src: X0,
-                        },
-                        &[base, first],
-                    );
-                    self.op(
-                        ops::Xstore64 {
-                            base: X0,
-                            offset: hi_off,
-                            src: X0,
-                        },
-                        &[base, second],
-                    );
+                    self.op(ops::Xstore64 { base: X0, offset: off, src: X0 }, &[base, first]);
+                    self.op(ops::Xstore64 { base: X0, offset: hi_off, src: X0 }, &[base, second]);
                 }
             }
             Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
@@ -1724,17 +1238,9 @@ impl<'f> Lower<'f> {
                 macro_rules! xop {
                     ($o32:ident, $o64:ident) => {
                         if w {
-                            Op::from(ops::$o64 {
-                                dst: X0,
-                                a: X0,
-                                b: X0,
-                            })
+                            Op::from(ops::$o64 { dst: X0, a: X0, b: X0 })
                         } else {
-                            Op::from(ops::$o32 {
-                                dst: X0,
-                                a: X0,
-                                b: X0,
-                            })
+                            Op::from(ops::$o32 { dst: X0, a: X0, b: X0 })
                         }
                     };
                 }
@@ -1748,9 +1254,7 @@ impl<'f> Lower<'f> {
                 self.op(op, &[d, a, amount]);
             }
             Opcode::Trapz | Opcode::Trapnz => {
-                let InstructionData::CondTrap { code, .. } = data else {
-                    unreachable!()
-                };
+                let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
                 let c = self.condition(args[0])?;
                 let code = code.as_raw().get();
                 let op: Op = if opcode == Opcode::Trapz {
@@ -1777,24 +1281,8 @@ impl<'f> Lower<'f> {
                 };
                 let pick_a = self.new_vreg(int);
                 self.icmp128_regs(pick_a, cond, a, b);
-                self.op(
-                    ops::Xselect {
-                        dst: X0,
-                        cond: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[dlo, pick_a, a.0, b.0],
-                );
-                self.op(
-                    ops::Xselect {
-                        dst: X0,
-                        cond: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[dhi, pick_a, a.1, b.1],
-                );
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[dlo, pick_a, a.0, b.0]);
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[dhi, pick_a, a.1, b.1]);
             }
             Opcode::UaddOverflow | Opcode::UsubOverflow | Opcode::SaddOverflow | Opcode::SsubOverflow => {
                 let (a, b) = (self.pair(args[0])?, self.pair(args[1])?);
@@ -1805,26 +1293,12 @@ impl<'f> Lower<'f> {
                 let regs = [rlo, rhi, a.0, a.1, b.0, b.1];
                 if add {
                     self.op(
-                        ops::Xadd128 {
-                            dst_lo: X0,
-                            dst_hi: X0,
-                            a_lo: X0,
-                            a_hi: X0,
-                            b_lo: X0,
-                            b_hi: X0,
-                        },
+                        ops::Xadd128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
                         &regs,
                     );
                 } else {
                     self.op(
-                        ops::Xsub128 {
-                            dst_lo: X0,
-                            dst_hi: X0,
-                            a_lo: X0,
-                            a_hi: X0,
-                            b_lo: X0,
-                            b_hi: X0,
-                        },
+                        ops::Xsub128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
                         &regs,
                     );
                 }
@@ -1836,49 +1310,14 @@ impl<'f> Lower<'f> {
                         // Signed: the result's sign differs from a's, and a and
                         // b agree in sign (add) / differ in sign (sub).
                         let (t1, t2, t3) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
-                        self.op(
-                            ops::Xbxor64 {
-                                dst: X0,
-                                a: X0,
-                                b: X0,
-                            },
-                            &[t1, rhi, a.1],
-                        );
+                        self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[t1, rhi, a.1]);
                         if add {
-                            self.op(
-                                ops::Xbxor64 {
-                                    dst: X0,
-                                    a: X0,
-                                    b: X0,
-                                },
-                                &[t2, rhi, b.1],
-                            );
+                            self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[t2, rhi, b.1]);
                         } else {
-                            self.op(
-                                ops::Xbxor64 {
-                                    dst: X0,
-                                    a: X0,
-                                    b: X0,
-                                },
-                                &[t2, a.1, b.1],
-                            );
+                            self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[t2, a.1, b.1]);
                         }
-                        self.op(
-                            ops::Xband64 {
-                                dst: X0,
-                                a: X0,
-                                b: X0,
-                            },
-                            &[t3, t1, t2],
-                        );
-                        self.op(
-                            ops::Xshr64UI {
-                                dst: X0,
-                                a: X0,
-                                amt: 63,
-                            },
-                            &[of, t3],
-                        );
+                        self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[t3, t1, t2]);
+                        self.op(ops::Xshr64UI { dst: X0, a: X0, amt: 63 }, &[of, t3]);
                     }
                 }
                 self.alias_regs(dlo, rlo);
@@ -1902,39 +1341,11 @@ impl<'f> Lower<'f> {
                 let (lo, hi) = self.pair(args[0])?;
                 let (dlo, dhi) = self.pair(results[0])?;
                 let (sign, xlo, xhi) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                self.op(ops::Xshr64SI { dst: X0, a: X0, amt: 63 }, &[sign, hi]);
+                self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[xlo, lo, sign]);
+                self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[xhi, hi, sign]);
                 self.op(
-                    ops::Xshr64SI {
-                        dst: X0,
-                        a: X0,
-                        amt: 63,
-                    },
-                    &[sign, hi],
-                );
-                self.op(
-                    ops::Xbxor64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[xlo, lo, sign],
-                );
-                self.op(
-                    ops::Xbxor64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[xhi, hi, sign],
-                );
-                self.op(
-                    ops::Xsub128 {
-                        dst_lo: X0,
-                        dst_hi: X0,
-                        a_lo: X0,
-                        a_hi: X0,
-                        b_lo: X0,
-                        b_hi: X0,
-                    },
+                    ops::Xsub128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
                     &[dlo, dhi, xlo, xhi, sign, sign],
                 );
             }
@@ -1942,14 +1353,7 @@ impl<'f> Lower<'f> {
                 let c = self.condition(args[0])?;
                 let (z, ne, m) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
                 self.op(ops::Xzero { dst: X0 }, &[z]);
-                self.op(
-                    ops::Xneq64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[ne, c, z],
-                );
+                self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[ne, c, z]);
                 self.op(ops::Xneg64 { dst: X0, a: X0 }, &[m, ne]);
                 if dfg.value_type(results[0]) == types::I128 {
                     self.alias_pair(results[0], m, m);
@@ -1986,188 +1390,46 @@ impl<'f> Lower<'f> {
         let v = |s: &mut Self| s.new_vreg(int);
         let (m, big, inv) = (v(self), v(self), v(self));
         // m = amount & 63; big = amount & 64; inv = 63 - m = m ^ 63.
-        self.op(
-            ops::Xband64I {
-                dst: X0,
-                a: X0,
-                imm: 63,
-            },
-            &[m, amount],
-        );
-        self.op(
-            ops::Xband64I {
-                dst: X0,
-                a: X0,
-                imm: 64,
-            },
-            &[big, amount],
-        );
-        self.op(
-            ops::Xbxor64I {
-                dst: X0,
-                a: X0,
-                imm: 63,
-            },
-            &[inv, m],
-        );
+        self.op(ops::Xband64I { dst: X0, a: X0, imm: 63 }, &[m, amount]);
+        self.op(ops::Xband64I { dst: X0, a: X0, imm: 64 }, &[big, amount]);
+        self.op(ops::Xbxor64I { dst: X0, a: X0, imm: 63 }, &[inv, m]);
         let (small_lo, small_hi, big_lo, big_hi) = (v(self), v(self), v(self), v(self));
         let (t1, t2) = (v(self), v(self));
         match opcode {
             Opcode::Ishl => {
                 // small: lo << m, (hi << m) | ((lo >> 1) >> (63 - m)); big: 0, lo << m.
-                self.op(
-                    ops::Xshl64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[small_lo, lo, m],
-                );
-                self.op(
-                    ops::Xshl64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[t1, hi, m],
-                );
-                self.op(
-                    ops::Xshr64UI {
-                        dst: X0,
-                        a: X0,
-                        amt: 1,
-                    },
-                    &[t2, lo],
-                );
+                self.op(ops::Xshl64 { dst: X0, a: X0, b: X0 }, &[small_lo, lo, m]);
+                self.op(ops::Xshl64 { dst: X0, a: X0, b: X0 }, &[t1, hi, m]);
+                self.op(ops::Xshr64UI { dst: X0, a: X0, amt: 1 }, &[t2, lo]);
                 let t3 = v(self);
-                self.op(
-                    ops::Xshr64U {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[t3, t2, inv],
-                );
-                self.op(
-                    ops::Xbor64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[small_hi, t1, t3],
-                );
+                self.op(ops::Xshr64U { dst: X0, a: X0, b: X0 }, &[t3, t2, inv]);
+                self.op(ops::Xbor64 { dst: X0, a: X0, b: X0 }, &[small_hi, t1, t3]);
                 self.op(ops::Xzero { dst: X0 }, &[big_lo]);
-                self.op(
-                    ops::Xshl64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[big_hi, lo, m],
-                );
+                self.op(ops::Xshl64 { dst: X0, a: X0, b: X0 }, &[big_hi, lo, m]);
             }
             _ => {
                 let signed = opcode == Opcode::Sshr;
                 // small: (lo >> m) | ((hi << 1) << (63 - m)), hi >> m;
                 // big: hi >> m, and 0 or the sign.
-                self.op(
-                    ops::Xshr64U {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[t1, lo, m],
-                );
-                self.op(
-                    ops::Xshl64I {
-                        dst: X0,
-                        a: X0,
-                        amt: 1,
-                    },
-                    &[t2, hi],
-                );
+                self.op(ops::Xshr64U { dst: X0, a: X0, b: X0 }, &[t1, lo, m]);
+                self.op(ops::Xshl64I { dst: X0, a: X0, amt: 1 }, &[t2, hi]);
                 let t3 = v(self);
-                self.op(
-                    ops::Xshl64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[t3, t2, inv],
-                );
-                self.op(
-                    ops::Xbor64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[small_lo, t1, t3],
-                );
+                self.op(ops::Xshl64 { dst: X0, a: X0, b: X0 }, &[t3, t2, inv]);
+                self.op(ops::Xbor64 { dst: X0, a: X0, b: X0 }, &[small_lo, t1, t3]);
                 if signed {
-                    self.op(
-                        ops::Xshr64S {
-                            dst: X0,
-                            a: X0,
-                            b: X0,
-                        },
-                        &[small_hi, hi, m],
-                    );
-                    self.op(
-                        ops::Xshr64S {
-                            dst: X0,
-                            a: X0,
-                            b: X0,
-                        },
-                        &[big_lo, hi, m],
-                    );
-                    self.op(
-                        ops::Xshr64SI {
-                            dst: X0,
-                            a: X0,
-                            amt: 63,
-                        },
-                        &[big_hi, hi],
-                    );
+                    self.op(ops::Xshr64S { dst: X0, a: X0, b: X0 }, &[small_hi, hi, m]);
+                    self.op(ops::Xshr64S { dst: X0, a: X0, b: X0 }, &[big_lo, hi, m]);
+                    self.op(ops::Xshr64SI { dst: X0, a: X0, amt: 63 }, &[big_hi, hi]);
                 } else {
-                    self.op(
-                        ops::Xshr64U {
-                            dst: X0,
-                            a: X0,
-                            b: X0,
-                        },
-                        &[small_hi, hi, m],
-                    );
-                    self.op(
-                        ops::Xshr64U {
-                            dst: X0,
-                            a: X0,
-                            b: X0,
-                        },
-                        &[big_lo, hi, m],
-                    );
+                    self.op(ops::Xshr64U { dst: X0, a: X0, b: X0 }, &[small_hi, hi, m]);
+                    self.op(ops::Xshr64U { dst: X0, a: X0, b: X0 }, &[big_lo, hi, m]);
                     self.op(ops::Xzero { dst: X0 }, &[big_hi]);
                 }
             }
         }
         let (rlo, rhi) = (v(self), v(self));
-        self.op(
-            ops::Xselect {
-                dst: X0,
-                cond: X0,
-                a: X0,
-                b: X0,
-            },
-            &[rlo, big, big_lo, small_lo],
-        );
-        self.op(
-            ops::Xselect {
-                dst: X0,
-                cond: X0,
-                a: X0,
-                b: X0,
-            },
-            &[rhi, big, big_hi, small_hi],
-        );
+        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[rlo, big, big_lo, small_lo]);
+        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[rhi, big, big_hi, small_hi]);
         (rlo, rhi)
     }
 
@@ -2185,46 +1447,15 @@ impl<'f> Lower<'f> {
         let int = RegClass::Int;
         if matches!(cond, Equal | NotEqual) {
             let (x1, x2, or) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
-            self.op(
-                ops::Xbxor64 {
-                    dst: X0,
-                    a: X0,
-                    b: X0,
-                },
-                &[x1, alo, blo],
-            );
-            self.op(
-                ops::Xbxor64 {
-                    dst: X0,
-                    a: X0,
-                    b: X0,
-                },
-                &[x2, ahi, bhi],
-            );
-            self.op(
-                ops::Xbor64 {
-                    dst: X0,
-                    a: X0,
-                    b: X0,
-                },
-                &[or, x1, x2],
-            );
+            self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[x1, alo, blo]);
+            self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[x2, ahi, bhi]);
+            self.op(ops::Xbor64 { dst: X0, a: X0, b: X0 }, &[or, x1, x2]);
             let z = self.new_vreg(int);
             self.op(ops::Xzero { dst: X0 }, &[z]);
             let op: Op = if cond == Equal {
-                ops::Xeq64 {
-                    dst: X0,
-                    a: X0,
-                    b: X0,
-                }
-                .into()
+                ops::Xeq64 { dst: X0, a: X0, b: X0 }.into()
             } else {
-                ops::Xneq64 {
-                    dst: X0,
-                    a: X0,
-                    b: X0,
-                }
-                .into()
+                ops::Xneq64 { dst: X0, a: X0, b: X0 }.into()
             };
             self.op(op, &[d, or, z]);
             return;
@@ -2242,69 +1473,23 @@ impl<'f> Lower<'f> {
         };
         let signed = matches!(cond, SignedLessThan | SignedLessThanOrEqual);
         let or_equal = matches!(cond, SignedLessThanOrEqual | UnsignedLessThanOrEqual);
-        let (hi_lt, hi_eq, lo_cmp, both, r) = (
-            self.new_vreg(int),
-            self.new_vreg(int),
-            self.new_vreg(int),
-            self.new_vreg(int),
-            d,
-        );
+        let (hi_lt, hi_eq, lo_cmp, both, r) =
+            (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int), self.new_vreg(int), d);
         let hi_op: Op = if signed {
-            ops::Xslt64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }
-            .into()
+            ops::Xslt64 { dst: X0, a: X0, b: X0 }.into()
         } else {
-            ops::Xult64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }
-            .into()
+            ops::Xult64 { dst: X0, a: X0, b: X0 }.into()
         };
         self.op(hi_op, &[hi_lt, ahi, bhi]);
-        self.op(
-            ops::Xeq64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[hi_eq, ahi, bhi],
-        );
+        self.op(ops::Xeq64 { dst: X0, a: X0, b: X0 }, &[hi_eq, ahi, bhi]);
         let lo_op: Op = if or_equal {
-            ops::Xulteq64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }
-            .into()
+            ops::Xulteq64 { dst: X0, a: X0, b: X0 }.into()
         } else {
-            ops::Xult64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }
-            .into()
+            ops::Xult64 { dst: X0, a: X0, b: X0 }.into()
         };
         self.op(lo_op, &[lo_cmp, alo, blo]);
-        self.op(
-            ops::Xband64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[both, hi_eq, lo_cmp],
-        );
-        self.op(
-            ops::Xbor64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[r, hi_lt, both],
-        );
+        self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[both, hi_eq, lo_cmp]);
+        self.op(ops::Xbor64 { dst: X0, a: X0, b: X0 }, &[r, hi_lt, both]);
     }
 
     /// `(result, overflowed)` of an add/sub/mul. 32/64-bit types have ops
@@ -2313,26 +1498,13 @@ impl<'f> Lower<'f> {
     fn overflow(&mut self, inst: ir::Inst, opcode: Opcode, a: Value, b: Value, bits: u32) -> LowerResult<()> {
         let results = self.func.dfg.inst_results(inst).to_vec();
         let (d, of) = (self.reg(results[0])?, self.reg(results[1])?);
-        let signed = matches!(
-            opcode,
-            Opcode::SaddOverflow | Opcode::SsubOverflow | Opcode::SmulOverflow
-        );
+        let signed = matches!(opcode, Opcode::SaddOverflow | Opcode::SsubOverflow | Opcode::SmulOverflow);
         macro_rules! ov {
             ($o32:ident, $o64:ident) => {
                 if bits == 64 {
-                    Op::from(ops::$o64 {
-                        dst: X0,
-                        of: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o64 { dst: X0, of: X0, a: X0, b: X0 })
                 } else {
-                    Op::from(ops::$o32 {
-                        dst: X0,
-                        of: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o32 { dst: X0, of: X0, a: X0, b: X0 })
                 }
             };
         }
@@ -2351,34 +1523,15 @@ impl<'f> Lower<'f> {
         }
         let (ra, rb) = (self.extended(a, signed)?, self.extended(b, signed)?);
         let op = match opcode {
-            Opcode::UaddOverflow | Opcode::SaddOverflow => Op::from(ops::Xadd32 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }),
-            Opcode::UsubOverflow | Opcode::SsubOverflow => Op::from(ops::Xsub32 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }),
-            _ => Op::from(ops::Xmul32 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }),
+            Opcode::UaddOverflow | Opcode::SaddOverflow => Op::from(ops::Xadd32 { dst: X0, a: X0, b: X0 }),
+            Opcode::UsubOverflow | Opcode::SsubOverflow => Op::from(ops::Xsub32 { dst: X0, a: X0, b: X0 }),
+            _ => Op::from(ops::Xmul32 { dst: X0, a: X0, b: X0 }),
         };
         self.op(op, &[d, ra, rb]);
         // Overflowed when re-extending the low bits changes the value.
         let wide = self.extend(d, 32, signed);
         let fitted = self.extend(d, bits, signed);
-        self.op(
-            ops::Xneq64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[of, fitted, wide],
-        );
+        self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[of, fitted, wide]);
         Ok(())
     }
 
@@ -2387,53 +1540,18 @@ impl<'f> Lower<'f> {
         let x = self.extended(a, false)?;
         let amount = self.reg(b)?;
         let n = self.new_vreg(RegClass::Int);
-        self.op(
-            ops::Xband32I {
-                dst: X0,
-                a: X0,
-                imm: bits as i32 - 1,
-            },
-            &[n, amount],
-        );
+        self.op(ops::Xband32I { dst: X0, a: X0, imm: bits as i32 - 1 }, &[n, amount]);
         let width = self.new_vreg(RegClass::Int);
         self.iconst(width, bits as i64);
         let m = self.new_vreg(RegClass::Int);
-        self.op(
-            ops::Xsub32 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[m, width, n],
-        );
+        self.op(ops::Xsub32 { dst: X0, a: X0, b: X0 }, &[m, width, n]);
         let (l_amt, r_amt) = if left { (n, m) } else { (m, n) };
         let (l, r) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
-        self.op(
-            ops::Xshl32 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[l, x, l_amt],
-        );
+        self.op(ops::Xshl32 { dst: X0, a: X0, b: X0 }, &[l, x, l_amt]);
         // When n == 0 the other shift is by `bits`, which moves a zero-extended
         // 8/16-bit value entirely out of (right) or above (left) the type.
-        self.op(
-            ops::Xshr32U {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[r, x, r_amt],
-        );
-        self.op(
-            ops::Xbor32 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            },
-            &[d, l, r],
-        );
+        self.op(ops::Xshr32U { dst: X0, a: X0, b: X0 }, &[r, x, r_amt]);
+        self.op(ops::Xbor32 { dst: X0, a: X0, b: X0 }, &[d, l, r]);
         Ok(())
     }
 
@@ -2471,17 +1589,9 @@ impl<'f> Lower<'f> {
         macro_rules! cmp {
             ($o32:ident, $o64:ident) => {
                 if w {
-                    Op::from(ops::$o64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o64 { dst: X0, a: X0, b: X0 })
                 } else {
-                    Op::from(ops::$o32 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o32 { dst: X0, a: X0, b: X0 })
                 }
             };
         }
@@ -2519,27 +1629,12 @@ impl<'f> Lower<'f> {
         match opcode {
             Opcode::Clz | Opcode::Cls => {
                 let signed = opcode == Opcode::Cls;
-                let a = if narrow {
-                    self.extended(arg, signed)?
-                } else {
-                    self.reg(arg)?
-                };
-                let op = if signed {
-                    un!(Xcls32, Xcls64)
-                } else {
-                    un!(Xclz32, Xclz64)
-                };
+                let a = if narrow { self.extended(arg, signed)? } else { self.reg(arg)? };
+                let op = if signed { un!(Xcls32, Xcls64) } else { un!(Xclz32, Xclz64) };
                 if narrow {
                     let t = self.new_vreg(RegClass::Int);
                     self.op(op, &[t, a]);
-                    self.op(
-                        ops::Xadd32I8 {
-                            dst: X0,
-                            a: X0,
-                            imm: -(correction as i8),
-                        },
-                        &[d, t],
-                    );
+                    self.op(ops::Xadd32I8 { dst: X0, a: X0, imm: -(correction as i8) }, &[d, t]);
                 } else {
                     self.op(op, &[d, a]);
                 }
@@ -2549,53 +1644,28 @@ impl<'f> Lower<'f> {
                 if narrow {
                     // Set the bit just above the type so ctz stops there.
                     let t = self.new_vreg(RegClass::Int);
-                    self.op(
-                        ops::Xbor32I {
-                            dst: X0,
-                            a: X0,
-                            imm: 1 << bits,
-                        },
-                        &[t, a],
-                    );
+                    self.op(ops::Xbor32I { dst: X0, a: X0, imm: 1 << bits }, &[t, a]);
                     self.op(ops::Xctz32 { dst: X0, a: X0 }, &[d, t]);
                 } else {
                     self.op(un!(Xctz32, Xctz64), &[d, a]);
                 }
             }
             Opcode::Popcnt => {
-                let a = if narrow {
-                    self.extended(arg, false)?
-                } else {
-                    self.reg(arg)?
-                };
+                let a = if narrow { self.extended(arg, false)? } else { self.reg(arg)? };
                 self.op(un!(Xpopcnt32, Xpopcnt64), &[d, a]);
             }
             Opcode::Iabs => {
-                let a = if narrow {
-                    self.extended(arg, true)?
-                } else {
-                    self.reg(arg)?
-                };
+                let a = if narrow { self.extended(arg, true)? } else { self.reg(arg)? };
                 self.op(un!(Xabs32, Xabs64), &[d, a]);
             }
             Opcode::Bswap | Opcode::Bitrev => {
                 let a = self.reg(arg)?;
-                let op = if opcode == Opcode::Bswap {
-                    un!(Xbswap32, Xbswap64)
-                } else {
-                    un!(Xbitrev32, Xbitrev64)
-                };
+                let op =
+                    if opcode == Opcode::Bswap { un!(Xbswap32, Xbswap64) } else { un!(Xbitrev32, Xbitrev64) };
                 if narrow {
                     let t = self.new_vreg(RegClass::Int);
                     self.op(op, &[t, a]);
-                    self.op(
-                        ops::Xshr32UI {
-                            dst: X0,
-                            a: X0,
-                            amt: correction as u8,
-                        },
-                        &[d, t],
-                    );
+                    self.op(ops::Xshr32UI { dst: X0, a: X0, amt: correction as u8 }, &[d, t]);
                 } else {
                     self.op(op, &[d, a]);
                 }
@@ -2609,20 +1679,12 @@ impl<'f> Lower<'f> {
         let base = *self.slot_offsets.get(&slot).ok_or("unknown stack slot")?;
         let offset = i32::try_from(base as i64 + offset as i64).map_err(|_| "stack slot offset overflows")?;
         let d = self.new_vreg(RegClass::Int);
-        self.push(
-            VInstKind::StackAddr { offset },
-            vec![Operand::reg_def(d)],
-            PRegSet::empty(),
-        );
+        self.push(VInstKind::StackAddr { offset }, vec![Operand::reg_def(d)], PRegSet::empty());
         Ok(d)
     }
 
     fn big_endian(&self, flags: ir::MemFlags) -> bool {
-        let native = if self.big_endian_target {
-            ir::Endianness::Big
-        } else {
-            ir::Endianness::Little
-        };
+        let native = if self.big_endian_target { ir::Endianness::Big } else { ir::Endianness::Little };
         self.func.dfg.mem_flags[flags].endianness(native) == ir::Endianness::Big
     }
 
@@ -2634,47 +1696,25 @@ impl<'f> Lower<'f> {
         flags: ir::MemFlags,
         offset: i32,
     ) -> LowerResult<()> {
-        let ty = self.func.dfg.value_type(
-            *self
-                .func
-                .dfg
-                .inst_results(inst)
-                .first()
-                .ok_or("load without result")?,
-        );
+        let ty =
+            self.func.dfg.value_type(*self.func.dfg.inst_results(inst).first().ok_or("load without result")?);
         let be = self.big_endian(flags);
         let d = self.result(inst)?;
         macro_rules! x {
             ($le:ident, $be:ident) => {
                 if be {
-                    Op::from(ops::$be {
-                        dst: X0,
-                        base: X0,
-                        offset,
-                    })
+                    Op::from(ops::$be { dst: X0, base: X0, offset })
                 } else {
-                    Op::from(ops::$le {
-                        dst: X0,
-                        base: X0,
-                        offset,
-                    })
+                    Op::from(ops::$le { dst: X0, base: X0, offset })
                 }
             };
         }
         macro_rules! f {
             ($le:ident, $be:ident) => {
                 if be {
-                    Op::from(ops::$be {
-                        dst: F0,
-                        base: X0,
-                        offset,
-                    })
+                    Op::from(ops::$be { dst: F0, base: X0, offset })
                 } else {
-                    Op::from(ops::$le {
-                        dst: F0,
-                        base: X0,
-                        offset,
-                    })
+                    Op::from(ops::$le { dst: F0, base: X0, offset })
                 }
             };
         }
@@ -2708,34 +1748,18 @@ impl<'f> Lower<'f> {
         macro_rules! x {
             ($le:ident, $be:ident) => {
                 if be {
-                    Op::from(ops::$be {
-                        base: X0,
-                        offset,
-                        src: X0,
-                    })
+                    Op::from(ops::$be { base: X0, offset, src: X0 })
                 } else {
-                    Op::from(ops::$le {
-                        base: X0,
-                        offset,
-                        src: X0,
-                    })
+                    Op::from(ops::$le { base: X0, offset, src: X0 })
                 }
             };
         }
         macro_rules! f {
             ($le:ident, $be:ident) => {
                 if be {
-                    Op::from(ops::$be {
-                        base: X0,
-                        offset,
-                        src: F0,
-                    })
+                    Op::from(ops::$be { base: X0, offset, src: F0 })
                 } else {
-                    Op::from(ops::$le {
-                        base: X0,
-                        offset,
-                        src: F0,
-                    })
+                    Op::from(ops::$le { base: X0, offset, src: F0 })
                 }
             };
         }
@@ -2757,48 +1781,13 @@ impl<'f> Lower<'f> {
         let be = self.big_endian(flags);
         let offset = 0;
         let op: Op = match (ty.bits(), be) {
-            (8, _) => ops::Xstore8 {
-                base: X0,
-                offset,
-                src: X0,
-            }
-            .into(),
-            (16, false) => ops::Xstore16 {
-                base: X0,
-                offset,
-                src: X0,
-            }
-            .into(),
-            (16, true) => ops::Xstore16Be {
-                base: X0,
-                offset,
-                src: X0,
-            }
-            .into(),
-            (32, false) => ops::Xstore32 {
-                base: X0,
-                offset,
-                src: X0,
-            }
-            .into(),
-            (32, true) => ops::Xstore32Be {
-                base: X0,
-                offset,
-                src: X0,
-            }
-            .into(),
-            (64, false) => ops::Xstore64 {
-                base: X0,
-                offset,
-                src: X0,
-            }
-            .into(),
-            (64, true) => ops::Xstore64Be {
-                base: X0,
-                offset,
-                src: X0,
-            }
-            .into(),
+            (8, _) => ops::Xstore8 { base: X0, offset, src: X0 }.into(),
+            (16, false) => ops::Xstore16 { base: X0, offset, src: X0 }.into(),
+            (16, true) => ops::Xstore16Be { base: X0, offset, src: X0 }.into(),
+            (32, false) => ops::Xstore32 { base: X0, offset, src: X0 }.into(),
+            (32, true) => ops::Xstore32Be { base: X0, offset, src: X0 }.into(),
+            (64, false) => ops::Xstore64 { base: X0, offset, src: X0 }.into(),
+            (64, true) => ops::Xstore64Be { base: X0, offset, src: X0 }.into(),
             _ => return Err(format!("stores of {ty} are not supported yet")),
         };
         self.op(op, &[base, v]);
@@ -2831,17 +1820,9 @@ impl<'f> Lower<'f> {
         macro_rules! b {
             ($o32:ident, $o64:ident) => {
                 if w {
-                    Op::from(ops::$o64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o64 { dst: X0, a: X0, b: X0 })
                 } else {
-                    Op::from(ops::$o32 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    })
+                    Op::from(ops::$o32 { dst: X0, a: X0, b: X0 })
                 }
             };
         }
@@ -2851,14 +1832,7 @@ impl<'f> Lower<'f> {
             }
             A::Nand => {
                 let t = self.new_vreg(RegClass::Int);
-                self.op(
-                    ops::Xband64 {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[t, a, b],
-                );
+                self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[t, a, b]);
                 self.op(ops::Xbnot64 { dst: X0, a: X0 }, &[new, t]);
             }
             _ => {
@@ -2868,26 +1842,10 @@ impl<'f> Lower<'f> {
                     A::And => b!(Xband32, Xband64),
                     A::Or => b!(Xbor32, Xbor64),
                     A::Xor => b!(Xbxor32, Xbxor64),
-                    A::Umin => Op::from(ops::Xmin64U {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    }),
-                    A::Umax => Op::from(ops::Xmax64U {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    }),
-                    A::Smin => Op::from(ops::Xmin64S {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    }),
-                    _ => Op::from(ops::Xmax64S {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    }),
+                    A::Umin => Op::from(ops::Xmin64U { dst: X0, a: X0, b: X0 }),
+                    A::Umax => Op::from(ops::Xmax64U { dst: X0, a: X0, b: X0 }),
+                    A::Smin => Op::from(ops::Xmin64S { dst: X0, a: X0, b: X0 }),
+                    _ => Op::from(ops::Xmax64S { dst: X0, a: X0, b: X0 }),
                 };
                 self.op(o, &[new, a, b]);
             }
@@ -2917,24 +1875,9 @@ impl<'f> Lower<'f> {
         };
         let (xa, xb, r) = (to_x(self, a), to_x(self, b), self.new_vreg(int));
         let op: Op = match opcode {
-            Opcode::Band => ops::Xband64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }
-            .into(),
-            Opcode::Bor => ops::Xbor64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }
-            .into(),
-            Opcode::Bxor => ops::Xbxor64 {
-                dst: X0,
-                a: X0,
-                b: X0,
-            }
-            .into(),
+            Opcode::Band => ops::Xband64 { dst: X0, a: X0, b: X0 }.into(),
+            Opcode::Bor => ops::Xbor64 { dst: X0, a: X0, b: X0 }.into(),
+            Opcode::Bxor => ops::Xbxor64 { dst: X0, a: X0, b: X0 }.into(),
             _ => ops::Xbnot64 { dst: X0, a: X0 }.into(),
         };
         if opcode == Opcode::Bnot {
@@ -2987,45 +1930,17 @@ impl<'f> Lower<'f> {
             self.iconst(khi, hi);
             if signed {
                 self.iconst(klo, lo);
-                self.op(
-                    ops::Xmax32S {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[t, r, klo],
-                );
-                self.op(
-                    ops::Xmin32S {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[d, t, khi],
-                );
+                self.op(ops::Xmax32S { dst: X0, a: X0, b: X0 }, &[t, r, klo]);
+                self.op(ops::Xmin32S { dst: X0, a: X0, b: X0 }, &[d, t, khi]);
             } else {
-                self.op(
-                    ops::Xmin32U {
-                        dst: X0,
-                        a: X0,
-                        b: X0,
-                    },
-                    &[d, r, khi],
-                );
+                self.op(ops::Xmin32U { dst: X0, a: X0, b: X0 }, &[d, r, khi]);
             }
         } else {
             // Fits when extending its low bits gives the 32-bit value back.
             let wide = self.extend(r, 32, signed);
             let fitted = self.extend(r, bits, signed);
             let ne = self.new_vreg(int);
-            self.op(
-                ops::Xneq64 {
-                    dst: X0,
-                    a: X0,
-                    b: X0,
-                },
-                &[ne, fitted, wide],
-            );
+            self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[ne, fitted, wide]);
             let code = cranelift_codegen::ir::TrapCode::INTEGER_OVERFLOW.as_raw().get();
             self.op(ops::TrapIfNonzero64 { cond: X0, code }, &[ne]);
             self.alias_regs(d, r);
@@ -3039,17 +1954,9 @@ impl<'f> Lower<'f> {
         macro_rules! cmp {
             ($o32:ident, $o64:ident) => {
                 if w {
-                    Op::from(ops::$o64 {
-                        dst: X0,
-                        a: F0,
-                        b: F0,
-                    })
+                    Op::from(ops::$o64 { dst: X0, a: F0, b: F0 })
                 } else {
-                    Op::from(ops::$o32 {
-                        dst: X0,
-                        a: F0,
-                        b: F0,
-                    })
+                    Op::from(ops::$o32 { dst: X0, a: F0, b: F0 })
                 }
             };
         }
@@ -3083,19 +1990,9 @@ impl<'f> Lower<'f> {
                     _ => unreachable!("handled above"),
                 };
                 if w {
-                    Op::from(ops::Fcmp64 {
-                        dst: X0,
-                        a: F0,
-                        b: F0,
-                        cc,
-                    })
+                    Op::from(ops::Fcmp64 { dst: X0, a: F0, b: F0, cc })
                 } else {
-                    Op::from(ops::Fcmp32 {
-                        dst: X0,
-                        a: F0,
-                        b: F0,
-                        cc,
-                    })
+                    Op::from(ops::Fcmp32 { dst: X0, a: F0, b: F0, cc })
                 }
             }
         };
@@ -3145,9 +2042,7 @@ impl<'f> Lower<'f> {
             Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat
                 if to.bits() < 32 =>
             {
-                return self
-                    .narrow_fcvt(inst, opcode, arg, f64_in, to.bits())
-                    .map(|()| true);
+                return self.narrow_fcvt(inst, opcode, arg, f64_in, to.bits()).map(|()| true);
             }
             Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat
                 if to.bits() >= 32 =>
@@ -3176,11 +2071,7 @@ impl<'f> Lower<'f> {
             Opcode::FcvtFromSint | Opcode::FcvtFromUint if from.is_int() && from.bits() <= 64 => {
                 let signed = opcode == Opcode::FcvtFromSint;
                 // Narrow sources are extended to 32 bits first.
-                let src = if from.bits() < 32 {
-                    self.extended(arg, signed)?
-                } else {
-                    self.reg(arg)?
-                };
+                let src = if from.bits() < 32 { self.extended(arg, signed)? } else { self.reg(arg)? };
                 let from64 = from.bits() == 64;
                 let op = match (to == types::F64, from64, signed) {
                     (false, false, true) => xf!(F32FromX32S),
@@ -3242,23 +2133,14 @@ impl<'f> Lower<'f> {
         operands.extend(defs);
         self.push(VInstKind::CallIndirect, operands, clobbers);
         if outgoing > 0 {
-            self.push(
-                VInstKind::AdjustSp {
-                    grow: false,
-                    bytes: outgoing,
-                },
-                vec![],
-                PRegSet::empty(),
-            );
+            self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
         }
         Ok(())
     }
 
     fn call(&mut self, inst: ir::Inst) -> LowerResult<()> {
         let dfg = &self.func.dfg;
-        let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else {
-            unreachable!()
-        };
+        let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else { unreachable!() };
         let name = dfg.ext_funcs[func_ref].name.clone();
         let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
         let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
@@ -3276,14 +2158,7 @@ impl<'f> Lower<'f> {
         let callee = self.callee_index(name);
         self.push(VInstKind::Call { callee }, operands, clobbers);
         if outgoing > 0 {
-            self.push(
-                VInstKind::AdjustSp {
-                    grow: false,
-                    bytes: outgoing,
-                },
-                vec![],
-                PRegSet::empty(),
-            );
+            self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
         }
         Ok(())
     }

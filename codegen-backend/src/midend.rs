@@ -32,10 +32,7 @@ impl Target {
         // Cranelift's mid-end needs a `TargetIsa`; Pulley's is portable and
         // only its flags, pointer width and endianness are used.
         let triple = Triple::from_str(triple).map_err(|e| e.to_string())?;
-        let isa = isa::lookup(triple)
-            .map_err(|e| e.to_string())?
-            .finish(flags)
-            .map_err(|e| e.to_string())?;
+        let isa = isa::lookup(triple).map_err(|e| e.to_string())?.finish(flags).map_err(|e| e.to_string())?;
         Ok(Target { isa })
     }
 
@@ -66,13 +63,8 @@ impl Target {
 /// Verify `func` and run the mid-end on a copy of it.
 pub fn optimize(func: &Function, target: &Target) -> Result<Function, String> {
     let mut ctx = Context::for_function(func.clone());
-    ctx.verify(target.isa()).map_err(|errors| {
-        format!(
-            "verifier errors:\n{}",
-            pretty_verifier_error(&ctx.func, None, errors)
-        )
-    })?;
-    ctx.optimize(target.isa(), &mut ControlPlane::default())
-        .map_err(|e| format!("mid-end failed: {e:?}"))?;
+    ctx.verify(target.isa())
+        .map_err(|errors| format!("verifier errors:\n{}", pretty_verifier_error(&ctx.func, None, errors)))?;
+    ctx.optimize(target.isa(), &mut ControlPlane::default()).map_err(|e| format!("mid-end failed: {e:?}"))?;
     Ok(ctx.func)
 }

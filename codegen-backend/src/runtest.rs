@@ -41,10 +41,7 @@ pub fn run_file(text: &str) -> FileReport {
 
 fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     let test = parse_test(text, ParseOptions::default()).map_err(|e| format!("parse error: {e}"))?;
-    report.has_run_tests = test
-        .commands
-        .iter()
-        .any(|c| c.command == "run" || c.command == "interpret");
+    report.has_run_tests = test.commands.iter().any(|c| c.command == "run" || c.command == "interpret");
     if !report.has_run_tests {
         return Err("no `test run` or `test interpret` command".into());
     }
@@ -76,9 +73,9 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
                 let result = command.run(|name, args| program.call(name, args));
                 match result {
                     Ok(()) => report.passed += 1,
-                    Err(e) => report
-                        .failures
-                        .push(format!("{}: {e}", comment.text.trim_start_matches(';').trim())),
+                    Err(e) => {
+                        report.failures.push(format!("{}: {e}", comment.text.trim_start_matches(';').trim()))
+                    }
                 }
             }
         }
@@ -95,9 +92,7 @@ fn val_types(ty: cranelift_codegen::ir::Type) -> Result<Vec<ValType>, String> {
         types::F32 => vec![ValType::F32],
         types::F64 => vec![ValType::F64],
         _ => {
-            return Err(format!(
-                "values of type {ty} cannot be passed to or from the host yet"
-            ));
+            return Err(format!("values of type {ty} cannot be passed to or from the host yet"));
         }
     })
 }
@@ -112,10 +107,7 @@ fn to_vals(v: &DataValue) -> Result<Vec<Val>, String> {
         DataValue::F32(x) => vec![Val::F32(x.bits())],
         DataValue::F64(x) => vec![Val::F64(x.bits())],
         ref other => {
-            return Err(format!(
-                "argument {other} of type {} is not supported yet",
-                other.ty()
-            ));
+            return Err(format!("argument {other} of type {} is not supported yet", other.ty()));
         }
     })
 }
@@ -162,18 +154,12 @@ impl Program {
         for func in funcs {
             builder.add(compile(func, target).map_err(|e| e.to_string())?);
         }
-        Ok(Program {
-            module: builder.finish()?,
-            vm: Vm::new(),
-        })
+        Ok(Program { module: builder.finish()?, vm: Vm::new() })
     }
 
     /// Run a loaded module (`Module::from_bytes` has verified it).
     pub fn from_module(module: Module) -> Program {
-        Program {
-            module,
-            vm: Vm::new(),
-        }
+        Program { module, vm: Vm::new() }
     }
 
     /// Call function `name` (without the `%`) with `args`; returns its
@@ -185,17 +171,11 @@ impl Program {
 
 fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
     let wanted = format!("%{name}");
-    let func = module
-        .function(&wanted)
-        .ok_or_else(|| format!("no function {wanted}"))?;
+    let func = module.function(&wanted).ok_or_else(|| format!("no function {wanted}"))?;
     let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
     let expected: Vec<String> = func.params.iter().map(|t| t.to_string()).collect();
     if given != expected {
-        return Err(format!(
-            "{wanted} takes ({}), given ({})",
-            expected.join(", "),
-            given.join(", ")
-        ));
+        return Err(format!("{wanted} takes ({}), given ({})", expected.join(", "), given.join(", ")));
     }
     let mut vals = Vec::new();
     for a in args {
@@ -231,10 +211,7 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
                 .find(|f| f.range.contains(&at))
                 .map(|f| format!("{}+{:#x}", f.name, at - f.range.start))
                 .unwrap_or_else(|| format!("offset {at:#x}"));
-            Err(format!(
-                "trapped at {place}: {} ({kind})",
-                crate::clif_trap_code(kind)
-            ))
+            Err(format!("trapped at {place}: {} ({kind})", crate::clif_trap_code(kind)))
         }
         DoneReason::HostCall { id, .. } => Err(format!("unexpected host call {id}")),
     }

@@ -133,10 +133,7 @@ impl regalloc2::Function for VCode {
         )
     }
     fn is_branch(&self, insn: Inst) -> bool {
-        matches!(
-            self.insts[insn.index()].kind,
-            VInstKind::Jump | VInstKind::CondBr(_) | VInstKind::BrTable
-        )
+        matches!(self.insts[insn.index()].kind, VInstKind::Jump | VInstKind::CondBr(_) | VInstKind::BrTable)
     }
     fn branch_blockparams(&self, block: Block, _insn: Inst, succ_idx: usize) -> &[VReg] {
         &self.blocks[block.index()].branch_args[succ_idx]

@@ -21,12 +21,7 @@ fn own_clif_tests_pass() {
     for path in clif_files(&dir) {
         let report = run_file(&std::fs::read_to_string(&path).unwrap());
         if !report.passed() || report.passed == 0 {
-            failed.push(format!(
-                "{}: {:?} {:?}",
-                path.display(),
-                report.error,
-                report.failures
-            ));
+            failed.push(format!("{}: {:?} {:?}", path.display(), report.error, report.failures));
         }
     }
     assert!(failed.is_empty(), "failing files:\n{}", failed.join("\n"));
@@ -57,10 +52,7 @@ fn shared_runtests() {
                 passed.push(name);
             }
         }
-        eprintln!(
-            "{folder}: {} of {total} non-SIMD files pass: {passed:?}",
-            passed.len()
-        );
+        eprintln!("{folder}: {} of {total} non-SIMD files pass: {passed:?}", passed.len());
         assert!(
             passed.len() >= floor,
             "{folder}: {} files pass, fewer than the floor of {floor}",

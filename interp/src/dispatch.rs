@@ -31,11 +31,7 @@ pub enum Dispatch {
 
 impl Default for Dispatch {
     fn default() -> Self {
-        if cfg!(debug_assertions) {
-            Dispatch::Loop
-        } else {
-            Dispatch::TailCall
-        }
+        if cfg!(debug_assertions) { Dispatch::Loop } else { Dispatch::TailCall }
     }
 }
 
@@ -73,10 +69,7 @@ static EXT_STEPS: &[StepFn] = for_each_extended_op!(step_list);
 
 #[cold]
 unsafe fn invalid_step(s: &mut State, pc: *const u8) -> Flow {
-    s.done = Done::Trap {
-        pc,
-        kind: TrapKind::InvalidOpcode,
-    };
+    s.done = Done::Trap { pc, kind: TrapKind::InvalidOpcode };
     Err(Stop)
 }
 

@@ -47,15 +47,8 @@ pub enum ScalarType {
 }
 
 impl ScalarType {
-    const ALL: [ScalarType; 7] = [
-        Self::I8,
-        Self::I16,
-        Self::I32,
-        Self::I64,
-        Self::I128,
-        Self::F32,
-        Self::F64,
-    ];
+    const ALL: [ScalarType; 7] =
+        [Self::I8, Self::I16, Self::I32, Self::I64, Self::I128, Self::F32, Self::F64];
     fn code(self) -> u8 {
         Self::ALL.iter().position(|t| *t == self).unwrap_or(0) as u8
     }
@@ -133,15 +126,8 @@ impl fmt::Display for ModuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ModuleError::BadMagic => f.write_str("not a Sheave module (bad magic bytes)"),
-            ModuleError::VersionMismatch {
-                what,
-                found,
-                expected,
-            } => {
-                write!(
-                    f,
-                    "module built for {what} version {found}; this build reads version {expected}"
-                )
+            ModuleError::VersionMismatch { what, found, expected } => {
+                write!(f, "module built for {what} version {found}; this build reads version {expected}")
             }
             ModuleError::Truncated { reading } => write!(f, "module file ends early (reading {reading})"),
             ModuleError::ChecksumMismatch => f.write_str("module checksum mismatch: the file is corrupted"),
@@ -156,9 +142,7 @@ impl fmt::Display for ModuleError {
 impl std::error::Error for ModuleError {}
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
 impl Module {
@@ -208,10 +192,7 @@ impl Module {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(ModuleError::BadMagic);
         }
-        let mut r = Reader {
-            bytes,
-            at: MAGIC.len(),
-        };
+        let mut r = Reader { bytes, at: MAGIC.len() };
         let format = r.u32("format version")?;
         if format != MODULE_FORMAT_VERSION {
             return Err(ModuleError::VersionMismatch {
@@ -234,17 +215,12 @@ impl Module {
         }
         let body_end = bytes.len() - 8;
         let stored = u64::from_le_bytes(
-            bytes[body_end..]
-                .try_into()
-                .map_err(|_| ModuleError::Truncated { reading: "checksum" })?,
+            bytes[body_end..].try_into().map_err(|_| ModuleError::Truncated { reading: "checksum" })?,
         );
         if fnv1a(&bytes[..body_end]) != stored {
             return Err(ModuleError::ChecksumMismatch);
         }
-        let mut r = Reader {
-            bytes: &bytes[..body_end],
-            at: r.at,
-        };
+        let mut r = Reader { bytes: &bytes[..body_end], at: r.at };
         let count = r.u32("function count")? as usize;
         let mut functions = Vec::new();
         for _ in 0..count {
@@ -265,12 +241,7 @@ impl Module {
             let [params, results] = sig;
             let start = r.u32("function range")? as usize;
             let end = r.u32("function range")? as usize;
-            functions.push(ModuleFunction {
-                name,
-                params,
-                results,
-                range: start..end,
-            });
+            functions.push(ModuleFunction { name, params, results, range: start..end });
         }
         let code_len = r.u32("code length")? as usize;
         let code = r.take(code_len, "code")?.to_vec();

@@ -29,14 +29,7 @@ impl Snapshot {
         x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
         let mut f = [0; F_LEN];
         f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
-        Snapshot {
-            x,
-            f,
-            fp: s.x[30],
-            sp: s.x[31],
-            lr: s.lr,
-            caller_sp: s.x[31],
-        }
+        Snapshot { x, f, fp: s.x[30], sp: s.x[31], lr: s.lr, caller_sp: s.x[31] }
     }
 
     /// Release `sp` to `caller_sp` (not the entry's sp) when the entry ends.
@@ -61,29 +54,16 @@ impl Snapshot {
         let now = Snapshot::take(s);
         for i in 0..X_LEN {
             if now.x[i] != self.x[i] {
-                return Err(format!(
-                    "x{} was {:#x}, is {:#x}",
-                    X_FIRST + i,
-                    self.x[i],
-                    now.x[i]
-                ));
+                return Err(format!("x{} was {:#x}, is {:#x}", X_FIRST + i, self.x[i], now.x[i]));
             }
         }
         for i in 0..F_LEN {
             if now.f[i] != self.f[i] {
-                return Err(format!(
-                    "f{} was {:#x}, is {:#x}",
-                    F_FIRST + i,
-                    self.f[i],
-                    now.f[i]
-                ));
+                return Err(format!("f{} was {:#x}, is {:#x}", F_FIRST + i, self.f[i], now.f[i]));
             }
         }
         if (now.fp, now.sp) != (self.fp, self.sp) {
-            return Err(format!(
-                "fp/sp were {:#x}/{:#x}, are {:#x}/{:#x}",
-                self.fp, self.sp, now.fp, now.sp
-            ));
+            return Err(format!("fp/sp were {:#x}/{:#x}, are {:#x}/{:#x}", self.fp, self.sp, now.fp, now.sp));
         }
         Ok(())
     }

@@ -46,14 +46,7 @@ pub(crate) type Flow = Result<*const u8, Stop>;
 
 impl State {
     pub fn new() -> Self {
-        State {
-            x: [0; 32],
-            f: [0; 32],
-            v: [0; 32],
-            lr: core::ptr::null(),
-            stack_lo: 0,
-            done: Done::Returned,
-        }
+        State { x: [0; 32], f: [0; 32], v: [0; 32], lr: core::ptr::null(), stack_lo: 0, done: Done::Returned }
     }
 
     #[inline(always)]

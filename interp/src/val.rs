@@ -62,19 +62,11 @@ impl Val {
     }
     /// The float, if this is an `F32`.
     pub fn f32(&self) -> Option<f32> {
-        if let Val::F32(v) = *self {
-            Some(f32::from_bits(v))
-        } else {
-            None
-        }
+        if let Val::F32(v) = *self { Some(f32::from_bits(v)) } else { None }
     }
     /// The float, if this is an `F64`.
     pub fn f64(&self) -> Option<f64> {
-        if let Val::F64(v) = *self {
-            Some(f64::from_bits(v))
-        } else {
-            None
-        }
+        if let Val::F64(v) = *self { Some(f64::from_bits(v)) } else { None }
     }
 }
 

@@ -118,12 +118,7 @@ impl Vm {
         let mut state = State::new();
         state.stack_lo = lo;
         state.x[31] = (lo + stack.len() * 16) as u64;
-        Vm {
-            state,
-            stack,
-            snapshots: Vec::new(),
-            dispatch: Dispatch::default(),
-        }
+        Vm { state, stack, snapshots: Vec::new(), dispatch: Dispatch::default() }
     }
 
     /// Choose the dispatcher. In builds without optimizations
@@ -178,10 +173,7 @@ impl Vm {
             if *count <= ARG_REGS {
                 in_regs.push(v);
             } else if matches!(v, Val::V128(_)) {
-                return Err(CallError::TooManyValues {
-                    class: "vector",
-                    count: vi,
-                });
+                return Err(CallError::TooManyValues { class: "vector", count: vi });
             } else {
                 on_stack.push(bits);
             }
@@ -189,9 +181,7 @@ impl Vm {
         self.set_values(&in_regs)?;
         if !on_stack.is_empty() {
             let area = (on_stack.len() * 8).next_multiple_of(16) as u64;
-            let sp = caller_sp
-                .checked_sub(area)
-                .filter(|&sp| sp >= self.state.stack_lo as u64);
+            let sp = caller_sp.checked_sub(area).filter(|&sp| sp >= self.state.stack_lo as u64);
             let sp = sp.ok_or(CallError::StackArgsTooLarge)?;
             for (i, bits) in on_stack.iter().enumerate() {
                 let slot = (sp as usize + 8 * i) - self.state.stack_lo;
@@ -238,10 +228,7 @@ impl Vm {
         unsafe { dispatch::run(&mut self.state, pc, self.dispatch) };
         match self.state.done {
             Done::Returned => {
-                let snapshot = self
-                    .snapshots
-                    .pop()
-                    .expect("an entry is active while the guest runs");
+                let snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
                 #[cfg(debug_assertions)]
                 if let Err(what) = snapshot.check_preserved(&self.state) {
                     panic!("guest returned without restoring callee-saved state: {what}");
@@ -250,20 +237,11 @@ impl Vm {
                 DoneReason::Returned
             }
             Done::Trap { pc, kind } => {
-                let snapshot = self
-                    .snapshots
-                    .pop()
-                    .expect("an entry is active while the guest runs");
+                let snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
                 snapshot.restore(&mut self.state);
-                DoneReason::Trap {
-                    pc: non_null(pc),
-                    kind,
-                }
+                DoneReason::Trap { pc: non_null(pc), kind }
             }
-            Done::HostCall { id, resume } => DoneReason::HostCall {
-                id,
-                resume: non_null(resume),
-            },
+            Done::HostCall { id, resume } => DoneReason::HostCall { id, resume: non_null(resume) },
         }
     }
 

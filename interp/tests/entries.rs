@@ -45,41 +45,21 @@ fn each_trap_kind_with_the_pc_of_the_trapping_op() {
         a.op(ops::Ret {});
         Func::new(a)
     };
-    let div = one(ops::Xdiv64S {
-        dst: x(0),
-        a: x(0),
-        b: x(1),
-    });
+    let div = one(ops::Xdiv64S { dst: x(0), a: x(0), b: x(1) });
     assert_eq!(trap_of(&div, &i64s(&[1, 0])), (TrapKind::DivisionByZero, 3));
-    assert_eq!(
-        trap_of(&div, &i64s(&[i64::MIN as u64, u64::MAX])),
-        (TrapKind::IntegerOverflow, 3)
-    );
+    assert_eq!(trap_of(&div, &i64s(&[i64::MIN as u64, u64::MAX])), (TrapKind::IntegerOverflow, 3));
 
     let mut a = Assembler::new();
     a.op(ops::X32FromF64S { dst: x(0), a: f(0) });
     a.op(ops::Ret {});
     let cvt = Func::new(a);
-    assert_eq!(
-        trap_of(&cvt, &[Val::from_f64(f64::NAN)]),
-        (TrapKind::BadConversionToInteger, 0)
-    );
-    assert_eq!(
-        trap_of(&cvt, &[Val::from_f64(1e10)]),
-        (TrapKind::IntegerOverflow, 0)
-    );
+    assert_eq!(trap_of(&cvt, &[Val::from_f64(f64::NAN)]), (TrapKind::BadConversionToInteger, 0));
+    assert_eq!(trap_of(&cvt, &[Val::from_f64(1e10)]), (TrapKind::IntegerOverflow, 0));
 
     let mut a = Assembler::new();
-    a.op(ops::BoundsCheck {
-        addr: x(0),
-        bound: x(1),
-        size: 4,
-    });
+    a.op(ops::BoundsCheck { addr: x(0), bound: x(1), size: 4 });
     a.op(ops::Ret {});
-    assert_eq!(
-        trap_of(&Func::new(a), &i64s(&[13, 16])),
-        (TrapKind::MemoryOutOfBounds, 0)
-    );
+    assert_eq!(trap_of(&Func::new(a), &i64s(&[13, 16])), (TrapKind::MemoryOutOfBounds, 0));
 
     let mut a = Assembler::new();
     a.op(ops::Xconst8 { dst: x(0), imm: 1 });
@@ -93,11 +73,7 @@ fn runaway_recursion() -> Func {
     let f = a.label();
     a.bind(f);
     a.op(ops::PushFrame {});
-    a.op(ops::Xadd64I {
-        dst: x(0),
-        a: x(0),
-        imm: 1,
-    });
+    a.op(ops::Xadd64I { dst: x(0), a: x(0), imm: 1 });
     a.branch(ops::Call { offset: PcRel(0) }, f).unwrap();
     a.op(ops::PopFrame {});
     a.op(ops::Ret {});
@@ -111,16 +87,7 @@ fn stack_overflow_is_a_trap_and_the_vm_is_reusable() {
     for _ in 0..3 {
         // SAFETY: verified; touches only the VM stack.
         let done = unsafe { vm.call(func.entry(), &i64s(&[0])) }.unwrap();
-        assert!(
-            matches!(
-                done,
-                DoneReason::Trap {
-                    kind: TrapKind::StackOverflow,
-                    ..
-                }
-            ),
-            "{done:?}"
-        );
+        assert!(matches!(done, DoneReason::Trap { kind: TrapKind::StackOverflow, .. }), "{done:?}");
         // 16 bytes per frame: about 4096 frames deep.
         let depth = vm.x(x(0));
         assert!((4000..=4096).contains(&depth), "depth {depth}");
@@ -132,16 +99,7 @@ fn stack_overflow_is_a_trap_and_the_vm_is_reusable() {
     let big = Func::new(a);
     // SAFETY: verified; touches only the VM stack.
     let done = unsafe { vm.call(big.entry(), &[]) }.unwrap();
-    assert!(
-        matches!(
-            done,
-            DoneReason::Trap {
-                kind: TrapKind::StackOverflow,
-                ..
-            }
-        ),
-        "{done:?}"
-    );
+    assert!(matches!(done, DoneReason::Trap { kind: TrapKind::StackOverflow, .. }), "{done:?}");
 }
 
 #[test]
@@ -154,15 +112,9 @@ fn a_trap_restores_the_entry_snapshot() {
         a.op(ops::Xconst8 { dst: x(i), imm: -1 });
     }
     for i in 16..32 {
-        a.op(ops::Fconst64 {
-            dst: f(i),
-            bits: u64::MAX,
-        });
+        a.op(ops::Fconst64 { dst: f(i), bits: u64::MAX });
     }
-    a.op(ops::Xconst8 {
-        dst: XReg::FP,
-        imm: 0,
-    });
+    a.op(ops::Xconst8 { dst: XReg::FP, imm: 0 });
     a.op(ops::Trap { code: 1 });
     let func = Func::new(a);
     let mut vm = Vm::new();
@@ -176,13 +128,7 @@ fn a_trap_restores_the_entry_snapshot() {
     let fp = vm.x(XReg::FP);
     // SAFETY: verified; touches only the VM stack.
     let done = unsafe { vm.call(func.entry(), &[]) }.unwrap();
-    assert!(matches!(
-        done,
-        DoneReason::Trap {
-            kind: TrapKind::Explicit(1),
-            ..
-        }
-    ));
+    assert!(matches!(done, DoneReason::Trap { kind: TrapKind::Explicit(1), .. }));
     for i in 16..30 {
         assert_eq!(vm.x(x(i)), i as u64, "x{i} restored");
     }
@@ -199,39 +145,16 @@ fn a_trap_restores_the_entry_snapshot() {
 fn reentrant() -> Func {
     let mut a = Assembler::new();
     let zero = a.label();
-    let saved = RegMask::default()
-        .with_x(x(16))
-        .unwrap()
-        .with_f(FReg::new(16).unwrap())
-        .unwrap();
-    a.branch(
-        ops::BrIfXeq64I {
-            a: x(0),
-            imm: 0,
-            offset: PcRel(0),
-        },
-        zero,
-    )
-    .unwrap();
+    let saved = RegMask::default().with_x(x(16)).unwrap().with_f(FReg::new(16).unwrap()).unwrap();
+    a.branch(ops::BrIfXeq64I { a: x(0), imm: 0, offset: PcRel(0) }, zero).unwrap();
     a.op(ops::PushFrameSave { amt: 16, regs: saved });
-    a.op(ops::Xmov {
-        dst: x(16),
-        src: x(0),
-    });
+    a.op(ops::Xmov { dst: x(16), src: x(0) });
     a.op(ops::F64FromX64U { dst: f(16), a: x(0) });
     a.op(ops::CallIndirectHost { id: 0 });
-    a.op(ops::Xadd64I {
-        dst: x(0),
-        a: x(0),
-        imm: 1,
-    });
+    a.op(ops::Xadd64I { dst: x(0), a: x(0), imm: 1 });
     // Check that x16 and f16 survived the nested entries: trap 8 if not.
     a.op(ops::F64FromX64U { dst: f(0), a: x(16) });
-    a.op(ops::Fneq64 {
-        dst: x(1),
-        a: f(0),
-        b: f(16),
-    });
+    a.op(ops::Fneq64 { dst: x(1), a: f(0), b: f(16) });
     a.op(ops::TrapIfNonzero64 { cond: x(1), code: 8 });
     a.op(ops::PopFrameRestore { amt: 16, regs: saved });
     a.op(ops::Ret {});
@@ -296,13 +219,7 @@ fn nested_entries_100_deep_with_a_trap_at_the_bottom() {
     let recursion = runaway_recursion();
     // SAFETY: verified; touches only the VM stack.
     let done = unsafe { vm.call(recursion.entry(), &i64s(&[0])) }.unwrap();
-    assert!(matches!(
-        done,
-        DoneReason::Trap {
-            kind: TrapKind::StackOverflow,
-            ..
-        }
-    ));
+    assert!(matches!(done, DoneReason::Trap { kind: TrapKind::StackOverflow, .. }));
     assert_eq!(call_g(&mut vm, &g, 50, true), Ok(1050));
 }
 
@@ -310,21 +227,9 @@ fn nested_entries_100_deep_with_a_trap_at_the_bottom() {
 fn call_errors_are_values() {
     let mut vm = Vm::new();
     let too_many = vec![Val::I64(0); 17];
-    assert_eq!(
-        vm.set_values(&too_many),
-        Err(CallError::TooManyValues {
-            class: "integer",
-            count: 17
-        })
-    );
+    assert_eq!(vm.set_values(&too_many), Err(CallError::TooManyValues { class: "integer", count: 17 }));
     let too_many = vec![ValType::F64; 17];
-    assert_eq!(
-        vm.results(&too_many),
-        Err(CallError::TooManyValues {
-            class: "float",
-            count: 17
-        })
-    );
+    assert_eq!(vm.results(&too_many), Err(CallError::TooManyValues { class: "float", count: 17 }));
     let g = reentrant();
     // SAFETY: no code runs: the arguments are rejected first.
     let e = unsafe { vm.call(g.entry(), &vec![Val::V128(0); 17]) }.unwrap_err();
@@ -344,41 +249,21 @@ fn call_errors_are_values() {
 fn values_of_each_class_go_to_their_own_registers() {
     // (i32, f64, i64, f32, v128) -> the same, rotated through the registers.
     let mut a = Assembler::new();
-    a.op(ops::Xadd32I {
-        dst: x(0),
-        a: x(0),
-        imm: 1,
-    });
-    a.op(ops::Xadd64I {
-        dst: x(1),
-        a: x(1),
-        imm: 1,
-    });
+    a.op(ops::Xadd32I { dst: x(0), a: x(0), imm: 1 });
+    a.op(ops::Xadd64I { dst: x(1), a: x(1), imm: 1 });
     a.op(ops::Fneg64 { dst: f(0), a: f(0) });
     a.op(ops::Fneg32 { dst: f(1), a: f(1) });
     a.op(ops::Vmov { dst: v(0), src: v(0) });
     a.op(ops::Ret {});
     let func = Func::new(a);
     let mut vm = Vm::new();
-    let args = [
-        Val::I32(-1),
-        Val::from_f64(1.5),
-        Val::I64(41),
-        Val::from_f32(2.5),
-        Val::V128(7),
-    ];
+    let args = [Val::I32(-1), Val::from_f64(1.5), Val::I64(41), Val::from_f32(2.5), Val::V128(7)];
     // SAFETY: verified; touches no memory.
     assert_eq!(unsafe { vm.call(func.entry(), &args) }, Ok(DoneReason::Returned));
     let types: Vec<ValType> = args.iter().map(Val::ty).collect();
     assert_eq!(
         vm.results(&types).unwrap(),
-        [
-            Val::I32(0),
-            Val::from_f64(-1.5),
-            Val::I64(42),
-            Val::from_f32(-2.5),
-            Val::V128(7)
-        ]
+        [Val::I32(0), Val::from_f64(-1.5), Val::I64(42), Val::from_f32(-2.5), Val::V128(7)]
     );
 }
 
@@ -387,21 +272,9 @@ fn arguments_beyond_the_registers_are_passed_on_the_stack() {
     // f(x0..x15, s0, s1) = s0 - s1, reading the stack arguments above its frame.
     let mut a = Assembler::new();
     a.op(ops::PushFrame {});
-    a.op(ops::Xload64 {
-        dst: x(0),
-        base: XReg::FP,
-        offset: 16,
-    });
-    a.op(ops::Xload64 {
-        dst: x(1),
-        base: XReg::FP,
-        offset: 24,
-    });
-    a.op(ops::Xsub64 {
-        dst: x(0),
-        a: x(0),
-        b: x(1),
-    });
+    a.op(ops::Xload64 { dst: x(0), base: XReg::FP, offset: 16 });
+    a.op(ops::Xload64 { dst: x(1), base: XReg::FP, offset: 24 });
+    a.op(ops::Xsub64 { dst: x(0), a: x(0), b: x(1) });
     a.op(ops::PopFrame {});
     a.op(ops::Ret {});
     let func = Func::new(a);

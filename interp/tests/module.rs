@@ -41,10 +41,7 @@ fn round_trips() {
 fn truncated_files_are_refused() {
     let bytes = sample().to_bytes().unwrap();
     for len in 0..bytes.len() {
-        assert!(
-            Module::from_bytes(&bytes[..len]).is_err(),
-            "accepted a file cut to {len} bytes"
-        );
+        assert!(Module::from_bytes(&bytes[..len]).is_err(), "accepted a file cut to {len} bytes");
     }
 }
 
@@ -67,16 +64,13 @@ fn versions_and_verification_are_checked() {
     let mut bytes = sample().to_bytes().unwrap();
     bytes[12] ^= 0xFF; // ISA version, then re-seal the checksum
     let body = bytes.len() - 8;
-    let sum = bytes[..body].iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    });
+    let sum = bytes[..body]
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
     bytes[body..].copy_from_slice(&sum.to_le_bytes());
     assert!(matches!(
         Module::from_bytes(&bytes),
-        Err(ModuleError::VersionMismatch {
-            what: "instruction set",
-            ..
-        })
+        Err(ModuleError::VersionMismatch { what: "instruction set", .. })
     ));
 
     // Well-formed file, bad bytecode: a function that falls off its end.

@@ -273,34 +273,19 @@ fn integer_arithmetic(h: &mut Harness) {
     }
     // Full multiplies name their outputs dst_lo/dst_hi.
     let got = h.run(
-        &[Op::from(ops::XmulWide64S {
-            dst_lo: x(0),
-            dst_hi: x(1),
-            a: x(0),
-            b: x(1),
-        })],
+        &[Op::from(ops::XmulWide64S { dst_lo: x(0), dst_hi: x(1), a: x(0), b: x(1) })],
         &i64s(&[i64::MIN as u64, 2]),
         &[ValType::I64, ValType::I64],
     );
     assert_eq!(got, Ok(i64s(&[0, u64::MAX])));
     let got = h.run(
-        &[Op::from(ops::XmulWide64S {
-            dst_lo: x(0),
-            dst_hi: x(1),
-            a: x(0),
-            b: x(1),
-        })],
+        &[Op::from(ops::XmulWide64S { dst_lo: x(0), dst_hi: x(1), a: x(0), b: x(1) })],
         &i64s(&[u64::MAX, u64::MAX]),
         &[ValType::I64, ValType::I64],
     );
     assert_eq!(got, Ok(i64s(&[1, 0])));
     let got = h.run(
-        &[Op::from(ops::XmulWide64U {
-            dst_lo: x(0),
-            dst_hi: x(1),
-            a: x(0),
-            b: x(1),
-        })],
+        &[Op::from(ops::XmulWide64U { dst_lo: x(0), dst_hi: x(1), a: x(0), b: x(1) })],
         &i64s(&[u64::MAX, u64::MAX]),
         &[ValType::I64, ValType::I64],
     );
@@ -311,52 +296,23 @@ fn integer_arithmetic(h: &mut Harness) {
         let r = h.run(&[op], &args, &[ValType::I64, ValType::I64]).unwrap();
         r[0].i64().unwrap() as u64 as u128 | (r[1].i64().unwrap() as u64 as u128) << 64
     };
-    let add = Op::from(ops::Xadd128 {
-        dst_lo: x(0),
-        dst_hi: x(1),
-        a_lo: x(0),
-        a_hi: x(1),
-        b_lo: x(2),
-        b_hi: x(3),
-    });
-    let sub = Op::from(ops::Xsub128 {
-        dst_lo: x(0),
-        dst_hi: x(1),
-        a_lo: x(0),
-        a_hi: x(1),
-        b_lo: x(2),
-        b_hi: x(3),
-    });
+    let add =
+        Op::from(ops::Xadd128 { dst_lo: x(0), dst_hi: x(1), a_lo: x(0), a_hi: x(1), b_lo: x(2), b_hi: x(3) });
+    let sub =
+        Op::from(ops::Xsub128 { dst_lo: x(0), dst_hi: x(1), a_lo: x(0), a_hi: x(1), b_lo: x(2), b_hi: x(3) });
     assert_eq!(wide(h, add, u64::MAX as u128, 1), 1u128 << 64);
     assert_eq!(wide(h, add, u128::MAX, 1), 0);
     assert_eq!(wide(h, sub, 0, 1), u128::MAX);
     assert_eq!(wide(h, sub, 1u128 << 64, 1), u64::MAX as u128);
     // Carry chains.
     let carry = |h: &mut Harness, op: Op, a: u64, b: u64, c: u64| {
-        h.run(&[op], &i64s(&[a, b, c]), &[ValType::I64, ValType::I64])
-            .unwrap()
+        h.run(&[op], &i64s(&[a, b, c]), &[ValType::I64, ValType::I64]).unwrap()
     };
-    let addc = Op::from(ops::Xadd64Carry {
-        dst: x(0),
-        carry_out: x(1),
-        a: x(0),
-        b: x(1),
-        carry_in: x(2),
-    });
-    let subb = Op::from(ops::Xsub64Borrow {
-        dst: x(0),
-        borrow_out: x(1),
-        a: x(0),
-        b: x(1),
-        borrow_in: x(2),
-    });
+    let addc = Op::from(ops::Xadd64Carry { dst: x(0), carry_out: x(1), a: x(0), b: x(1), carry_in: x(2) });
+    let subb = Op::from(ops::Xsub64Borrow { dst: x(0), borrow_out: x(1), a: x(0), b: x(1), borrow_in: x(2) });
     assert_eq!(carry(h, addc, u64::MAX, 0, 1), i64s(&[0, 1]));
     assert_eq!(carry(h, addc, u64::MAX, u64::MAX, 1), i64s(&[u64::MAX, 1]));
-    assert_eq!(
-        carry(h, addc, 1, 2, 0xFE),
-        i64s(&[3, 0]),
-        "only bit 0 of carry_in counts"
-    );
+    assert_eq!(carry(h, addc, 1, 2, 0xFE), i64s(&[3, 0]), "only bit 0 of carry_in counts");
     assert_eq!(carry(h, subb, 0, 0, 1), i64s(&[u64::MAX, 1]));
     assert_eq!(carry(h, subb, 5, 3, 1), i64s(&[1, 0]));
 }
@@ -364,99 +320,22 @@ fn integer_arithmetic(h: &mut Harness) {
 fn moves_and_constants(h: &mut Harness) {
     let r = |h: &mut Harness, ops: &[Op], args: &[u64]| h.run(ops, &i64s(args), &[ValType::I64]).unwrap()[0];
     assert_eq!(r(h, &[ops::Xzero { dst: x(0) }.into()], &[u64::MAX]), Val::I64(0));
-    assert_eq!(
-        r(
-            h,
-            &[ops::Xmov {
-                dst: x(0),
-                src: x(29)
-            }
-            .into()],
-            &[]
-        ),
-        Val::I64(0)
-    );
-    assert_eq!(
-        r(h, &[ops::Xmov { dst: x(0), src: x(1) }.into()], &[1, 7]),
-        Val::I64(7)
-    );
-    assert_eq!(
-        r(h, &[ops::Xconst8 { dst: x(0), imm: -128 }.into()], &[]),
-        Val::I64(-128)
-    );
-    assert_eq!(
-        r(
-            h,
-            &[ops::Xconst16 {
-                dst: x(0),
-                imm: i16::MIN
-            }
-            .into()],
-            &[]
-        ),
-        Val::I64(i16::MIN as i64)
-    );
-    assert_eq!(
-        r(
-            h,
-            &[ops::Xconst32 {
-                dst: x(0),
-                imm: i32::MIN
-            }
-            .into()],
-            &[]
-        ),
-        Val::I64(i32::MIN as i64)
-    );
-    assert_eq!(
-        r(
-            h,
-            &[ops::Xconst64 {
-                dst: x(0),
-                imm: i64::MIN
-            }
-            .into()],
-            &[]
-        ),
-        Val::I64(i64::MIN)
-    );
-    let sel = Op::from(ops::Xselect {
-        dst: x(0),
-        cond: x(0),
-        a: x(1),
-        b: x(2),
-    });
-    assert_eq!(
-        r(h, &[sel], &[1u64 << 63, 10, 20]),
-        Val::I64(10),
-        "any set bit of the 64-bit condition"
-    );
+    assert_eq!(r(h, &[ops::Xmov { dst: x(0), src: x(29) }.into()], &[]), Val::I64(0));
+    assert_eq!(r(h, &[ops::Xmov { dst: x(0), src: x(1) }.into()], &[1, 7]), Val::I64(7));
+    assert_eq!(r(h, &[ops::Xconst8 { dst: x(0), imm: -128 }.into()], &[]), Val::I64(-128));
+    assert_eq!(r(h, &[ops::Xconst16 { dst: x(0), imm: i16::MIN }.into()], &[]), Val::I64(i16::MIN as i64));
+    assert_eq!(r(h, &[ops::Xconst32 { dst: x(0), imm: i32::MIN }.into()], &[]), Val::I64(i32::MIN as i64));
+    assert_eq!(r(h, &[ops::Xconst64 { dst: x(0), imm: i64::MIN }.into()], &[]), Val::I64(i64::MIN));
+    let sel = Op::from(ops::Xselect { dst: x(0), cond: x(0), a: x(1), b: x(2) });
+    assert_eq!(r(h, &[sel], &[1u64 << 63, 10, 20]), Val::I64(10), "any set bit of the 64-bit condition");
     assert_eq!(r(h, &[sel], &[0, 10, 20]), Val::I64(20));
     let fr = |h: &mut Harness, ops: &[Op], args: &[Val], ty| h.run(ops, args, &[ty]).unwrap()[0];
     assert_eq!(
-        fr(
-            h,
-            &[ops::Fconst32 {
-                dst: f(0),
-                bits: PAYLOAD32
-            }
-            .into()],
-            &[],
-            ValType::F32
-        ),
+        fr(h, &[ops::Fconst32 { dst: f(0), bits: PAYLOAD32 }.into()], &[], ValType::F32),
         Val::F32(PAYLOAD32)
     );
     assert_eq!(
-        fr(
-            h,
-            &[ops::Fconst64 {
-                dst: f(0),
-                bits: PAYLOAD64
-            }
-            .into()],
-            &[],
-            ValType::F64
-        ),
+        fr(h, &[ops::Fconst64 { dst: f(0), bits: PAYLOAD64 }.into()], &[], ValType::F64),
         Val::F64(PAYLOAD64)
     );
     assert_eq!(
@@ -468,35 +347,17 @@ fn moves_and_constants(h: &mut Harness) {
         ),
         Val::F64(PAYLOAD64)
     );
-    let fsel = Op::from(ops::Fselect {
-        dst: f(0),
-        cond: x(0),
-        a: f(0),
-        b: f(1),
-    });
+    let fsel = Op::from(ops::Fselect { dst: f(0), cond: x(0), a: f(0), b: f(1) });
     assert_eq!(
-        fr(
-            h,
-            &[fsel],
-            &[Val::I64(0), Val::from_f64(1.0), Val::from_f64(2.0)],
-            ValType::F64
-        ),
+        fr(h, &[fsel], &[Val::I64(0), Val::from_f64(1.0), Val::from_f64(2.0)], ValType::F64),
         Val::from_f64(2.0)
     );
     assert_eq!(
-        fr(
-            h,
-            &[fsel],
-            &[Val::I64(2), Val::from_f64(1.0), Val::from_f64(2.0)],
-            ValType::F64
-        ),
+        fr(h, &[fsel], &[Val::I64(2), Val::from_f64(1.0), Val::from_f64(2.0)], ValType::F64),
         Val::from_f64(1.0)
     );
     let vm = Op::from(ops::Vmov { dst: v(0), src: v(1) });
-    assert_eq!(
-        fr(h, &[vm], &[Val::V128(1), Val::V128(u128::MAX)], ValType::V128),
-        Val::V128(u128::MAX)
-    );
+    assert_eq!(fr(h, &[vm], &[Val::V128(1), Val::V128(u128::MAX)], ValType::V128), Val::V128(u128::MAX));
 }
 
 fn branches(h: &mut Harness) {
@@ -576,14 +437,7 @@ fn branches(h: &mut Harness) {
         BrIfFlteq64 from_f64: [(-0.0, 0.0) => true, (2.0, NAN64) => false];
     }
     // A jump table: entries 0..2 and the default; indices clamp to the default.
-    for (idx, want) in [
-        (0u64, 10),
-        (1, 11),
-        (2, 12),
-        (3, 12),
-        (u32::MAX as u64, 12),
-        (HI, 10),
-    ] {
+    for (idx, want) in [(0u64, 10), (1, 11), (2, 12), (3, 12), (u32::MAX as u64, 12), (HI, 10)] {
         let mut a = Assembler::new();
         let targets: Vec<_> = (0..3).map(|_| a.label()).collect();
         a.op(ops::BrTable32 { idx: x(0), len: 3 });
@@ -592,15 +446,10 @@ fn branches(h: &mut Harness) {
         }
         for (i, &t) in targets.iter().enumerate() {
             a.bind(t);
-            a.op(ops::Xconst8 {
-                dst: x(0),
-                imm: 10 + i as i8,
-            });
+            a.op(ops::Xconst8 { dst: x(0), imm: 10 + i as i8 });
             a.op(ops::Ret {});
         }
-        let r = h
-            .run_asm(a, |n| vec![0..n], &i64s(&[idx]), &[ValType::I64])
-            .unwrap();
+        let r = h.run_asm(a, |n| vec![0..n], &i64s(&[idx]), &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(want)], "br_table32 index {idx:#x}");
     }
 }
@@ -625,64 +474,25 @@ fn floats(h: &mut Harness) {
     }
     // A NaN operand gives the canonical NaN, whatever its payload.
     for (op, ty) in [
-        (
-            Op::from(ops::Fmin32 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-            }),
-            ValType::F32,
-        ),
-        (
-            Op::from(ops::Fmax32 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-            }),
-            ValType::F32,
-        ),
+        (Op::from(ops::Fmin32 { dst: f(0), a: f(0), b: f(1) }), ValType::F32),
+        (Op::from(ops::Fmax32 { dst: f(0), a: f(0), b: f(1) }), ValType::F32),
     ] {
-        for args in [
-            [Val::F32(PAYLOAD32), Val::from_f32(1.0)],
-            [Val::from_f32(1.0), Val::F32(PAYLOAD32)],
-        ] {
+        for args in [[Val::F32(PAYLOAD32), Val::from_f32(1.0)], [Val::from_f32(1.0), Val::F32(PAYLOAD32)]] {
             assert_eq!(h.run(&[op], &args, &[ty]).unwrap(), [Val::F32(canon32)], "{op}");
         }
     }
     for (op, ty) in [
-        (
-            Op::from(ops::Fmin64 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-            }),
-            ValType::F64,
-        ),
-        (
-            Op::from(ops::Fmax64 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-            }),
-            ValType::F64,
-        ),
+        (Op::from(ops::Fmin64 { dst: f(0), a: f(0), b: f(1) }), ValType::F64),
+        (Op::from(ops::Fmax64 { dst: f(0), a: f(0), b: f(1) }), ValType::F64),
     ] {
-        for args in [
-            [Val::F64(PAYLOAD64), Val::from_f64(1.0)],
-            [Val::from_f64(-0.0), Val::F64(PAYLOAD64)],
-        ] {
+        for args in [[Val::F64(PAYLOAD64), Val::from_f64(1.0)], [Val::from_f64(-0.0), Val::F64(PAYLOAD64)]] {
             assert_eq!(h.run(&[op], &args, &[ty]).unwrap(), [Val::F64(canon64)], "{op}");
         }
     }
     // Arithmetic on NaN gives a NaN.
     let r = h
         .run(
-            &[ops::Fadd64 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-            }
-            .into()],
+            &[ops::Fadd64 { dst: f(0), a: f(0), b: f(1) }.into()],
             &[Val::F64(PAYLOAD64), Val::from_f64(1.0)],
             &[ValType::F64],
         )
@@ -690,12 +500,7 @@ fn floats(h: &mut Harness) {
     assert!(r[0].f64().unwrap().is_nan());
     let r = h
         .run(
-            &[ops::Fsub32 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-            }
-            .into()],
+            &[ops::Fsub32 { dst: f(0), a: f(0), b: f(1) }.into()],
             &[Val::from_f32(f32::INFINITY), Val::from_f32(f32::INFINITY)],
             &[ValType::F32],
         )
@@ -708,12 +513,7 @@ fn floats(h: &mut Harness) {
     // Sign operations keep NaN payloads.
     let r = h
         .run(
-            &[ops::Fcopysign32 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-            }
-            .into()],
+            &[ops::Fcopysign32 { dst: f(0), a: f(0), b: f(1) }.into()],
             &[Val::F32(PAYLOAD32), Val::from_f32(1.0)],
             &[ValType::F32],
         )
@@ -748,18 +548,8 @@ fn floats(h: &mut Harness) {
     let e = f64::EPSILON;
     let r = h
         .run(
-            &[ops::Fma64 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-                c: f(2),
-            }
-            .into()],
-            &[
-                Val::from_f64(1.0 + e),
-                Val::from_f64(1.0 + e),
-                Val::from_f64(-1.0),
-            ],
+            &[ops::Fma64 { dst: f(0), a: f(0), b: f(1), c: f(2) }.into()],
+            &[Val::from_f64(1.0 + e), Val::from_f64(1.0 + e), Val::from_f64(-1.0)],
             &[ValType::F64],
         )
         .unwrap();
@@ -767,18 +557,8 @@ fn floats(h: &mut Harness) {
     let e32 = f32::EPSILON;
     let r = h
         .run(
-            &[ops::Fma32 {
-                dst: f(0),
-                a: f(0),
-                b: f(1),
-                c: f(2),
-            }
-            .into()],
-            &[
-                Val::from_f32(1.0 + e32),
-                Val::from_f32(1.0 + e32),
-                Val::from_f32(-1.0),
-            ],
+            &[ops::Fma32 { dst: f(0), a: f(0), b: f(1), c: f(2) }.into()],
+            &[Val::from_f32(1.0 + e32), Val::from_f32(1.0 + e32), Val::from_f32(-1.0)],
             &[ValType::F32],
         )
         .unwrap();
@@ -816,13 +596,7 @@ fn floats(h: &mut Harness) {
         for ((a, b), w) in pairs.iter().zip(want) {
             let r32 = h
                 .run(
-                    &[ops::Fcmp32 {
-                        dst: x(0),
-                        a: f(0),
-                        b: f(1),
-                        cc,
-                    }
-                    .into()],
+                    &[ops::Fcmp32 { dst: x(0), a: f(0), b: f(1), cc }.into()],
                     &[Val::from_f32(*a as f32), Val::from_f32(*b as f32)],
                     &[ValType::I64],
                 )
@@ -830,13 +604,7 @@ fn floats(h: &mut Harness) {
             assert_eq!(r32, [Val::I64(w as i64)], "fcmp32 {cc} {a} {b}");
             let r64 = h
                 .run(
-                    &[ops::Fcmp64 {
-                        dst: x(0),
-                        a: f(0),
-                        b: f(1),
-                        cc,
-                    }
-                    .into()],
+                    &[ops::Fcmp64 { dst: x(0), a: f(0), b: f(1), cc }.into()],
                     &[Val::from_f64(*a), Val::from_f64(*b)],
                     &[ValType::I64],
                 )
@@ -881,19 +649,11 @@ fn conversions(h: &mut Harness) {
     }
     // Bitcasts move bits unchanged, NaN payloads included.
     let r = h
-        .run(
-            &[ops::BitcastXFromF32 { dst: x(0), a: f(0) }.into()],
-            &[Val::F32(PAYLOAD32)],
-            &[ValType::I64],
-        )
+        .run(&[ops::BitcastXFromF32 { dst: x(0), a: f(0) }.into()], &[Val::F32(PAYLOAD32)], &[ValType::I64])
         .unwrap();
     assert_eq!(r, [Val::I64(PAYLOAD32 as i64)]);
     let r = h
-        .run(
-            &[ops::BitcastXFromF64 { dst: x(0), a: f(0) }.into()],
-            &[Val::F64(PAYLOAD64)],
-            &[ValType::I64],
-        )
+        .run(&[ops::BitcastXFromF64 { dst: x(0), a: f(0) }.into()], &[Val::F64(PAYLOAD64)], &[ValType::I64])
         .unwrap();
     assert_eq!(r, [Val::I64(PAYLOAD64 as i64)]);
     let r = h
@@ -905,11 +665,7 @@ fn conversions(h: &mut Harness) {
         .unwrap();
     assert_eq!(r, [Val::F32(PAYLOAD32)]);
     let r = h
-        .run(
-            &[ops::BitcastF64FromX { dst: f(0), a: x(0) }.into()],
-            &i64s(&[PAYLOAD64]),
-            &[ValType::F64],
-        )
+        .run(&[ops::BitcastF64FromX { dst: f(0), a: x(0) }.into()], &i64s(&[PAYLOAD64]), &[ValType::F64])
         .unwrap();
     assert_eq!(r, [Val::F64(PAYLOAD64)]);
 }
@@ -920,9 +676,7 @@ fn memory(h: &mut Harness) {
     // Loads at an unaligned offset 3, through a base pointing 8 past the start
     // (so the offset -5 is negative).
     let load = |h: &mut Harness, op: Op| {
-        h.run(&[op], &i64s(&[base + 8]), &[ValType::I64]).unwrap()[0]
-            .i64()
-            .unwrap() as u64
+        h.run(&[op], &i64s(&[base + 8]), &[ValType::I64]).unwrap()[0].i64().unwrap() as u64
     };
     let le = |n: usize| (0..n).fold(0u64, |acc, i| acc | ((0x83 + i as u64) << (8 * i)));
     let be = |n: usize| (0..n).fold(0u64, |acc, i| acc << 8 | (0x83 + i as u64));
@@ -948,12 +702,7 @@ fn memory(h: &mut Harness) {
     }
     let fl = h
         .run(
-            &[ops::Fload32 {
-                dst: f(0),
-                base: x(0),
-                offset: -5,
-            }
-            .into()],
+            &[ops::Fload32 { dst: f(0), base: x(0), offset: -5 }.into()],
             &i64s(&[base + 8]),
             &[ValType::F32],
         )
@@ -961,12 +710,7 @@ fn memory(h: &mut Harness) {
     assert_eq!(fl, [Val::F32(le(4) as u32)]);
     let fl = h
         .run(
-            &[ops::Fload64 {
-                dst: f(0),
-                base: x(0),
-                offset: -5,
-            }
-            .into()],
+            &[ops::Fload64 { dst: f(0), base: x(0), offset: -5 }.into()],
             &i64s(&[base + 8]),
             &[ValType::F64],
         )
@@ -974,12 +718,7 @@ fn memory(h: &mut Harness) {
     assert_eq!(fl, [Val::F64(le(8))]);
     let fl = h
         .run(
-            &[ops::Fload32Be {
-                dst: f(0),
-                base: x(0),
-                offset: -5,
-            }
-            .into()],
+            &[ops::Fload32Be { dst: f(0), base: x(0), offset: -5 }.into()],
             &i64s(&[base + 8]),
             &[ValType::F32],
         )
@@ -987,12 +726,7 @@ fn memory(h: &mut Harness) {
     assert_eq!(fl, [Val::F32(be(4) as u32)]);
     let fl = h
         .run(
-            &[ops::Fload64Be {
-                dst: f(0),
-                base: x(0),
-                offset: -5,
-            }
-            .into()],
+            &[ops::Fload64Be { dst: f(0), base: x(0), offset: -5 }.into()],
             &i64s(&[base + 8]),
             &[ValType::F64],
         )
@@ -1000,12 +734,7 @@ fn memory(h: &mut Harness) {
     assert_eq!(fl, [Val::F64(be(8))]);
     let vl = h
         .run(
-            &[ops::Vload128 {
-                dst: v(0),
-                base: x(0),
-                offset: -5,
-            }
-            .into()],
+            &[ops::Vload128 { dst: v(0), base: x(0), offset: -5 }.into()],
             &i64s(&[base + 8]),
             &[ValType::V128],
         )
@@ -1068,86 +797,34 @@ fn calls_frames_and_traps(h: &mut Harness) {
     a.op(ops::Xconst8 { dst: x(7), imm: 30 });
     a.op(ops::Xconst8 { dst: x(1), imm: 0 });
     a.op(ops::Xconst8 { dst: x(2), imm: 0 });
-    a.branch(
-        ops::Call1 {
-            a0: x(5),
-            offset: PcRel(0),
-        },
-        g,
-    )
-    .unwrap(); // 10
-    a.op(ops::Xmov {
-        dst: x(20),
-        src: x(0),
-    });
-    a.branch(
-        ops::Call2 {
-            a0: x(6),
-            a1: x(5),
-            offset: PcRel(0),
-        },
-        g,
-    )
-    .unwrap(); // 20 + 10 + 0
-    a.op(ops::Xadd64 {
-        dst: x(20),
-        a: x(20),
-        b: x(0),
-    });
+    a.branch(ops::Call1 { a0: x(5), offset: PcRel(0) }, g).unwrap(); // 10
+    a.op(ops::Xmov { dst: x(20), src: x(0) });
+    a.branch(ops::Call2 { a0: x(6), a1: x(5), offset: PcRel(0) }, g).unwrap(); // 20 + 10 + 0
+    a.op(ops::Xadd64 { dst: x(20), a: x(20), b: x(0) });
     // A parallel move: (x0, x1, x2) = (x1, x0, x7) swaps x0 and x1.
     a.op(ops::Xconst8 { dst: x(0), imm: 100 });
     a.op(ops::Xconst8 { dst: x(1), imm: 1 });
-    a.branch(
-        ops::Call3 {
-            a0: x(1),
-            a1: x(0),
-            a2: x(7),
-            offset: PcRel(0),
-        },
-        g,
-    )
-    .unwrap(); // 131
-    a.op(ops::Xadd64 {
-        dst: x(20),
-        a: x(20),
-        b: x(0),
-    });
+    a.branch(ops::Call3 { a0: x(1), a1: x(0), a2: x(7), offset: PcRel(0) }, g).unwrap(); // 131
+    a.op(ops::Xadd64 { dst: x(20), a: x(20), b: x(0) });
     a.op(ops::Xconst8 { dst: x(0), imm: 5 });
     a.op(ops::Xconst8 { dst: x(1), imm: 6 });
     a.op(ops::Xconst8 { dst: x(2), imm: 7 });
     a.branch(ops::Call { offset: PcRel(0) }, g).unwrap(); // 18
-    a.op(ops::Xadd64 {
-        dst: x(20),
-        a: x(20),
-        b: x(0),
-    });
-    a.op(ops::Xmov {
-        dst: x(0),
-        src: x(20),
-    });
+    a.op(ops::Xadd64 { dst: x(20), a: x(20), b: x(0) });
+    a.op(ops::Xmov { dst: x(0), src: x(20) });
     a.op(ops::PopFrameRestore { amt: 40, regs: saved });
     a.op(ops::Ret {});
     let split = a.offset();
     a.bind(g);
     a.op(ops::PushFrame {});
-    a.op(ops::Xadd64 {
-        dst: x(0),
-        a: x(0),
-        b: x(1),
-    });
-    a.op(ops::Xadd64 {
-        dst: x(0),
-        a: x(0),
-        b: x(2),
-    });
+    a.op(ops::Xadd64 { dst: x(0), a: x(0), b: x(1) });
+    a.op(ops::Xadd64 { dst: x(0), a: x(0), b: x(2) });
     a.op(ops::PopFrame {});
     a.op(ops::Ret {});
     // Give the callee-saved registers values main must preserve.
     h.vm.set_x(x(16), 0xAAAA);
     h.vm.set_f_bits(f(31), 0xBBBB);
-    let r = h
-        .run_asm(a, |n| vec![0..split, split..n], &[], &[ValType::I64])
-        .unwrap();
+    let r = h.run_asm(a, |n| vec![0..split, split..n], &[], &[ValType::I64]).unwrap();
     assert_eq!(r, [Val::I64(10 + 30 + 131 + 18)]);
     assert_eq!(h.vm.x(x(16)), 0xAAAA);
     assert_eq!(h.vm.f_bits(f(31)), 0xBBBB);
@@ -1160,32 +837,13 @@ fn calls_frames_and_traps(h: &mut Harness) {
         // f: x0 = address of k (passed in), call it indirectly, then tail-call t.
         a.op(ops::PushFrame {});
         // xpcadd computes k's address too: it must equal the argument.
-        a.branch(
-            ops::Xpcadd {
-                dst: x(6),
-                offset: PcRel(0),
-            },
-            k,
-        )
-        .unwrap();
-        a.op(ops::Xsub64 {
-            dst: x(6),
-            a: x(6),
-            b: x(0),
-        });
+        a.branch(ops::Xpcadd { dst: x(6), offset: PcRel(0) }, k).unwrap();
+        a.op(ops::Xsub64 { dst: x(6), a: x(6), b: x(0) });
         a.op(ops::TrapIfNonzero64 { cond: x(6), code: 77 });
         a.op(ops::StackAlloc32 { amt: 32 });
-        a.op(ops::Xstore64 {
-            base: x(31),
-            offset: 0,
-            src: x(0),
-        }); // spill through sp
+        a.op(ops::Xstore64 { base: x(31), offset: 0, src: x(0) }); // spill through sp
         a.op(ops::CallIndirect { target: x(0) });
-        a.op(ops::Xload64 {
-            dst: x(3),
-            base: x(31),
-            offset: 0,
-        });
+        a.op(ops::Xload64 { dst: x(3), base: x(31), offset: 0 });
         a.op(ops::StackFree32 { amt: 32 });
         a.op(ops::PopFrame {});
         a.op(ops::Nop {});
@@ -1193,11 +851,7 @@ fn calls_frames_and_traps(h: &mut Harness) {
         let t_at = a.offset();
         a.bind(t);
         // t: x0 += 1000, then tail-call k through a register.
-        a.op(ops::Xadd64I {
-            dst: x(0),
-            a: x(0),
-            imm: 1000,
-        });
+        a.op(ops::Xadd64I { dst: x(0), a: x(0), imm: 1000 });
         a.op(ops::Xmov { dst: x(4), src: x(3) });
         a.op(ops::ReturnCallIndirect { target: x(4) });
         let k_at = a.offset();
@@ -1206,21 +860,9 @@ fn calls_frames_and_traps(h: &mut Harness) {
         // first call; make it small first.
         a.op(ops::GetLr { dst: x(1) });
         a.op(ops::Xconst8 { dst: x(2), imm: 0 });
-        a.op(ops::Xneq64 {
-            dst: x(1),
-            a: x(1),
-            b: x(2),
-        });
-        a.op(ops::Xband64I {
-            dst: x(0),
-            a: x(0),
-            imm: 0xF00,
-        });
-        a.op(ops::Xadd64 {
-            dst: x(0),
-            a: x(0),
-            b: x(1),
-        });
+        a.op(ops::Xneq64 { dst: x(1), a: x(1), b: x(2) });
+        a.op(ops::Xband64I { dst: x(0), a: x(0), imm: 0xF00 });
+        a.op(ops::Xadd64 { dst: x(0), a: x(0), b: x(1) });
         a.op(ops::Ret {});
         let code = a.finish().unwrap();
         (code, t_at, k_at)
@@ -1228,13 +870,7 @@ fn calls_frames_and_traps(h: &mut Harness) {
     let (code, t_at, k_at) = code;
     let k_addr = code.as_ptr().expose_provenance() as u64 + k_at as u64;
     let r = h
-        .run_code(
-            &code,
-            &[0..t_at, t_at..k_at, k_at..code.len()],
-            0,
-            &i64s(&[k_addr]),
-            &[ValType::I64],
-        )
+        .run_code(&code, &[0..t_at, t_at..k_at, k_at..code.len()], 0, &i64s(&[k_addr]), &[ValType::I64])
         .unwrap();
     // First k (called, lr set): (k_addr & 0xF00) + 1; t adds 1000; second k
     // (tail-called from the host entry: lr is the host sentinel, 0).
@@ -1243,10 +879,7 @@ fn calls_frames_and_traps(h: &mut Harness) {
     assert_eq!(r, [Val::I64(want as i64)]);
 
     // Traps with codes, conditional and not.
-    assert_eq!(
-        h.run(&[ops::Trap { code: 42 }.into()], &[], &[]),
-        Err(Explicit(42))
-    );
+    assert_eq!(h.run(&[ops::Trap { code: 42 }.into()], &[], &[]), Err(Explicit(42)));
     let cond = |h: &mut Harness, op: Op, v: u64| h.run(&[op], &i64s(&[v]), &[]).err();
     let tz32 = Op::from(ops::TrapIfZero32 { cond: x(0), code: 1 });
     let tz64 = Op::from(ops::TrapIfZero64 { cond: x(0), code: 2 });
@@ -1261,11 +894,7 @@ fn calls_frames_and_traps(h: &mut Harness) {
     assert_eq!(cond(h, tnz64, HI), Some(Explicit(4)));
     assert_eq!(cond(h, tnz64, 0), None);
     // Bounds checks: addr + size <= bound, without wrapping.
-    let bc = Op::from(ops::BoundsCheck {
-        addr: x(0),
-        bound: x(1),
-        size: 8,
-    });
+    let bc = Op::from(ops::BoundsCheck { addr: x(0), bound: x(1), size: 8 });
     let run_bc = |h: &mut Harness, a: u64, b: u64| h.run(&[bc], &i64s(&[a, b]), &[]).err();
     assert_eq!(run_bc(h, 8, 16), None);
     assert_eq!(run_bc(h, 9, 16), Some(MemoryOutOfBounds));

@@ -25,65 +25,20 @@ fn long_runs_need_no_host_stack() {
     a.op(ops::Xconst8 { dst: x(1), imm: 0 });
     a.op(ops::Xconst8 { dst: x(2), imm: 0 });
     a.bind(top);
-    a.op(ops::Xadd64 {
-        dst: x(1),
-        a: x(1),
-        b: x(2),
-    });
-    a.op(ops::Xshl64I {
-        dst: x(3),
-        a: x(2),
-        amt: 1,
-    });
-    a.op(ops::Xbxor64 {
-        dst: x(1),
-        a: x(1),
-        b: x(3),
-    });
-    a.op(ops::Xadd64I {
-        dst: x(2),
-        a: x(2),
-        imm: 1,
-    });
-    a.branch(
-        ops::BrIfXult64 {
-            a: x(2),
-            b: x(0),
-            offset: PcRel(0),
-        },
-        top,
-    )
-    .unwrap();
+    a.op(ops::Xadd64 { dst: x(1), a: x(1), b: x(2) });
+    a.op(ops::Xshl64I { dst: x(3), a: x(2), amt: 1 });
+    a.op(ops::Xbxor64 { dst: x(1), a: x(1), b: x(3) });
+    a.op(ops::Xadd64I { dst: x(2), a: x(2), imm: 1 });
+    a.branch(ops::BrIfXult64 { a: x(2), b: x(0), offset: PcRel(0) }, top).unwrap();
     // Then 2 million calls.
-    a.op(ops::Xmov {
-        dst: x(16),
-        src: x(1),
-    });
-    a.op(ops::Xconst32 {
-        dst: x(2),
-        imm: 2_000_000 / scale as i32,
-    });
+    a.op(ops::Xmov { dst: x(16), src: x(1) });
+    a.op(ops::Xconst32 { dst: x(2), imm: 2_000_000 / scale as i32 });
     let calls = a.label();
     a.bind(calls);
     a.branch(ops::Call { offset: PcRel(0) }, callee).unwrap();
-    a.op(ops::Xadd64I {
-        dst: x(2),
-        a: x(2),
-        imm: -1,
-    });
-    a.branch(
-        ops::BrIfXneq64I {
-            a: x(2),
-            imm: 0,
-            offset: PcRel(0),
-        },
-        calls,
-    )
-    .unwrap();
-    a.op(ops::Xmov {
-        dst: x(0),
-        src: x(16),
-    });
+    a.op(ops::Xadd64I { dst: x(2), a: x(2), imm: -1 });
+    a.branch(ops::BrIfXneq64I { a: x(2), imm: 0, offset: PcRel(0) }, calls).unwrap();
+    a.op(ops::Xmov { dst: x(0), src: x(16) });
     a.op(ops::PopFrameRestore { amt: 8, regs: saved });
     a.op(ops::Ret {});
     let split = a.offset();
@@ -113,10 +68,6 @@ fn long_runs_need_no_host_stack() {
 
 #[test]
 fn optimized_builds_default_to_tail_calls() {
-    let want = if cfg!(debug_assertions) {
-        Dispatch::Loop
-    } else {
-        Dispatch::TailCall
-    };
+    let want = if cfg!(debug_assertions) { Dispatch::Loop } else { Dispatch::TailCall };
     assert_eq!(Vm::new().dispatch(), want);
 }

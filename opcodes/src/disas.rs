@@ -14,10 +14,7 @@ pub struct DisasOptions {
 
 impl Default for DisasOptions {
     fn default() -> Self {
-        DisasOptions {
-            base_offset: 0,
-            show_bytes: true,
-        }
+        DisasOptions { base_offset: 0, show_bytes: true }
     }
 }
 
@@ -26,12 +23,8 @@ impl Default for DisasOptions {
 pub fn disassemble(code: &[u8], options: DisasOptions, out: &mut dyn Write) -> Result<(), DisasError> {
     let mut at = 0;
     while at < code.len() {
-        let (op, size) = Op::decode(&code[at..]).map_err(|kind| {
-            DisasError::Decode(DecodeError {
-                offset: options.base_offset + at,
-                kind,
-            })
-        })?;
+        let (op, size) = Op::decode(&code[at..])
+            .map_err(|kind| DisasError::Decode(DecodeError { offset: options.base_offset + at, kind }))?;
         let offset = options.base_offset + at;
         write!(out, "{offset:8x}:")?;
         if options.show_bytes {

@@ -182,9 +182,7 @@ impl RegMask {
 
     /// The x-registers in the mask, lowest first.
     pub fn xregs(self) -> impl Iterator<Item = XReg> {
-        (0..Self::X_COUNT)
-            .filter(move |i| self.0 & (1 << i) != 0)
-            .map(|i| XReg((Self::FIRST_X + i) as u8))
+        (0..Self::X_COUNT).filter(move |i| self.0 & (1 << i) != 0).map(|i| XReg((Self::FIRST_X + i) as u8))
     }
     /// The f-registers in the mask, lowest first.
     pub fn fregs(self) -> impl Iterator<Item = FReg> {
@@ -220,11 +218,7 @@ impl Operand for RegMask {
         RegMask(unsafe { u32::read(reg_field, imm) })
     }
     fn check(self) -> Result<(), &'static str> {
-        if self.0 >> 30 == 0 {
-            Ok(())
-        } else {
-            Err("register mask sets bits 30/31, which name no register")
-        }
+        if self.0 >> 30 == 0 { Ok(()) } else { Err("register mask sets bits 30/31, which name no register") }
     }
 }
 
@@ -305,11 +299,7 @@ impl Operand for FloatCC {
         FloatCC(unsafe { u8::read(reg_field, imm) })
     }
     fn check(self) -> Result<(), &'static str> {
-        if FloatCC::from_bits(self.0).is_some() {
-            Ok(())
-        } else {
-            Err("unknown float condition code")
-        }
+        if FloatCC::from_bits(self.0).is_some() { Ok(()) } else { Err("unknown float condition code") }
     }
 }
 

@@ -85,20 +85,14 @@ impl fmt::Display for VerifyErrorKind {
                 "`{op}` branches to {target:#x}, which is not the start of an op in the same function"
             ),
             VerifyErrorKind::BadCallTarget { op, target } => {
-                write!(
-                    f,
-                    "`{op}` calls {target:#x}, which is not the start of a function"
-                )
+                write!(f, "`{op}` calls {target:#x}, which is not the start of a function")
             }
             VerifyErrorKind::BadJumpTable { len } => write!(
                 f,
                 "`br_table32` with {len} entries must have at least one and be followed by that many `jump` ops"
             ),
             VerifyErrorKind::FrameTooSmall { amt, saved } => {
-                write!(
-                    f,
-                    "frame of {amt} bytes cannot hold the {saved} registers it saves (8 bytes each)"
-                )
+                write!(f, "frame of {amt} bytes cannot hold the {saved} registers it saves (8 bytes each)")
             }
             VerifyErrorKind::FallsOffEnd { op } => {
                 write!(f, "function ends with `{op}`, which can continue past its end")
@@ -130,17 +124,11 @@ pub fn verify(code: &[u8], functions: &[Range<usize>]) -> Result<(), VerifyError
         if range.start >= range.end || range.end > code.len() {
             return Err(VerifyError {
                 offset: range.start,
-                kind: VerifyErrorKind::BadFunctionRange {
-                    range: range.clone(),
-                    code_len: code.len(),
-                },
+                kind: VerifyErrorKind::BadFunctionRange { range: range.clone(), code_len: code.len() },
             });
         }
         if range.start < previous_end {
-            return Err(VerifyError {
-                offset: range.start,
-                kind: VerifyErrorKind::OverlappingFunctions,
-            });
+            return Err(VerifyError { offset: range.start, kind: VerifyErrorKind::OverlappingFunctions });
         }
         previous_end = range.end;
     }
@@ -173,9 +161,7 @@ fn verify_function(
             if !matches!(op, Op::Jump(_)) {
                 return Err(VerifyError {
                     offset,
-                    kind: VerifyErrorKind::BadJumpTable {
-                        len: table_jumps_left,
-                    },
+                    kind: VerifyErrorKind::BadJumpTable { len: table_jumps_left },
                 });
             }
             table_jumps_left -= 1;
@@ -190,10 +176,7 @@ fn verify_function(
         | Op::PopFrameRestore(crate::ops::PopFrameRestore { amt, regs }) = op
         {
             if (amt as u64) < 8 * regs.count() as u64 {
-                return Err(fail(VerifyErrorKind::FrameTooSmall {
-                    amt,
-                    saved: regs.count(),
-                }));
+                return Err(fail(VerifyErrorKind::FrameTooSmall { amt, saved: regs.count() }));
             }
         }
         if let Some(rel) = op.pc_rel() {
@@ -206,10 +189,7 @@ fn verify_function(
                 | Op::ReturnCall(_)
                 | Op::Xpcadd(_) => {
                     if !is_function_start(target) {
-                        return Err(fail(VerifyErrorKind::BadCallTarget {
-                            op: op.name(),
-                            target,
-                        }));
+                        return Err(fail(VerifyErrorKind::BadCallTarget { op: op.name(), target }));
                     }
                 }
                 _ => branches.push((offset, op.name(), target)),
@@ -221,9 +201,7 @@ fn verify_function(
     if table_jumps_left > 0 {
         return Err(VerifyError {
             offset: range.end,
-            kind: VerifyErrorKind::BadJumpTable {
-                len: table_jumps_left,
-            },
+            kind: VerifyErrorKind::BadJumpTable { len: table_jumps_left },
         });
     }
     // The loop ran at least once: ranges are non-empty.
@@ -234,19 +212,13 @@ fn verify_function(
         );
         if !ends_flow {
             let offset = range.start + at - op.size();
-            return Err(VerifyError {
-                offset,
-                kind: VerifyErrorKind::FallsOffEnd { op: op.name() },
-            });
+            return Err(VerifyError { offset, kind: VerifyErrorKind::FallsOffEnd { op: op.name() } });
         }
     }
     for (offset, op, target) in branches {
         let inside = target >= range.start as i64 && target < range.end as i64;
         if !inside || !op_start[(target - range.start as i64) as usize] {
-            return Err(VerifyError {
-                offset,
-                kind: VerifyErrorKind::BadBranchTarget { op, target },
-            });
+            return Err(VerifyError { offset, kind: VerifyErrorKind::BadBranchTarget { op, target } });
         }
     }
     Ok(())

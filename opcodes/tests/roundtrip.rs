@@ -89,22 +89,13 @@ fn every_op_round_trips_through_encoder_decoder_and_disassembler() {
         for op in &ops {
             let start = code.len();
             op.encode(&mut code);
-            assert_eq!(
-                code.len() - start,
-                op.size(),
-                "{} encodes to its declared size",
-                op.name()
-            );
+            assert_eq!(code.len() - start, op.size(), "{} encodes to its declared size", op.name());
             let (decoded, size) = Op::decode(&code[start..]).unwrap_or_else(|e| panic!("{op}: {e}"));
             assert_eq!(decoded, *op);
             assert_eq!(size, op.size());
             // A truncated op is an error, never a panic or a wrong op.
             for cut in 0..size {
-                assert!(
-                    Op::decode(&code[start..start + cut]).is_err(),
-                    "{} truncated to {cut}",
-                    op.name()
-                );
+                assert!(Op::decode(&code[start..start + cut]).is_err(), "{} truncated to {cut}", op.name());
             }
             let text = op.to_string();
             assert!(text.starts_with(op.name()), "{text}");
@@ -175,20 +166,11 @@ fn branch_displacement_is_the_last_four_bytes_of_every_branch() {
 #[test]
 fn decoder_rejects_bad_bytes_with_reasons() {
     let unknown = Opcode::COUNT as u8;
-    assert_eq!(
-        Op::decode(&[unknown]),
-        Err(DecodeErrorKind::UnknownOpcode(unknown))
-    );
+    assert_eq!(Op::decode(&[unknown]), Err(DecodeErrorKind::UnknownOpcode(unknown)));
     let n = ExtOpcode::COUNT as u16;
-    assert_eq!(
-        Op::decode(&[ESCAPE, n as u8, (n >> 8) as u8]),
-        Err(DecodeErrorKind::UnknownExtOpcode(n))
-    );
+    assert_eq!(Op::decode(&[ESCAPE, n as u8, (n >> 8) as u8]), Err(DecodeErrorKind::UnknownExtOpcode(n)));
     assert!(matches!(Op::decode(&[]), Err(DecodeErrorKind::Truncated { .. })));
-    assert!(matches!(
-        Op::decode(&[ESCAPE, 0]),
-        Err(DecodeErrorKind::Truncated { .. })
-    ));
+    assert!(matches!(Op::decode(&[ESCAPE, 0]), Err(DecodeErrorKind::Truncated { .. })));
     // Spare bits of the register field set: xmov uses 10 of 16 bits.
     let e = Op::decode(&[Opcode::Xmov as u8, 0, 0x80]).unwrap_err();
     assert!(e.to_string().contains("spare bits"), "{e}");
@@ -214,22 +196,11 @@ fn disassembly_shows_offsets_bytes_and_branch_targets() {
     encode::br_if_xslt64_i(&mut code, x(0), 5, PcRel(-3));
     encode::ret(&mut code);
     let mut text = String::new();
-    disassemble(
-        &code,
-        DisasOptions {
-            base_offset: 0x100,
-            show_bytes: true,
-        },
-        &mut text,
-    )
-    .unwrap();
+    disassemble(&code, DisasOptions { base_offset: 0x100, show_bytes: true }, &mut text).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].trim_start().starts_with("100:"), "{text}");
     assert!(lines[0].ends_with("xconst8 x0, -1"), "{text}");
-    assert!(
-        lines[1].contains("br_if_xslt64_i x0, 5, pc-3    ; -> 0x100"),
-        "{text}"
-    );
+    assert!(lines[1].contains("br_if_xslt64_i x0, 5, pc-3    ; -> 0x100"), "{text}");
     assert!(lines[2].ends_with("ret"), "{text}");
     // Bad bytes stop the disassembly with the offset of the bad op.
     code.push(0xFE);

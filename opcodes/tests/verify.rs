@@ -24,37 +24,16 @@ fn valid_module() -> (Vec<u8>, Vec<core::ops::Range<usize>>) {
     a.branch(ops::Jump { offset: PcRel(0) }, l2).unwrap();
     a.bind(l1);
     a.branch(ops::Call { offset: PcRel(0) }, g).unwrap();
-    a.branch(
-        ops::BrIfXult64I {
-            a: x(0),
-            imm: 10,
-            offset: PcRel(0),
-        },
-        top,
-    )
-    .unwrap();
+    a.branch(ops::BrIfXult64I { a: x(0), imm: 10, offset: PcRel(0) }, top).unwrap();
     a.bind(l2);
-    a.branch(
-        ops::BrIf32 {
-            cond: x(1),
-            offset: PcRel(0),
-        },
-        exit,
-    )
-    .unwrap();
+    a.branch(ops::BrIf32 { cond: x(1), offset: PcRel(0) }, exit).unwrap();
     a.op(ops::CallIndirectHost { id: 3 });
     a.bind(exit);
     a.op(ops::Ret {});
     let split = a.offset();
     a.bind(g);
-    a.op(ops::PushFrameSave {
-        amt: 16,
-        regs: RegMask(0b11),
-    });
-    a.op(ops::PopFrameRestore {
-        amt: 16,
-        regs: RegMask(0b11),
-    });
+    a.op(ops::PushFrameSave { amt: 16, regs: RegMask(0b11) });
+    a.op(ops::PopFrameRestore { amt: 16, regs: RegMask(0b11) });
     a.op(ops::Ret {});
     let code = a.finish().unwrap();
     let len = code.len();
@@ -87,10 +66,7 @@ fn rejects_undecodable_and_truncated_ops() {
     code.push(Opcode::COUNT as u8);
     let e = err(&code, &[0..code.len()]);
     assert_eq!(e.offset, 3);
-    assert_eq!(
-        e.kind,
-        VerifyErrorKind::Decode(DecodeErrorKind::UnknownOpcode(Opcode::COUNT as u8))
-    );
+    assert_eq!(e.kind, VerifyErrorKind::Decode(DecodeErrorKind::UnknownOpcode(Opcode::COUNT as u8)));
 
     // An op cut by the end of its function (though the buffer goes on).
     let mut code = Vec::new();
@@ -98,10 +74,7 @@ fn rejects_undecodable_and_truncated_ops() {
     encode::ret(&mut code);
     let e = err(&code, &[0..5]);
     assert_eq!(e.offset, 0);
-    assert!(matches!(
-        e.kind,
-        VerifyErrorKind::Decode(DecodeErrorKind::Truncated { op: "xconst64", .. })
-    ));
+    assert!(matches!(e.kind, VerifyErrorKind::Decode(DecodeErrorKind::Truncated { op: "xconst64", .. })));
 }
 
 #[test]
@@ -112,37 +85,19 @@ fn rejects_branches_outside_the_function_or_into_an_op() {
     encode::ret(&mut code);
     let e = err(&code, &[0..code.len()]);
     assert_eq!(e.offset, 3);
-    assert_eq!(
-        e.kind,
-        VerifyErrorKind::BadBranchTarget {
-            op: "br_if64",
-            target: 1
-        }
-    );
+    assert_eq!(e.kind, VerifyErrorKind::BadBranchTarget { op: "br_if64", target: 1 });
 
     let mut code = Vec::new();
     encode::jump(&mut code, PcRel(-8)); // before the code
     let e = err(&code, &[0..code.len()]);
-    assert_eq!(
-        e.kind,
-        VerifyErrorKind::BadBranchTarget {
-            op: "jump",
-            target: -8
-        }
-    );
+    assert_eq!(e.kind, VerifyErrorKind::BadBranchTarget { op: "jump", target: -8 });
 
     // A jump into another function is not a branch.
     let mut code = Vec::new();
     encode::jump(&mut code, PcRel(5));
     encode::ret(&mut code);
     let e = err(&code, &[0..5, 5..6]);
-    assert_eq!(
-        e.kind,
-        VerifyErrorKind::BadBranchTarget {
-            op: "jump",
-            target: 5
-        }
-    );
+    assert_eq!(e.kind, VerifyErrorKind::BadBranchTarget { op: "jump", target: 5 });
 }
 
 #[test]
@@ -155,13 +110,7 @@ fn rejects_calls_that_miss_function_starts() {
     encode::ret(&mut code);
     let e = err(&code, &[0..6, 6..code.len()]);
     assert_eq!(e.offset, 0);
-    assert_eq!(
-        e.kind,
-        VerifyErrorKind::BadCallTarget {
-            op: "call",
-            target: 7
-        }
-    );
+    assert_eq!(e.kind, VerifyErrorKind::BadCallTarget { op: "call", target: 7 });
 
     // Calling g's start is fine, but only when g is a function.
     let mut ok = Vec::new();
@@ -178,10 +127,7 @@ fn rejects_malformed_jump_tables() {
     let mut code = Vec::new();
     encode::br_table32(&mut code, x(0), 0);
     encode::ret(&mut code);
-    assert_eq!(
-        err(&code, &[0..code.len()]).kind,
-        VerifyErrorKind::BadJumpTable { len: 0 }
-    );
+    assert_eq!(err(&code, &[0..code.len()]).kind, VerifyErrorKind::BadJumpTable { len: 0 });
 
     // Two entries declared, one jump then something else.
     let mut code = Vec::new();
@@ -207,12 +153,7 @@ fn rejects_functions_that_run_off_their_end() {
     encode::call_indirect_host(&mut code, 1);
     let e = err(&code, &[0..code.len()]);
     assert_eq!(e.offset, 3);
-    assert_eq!(
-        e.kind,
-        VerifyErrorKind::FallsOffEnd {
-            op: "call_indirect_host"
-        }
-    );
+    assert_eq!(e.kind, VerifyErrorKind::FallsOffEnd { op: "call_indirect_host" });
 }
 
 #[test]

@@ -252,35 +252,19 @@ impl State {
 
     #[inline(always)]
     pub fn trap_if_zero32(&mut self, at: At, cond: XReg, code: u8) -> Flow {
-        if self.x32(cond) == 0 {
-            self.trap_with(at, TrapKind::Explicit(code))
-        } else {
-            Ok(at.next)
-        }
+        if self.x32(cond) == 0 { self.trap_with(at, TrapKind::Explicit(code)) } else { Ok(at.next) }
     }
     #[inline(always)]
     pub fn trap_if_zero64(&mut self, at: At, cond: XReg, code: u8) -> Flow {
-        if self.x64(cond) == 0 {
-            self.trap_with(at, TrapKind::Explicit(code))
-        } else {
-            Ok(at.next)
-        }
+        if self.x64(cond) == 0 { self.trap_with(at, TrapKind::Explicit(code)) } else { Ok(at.next) }
     }
     #[inline(always)]
     pub fn trap_if_nonzero32(&mut self, at: At, cond: XReg, code: u8) -> Flow {
-        if self.x32(cond) != 0 {
-            self.trap_with(at, TrapKind::Explicit(code))
-        } else {
-            Ok(at.next)
-        }
+        if self.x32(cond) != 0 { self.trap_with(at, TrapKind::Explicit(code)) } else { Ok(at.next) }
     }
     #[inline(always)]
     pub fn trap_if_nonzero64(&mut self, at: At, cond: XReg, code: u8) -> Flow {
-        if self.x64(cond) != 0 {
-            self.trap_with(at, TrapKind::Explicit(code))
-        } else {
-            Ok(at.next)
-        }
+        if self.x64(cond) != 0 { self.trap_with(at, TrapKind::Explicit(code)) } else { Ok(at.next) }
     }
     pub fn bounds_check(&mut self, at: At, addr: XReg, bound: XReg, size: u32) -> Flow {
         match self.x64(addr).checked_add(size as u64) {

@@ -61,21 +61,13 @@ impl State {
     }
     #[inline(always)]
     pub fn xselect(&mut self, at: At, dst: XReg, cond: XReg, a: XReg, b: XReg) -> Flow {
-        let v = if self.x64(cond) != 0 {
-            self.x64(a)
-        } else {
-            self.x64(b)
-        };
+        let v = if self.x64(cond) != 0 { self.x64(a) } else { self.x64(b) };
         self.set_x64(dst, v);
         Ok(at.next)
     }
     #[inline(always)]
     pub fn fselect(&mut self, at: At, dst: FReg, cond: XReg, a: FReg, b: FReg) -> Flow {
-        let v = if self.x64(cond) != 0 {
-            self.f[a.index()]
-        } else {
-            self.f[b.index()]
-        };
+        let v = if self.x64(cond) != 0 { self.f[a.index()] } else { self.f[b.index()] };
         self.f[dst.index()] = v;
         Ok(at.next)
     }

@@ -25,10 +25,7 @@ pub struct Harness {
 
 impl Default for Harness {
     fn default() -> Self {
-        Harness {
-            vm: Vm::new(),
-            covered: BTreeSet::new(),
-        }
+        Harness { vm: Vm::new(), covered: BTreeSet::new() }
     }
 }
 

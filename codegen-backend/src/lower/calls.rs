@@ -1,0 +1,151 @@
+//! The calling convention in lowering: arguments, calls, stack arguments.
+
+use super::*;
+
+impl Lower<'_> {
+    pub(super) fn lower_args(&mut self) -> LowerResult<()> {
+        let params: Vec<Value> = self.func.dfg.block_params(self.func.layout.entry_block().unwrap()).to_vec();
+        let mut operands = Vec::new();
+        let (mut xi, mut fi) = (0, 0);
+        let regs = self.flat_regs(&params)?;
+        let mut on_stack = Vec::new();
+        for r in regs {
+            let preg = match r.class() {
+                RegClass::Int => (xi, xi += 1).0,
+                RegClass::Float => (fi, fi += 1).0,
+                RegClass::Vector => return Err("vector arguments are not supported yet".into()),
+            };
+            if preg >= ARG_REGS {
+                // Beyond the argument registers: in the caller's outgoing area.
+                on_stack.push(r);
+                continue;
+            }
+            let preg = if r.class() == RegClass::Int { abi::x(preg) } else { abi::f(preg) };
+            operands.push(Operand::reg_fixed_def(r, preg));
+        }
+        // The entry block's params are defined by this instruction, not by
+        // the allocator's block-parameter mechanism.
+        let entry = self.block_ids[&self.func.layout.entry_block().unwrap()];
+        self.vcode.blocks[entry.index()].params.clear();
+        self.push(VInstKind::Args, operands, PRegSet::empty());
+        for (slot, r) in on_stack.into_iter().enumerate() {
+            let offset = i32::try_from(16 + 8 * slot).map_err(|_| "too many stack arguments")?;
+            self.push(VInstKind::LoadIncoming { offset }, vec![Operand::reg_def(r)], PRegSet::empty());
+        }
+        Ok(())
+    }
+
+    /// Split call arguments into fixed-register operands and the rest,
+    /// which go to the outgoing area in order.
+    pub(super) fn call_args(&mut self, vals: &[VReg]) -> LowerResult<(Vec<Operand>, Vec<VReg>)> {
+        let (mut xi, mut fi) = (0, 0);
+        let (mut operands, mut rest) = (Vec::new(), Vec::new());
+        for &r in vals {
+            let preg = match r.class() {
+                RegClass::Int => (xi < ARG_REGS).then(|| abi::x(xi)).inspect(|_| xi += 1),
+                RegClass::Float => (fi < ARG_REGS).then(|| abi::f(fi)).inspect(|_| fi += 1),
+                RegClass::Vector => return Err("vector values are not supported yet".to_string()),
+            };
+            match preg {
+                Some(p) => operands.push(Operand::reg_fixed_use(r, p)),
+                None => rest.push(r),
+            }
+        }
+        Ok((operands, rest))
+    }
+
+    /// Reserve the outgoing area and store `rest` into it; returns its size.
+    pub(super) fn store_outgoing(&mut self, rest: &[VReg]) -> LowerResult<u32> {
+        if rest.is_empty() {
+            return Ok(0);
+        }
+        let size =
+            u32::try_from((8 * rest.len()).next_multiple_of(16)).map_err(|_| "too many stack arguments")?;
+        self.push(VInstKind::AdjustSp { grow: true, bytes: size }, vec![], PRegSet::empty());
+        for (slot, &r) in rest.iter().enumerate() {
+            let offset = 8 * slot as i32;
+            self.push(VInstKind::StoreOutgoing { offset }, vec![Operand::reg_use(r)], PRegSet::empty());
+        }
+        Ok(size)
+    }
+
+    /// Fixed-register operands for values passed by the calling convention.
+    pub(super) fn abi_operands(&mut self, vals: &[VReg], def: bool) -> LowerResult<Vec<Operand>> {
+        let (mut xi, mut fi) = (0, 0);
+        vals.iter()
+            .map(|&r| {
+                let preg = match r.class() {
+                    RegClass::Int => (abi::x(xi), xi += 1).0,
+                    RegClass::Float => (abi::f(fi), fi += 1).0,
+                    RegClass::Vector => return Err("vector values are not supported yet".to_string()),
+                };
+                if xi > ARG_REGS || fi > ARG_REGS {
+                    return Err(format!("more than {ARG_REGS} values of one register class"));
+                }
+                Ok(if def { Operand::reg_fixed_def(r, preg) } else { Operand::reg_fixed_use(r, preg) })
+            })
+            .collect()
+    }
+
+    pub(super) fn callee_index(&mut self, name: ir::ExternalName) -> usize {
+        match self.callees.iter().position(|c| *c == name) {
+            Some(i) => i,
+            None => {
+                self.callees.push(name);
+                self.callees.len() - 1
+            }
+        }
+    }
+
+    /// `call_indirect sig, target(args)`.
+    pub(super) fn call_indirect(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let all = dfg.inst_args(inst).to_vec();
+        let target = self.reg(all[0])?;
+        let args: Vec<VReg> = self.flat_regs(&all[1..])?;
+        let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
+        // The target lives in a register no argument uses: a callee-saved one.
+        let mut operands = vec![Operand::reg_fixed_use(target, abi::x(29))];
+        let (arg_operands, rest) = self.call_args(&args)?;
+        operands.extend(arg_operands);
+        let outgoing = self.store_outgoing(&rest)?;
+        let defs = self.abi_operands(&rets, true)?;
+        let mut clobbers = abi::caller_saved();
+        for d in &defs {
+            if let regalloc2::OperandConstraint::FixedReg(p) = d.constraint() {
+                clobbers.remove(p);
+            }
+        }
+        operands.extend(defs);
+        self.push(VInstKind::CallIndirect, operands, clobbers);
+        if outgoing > 0 {
+            self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
+        }
+        Ok(())
+    }
+
+    pub(super) fn call(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else { unreachable!() };
+        let name = dfg.ext_funcs[func_ref].name.clone();
+        let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
+        let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
+        let (mut operands, rest) = self.call_args(&args)?;
+        let outgoing = self.store_outgoing(&rest)?;
+        let defs = self.abi_operands(&rets, true)?;
+        // A call clobbers the caller-saved registers, except those it defines.
+        let mut clobbers = abi::caller_saved();
+        for d in &defs {
+            if let regalloc2::OperandConstraint::FixedReg(p) = d.constraint() {
+                clobbers.remove(p);
+            }
+        }
+        operands.extend(defs);
+        let callee = self.callee_index(name);
+        self.push(VInstKind::Call { callee }, operands, clobbers);
+        if outgoing > 0 {
+            self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,601 @@
+//! Instruction selection: CLIF instructions to Sheave ops over virtual
+//! registers ([`VCode`]).
+//!
+//! Value representation: an integer of up to 64 bits lives in one
+//! x-register; bits above its width are undefined, so ops that look at them
+//! (compares, division, right shifts, extends, conditions) extend first.
+//! f32/f64 live in f-registers. Critical edges are split here, because the
+//! register allocator needs them split.
+
+use crate::abi::{self, ARG_REGS};
+use crate::error::LowerResult;
+use crate::vcode::{Special, VBlock, VCode, VInst, VInstKind, reg_fields};
+use cranelift_codegen::ir::{
+    self, Function, InstructionData, Opcode, Type, Value,
+    condcodes::{CondCode, FloatCC, IntCC},
+    types,
+};
+use regalloc2::{Block as VBlockId, Operand, PRegSet, RegClass, VReg};
+use sheave_opcodes::{FReg, Op, PcRel, XReg, ops};
+use std::collections::HashMap;
+
+mod calls;
+mod float;
+mod fusion;
+mod i128;
+mod int;
+mod memory;
+
+const X0: XReg = XReg::FP; // placeholder: every register field is rewritten
+const F0: FReg = match FReg::new(0) {
+    Some(r) => r,
+    None => unreachable!(),
+};
+const P: PcRel = PcRel(0);
+
+/// What `lower` produces besides the code: the functions called directly.
+pub struct Lowered {
+    pub vcode: VCode,
+    /// Names of directly called functions, indexed by `VInstKind::Call::callee`.
+    pub callees: Vec<ir::ExternalName>,
+}
+
+pub fn lower(func: &Function, big_endian_target: bool) -> LowerResult<Lowered> {
+    let mut l = Lower {
+        func,
+        big_endian_target,
+        vcode: VCode::default(),
+        values: HashMap::new(),
+        block_ids: HashMap::new(),
+        callees: Vec::new(),
+        slot_offsets: HashMap::new(),
+        fused: HashMap::new(),
+        folded_consts: Default::default(),
+        alu_imm: HashMap::new(),
+    };
+    l.lower_function()?;
+    Ok(Lowered { vcode: l.vcode, callees: l.callees })
+}
+
+/// How a fused `icmp` compares: its condition and whether its second
+/// operand became an immediate.
+#[derive(Clone, Copy)]
+struct FusedCompare {
+    cond: IntCC,
+    imm: Option<i64>,
+}
+
+struct Lower<'f> {
+    func: &'f Function,
+    /// Native byte order of the target (for loads/stores without explicit endianness).
+    big_endian_target: bool,
+    vcode: VCode,
+    values: HashMap<Value, Vec<VReg>>,
+    block_ids: HashMap<ir::Block, VBlockId>,
+    callees: Vec<ir::ExternalName>,
+    slot_offsets: HashMap<ir::StackSlot, u32>,
+    /// `icmp`s lowered into the `brif` that ends their block.
+    fused: HashMap<ir::Inst, FusedCompare>,
+    /// `iconst`s whose only use became an immediate of a fused compare.
+    folded_consts: std::collections::HashSet<ir::Inst>,
+    /// Integer ops whose second operand is a constant folded into an immediate.
+    alu_imm: HashMap<ir::Inst, i64>,
+}
+
+/// One CFG edge out of a block: target block and the arguments it passes.
+struct Edge {
+    target: ir::Block,
+    args: Vec<Value>,
+}
+
+impl<'f> Lower<'f> {
+    fn class_of(ty: Type) -> LowerResult<RegClass> {
+        if ty.is_int() && ty.bits() <= 64 {
+            Ok(RegClass::Int)
+        } else if ty == types::F32 || ty == types::F64 {
+            Ok(RegClass::Float)
+        } else {
+            Err(format!("values of type {ty} are not supported yet"))
+        }
+    }
+
+    fn new_vreg(&mut self, class: RegClass) -> VReg {
+        let v = VReg::new(self.vcode.num_vregs, class);
+        self.vcode.num_vregs += 1;
+        v
+    }
+
+    /// The virtual register holding scalar `v` (not an i128).
+    fn reg(&mut self, v: Value) -> LowerResult<VReg> {
+        let ty = self.func.dfg.value_type(v);
+        if ty == types::I128 {
+            return Err("this use of an i128 value is not supported yet".into());
+        }
+        Ok(self.regs(v)?[0])
+    }
+
+    /// The virtual registers holding `v`: one, or `[lo, hi]` for an i128.
+    fn regs(&mut self, v: Value) -> LowerResult<Vec<VReg>> {
+        let v = self.func.dfg.resolve_aliases(v);
+        if let Some(r) = self.values.get(&v) {
+            return Ok(r.clone());
+        }
+        let ty = self.func.dfg.value_type(v);
+        let regs = if ty == types::I128 {
+            vec![self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int)]
+        } else {
+            vec![self.new_vreg(Self::class_of(ty)?)]
+        };
+        self.values.insert(v, regs.clone());
+        Ok(regs)
+    }
+
+    /// The registers of `vals`, flattened (an i128 takes two, low first).
+    fn flat_regs(&mut self, vals: &[Value]) -> LowerResult<Vec<VReg>> {
+        let mut out = Vec::new();
+        for &v in vals {
+            out.extend(self.regs(v)?);
+        }
+        Ok(out)
+    }
+
+    /// `[lo, hi]` of an i128 value.
+    fn pair(&mut self, v: Value) -> LowerResult<(VReg, VReg)> {
+        let r = self.regs(v)?;
+        match r[..] {
+            [lo, hi] => Ok((lo, hi)),
+            _ => Err("expected an i128 value".into()),
+        }
+    }
+
+    /// Make `result` be the same register as `source` (for no-op conversions).
+    /// (If `result` was already used, by a block lowered earlier than its
+    /// definition, it has its own register: copy into that instead.)
+    fn alias(&mut self, result: Value, source: VReg) {
+        match self.values.get(&result) {
+            Some(existing) => {
+                let d = existing[0];
+                match source.class() {
+                    RegClass::Int => self.op(ops::Xmov { dst: X0, src: X0 }, &[d, source]),
+                    _ => self.op(ops::Fmov { dst: F0, src: F0 }, &[d, source]),
+                }
+            }
+            None => {
+                self.values.insert(result, vec![source]);
+            }
+        }
+    }
+
+    fn edges(&self, inst: ir::Inst) -> Vec<Edge> {
+        let dfg = &self.func.dfg;
+        dfg.insts[inst]
+            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+            .iter()
+            .map(|call| Edge {
+                target: call.block(&dfg.value_lists),
+                args: call.args(&dfg.value_lists).filter_map(|a| a.as_value()).collect(),
+            })
+            .collect()
+    }
+
+    fn lower_function(&mut self) -> LowerResult<()> {
+        let func = self.func;
+        // Explicit stack slots, at the bottom of the frame (sp-relative).
+        let mut offset = 0u32;
+        for (slot, data) in func.sized_stack_slots.iter() {
+            let align = 1u32 << data.align_shift.min(4);
+            offset = offset.next_multiple_of(align);
+            self.slot_offsets.insert(slot, offset);
+            offset = offset.checked_add(data.size).ok_or("stack slots exceed 4 GiB")?;
+        }
+        self.vcode.stack_slots_size = offset;
+        let entry = func.layout.entry_block().ok_or("the function has no blocks")?;
+        // Blocks reachable from the entry, in layout order.
+        let mut reachable = std::collections::HashSet::new();
+        let mut stack = vec![entry];
+        while let Some(b) = stack.pop() {
+            if reachable.insert(b) {
+                if let Some(last) = func.layout.last_inst(b) {
+                    stack.extend(self.edges(last).into_iter().map(|e| e.target));
+                }
+            }
+        }
+        let order: Vec<ir::Block> = func.layout.blocks().filter(|b| reachable.contains(b)).collect();
+        self.find_fusions(&order);
+        // Count predecessors (one per edge) to find critical edges.
+        let mut pred_count: HashMap<ir::Block, usize> = HashMap::new();
+        for &b in &order {
+            for e in self.edges(func.layout.last_inst(b).ok_or("empty block")?) {
+                *pred_count.entry(e.target).or_default() += 1;
+            }
+        }
+        // Allocate VCode block ids: each CLIF block, then its edge blocks.
+        let mut plan: Vec<(ir::Block, Vec<Option<VBlockId>>)> = Vec::new();
+        let mut next = 0usize;
+        for &b in &order {
+            self.block_ids.insert(b, VBlockId::new(next));
+            next += 1;
+            let edges = self.edges(func.layout.last_inst(b).unwrap());
+            let split: Vec<Option<VBlockId>> = edges
+                .iter()
+                .map(|e| {
+                    (edges.len() > 1 && pred_count[&e.target] > 1).then(|| {
+                        next += 1;
+                        VBlockId::new(next - 1)
+                    })
+                })
+                .collect();
+            plan.push((b, split));
+        }
+        self.vcode.blocks = vec![VBlock::default(); next];
+
+        for (b, split) in plan {
+            let id = self.block_ids[&b];
+            self.vcode.blocks[id.index()].first_inst = self.vcode.insts.len();
+            let params: Vec<VReg> = self.flat_regs(&func.dfg.block_params(b).to_vec())?;
+            self.vcode.blocks[id.index()].params = params;
+            if b == entry {
+                self.lower_args()?;
+            }
+            let last = func.layout.last_inst(b).unwrap();
+            for inst in func.layout.block_insts(b) {
+                if inst == last {
+                    break;
+                }
+                if self.fused.contains_key(&inst) || self.folded_consts.contains(&inst) {
+                    continue;
+                }
+                self.lower_inst(inst).map_err(|e| format!("{e} (in `{}`)", func.dfg.display_inst(inst)))?;
+            }
+            // The terminator, with its edges redirected through edge blocks.
+            let edges = self.edges(last);
+            let mut succs = Vec::new();
+            let mut args = Vec::new();
+            for (e, via) in edges.iter().zip(&split) {
+                match via {
+                    Some(edge_block) => {
+                        succs.push(*edge_block);
+                        args.push(Vec::new());
+                    }
+                    None => {
+                        succs.push(self.block_ids[&e.target]);
+                        args.push(self.flat_regs(&e.args)?);
+                    }
+                }
+            }
+            self.lower_terminator(last, &succs)
+                .map_err(|e| format!("{e} (in `{}`)", func.dfg.display_inst(last)))?;
+            let vb = &mut self.vcode.blocks[id.index()];
+            vb.end_inst = self.vcode.insts.len();
+            vb.succs = succs.clone();
+            vb.branch_args = args;
+            for s in &succs {
+                self.vcode.blocks[s.index()].preds.push(id);
+            }
+            // Edge blocks: a jump passing the edge's arguments.
+            for (e, via) in edges.iter().zip(&split) {
+                if let Some(edge_block) = via {
+                    let target = self.block_ids[&e.target];
+                    let args: Vec<VReg> = self.flat_regs(&e.args)?;
+                    let first = self.vcode.insts.len();
+                    self.push(VInstKind::Jump, vec![], PRegSet::empty());
+                    let eb = &mut self.vcode.blocks[edge_block.index()];
+                    eb.first_inst = first;
+                    eb.end_inst = first + 1;
+                    eb.succs = vec![target];
+                    eb.branch_args = vec![args];
+                    self.vcode.blocks[target.index()].preds.push(*edge_block);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, kind: VInstKind, operands: Vec<Operand>, clobbers: PRegSet) {
+        self.vcode.insts.push(VInst { kind, operands, clobbers });
+    }
+
+    /// Emit `op`, whose register fields (in declaration order) are `regs`.
+    fn op(&mut self, op: impl Into<Op>, regs: &[VReg]) {
+        let op = op.into();
+        let fields = reg_fields(&op);
+        debug_assert_eq!(fields.len(), regs.len(), "{op}: one vreg per register field");
+        let operands = fields
+            .iter()
+            .zip(regs)
+            .map(|(&(class, def), &r)| {
+                debug_assert_eq!(class, r.class(), "{op}: register class");
+                if def { Operand::reg_def(r) } else { Operand::reg_use(r) }
+            })
+            .collect();
+        self.push(VInstKind::Op(op), operands, PRegSet::empty());
+    }
+
+    fn lower_terminator(&mut self, inst: ir::Inst, succs: &[VBlockId]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        match dfg.insts[inst] {
+            InstructionData::Jump { .. } => self.push(VInstKind::Jump, vec![], PRegSet::empty()),
+            InstructionData::BranchTable { arg, .. } => {
+                let idx = self.reg(arg)?;
+                self.push(VInstKind::BrTable, vec![Operand::reg_use(idx)], PRegSet::empty());
+            }
+            InstructionData::Call { opcode: Opcode::ReturnCall, func_ref, .. } => {
+                let name = dfg.ext_funcs[func_ref].name.clone();
+                let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
+                let operands = self.abi_operands(&args, false)?;
+                let callee = self.callee_index(name);
+                self.push(VInstKind::ReturnCall { callee }, operands, PRegSet::empty());
+            }
+            InstructionData::Brif { arg, .. } if self.fused_def(arg).is_some() => {
+                let icmp = self.fused_def(arg).expect("checked");
+                let (op, regs) = self.fused_branch(icmp)?;
+                let operands = regs.into_iter().map(Operand::reg_use).collect();
+                self.push(VInstKind::CondBr(op), operands, PRegSet::empty());
+            }
+            InstructionData::Brif { arg, .. } => {
+                let cond = self.condition(arg)?;
+                let ty = dfg.value_type(arg);
+                let op: Op = if ty.bits() >= 64 {
+                    ops::BrIf64 { cond: X0, offset: P }.into()
+                } else {
+                    ops::BrIf32 { cond: X0, offset: P }.into()
+                };
+                let operands = vec![Operand::reg_use(cond)];
+                self.push(VInstKind::CondBr(op), operands, PRegSet::empty());
+                debug_assert_eq!(succs.len(), 2);
+            }
+            InstructionData::MultiAry { opcode: Opcode::Return, .. } => {
+                let vals: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
+                let operands = self.abi_operands(&vals, false)?;
+                self.push(VInstKind::Ret, operands, PRegSet::empty());
+            }
+            InstructionData::Trap { code, .. } => self.push(
+                VInstKind::Trap(ops::Trap { code: code.as_raw().get() }.into()),
+                vec![],
+                PRegSet::empty(),
+            ),
+            _ => {
+                return Err(format!("terminator `{}` is not supported yet", dfg.insts[inst].opcode()));
+            }
+        }
+        Ok(())
+    }
+
+    fn result(&mut self, inst: ir::Inst) -> LowerResult<VReg> {
+        let v = *self.func.dfg.inst_results(inst).first().ok_or("the instruction has no result")?;
+        self.reg(v)
+    }
+
+    fn lower_inst(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let opcode = data.opcode();
+        let args: Vec<Value> = dfg.inst_args(inst).to_vec();
+        let ctrl = dfg.ctrl_typevar(inst);
+        let wide = ctrl.bits() == 64;
+        let touches_i128 = ctrl == types::I128
+            || args.iter().any(|&a| dfg.value_type(a) == types::I128)
+            || dfg.inst_results(inst).iter().any(|&r| dfg.value_type(r) == types::I128);
+        if touches_i128 && !matches!(opcode, Opcode::Call | Opcode::CallIndirect) {
+            return self.lower_i128(inst, opcode, &args);
+        }
+        match data {
+            InstructionData::UnaryImm { imm, .. } => {
+                let d = self.result(inst)?;
+                let v = imm.bits();
+                self.iconst(d, v);
+            }
+            InstructionData::UnaryIeee32 { imm, .. } => {
+                let d = self.result(inst)?;
+                self.op(ops::Fconst32 { dst: F0, bits: imm.bits() }, &[d]);
+            }
+            InstructionData::UnaryIeee64 { imm, .. } => {
+                let d = self.result(inst)?;
+                self.op(ops::Fconst64 { dst: F0, bits: imm.bits() }, &[d]);
+            }
+            InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_int() => {
+                self.int_binary(inst, opcode, a, b, ctrl)?;
+            }
+            InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_float() => {
+                let (ra, rb, d) = (self.reg(a)?, self.reg(b)?, self.result(inst)?);
+                let w = ctrl == types::F64;
+                macro_rules! fop {
+                    ($a32:ident, $a64:ident) => {
+                        if w {
+                            ops::$a64 { dst: F0, a: F0, b: F0 }.into()
+                        } else {
+                            ops::$a32 { dst: F0, a: F0, b: F0 }.into()
+                        }
+                    };
+                }
+                let op: Op = match opcode {
+                    Opcode::Fadd => fop!(Fadd32, Fadd64),
+                    Opcode::Fsub => fop!(Fsub32, Fsub64),
+                    Opcode::Fmul => fop!(Fmul32, Fmul64),
+                    Opcode::Fdiv => fop!(Fdiv32, Fdiv64),
+                    Opcode::Fmin => fop!(Fmin32, Fmin64),
+                    Opcode::Fmax => fop!(Fmax32, Fmax64),
+                    Opcode::Fcopysign => fop!(Fcopysign32, Fcopysign64),
+                    Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+                        return self.float_bitwise(opcode, d, Some((ra, rb)), w);
+                    }
+                    _ => return Err(format!("`{opcode}` is not supported yet")),
+                };
+                self.op(op, &[d, ra, rb]);
+            }
+            InstructionData::IntCompare { cond, args: [a, b], .. } => {
+                let d = self.result(inst)?;
+                self.icmp(d, cond, a, b)?;
+            }
+            InstructionData::FloatCompare { cond, args: [a, b], .. } => {
+                let d = self.result(inst)?;
+                self.fcmp(d, cond, a, b)?;
+            }
+            InstructionData::Unary { opcode, arg } if self.float_unary(inst, opcode, arg)? => {}
+            InstructionData::Load { opcode, arg, flags, offset } => {
+                let base = self.reg(arg)?;
+                self.load(inst, opcode, base, flags, offset.into())?;
+            }
+            InstructionData::Store { opcode, args: [value, addr], flags, offset } => {
+                let base = self.reg(addr)?;
+                self.store(opcode, value, base, flags, offset.into())?;
+            }
+            InstructionData::StackAddr { stack_slot, offset, .. } => {
+                let a = self.stack_addr(stack_slot, offset.into())?;
+                self.alias(dfg.first_result(inst), a);
+            }
+            // Atomics: one VM runs one guest thread at a time, so plain
+            // accesses are atomic with respect to it.
+            InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, flags } => {
+                let base = self.reg(arg)?;
+                self.load(inst, Opcode::Load, base, flags, 0)?;
+            }
+            InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], flags } => {
+                let base = self.reg(addr)?;
+                self.store(Opcode::Store, value, base, flags, 0)?;
+            }
+            InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } if ctrl.bits() <= 64 => {
+                self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
+            }
+            InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. }
+                if ctrl.bits() <= 64 =>
+            {
+                let base = self.reg(addr)?;
+                self.load(inst, Opcode::Load, base, flags, 0)?;
+                let old = self.result(inst)?;
+                let e = self.extended(expected, false)?;
+                let old64 = self.extend(old, ctrl.bits(), false);
+                let (eq, new) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
+                self.op(ops::Xeq64 { dst: X0, a: X0, b: X0 }, &[eq, old64, e]);
+                let r = self.reg(replacement)?;
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[new, eq, r, old]);
+                self.store_reg(new, ctrl, base, flags)?;
+            }
+            InstructionData::NullAry { opcode: Opcode::Fence, .. } => {}
+            _ => match opcode {
+                Opcode::Uextend | Opcode::Sextend => {
+                    let from = dfg.value_type(args[0]).bits();
+                    let r = self.reg(args[0])?;
+                    let e = self.extend(r, from, opcode == Opcode::Sextend);
+                    self.alias(dfg.first_result(inst), e);
+                }
+                Opcode::Ireduce => {
+                    let r = self.reg(args[0])?;
+                    self.alias(dfg.first_result(inst), r);
+                }
+                Opcode::Select if ctrl.is_int() || ctrl.is_float() => {
+                    let c = self.extended(args[0], false)?;
+                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                    if ctrl.is_int() {
+                        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d, c, a, b]);
+                    } else {
+                        self.op(ops::Fselect { dst: F0, cond: X0, a: F0, b: F0 }, &[d, c, a, b]);
+                    }
+                }
+                Opcode::Bnot if ctrl == types::F32 || ctrl == types::F64 => {
+                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                    self.float_bitwise(opcode, d, Some((a, a)), ctrl == types::F64)?;
+                }
+                Opcode::Bitcast if dfg.value_type(args[0]) == ctrl && ctrl.bits() <= 64 => {
+                    let r = self.reg(args[0])?;
+                    self.alias(dfg.first_result(inst), r);
+                }
+                Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
+                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                    let op: Op = match (opcode, wide) {
+                        (Opcode::Ineg, false) => ops::Xneg32 { dst: X0, a: X0 }.into(),
+                        (Opcode::Ineg, true) => ops::Xneg64 { dst: X0, a: X0 }.into(),
+                        (_, false) => ops::Xbnot32 { dst: X0, a: X0 }.into(),
+                        (_, true) => ops::Xbnot64 { dst: X0, a: X0 }.into(),
+                    };
+                    self.op(op, &[d, a]);
+                }
+                Opcode::Clz
+                | Opcode::Ctz
+                | Opcode::Cls
+                | Opcode::Popcnt
+                | Opcode::Bswap
+                | Opcode::Bitrev
+                | Opcode::Iabs
+                    if ctrl.is_int() && ctrl.bits() <= 64 =>
+                {
+                    self.int_unary(inst, opcode, args[0], ctrl.bits())?;
+                }
+                Opcode::Bmask if ctrl.bits() <= 64 && dfg.value_type(args[0]).bits() <= 64 => {
+                    // All ones when the input is not zero: -(x != 0).
+                    let x = self.extended(args[0], false)?;
+                    let (z, ne, d) =
+                        (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int), self.result(inst)?);
+                    self.op(ops::Xzero { dst: X0 }, &[z]);
+                    self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[ne, x, z]);
+                    self.op(ops::Xneg64 { dst: X0, a: X0 }, &[d, ne]);
+                }
+                Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
+                    let c = self.extended(args[0], false)?;
+                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                    if ctrl.is_int() {
+                        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d, c, a, b]);
+                    } else {
+                        self.op(ops::Fselect { dst: F0, cond: X0, a: F0, b: F0 }, &[d, c, a, b]);
+                    }
+                }
+                Opcode::Fma if ctrl == types::F32 || ctrl == types::F64 => {
+                    let (a, b, c, d) =
+                        (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                    let op: Op = if ctrl == types::F64 {
+                        ops::Fma64 { dst: F0, a: F0, b: F0, c: F0 }.into()
+                    } else {
+                        ops::Fma32 { dst: F0, a: F0, b: F0, c: F0 }.into()
+                    };
+                    self.op(op, &[d, a, b, c]);
+                }
+                Opcode::Call => self.call(inst)?,
+                Opcode::CallIndirect => self.call_indirect(inst)?,
+                Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
+                    let which = match opcode {
+                        Opcode::GetStackPointer => Special::Sp,
+                        Opcode::GetFramePointer => Special::Fp,
+                        _ => Special::Lr,
+                    };
+                    let d = self.result(inst)?;
+                    self.push(VInstKind::ReadSpecial(which), vec![Operand::reg_def(d)], PRegSet::empty());
+                }
+                Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
+                    let InstructionData::IntAddTrap { code, .. } = data else { unreachable!() };
+                    let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+                    let of = self.new_vreg(RegClass::Int);
+                    let op: Op = if wide {
+                        ops::Xadd64Uof { dst: X0, of: X0, a: X0, b: X0 }.into()
+                    } else {
+                        ops::Xadd32Uof { dst: X0, of: X0, a: X0, b: X0 }.into()
+                    };
+                    self.op(op, &[d, of, a, b]);
+                    self.op(ops::TrapIfNonzero64 { cond: X0, code: code.as_raw().get() }, &[of]);
+                }
+                Opcode::FuncAddr => {
+                    let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
+                    let name = dfg.ext_funcs[func_ref].name.clone();
+                    let callee = self.callee_index(name);
+                    let d = self.result(inst)?;
+                    self.push(VInstKind::FuncAddr { callee }, vec![Operand::reg_def(d)], PRegSet::empty());
+                }
+                Opcode::Trapz | Opcode::Trapnz => {
+                    let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
+                    let c = self.condition(args[0])?;
+                    let code = code.as_raw().get();
+                    let bits64 = dfg.value_type(args[0]).bits() == 64;
+                    let op: Op = match (opcode, bits64) {
+                        (Opcode::Trapz, false) => ops::TrapIfZero32 { cond: X0, code }.into(),
+                        (Opcode::Trapz, true) => ops::TrapIfZero64 { cond: X0, code }.into(),
+                        (_, false) => ops::TrapIfNonzero32 { cond: X0, code }.into(),
+                        (_, true) => ops::TrapIfNonzero64 { cond: X0, code }.into(),
+                    };
+                    self.op(op, &[c]);
+                }
+                Opcode::Nop => {}
+                _ => return Err(format!("`{opcode}` is not supported yet")),
+            },
+        }
+        Ok(())
+    }
+}

@@ -127,6 +127,17 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                                 _ => asm.op(ops::Fload64 { dst: freg(dst), base: XReg::FP, offset: *offset }),
                             };
                         }
+                        VInstKind::StoreIncoming { offset } => {
+                            let src = allocs[0].as_reg().ok_or("stack argument not in a register")?;
+                            match src.class() {
+                                RegClass::Int => {
+                                    asm.op(ops::Xstore64 { base: XReg::FP, offset: *offset, src: xreg(src) })
+                                }
+                                _ => {
+                                    asm.op(ops::Fstore64 { base: XReg::FP, offset: *offset, src: freg(src) })
+                                }
+                            };
+                        }
                         VInstKind::StoreOutgoing { offset } => {
                             let src = allocs[0].as_reg().ok_or("stack argument not in a register")?;
                             match src.class() {

@@ -38,6 +38,9 @@ pub enum VInstKind {
     LoadIncoming { offset: i32 },
     /// `sp -= bytes` (grow) or `sp += bytes`, around calls with stack arguments.
     AdjustSp { grow: bool, bytes: u32 },
+    /// Store operand 0 at `fp + offset` (a tail call's stack argument, in
+    /// this function's incoming area).
+    StoreIncoming { offset: i32 },
     /// Store operand 0 at `sp + offset` (an outgoing stack argument).
     StoreOutgoing { offset: i32 },
     /// `dst = sp`, `dst = fp` or `dst = lr`: registers outside allocation.

@@ -28,6 +28,7 @@ impl Lower<'_> {
         let entry = self.block_ids[&self.func.layout.entry_block().unwrap()];
         self.vcode.blocks[entry.index()].params.clear();
         self.push(VInstKind::Args, operands, PRegSet::empty());
+        self.incoming_stack_args = on_stack.len();
         for (slot, r) in on_stack.into_iter().enumerate() {
             let offset = i32::try_from(16 + 8 * slot).map_err(|_| "too many stack arguments")?;
             self.push(VInstKind::LoadIncoming { offset }, vec![Operand::reg_def(r)], PRegSet::empty());

@@ -49,6 +49,7 @@ pub fn lower(func: &Function, big_endian_target: bool) -> LowerResult<Lowered> {
         block_ids: HashMap::new(),
         callees: Vec::new(),
         slot_offsets: HashMap::new(),
+        incoming_stack_args: 0,
         fused: HashMap::new(),
         folded_consts: Default::default(),
         alu_imm: HashMap::new(),
@@ -74,6 +75,8 @@ struct Lower<'f> {
     block_ids: HashMap<ir::Block, VBlockId>,
     callees: Vec<ir::ExternalName>,
     slot_offsets: HashMap<ir::StackSlot, u32>,
+    /// Arguments this function receives on the stack.
+    incoming_stack_args: usize,
     /// `icmp`s lowered into the `brif` that ends their block.
     fused: HashMap<ir::Inst, FusedCompare>,
     /// `iconst`s whose only use became an immediate of a fused compare.
@@ -322,7 +325,25 @@ impl<'f> Lower<'f> {
             InstructionData::Call { opcode: Opcode::ReturnCall, func_ref, .. } => {
                 let name = dfg.ext_funcs[func_ref].name.clone();
                 let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
-                let operands = self.abi_operands(&args, false)?;
+                let (operands, rest) = self.call_args(&args)?;
+                // Stack arguments of a tail call reuse this function's own
+                // incoming area (the original caller releases it), so they
+                // must fit there. All incoming arguments were loaded at entry.
+                if rest.len() > self.incoming_stack_args {
+                    return Err(format!(
+                        "a tail call with {} stack arguments from a function that received {} is not supported",
+                        rest.len(),
+                        self.incoming_stack_args
+                    ));
+                }
+                for (slot, &r) in rest.iter().enumerate() {
+                    let offset = 16 + 8 * slot as i32;
+                    self.push(
+                        VInstKind::StoreIncoming { offset },
+                        vec![Operand::reg_use(r)],
+                        PRegSet::empty(),
+                    );
+                }
                 let callee = self.callee_index(name);
                 self.push(VInstKind::ReturnCall { callee }, operands, PRegSet::empty());
             }

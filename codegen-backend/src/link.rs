@@ -35,7 +35,22 @@ impl ModuleBuilder {
         self.functions.push(f);
     }
     /// Lay out the functions, patch calls, and run the bytecode verifier.
-    pub fn finish(self) -> Result<Module, String> {
+    pub fn finish(mut self) -> Result<Module, String> {
+        // Libcalls that are referenced (e.g. by `func_addr`) and that the
+        // ISA has an op for get a small bytecode function of their own.
+        let mut stubs = Vec::new();
+        for f in &self.functions {
+            for (_, _, callee) in &f.calls {
+                let missing = !self.functions.iter().any(|g| &g.name == callee)
+                    && !stubs.iter().any(|s: &CompiledFunction| &s.name == callee);
+                if missing {
+                    if let Some(stub) = libcall_stub(callee) {
+                        stubs.push(stub);
+                    }
+                }
+            }
+        }
+        self.functions.extend(stubs);
         let mut code = Vec::new();
         let mut functions = Vec::new();
         for f in &self.functions {
@@ -74,4 +89,33 @@ impl ModuleBuilder {
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Module { code, functions })
     }
+}
+
+/// A bytecode function implementing libcall `name` with one op, if the ISA
+/// has that op: arguments arrive in f0, f1, f2 and the result leaves in f0.
+fn libcall_stub(name: &str) -> Option<CompiledFunction> {
+    use cranelift_codegen::ir::{AbiParam, Signature, types};
+    use cranelift_codegen::isa::CallConv;
+    use sheave_opcodes::{FReg, Op, ops};
+    let f = |i| FReg::new(i).expect("register below 32");
+    let (op, ty, arity): (Op, Type, usize) = match name {
+        "%CeilF32" => (ops::Fceil32 { dst: f(0), a: f(0) }.into(), types::F32, 1),
+        "%CeilF64" => (ops::Fceil64 { dst: f(0), a: f(0) }.into(), types::F64, 1),
+        "%FloorF32" => (ops::Ffloor32 { dst: f(0), a: f(0) }.into(), types::F32, 1),
+        "%FloorF64" => (ops::Ffloor64 { dst: f(0), a: f(0) }.into(), types::F64, 1),
+        "%TruncF32" => (ops::Ftrunc32 { dst: f(0), a: f(0) }.into(), types::F32, 1),
+        "%TruncF64" => (ops::Ftrunc64 { dst: f(0), a: f(0) }.into(), types::F64, 1),
+        "%NearestF32" => (ops::Fnearest32 { dst: f(0), a: f(0) }.into(), types::F32, 1),
+        "%NearestF64" => (ops::Fnearest64 { dst: f(0), a: f(0) }.into(), types::F64, 1),
+        "%FmaF32" => (ops::Fma32 { dst: f(0), a: f(0), b: f(1), c: f(2) }.into(), types::F32, 3),
+        "%FmaF64" => (ops::Fma64 { dst: f(0), a: f(0), b: f(1), c: f(2) }.into(), types::F64, 3),
+        _ => return None,
+    };
+    let mut code = Vec::new();
+    op.encode(&mut code);
+    sheave_opcodes::encode::ret(&mut code);
+    let mut signature = Signature::new(CallConv::Fast);
+    signature.params.extend((0..arity).map(|_| AbiParam::new(ty)));
+    signature.returns.push(AbiParam::new(ty));
+    Some(CompiledFunction { name: name.to_string(), signature, code, calls: Vec::new() })
 }

@@ -131,6 +131,14 @@ impl Lower<'_> {
         let name = dfg.ext_funcs[func_ref].name.clone();
         let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
         let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
+        if let ir::ExternalName::LibCall(libcall) = name {
+            if self.inline_libcall(libcall, &args, &rets) {
+                return Ok(());
+            }
+            return Err(format!(
+                "the libcall {libcall} needs the host builtin table, which is not built yet"
+            ));
+        }
         let (mut operands, rest) = self.call_args(&args)?;
         let outgoing = self.store_outgoing(&rest)?;
         let defs = self.abi_operands(&rets, true)?;
@@ -148,5 +156,31 @@ impl Lower<'_> {
             self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
         }
         Ok(())
+    }
+
+    /// Libcalls the ISA has ops for become those ops. Returns false if
+    /// `libcall` is not one of them.
+    fn inline_libcall(&mut self, libcall: ir::LibCall, args: &[VReg], rets: &[VReg]) -> bool {
+        use ir::LibCall as L;
+        let op: Op = match libcall {
+            L::CeilF32 => ops::Fceil32 { dst: F0, a: F0 }.into(),
+            L::CeilF64 => ops::Fceil64 { dst: F0, a: F0 }.into(),
+            L::FloorF32 => ops::Ffloor32 { dst: F0, a: F0 }.into(),
+            L::FloorF64 => ops::Ffloor64 { dst: F0, a: F0 }.into(),
+            L::TruncF32 => ops::Ftrunc32 { dst: F0, a: F0 }.into(),
+            L::TruncF64 => ops::Ftrunc64 { dst: F0, a: F0 }.into(),
+            L::NearestF32 => ops::Fnearest32 { dst: F0, a: F0 }.into(),
+            L::NearestF64 => ops::Fnearest64 { dst: F0, a: F0 }.into(),
+            L::FmaF32 => ops::Fma32 { dst: F0, a: F0, b: F0, c: F0 }.into(),
+            L::FmaF64 => ops::Fma64 { dst: F0, a: F0, b: F0, c: F0 }.into(),
+            _ => return false,
+        };
+        let mut regs = rets.to_vec();
+        regs.extend_from_slice(args);
+        if regs.len() != reg_fields(&op).len() {
+            return false;
+        }
+        self.op(op, &regs);
+        true
     }
 }

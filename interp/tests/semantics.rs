@@ -312,7 +312,8 @@ fn integer_arithmetic(h: &mut Harness) {
     let subb = Op::from(ops::Xsub64Borrow { dst: x(0), borrow_out: x(1), a: x(0), b: x(1), borrow_in: x(2) });
     assert_eq!(carry(h, addc, u64::MAX, 0, 1), i64s(&[0, 1]));
     assert_eq!(carry(h, addc, u64::MAX, u64::MAX, 1), i64s(&[u64::MAX, 1]));
-    assert_eq!(carry(h, addc, 1, 2, 0xFE), i64s(&[3, 0]), "only bit 0 of carry_in counts");
+    assert_eq!(carry(h, addc, 1, 2, 0xFE), i64s(&[4, 0]), "any nonzero carry_in counts as 1");
+    assert_eq!(carry(h, subb, 5, 3, 0x100), i64s(&[1, 0]), "any nonzero borrow_in counts as 1");
     assert_eq!(carry(h, subb, 0, 0, 1), i64s(&[u64::MAX, 1]));
     assert_eq!(carry(h, subb, 5, 3, 1), i64s(&[1, 0]));
 }

@@ -34,7 +34,7 @@ pub use verify::{VerifyError, VerifyErrorKind, verify};
 /// Version of the instruction set. Modules record it; a module built for
 /// another version is refused. Bump it whenever an opcode number or an op's
 /// operands change (the `isa_fingerprint` test tells you when).
-pub const ISA_VERSION: u32 = 3;
+pub const ISA_VERSION: u32 = 4;
 
 /// Fingerprint of the op tables at [`ISA_VERSION`]; see [`isa_fingerprint`].
 pub const ISA_FINGERPRINT: u64 = 0xc5574f6dcffa475d;

@@ -519,9 +519,9 @@ macro_rules! for_each_extended_op {
             xadd128 = Xadd128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// 128-bit subtract of register pairs.
             xsub128 = Xsub128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
-            /// `dst = a + b + (carry_in & 1)`, `carry_out` = unsigned carry (64-bit).
+            /// `dst = a + b + (carry_in != 0)`, `carry_out` = unsigned carry (64-bit).
             xadd64_carry = Xadd64Carry { dst: XReg, carry_out: XReg, a: XReg, b: XReg, carry_in: XReg };
-            /// `dst = a - b - (borrow_in & 1)`, `borrow_out` = unsigned borrow (64-bit).
+            /// `dst = a - b - (borrow_in != 0)`, `borrow_out` = unsigned borrow (64-bit).
             xsub64_borrow = Xsub64Borrow { dst: XReg, borrow_out: XReg, a: XReg, b: XReg, borrow_in: XReg };
 
             /// Unsigned add (32-bit); `of = 1` on overflow.

@@ -572,6 +572,14 @@ impl<'f> Lower<'f> {
                 }
                 Opcode::Call => self.call(inst)?,
                 Opcode::CallIndirect => self.call_indirect(inst)?,
+                Opcode::UaddOverflowCin
+                | Opcode::SaddOverflowCin
+                | Opcode::UsubOverflowBin
+                | Opcode::SsubOverflowBin
+                    if ctrl.bits() <= 64 =>
+                {
+                    self.overflow_with_carry(inst, opcode, &args, ctrl.bits())?;
+                }
                 Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
                     let which = match opcode {
                         Opcode::GetStackPointer => Special::Sp,

@@ -315,7 +315,7 @@ impl State {
         carry_in: XReg,
     ) -> Flow {
         let (r1, c1) = self.x64(a).overflowing_add(self.x64(b));
-        let (r2, c2) = r1.overflowing_add(self.x64(carry_in) & 1);
+        let (r2, c2) = r1.overflowing_add((self.x64(carry_in) != 0) as u64);
         self.set_x64(dst, r2);
         self.set_x64(carry_out, (c1 | c2) as u64);
         Ok(at.next)
@@ -330,7 +330,7 @@ impl State {
         borrow_in: XReg,
     ) -> Flow {
         let (r1, c1) = self.x64(a).overflowing_sub(self.x64(b));
-        let (r2, c2) = r1.overflowing_sub(self.x64(borrow_in) & 1);
+        let (r2, c2) = r1.overflowing_sub((self.x64(borrow_in) != 0) as u64);
         self.set_x64(dst, r2);
         self.set_x64(borrow_out, (c1 | c2) as u64);
         Ok(at.next)

@@ -21,14 +21,22 @@ pub fn v(i: usize) -> PReg {
 }
 
 /// The allocator's view of the registers.
-pub fn machine_env() -> MachineEnv {
+/// The register CLIF's `get_pinned_reg`/`set_pinned_reg` use when the
+/// `enable_pinned_reg` setting is on; it is then never allocated.
+pub const PINNED: usize = 29;
+
+pub fn machine_env(pinned: bool) -> MachineEnv {
     let set = |range: std::ops::Range<usize>, mk: fn(usize) -> PReg| {
         range.fold(PRegSet::empty(), |s, i| s.with(mk(i)))
     };
     MachineEnv {
         // Caller-saved registers first: using them costs no save/restore.
         preferred_regs_by_class: [set(0..16, x), set(0..16, f), set(0..32, v)],
-        non_preferred_regs_by_class: [set(16..30, x), set(16..32, f), PRegSet::empty()],
+        non_preferred_regs_by_class: [
+            set(16..if pinned { PINNED } else { 30 }, x),
+            set(16..32, f),
+            PRegSet::empty(),
+        ],
         scratch_by_class: [None, None, None],
         fixed_stack_slots: vec![],
     }

@@ -28,6 +28,10 @@ struct Frame {
     spill_base: i32,
 }
 
+fn pinned() -> XReg {
+    XReg::new(abi::PINNED as u8).expect("register below 32")
+}
+
 fn xreg(p: PReg) -> XReg {
     XReg::new(p.hw_enc() as u8).expect("allocatable x-register")
 }
@@ -156,12 +160,17 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                                 asm.op(ops::StackFree32 { amt: *bytes });
                             }
                         }
+                        VInstKind::WritePinned => {
+                            let src = xreg(allocs[0].as_reg().ok_or("pinned value not in a register")?);
+                            asm.op(ops::Xmov { dst: pinned(), src });
+                        }
                         VInstKind::ReadSpecial(which) => {
                             let dst = xreg(allocs[0].as_reg().ok_or("result not in a register")?);
                             match which {
                                 Special::Sp => asm.op(ops::Xmov { dst, src: XReg::SP }),
                                 Special::Fp => asm.op(ops::Xmov { dst, src: XReg::FP }),
                                 Special::Lr => asm.op(ops::GetLr { dst }),
+                                Special::Pinned => asm.op(ops::Xmov { dst, src: pinned() }),
                             };
                         }
                         VInstKind::StackAddr { offset } => {

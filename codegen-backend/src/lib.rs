@@ -9,7 +9,7 @@
 //! branches and direct calls are lowered; anything else is reported as an
 //! error naming the instruction.
 
-mod abi;
+pub(crate) mod abi;
 mod emit;
 mod error;
 pub mod link;
@@ -42,8 +42,8 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
     let name = func.name.to_string();
     let fail = |message: String| CompileError { function: name.clone(), message };
     let func = midend::optimize(func, target).map_err(&fail)?;
-    let lowered = lower::lower(&func, target.big_endian()).map_err(&fail)?;
-    let env = abi::machine_env();
+    let lowered = lower::lower(&func, target.big_endian(), target.pinned_reg()).map_err(&fail)?;
+    let env = abi::machine_env(target.pinned_reg());
     let options = regalloc2::RegallocOptions {
         verbose_log: false,
         validate_ssa: cfg!(debug_assertions),

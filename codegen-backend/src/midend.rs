@@ -50,6 +50,11 @@ impl Target {
         Target::new(isa.flags().clone(), isa.pointer_bits(), big)
     }
 
+    /// Whether `get_pinned_reg`/`set_pinned_reg` have a reserved register.
+    pub fn pinned_reg(&self) -> bool {
+        self.isa.flags().enable_pinned_reg()
+    }
+
     /// Whether memory accesses without explicit endianness are big-endian.
     pub fn big_endian(&self) -> bool {
         self.isa.endianness() == cranelift_codegen::ir::Endianness::Big

@@ -154,7 +154,12 @@ impl Program {
         for func in funcs {
             builder.add(compile(func, target).map_err(|e| e.to_string())?);
         }
-        Ok(Program { module: builder.finish()?, vm: Vm::new() })
+        let mut vm = Vm::new();
+        if target.pinned_reg() {
+            let pinned = sheave_opcodes::XReg::new(crate::abi::PINNED as u8).expect("register below 32");
+            vm.set_global_register(pinned);
+        }
+        Ok(Program { module: builder.finish()?, vm })
     }
 
     /// Run a loaded module (`Module::from_bytes` has verified it).

@@ -34,6 +34,8 @@ pub enum VInstKind {
     CallIndirect,
     /// `dst = address of function callee`.
     FuncAddr { callee: usize },
+    /// `pinned = operand 0` (`set_pinned_reg`).
+    WritePinned,
     /// `dst = incoming stack argument at fp + offset`.
     LoadIncoming { offset: i32 },
     /// `sp -= bytes` (grow) or `sp += bytes`, around calls with stack arguments.
@@ -56,6 +58,8 @@ pub enum Special {
     Sp,
     Fp,
     Lr,
+    /// The pinned register (`get_pinned_reg`).
+    Pinned,
 }
 
 #[derive(Clone, Debug)]

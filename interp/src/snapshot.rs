@@ -32,6 +32,13 @@ impl Snapshot {
         Snapshot { x, f, fp: s.x[30], sp: s.x[31], lr: s.lr, caller_sp: s.x[31] }
     }
 
+    /// Overwrite the saved value of callee-saved x-register `r`.
+    pub fn set_x(&mut self, r: sheave_opcodes::XReg, value: u64) {
+        if let Some(i) = r.index().checked_sub(X_FIRST).filter(|&i| i < X_LEN) {
+            self.x[i] = value;
+        }
+    }
+
     /// Release `sp` to `caller_sp` (not the entry's sp) when the entry ends.
     pub fn set_caller_sp(&mut self, caller_sp: u64) {
         self.caller_sp = caller_sp;

@@ -97,6 +97,9 @@ pub struct Vm {
     /// One per active entry, innermost last.
     snapshots: Vec<Snapshot>,
     dispatch: Dispatch,
+    /// Callee-saved x-registers the guest uses as globals (see
+    /// [`Vm::set_global_register`]).
+    global_regs: sheave_opcodes::RegMask,
 }
 
 impl Default for Vm {
@@ -118,13 +121,33 @@ impl Vm {
         let mut state = State::new();
         state.stack_lo = lo;
         state.x[31] = (lo + stack.len() * 16) as u64;
-        Vm { state, stack, snapshots: Vec::new(), dispatch: Dispatch::default() }
+        Vm {
+            state,
+            stack,
+            snapshots: Vec::new(),
+            dispatch: Dispatch::default(),
+            global_regs: sheave_opcodes::RegMask::default(),
+        }
     }
 
     /// Choose the dispatcher. In builds without optimizations
     /// (`debug_assertions`), [`Dispatch::TailCall`] runs as [`Dispatch::Loop`].
     pub fn set_dispatch(&mut self, dispatch: Dispatch) {
         self.dispatch = dispatch;
+    }
+
+    /// Treat callee-saved register `r` (x16..x29) as a global the guest may
+    /// change across an entry, like Cranelift's pinned register: a normal
+    /// return keeps the guest's value (a trap still restores the entry's).
+    /// Returns false if `r` is not callee-saved.
+    pub fn set_global_register(&mut self, r: XReg) -> bool {
+        match self.global_regs.with_x(r) {
+            Some(mask) => {
+                self.global_regs = mask;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The dispatcher in use.
@@ -228,7 +251,11 @@ impl Vm {
         unsafe { dispatch::run(&mut self.state, pc, self.dispatch) };
         match self.state.done {
             Done::Returned => {
-                let snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
+                let mut snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
+                // Global registers keep what the guest left in them.
+                for r in self.global_regs.xregs() {
+                    snapshot.set_x(r, self.state.x[r.index()]);
+                }
                 #[cfg(debug_assertions)]
                 if let Err(what) = snapshot.check_preserved(&self.state) {
                     panic!("guest returned without restoring callee-saved state: {what}");

@@ -287,3 +287,18 @@ fn arguments_beyond_the_registers_are_passed_on_the_stack() {
     assert_eq!(vm.results(&[ValType::I64]).unwrap(), [Val::I64(42)]);
     assert_eq!(vm.x(XReg::SP), sp, "the argument area is released");
 }
+
+#[test]
+fn global_registers_keep_the_guests_value() {
+    // Writes x29 and returns: with x29 declared global the value stays.
+    let mut a = Assembler::new();
+    a.op(ops::Xconst8 { dst: x(29), imm: 7 });
+    a.op(ops::Ret {});
+    let func = Func::new(a);
+    let mut vm = Vm::new();
+    assert!(vm.set_global_register(x(29)));
+    assert!(!vm.set_global_register(x(3)), "only callee-saved registers can be global");
+    // SAFETY: verified; touches no memory.
+    assert_eq!(unsafe { vm.call(func.entry(), &[]) }, Ok(DoneReason::Returned));
+    assert_eq!(vm.x(x(29)), 7);
+}

@@ -40,10 +40,11 @@ pub struct Lowered {
     pub callees: Vec<ir::ExternalName>,
 }
 
-pub fn lower(func: &Function, big_endian_target: bool) -> LowerResult<Lowered> {
+pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> LowerResult<Lowered> {
     let mut l = Lower {
         func,
         big_endian_target,
+        pinned_reg,
         vcode: VCode::default(),
         values: HashMap::new(),
         block_ids: HashMap::new(),
@@ -70,6 +71,8 @@ struct Lower<'f> {
     func: &'f Function,
     /// Native byte order of the target (for loads/stores without explicit endianness).
     big_endian_target: bool,
+    /// Whether the pinned register is reserved (`enable_pinned_reg`).
+    pinned_reg: bool,
     vcode: VCode,
     values: HashMap<Value, Vec<VReg>>,
     block_ids: HashMap<ir::Block, VBlockId>,
@@ -579,6 +582,21 @@ impl<'f> Lower<'f> {
                     if ctrl.bits() <= 64 =>
                 {
                     self.overflow_with_carry(inst, opcode, &args, ctrl.bits())?;
+                }
+                Opcode::GetPinnedReg | Opcode::SetPinnedReg if !self.pinned_reg => {
+                    return Err("the pinned register needs the `enable_pinned_reg` setting".into());
+                }
+                Opcode::GetPinnedReg => {
+                    let d = self.result(inst)?;
+                    self.push(
+                        VInstKind::ReadSpecial(Special::Pinned),
+                        vec![Operand::reg_def(d)],
+                        PRegSet::empty(),
+                    );
+                }
+                Opcode::SetPinnedReg => {
+                    let v = self.reg(args[0])?;
+                    self.push(VInstKind::WritePinned, vec![Operand::reg_use(v)], PRegSet::empty());
                 }
                 Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
                     let which = match opcode {

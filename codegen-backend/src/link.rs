@@ -16,6 +16,8 @@ pub fn scalar_type(ty: Type) -> Result<ScalarType, String> {
         types::I128 => ScalarType::I128,
         types::F32 => ScalarType::F32,
         types::F64 => ScalarType::F64,
+        types::F16 => ScalarType::F16,
+        types::F128 => ScalarType::F128,
         _ => {
             return Err(format!("values of type {ty} cannot cross a module's boundary yet"));
         }

@@ -88,7 +88,8 @@ fn val_types(ty: cranelift_codegen::ir::Type) -> Result<Vec<ValType>, String> {
     Ok(match ty {
         types::I8 | types::I16 | types::I32 => vec![ValType::I32],
         types::I64 => vec![ValType::I64],
-        types::I128 => vec![ValType::I64, ValType::I64],
+        types::I128 | types::F128 => vec![ValType::I64, ValType::I64],
+        types::F16 => vec![ValType::I32],
         types::F32 => vec![ValType::F32],
         types::F64 => vec![ValType::F64],
         _ => {
@@ -104,6 +105,11 @@ fn to_vals(v: &DataValue) -> Result<Vec<Val>, String> {
         DataValue::I32(x) => vec![Val::I32(x)],
         DataValue::I64(x) => vec![Val::I64(x)],
         DataValue::I128(x) => vec![Val::I64(x as i64), Val::I64((x >> 64) as i64)],
+        DataValue::F16(x) => vec![Val::I32(x.bits() as i32)],
+        DataValue::F128(x) => {
+            let b = x.bits();
+            vec![Val::I64(b as i64), Val::I64((b >> 64) as i64)]
+        }
         DataValue::F32(x) => vec![Val::F32(x.bits())],
         DataValue::F64(x) => vec![Val::F64(x.bits())],
         ref other => {
@@ -113,7 +119,7 @@ fn to_vals(v: &DataValue) -> Result<Vec<Val>, String> {
 }
 
 fn from_vals(v: &[Val], ty: cranelift_codegen::ir::Type) -> Result<DataValue, String> {
-    use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+    use cranelift_codegen::ir::immediates::{Ieee16, Ieee32, Ieee64, Ieee128};
     Ok(match (v, ty) {
         ([Val::I32(x)], types::I8) => DataValue::I8(*x as i8),
         ([Val::I32(x)], types::I16) => DataValue::I16(*x as i16),
@@ -121,6 +127,10 @@ fn from_vals(v: &[Val], ty: cranelift_codegen::ir::Type) -> Result<DataValue, St
         ([Val::I64(x)], types::I64) => DataValue::I64(*x),
         ([Val::I64(lo), Val::I64(hi)], types::I128) => {
             DataValue::I128((*lo as u64 as u128 | (*hi as u64 as u128) << 64) as i128)
+        }
+        ([Val::I32(x)], types::F16) => DataValue::F16(Ieee16::with_bits(*x as u16)),
+        ([Val::I64(lo), Val::I64(hi)], types::F128) => {
+            DataValue::F128(Ieee128::with_bits(*lo as u64 as u128 | (*hi as u64 as u128) << 64))
         }
         ([Val::F32(x)], types::F32) => DataValue::F32(Ieee32::with_bits(*x)),
         ([Val::F64(x)], types::F64) => DataValue::F64(Ieee64::with_bits(*x)),
@@ -138,6 +148,8 @@ pub fn clif_type(t: ScalarType) -> cranelift_codegen::ir::Type {
         ScalarType::I128 => types::I128,
         ScalarType::F32 => types::F32,
         ScalarType::F64 => types::F64,
+        ScalarType::F16 => types::F16,
+        ScalarType::F128 => types::F128,
     }
 }
 

@@ -44,11 +44,15 @@ pub enum ScalarType {
     F32,
     /// `f64`
     F64,
+    /// `f16` (its bits in an x-register)
+    F16,
+    /// `f128` (its bits in two x-registers, low half first)
+    F128,
 }
 
 impl ScalarType {
-    const ALL: [ScalarType; 7] =
-        [Self::I8, Self::I16, Self::I32, Self::I64, Self::I128, Self::F32, Self::F64];
+    const ALL: [ScalarType; 9] =
+        [Self::I8, Self::I16, Self::I32, Self::I64, Self::I128, Self::F32, Self::F64, Self::F16, Self::F128];
     fn code(self) -> u8 {
         Self::ALL.iter().position(|t| *t == self).unwrap_or(0) as u8
     }
@@ -67,6 +71,8 @@ impl fmt::Display for ScalarType {
             Self::I128 => "i128",
             Self::F32 => "f32",
             Self::F64 => "f64",
+            Self::F16 => "f16",
+            Self::F128 => "f128",
         })
     }
 }

@@ -216,9 +216,8 @@ impl Lower<'_> {
                 };
                 self.op(op, &[c]);
             }
-            Opcode::Bitcast
-                if dfg.value_type(args[0]) == types::I128 && dfg.value_type(results[0]) == types::I128 =>
-            {
+            // i128 <-> f128 (and same-type) bitcasts move nothing.
+            Opcode::Bitcast => {
                 let (lo, hi) = self.pair(args[0])?;
                 self.alias_pair(results[0], lo, hi);
             }

@@ -49,7 +49,7 @@ impl Lower<'_> {
         let op = match (opcode, ty) {
             (Opcode::Load, types::I8) | (Opcode::Uload8, _) => x!(Xload8U, Xload8U),
             (Opcode::Sload8, _) => x!(Xload8S, Xload8S),
-            (Opcode::Load, types::I16) | (Opcode::Uload16, _) => x!(Xload16U, Xload16BeU),
+            (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => x!(Xload16U, Xload16BeU),
             (Opcode::Sload16, _) => x!(Xload16S, Xload16BeS),
             (Opcode::Load, types::I32) | (Opcode::Uload32, _) => x!(Xload32U, Xload32BeU),
             (Opcode::Sload32, _) => x!(Xload32S, Xload32BeS),
@@ -93,7 +93,7 @@ impl Lower<'_> {
         }
         let op = match (opcode, ty) {
             (Opcode::Store, types::I8) | (Opcode::Istore8, _) => x!(Xstore8, Xstore8),
-            (Opcode::Store, types::I16) | (Opcode::Istore16, _) => x!(Xstore16, Xstore16Be),
+            (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => x!(Xstore16, Xstore16Be),
             (Opcode::Store, types::I32) | (Opcode::Istore32, _) => x!(Xstore32, Xstore32Be),
             (Opcode::Store, types::I64) => x!(Xstore64, Xstore64Be),
             (Opcode::Store, types::F32) => f!(Fstore32, Fstore32Be),

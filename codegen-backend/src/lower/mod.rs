@@ -96,7 +96,8 @@ struct Edge {
 
 impl<'f> Lower<'f> {
     fn class_of(ty: Type) -> LowerResult<RegClass> {
-        if ty.is_int() && ty.bits() <= 64 {
+        // f16 is carried as its bits in an x-register (no f16 arithmetic).
+        if (ty.is_int() && ty.bits() <= 64) || ty == types::F16 {
             Ok(RegClass::Int)
         } else if ty == types::F32 || ty == types::F64 {
             Ok(RegClass::Float)
@@ -114,8 +115,8 @@ impl<'f> Lower<'f> {
     /// The virtual register holding scalar `v` (not an i128).
     fn reg(&mut self, v: Value) -> LowerResult<VReg> {
         let ty = self.func.dfg.value_type(v);
-        if ty == types::I128 {
-            return Err("this use of an i128 value is not supported yet".into());
+        if ty == types::I128 || ty == types::F128 {
+            return Err(format!("this use of an {ty} value is not supported yet"));
         }
         Ok(self.regs(v)?[0])
     }
@@ -127,7 +128,8 @@ impl<'f> Lower<'f> {
             return Ok(r.clone());
         }
         let ty = self.func.dfg.value_type(v);
-        let regs = if ty == types::I128 {
+        // f128 is carried as its bits in a pair, like i128.
+        let regs = if ty == types::I128 || ty == types::F128 {
             vec![self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int)]
         } else {
             vec![self.new_vreg(Self::class_of(ty)?)]
@@ -397,9 +399,10 @@ impl<'f> Lower<'f> {
         let args: Vec<Value> = dfg.inst_args(inst).to_vec();
         let ctrl = dfg.ctrl_typevar(inst);
         let wide = ctrl.bits() == 64;
-        let touches_i128 = ctrl == types::I128
-            || args.iter().any(|&a| dfg.value_type(a) == types::I128)
-            || dfg.inst_results(inst).iter().any(|&r| dfg.value_type(r) == types::I128);
+        let is_pair = |t: Type| t == types::I128 || t == types::F128;
+        let touches_i128 = is_pair(ctrl)
+            || args.iter().any(|&a| is_pair(dfg.value_type(a)))
+            || dfg.inst_results(inst).iter().any(|&r| is_pair(dfg.value_type(r)));
         if touches_i128 && !matches!(opcode, Opcode::Call | Opcode::CallIndirect) {
             return self.lower_i128(inst, opcode, &args);
         }
@@ -408,6 +411,10 @@ impl<'f> Lower<'f> {
                 let d = self.result(inst)?;
                 let v = imm.bits();
                 self.iconst(d, v);
+            }
+            InstructionData::UnaryIeee16 { imm, .. } => {
+                let d = self.result(inst)?;
+                self.iconst(d, imm.bits() as i64);
             }
             InstructionData::UnaryIeee32 { imm, .. } => {
                 let d = self.result(inst)?;
@@ -520,7 +527,12 @@ impl<'f> Lower<'f> {
                     let (a, d) = (self.reg(args[0])?, self.result(inst)?);
                     self.float_bitwise(opcode, d, Some((a, a)), ctrl == types::F64)?;
                 }
-                Opcode::Bitcast if dfg.value_type(args[0]) == ctrl && ctrl.bits() <= 64 => {
+                Opcode::Bitcast
+                    if ctrl.bits() == dfg.value_type(args[0]).bits()
+                        && (dfg.value_type(args[0]) == ctrl
+                            || ctrl == types::F16
+                            || dfg.value_type(args[0]) == types::F16) =>
+                {
                     let r = self.reg(args[0])?;
                     self.alias(dfg.first_result(inst), r);
                 }

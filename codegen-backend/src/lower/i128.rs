@@ -182,6 +182,26 @@ impl Lower<'_> {
                 }
             }
             Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
+                if dfg.value_type(args[0]).bits() < 32 =>
+            {
+                // An 8/16-bit value shifted by an i128 amount: the low half
+                // counts, masked to the type's width.
+                let bits = dfg.value_type(args[0]).bits();
+                let (amount, d) = (self.pair(args[1])?.0, self.reg(results[0])?);
+                if matches!(opcode, Opcode::Rotl | Opcode::Rotr) {
+                    return self.narrow_rotate(d, opcode == Opcode::Rotl, args[0], amount, bits);
+                }
+                let a = self.extended(args[0], opcode == Opcode::Sshr)?;
+                let n = self.new_vreg(int);
+                self.op(ops::Xband32I { dst: X0, a: X0, imm: bits as i32 - 1 }, &[n, amount]);
+                let op: Op = match opcode {
+                    Opcode::Ishl => ops::Xshl32 { dst: X0, a: X0, b: X0 }.into(),
+                    Opcode::Ushr => ops::Xshr32U { dst: X0, a: X0, b: X0 }.into(),
+                    _ => ops::Xshr32S { dst: X0, a: X0, b: X0 }.into(),
+                };
+                self.op(op, &[d, a, n]);
+            }
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
                 if dfg.value_type(args[0]).bits() >= 32 =>
             {
                 // A 32/64-bit value shifted by an i128 amount: the low half counts.

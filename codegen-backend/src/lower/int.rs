@@ -102,7 +102,8 @@ impl Lower<'_> {
             return Ok(());
         }
         if bits < 32 && matches!(opcode, Opcode::Rotl | Opcode::Rotr) {
-            return self.narrow_rotate(d, opcode == Opcode::Rotl, a, b, bits);
+            let amount = self.reg(b)?;
+            return self.narrow_rotate(d, opcode == Opcode::Rotl, a, amount, bits);
         }
         macro_rules! xop {
             ($o32:ident, $o64:ident) => {
@@ -263,11 +264,10 @@ impl Lower<'_> {
         d: VReg,
         left: bool,
         a: Value,
-        b: Value,
+        amount: VReg,
         bits: u32,
     ) -> LowerResult<()> {
         let x = self.extended(a, false)?;
-        let amount = self.reg(b)?;
         let n = self.new_vreg(RegClass::Int);
         self.op(ops::Xband32I { dst: X0, a: X0, imm: bits as i32 - 1 }, &[n, amount]);
         let width = self.new_vreg(RegClass::Int);

@@ -304,6 +304,29 @@ fn integer_arithmetic(h: &mut Harness) {
     assert_eq!(wide(h, add, u128::MAX, 1), 0);
     assert_eq!(wide(h, sub, 0, 1), u128::MAX);
     assert_eq!(wide(h, sub, 1u128 << 64, 1), u64::MAX as u128);
+    // 128-bit division: traps like the 64-bit ops.
+    let div = |h: &mut Harness, op: Op, a: u128, b: u128| -> Result<u128, TrapKind> {
+        let args = i64s(&[a as u64, (a >> 64) as u64, b as u64, (b >> 64) as u64]);
+        let r = h.run(&[op], &args, &[ValType::I64, ValType::I64])?;
+        Ok(r[0].i64().unwrap() as u64 as u128 | (r[1].i64().unwrap() as u64 as u128) << 64)
+    };
+    macro_rules! op128 {
+        ($op:ident) => {
+            Op::from(ops::$op { dst_lo: x(0), dst_hi: x(1), a_lo: x(0), a_hi: x(1), b_lo: x(2), b_hi: x(3) })
+        };
+    }
+    let (du, ds, ru, rs) = (op128!(Xdiv128U), op128!(Xdiv128S), op128!(Xrem128U), op128!(Xrem128S));
+    let min = 1u128 << 127;
+    assert_eq!(div(h, du, u128::MAX, 1u128 << 64), Ok(u64::MAX as u128));
+    assert_eq!(div(h, du, 1, 0), Err(DivisionByZero));
+    assert_eq!(div(h, ds, (-7i128) as u128, 2), Ok((-3i128) as u128));
+    assert_eq!(div(h, ds, min, u128::MAX), Err(IntegerOverflow), "MIN / -1");
+    assert_eq!(div(h, ds, 1, 0), Err(DivisionByZero));
+    assert_eq!(div(h, ru, u128::MAX, 10), Ok(5));
+    assert_eq!(div(h, ru, 1, 0), Err(DivisionByZero));
+    assert_eq!(div(h, rs, (-7i128) as u128, 2), Ok(u128::MAX), "sign of the dividend");
+    assert_eq!(div(h, rs, min, u128::MAX), Ok(0), "MIN % -1 is 0");
+    assert_eq!(div(h, rs, 1, 0), Err(DivisionByZero));
     // Carry chains.
     let carry = |h: &mut Harness, op: Op, a: u64, b: u64, c: u64| {
         h.run(&[op], &i64s(&[a, b, c]), &[ValType::I64, ValType::I64]).unwrap()

@@ -519,6 +519,14 @@ macro_rules! for_each_extended_op {
             xadd128 = Xadd128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// 128-bit subtract of register pairs.
             xsub128 = Xsub128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            /// 128-bit unsigned division of register pairs; traps on division by zero.
+            xdiv128_u = Xdiv128U { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            /// 128-bit signed division; traps on division by zero and `MIN / -1`.
+            xdiv128_s = Xdiv128S { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            /// 128-bit unsigned remainder; traps on division by zero.
+            xrem128_u = Xrem128U { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            /// 128-bit signed remainder (sign of `a`); traps on division by zero; `MIN % -1 == 0`.
+            xrem128_s = Xrem128S { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// `dst = a + b + (carry_in != 0)`, `carry_out` = unsigned carry (64-bit).
             xadd64_carry = Xadd64Carry { dst: XReg, carry_out: XReg, a: XReg, b: XReg, carry_in: XReg };
             /// `dst = a - b - (borrow_in != 0)`, `borrow_out` = unsigned borrow (64-bit).

@@ -63,6 +63,22 @@ impl Lower<'_> {
                     }
                 }
             }
+            Opcode::Udiv | Opcode::Sdiv | Opcode::Urem | Opcode::Srem => {
+                let ((alo, ahi), (blo, bhi)) = (self.pair(args[0])?, self.pair(args[1])?);
+                let (dlo, dhi) = self.pair(results[0])?;
+                macro_rules! div {
+                    ($op:ident) => {
+                        ops::$op { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 }.into()
+                    };
+                }
+                let op: Op = match opcode {
+                    Opcode::Udiv => div!(Xdiv128U),
+                    Opcode::Sdiv => div!(Xdiv128S),
+                    Opcode::Urem => div!(Xrem128U),
+                    _ => div!(Xrem128S),
+                };
+                self.op(op, &[dlo, dhi, alo, ahi, blo, bhi]);
+            }
             Opcode::Bnot | Opcode::Ineg => {
                 let (alo, ahi) = self.pair(args[0])?;
                 let (dlo, dhi) = self.pair(results[0])?;

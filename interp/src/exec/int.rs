@@ -335,4 +335,84 @@ impl State {
         self.set_x64(borrow_out, (c1 | c2) as u64);
         Ok(at.next)
     }
+
+    #[allow(clippy::too_many_arguments)]
+    fn div128(
+        &mut self,
+        at: At,
+        (dst_lo, dst_hi): (XReg, XReg),
+        (a_lo, a_hi): (XReg, XReg),
+        (b_lo, b_hi): (XReg, XReg),
+        f: fn(u128, u128) -> Option<u128>,
+    ) -> Flow {
+        let (a, b) = (self.pair(a_lo, a_hi), self.pair(b_lo, b_hi));
+        if b == 0 {
+            return self.trap_with(at, TrapKind::DivisionByZero);
+        }
+        match f(a, b) {
+            Some(r) => {
+                self.set_x64(dst_hi, (r >> 64) as u64);
+                self.set_x64(dst_lo, r as u64);
+                Ok(at.next)
+            }
+            None => self.trap_with(at, TrapKind::IntegerOverflow),
+        }
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn xdiv128_u(
+        &mut self,
+        at: At,
+        dst_lo: XReg,
+        dst_hi: XReg,
+        a_lo: XReg,
+        a_hi: XReg,
+        b_lo: XReg,
+        b_hi: XReg,
+    ) -> Flow {
+        self.div128(at, (dst_lo, dst_hi), (a_lo, a_hi), (b_lo, b_hi), |a, b| a.checked_div(b))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn xdiv128_s(
+        &mut self,
+        at: At,
+        dst_lo: XReg,
+        dst_hi: XReg,
+        a_lo: XReg,
+        a_hi: XReg,
+        b_lo: XReg,
+        b_hi: XReg,
+    ) -> Flow {
+        self.div128(at, (dst_lo, dst_hi), (a_lo, a_hi), (b_lo, b_hi), |a, b| {
+            (a as i128).checked_div(b as i128).map(|r| r as u128)
+        })
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn xrem128_u(
+        &mut self,
+        at: At,
+        dst_lo: XReg,
+        dst_hi: XReg,
+        a_lo: XReg,
+        a_hi: XReg,
+        b_lo: XReg,
+        b_hi: XReg,
+    ) -> Flow {
+        self.div128(at, (dst_lo, dst_hi), (a_lo, a_hi), (b_lo, b_hi), |a, b| a.checked_rem(b))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn xrem128_s(
+        &mut self,
+        at: At,
+        dst_lo: XReg,
+        dst_hi: XReg,
+        a_lo: XReg,
+        a_hi: XReg,
+        b_lo: XReg,
+        b_hi: XReg,
+    ) -> Flow {
+        // `MIN % -1` is 0 in CLIF, not an overflow.
+        self.div128(at, (dst_lo, dst_hi), (a_lo, a_hi), (b_lo, b_hi), |a, b| {
+            Some((a as i128).wrapping_rem(b as i128) as u128)
+        })
+    }
 }

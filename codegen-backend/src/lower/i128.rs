@@ -135,36 +135,58 @@ impl Lower<'_> {
             Opcode::Load => {
                 let InstructionData::Load { arg, flags, offset, .. } = data else { unreachable!() };
                 let base = self.reg(arg)?;
-                let off: i32 = offset.into();
-                let be = self.big_endian(flags);
-                let (dlo, dhi) = self.pair(results[0])?;
-                let (first, second) = if be { (dhi, dlo) } else { (dlo, dhi) };
-                let hi_off = off.checked_add(8).ok_or("offset overflows")?;
-                if be {
-                    self.op(ops::Xload64Be { dst: X0, base: X0, offset: off }, &[first, base]);
-                    self.op(ops::Xload64Be { dst: X0, base: X0, offset: hi_off }, &[second, base]);
-                } else {
-                    self.op(ops::Xload64 { dst: X0, base: X0, offset: off }, &[first, base]);
-                    self.op(ops::Xload64 { dst: X0, base: X0, offset: hi_off }, &[second, base]);
-                }
+                let (lo, hi) = self.load_pair(base, flags, offset.into())?;
+                self.alias_pair(results[0], lo, hi);
             }
             Opcode::Store => {
                 let InstructionData::Store { args: [value, addr], flags, offset, .. } = data else {
                     unreachable!()
                 };
                 let base = self.reg(addr)?;
-                let off: i32 = offset.into();
-                let be = self.big_endian(flags);
-                let (lo, hi) = self.pair(value)?;
-                let (first, second) = if be { (hi, lo) } else { (lo, hi) };
-                let hi_off = off.checked_add(8).ok_or("offset overflows")?;
-                if be {
-                    self.op(ops::Xstore64Be { base: X0, offset: off, src: X0 }, &[base, first]);
-                    self.op(ops::Xstore64Be { base: X0, offset: hi_off, src: X0 }, &[base, second]);
-                } else {
-                    self.op(ops::Xstore64 { base: X0, offset: off, src: X0 }, &[base, first]);
-                    self.op(ops::Xstore64 { base: X0, offset: hi_off, src: X0 }, &[base, second]);
-                }
+                let v = self.pair(value)?;
+                self.store_pair(base, flags, offset.into(), v)?;
+            }
+            // Atomics: one VM runs one guest thread at a time (see memory.rs).
+            Opcode::AtomicLoad => {
+                let InstructionData::LoadNoOffset { arg, flags, .. } = data else { unreachable!() };
+                let base = self.reg(arg)?;
+                let (lo, hi) = self.load_pair(base, flags, 0)?;
+                self.alias_pair(results[0], lo, hi);
+            }
+            Opcode::AtomicStore => {
+                let InstructionData::StoreNoOffset { args: [value, addr], flags, .. } = data else {
+                    unreachable!()
+                };
+                let base = self.reg(addr)?;
+                let v = self.pair(value)?;
+                self.store_pair(base, flags, 0, v)?;
+            }
+            Opcode::AtomicRmw => {
+                let InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } = data else {
+                    unreachable!()
+                };
+                let base = self.reg(addr)?;
+                let old = self.load_pair(base, flags, 0)?;
+                let x = self.pair(x)?;
+                let new = self.rmw128(op, old, x);
+                self.store_pair(base, flags, 0, new)?;
+                self.alias_pair(results[0], old.0, old.1);
+            }
+            Opcode::AtomicCas => {
+                let InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. } = data
+                else {
+                    unreachable!()
+                };
+                let base = self.reg(addr)?;
+                let old = self.load_pair(base, flags, 0)?;
+                let (e, r) = (self.pair(expected)?, self.pair(replacement)?);
+                let eq = self.new_vreg(int);
+                self.icmp128_regs(eq, IntCC::Equal, old, e);
+                let new = (self.new_vreg(int), self.new_vreg(int));
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[new.0, eq, r.0, old.0]);
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[new.1, eq, r.1, old.1]);
+                self.store_pair(base, flags, 0, new)?;
+                self.alias_pair(results[0], old.0, old.1);
             }
             Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
                 if dfg.value_type(args[0]) == types::I128 =>
@@ -477,5 +499,92 @@ impl Lower<'_> {
         self.op(lo_op, &[lo_cmp, alo, blo]);
         self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[both, hi_eq, lo_cmp]);
         self.op(ops::Xbor64 { dst: X0, a: X0, b: X0 }, &[r, hi_lt, both]);
+    }
+
+    /// Load an i128 as two 64-bit halves (in the access's byte order).
+    pub(super) fn load_pair(
+        &mut self,
+        base: VReg,
+        flags: ir::MemFlags,
+        off: i32,
+    ) -> LowerResult<(VReg, VReg)> {
+        let be = self.big_endian(flags);
+        let (lo, hi) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
+        let (first, second) = if be { (hi, lo) } else { (lo, hi) };
+        let hi_off = off.checked_add(8).ok_or("offset overflows")?;
+        if be {
+            self.op(ops::Xload64Be { dst: X0, base: X0, offset: off }, &[first, base]);
+            self.op(ops::Xload64Be { dst: X0, base: X0, offset: hi_off }, &[second, base]);
+        } else {
+            self.op(ops::Xload64 { dst: X0, base: X0, offset: off }, &[first, base]);
+            self.op(ops::Xload64 { dst: X0, base: X0, offset: hi_off }, &[second, base]);
+        }
+        Ok((lo, hi))
+    }
+
+    /// Store an i128 as two 64-bit halves (in the access's byte order).
+    pub(super) fn store_pair(
+        &mut self,
+        base: VReg,
+        flags: ir::MemFlags,
+        off: i32,
+        (lo, hi): (VReg, VReg),
+    ) -> LowerResult<()> {
+        let be = self.big_endian(flags);
+        let (first, second) = if be { (hi, lo) } else { (lo, hi) };
+        let hi_off = off.checked_add(8).ok_or("offset overflows")?;
+        if be {
+            self.op(ops::Xstore64Be { base: X0, offset: off, src: X0 }, &[base, first]);
+            self.op(ops::Xstore64Be { base: X0, offset: hi_off, src: X0 }, &[base, second]);
+        } else {
+            self.op(ops::Xstore64 { base: X0, offset: off, src: X0 }, &[base, first]);
+            self.op(ops::Xstore64 { base: X0, offset: hi_off, src: X0 }, &[base, second]);
+        }
+        Ok(())
+    }
+
+    /// The new value of an i128 read-modify-write.
+    fn rmw128(&mut self, op: ir::AtomicRmwOp, a: (VReg, VReg), b: (VReg, VReg)) -> (VReg, VReg) {
+        use ir::AtomicRmwOp as A;
+        let int = RegClass::Int;
+        let d = (self.new_vreg(int), self.new_vreg(int));
+        let pairwise = |s: &mut Self, o: fn() -> Op| {
+            s.op(o(), &[d.0, a.0, b.0]);
+            s.op(o(), &[d.1, a.1, b.1]);
+        };
+        match op {
+            A::Add => self.op(
+                ops::Xadd128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
+                &[d.0, d.1, a.0, a.1, b.0, b.1],
+            ),
+            A::Sub => self.op(
+                ops::Xsub128 { dst_lo: X0, dst_hi: X0, a_lo: X0, a_hi: X0, b_lo: X0, b_hi: X0 },
+                &[d.0, d.1, a.0, a.1, b.0, b.1],
+            ),
+            A::And => pairwise(self, || ops::Xband64 { dst: X0, a: X0, b: X0 }.into()),
+            A::Or => pairwise(self, || ops::Xbor64 { dst: X0, a: X0, b: X0 }.into()),
+            A::Xor => pairwise(self, || ops::Xbxor64 { dst: X0, a: X0, b: X0 }.into()),
+            A::Nand => {
+                let t = (self.new_vreg(int), self.new_vreg(int));
+                self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[t.0, a.0, b.0]);
+                self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[t.1, a.1, b.1]);
+                self.op(ops::Xbnot64 { dst: X0, a: X0 }, &[d.0, t.0]);
+                self.op(ops::Xbnot64 { dst: X0, a: X0 }, &[d.1, t.1]);
+            }
+            A::Xchg => return b,
+            A::Umin | A::Umax | A::Smin | A::Smax => {
+                let cond = match op {
+                    A::Umin => IntCC::UnsignedLessThan,
+                    A::Umax => IntCC::UnsignedGreaterThan,
+                    A::Smin => IntCC::SignedLessThan,
+                    _ => IntCC::SignedGreaterThan,
+                };
+                let pick_a = self.new_vreg(int);
+                self.icmp128_regs(pick_a, cond, a, b);
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d.0, pick_a, a.0, b.0]);
+                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d.1, pick_a, a.1, b.1]);
+            }
+        }
+        d
     }
 }

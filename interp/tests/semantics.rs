@@ -671,6 +671,46 @@ fn conversions(h: &mut Harness) {
         F64FromX64S from_f64 F64: [i64::MIN => -9223372036854775808.0, u64::MAX => -1.0];
         F64FromX64U from_f64 F64: [u64::MAX => 18446744073709551616.0, (1u64 << 53) + 1 => 9007199254740992.0];
     }
+    // 128-bit conversions: results are register pairs.
+    let to128 = |h: &mut Harness, op: Op, a: Val| -> Result<u128, TrapKind> {
+        let r = h.run(&[op], &[a], &[ValType::I64, ValType::I64])?;
+        Ok(r[0].i64().unwrap() as u64 as u128 | (r[1].i64().unwrap() as u64 as u128) << 64)
+    };
+    macro_rules! t128 {
+        ($op:ident) => {
+            Op::from(ops::$op { dst_lo: x(0), dst_hi: x(1), a: f(0) })
+        };
+    }
+    let two127 = 170141183460469231731687303715884105728.0f64;
+    assert_eq!(to128(h, t128!(X128FromF64S), Val::from_f64(-two127)), Ok(1u128 << 127));
+    assert_eq!(to128(h, t128!(X128FromF64S), Val::from_f64(two127)), Err(IntegerOverflow));
+    assert_eq!(to128(h, t128!(X128FromF64S), Val::from_f64(-1.5)), Ok(u128::MAX));
+    assert_eq!(to128(h, t128!(X128FromF64U), Val::from_f64(two127)), Ok(1u128 << 127));
+    assert_eq!(to128(h, t128!(X128FromF64U), Val::from_f64(-1.0)), Err(IntegerOverflow));
+    assert_eq!(to128(h, t128!(X128FromF32S), Val::from_f32(f32::NAN)), Err(BadConversionToInteger));
+    assert_eq!(to128(h, t128!(X128FromF32U), Val::from_f32(1e38)), Ok(1e38f32 as u128));
+    assert_eq!(to128(h, t128!(X128FromF64SSat), Val::from_f64(1e300)), Ok(i128::MAX as u128));
+    assert_eq!(to128(h, t128!(X128FromF64USat), Val::from_f64(-5.0)), Ok(0));
+    assert_eq!(to128(h, t128!(X128FromF32SSat), Val::from_f32(f32::NAN)), Ok(0));
+    assert_eq!(to128(h, t128!(X128FromF32USat), Val::from_f32(f32::INFINITY)), Ok(u128::MAX));
+    let from128 = |h: &mut Harness, op: Op, v: u128, ty: ValType| {
+        h.run(&[op], &i64s(&[v as u64, (v >> 64) as u64]), &[ty]).unwrap()[0]
+    };
+    macro_rules! f128op {
+        ($op:ident) => {
+            Op::from(ops::$op { dst: f(0), a_lo: x(0), a_hi: x(1) })
+        };
+    }
+    assert_eq!(from128(h, f128op!(F64FromX128S), u128::MAX, ValType::F64), Val::from_f64(-1.0));
+    assert_eq!(from128(h, f128op!(F64FromX128U), u128::MAX, ValType::F64), Val::from_f64(u128::MAX as f64));
+    assert_eq!(
+        from128(h, f128op!(F32FromX128S), 1u128 << 127, ValType::F32),
+        Val::from_f32(i128::MIN as f32)
+    );
+    assert_eq!(
+        from128(h, f128op!(F32FromX128U), (1u128 << 64) + 1, ValType::F32),
+        Val::from_f32(18446744073709551616.0)
+    );
     // Bitcasts move bits unchanged, NaN payloads included.
     let r = h
         .run(&[ops::BitcastXFromF32 { dst: x(0), a: f(0) }.into()], &[Val::F32(PAYLOAD32)], &[ValType::I64])

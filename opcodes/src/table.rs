@@ -670,6 +670,30 @@ macro_rules! for_each_extended_op {
             f64_from_x64_s = F64FromX64S { dst: FReg, a: XReg };
             /// u64 -> f64.
             f64_from_x64_u = F64FromX64U { dst: FReg, a: XReg };
+            /// f32 -> i128 pair, trapping like the 64-bit forms.
+            x128_from_f32_s = X128FromF32S { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// f32 -> i128 pair, saturating (NaN -> 0).
+            x128_from_f32_s_sat = X128FromF32SSat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// i128 pair -> f32, rounded to nearest.
+            f32_from_x128_s = F32FromX128S { dst: FReg, a_lo: XReg, a_hi: XReg };
+            /// f32 -> u128 pair, trapping like the 64-bit forms.
+            x128_from_f32_u = X128FromF32U { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// f32 -> u128 pair, saturating (NaN -> 0).
+            x128_from_f32_u_sat = X128FromF32USat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// u128 pair -> f32, rounded to nearest.
+            f32_from_x128_u = F32FromX128U { dst: FReg, a_lo: XReg, a_hi: XReg };
+            /// f64 -> i128 pair, trapping like the 64-bit forms.
+            x128_from_f64_s = X128FromF64S { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// f64 -> i128 pair, saturating (NaN -> 0).
+            x128_from_f64_s_sat = X128FromF64SSat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// i128 pair -> f64, rounded to nearest.
+            f64_from_x128_s = F64FromX128S { dst: FReg, a_lo: XReg, a_hi: XReg };
+            /// f64 -> u128 pair, trapping like the 64-bit forms.
+            x128_from_f64_u = X128FromF64U { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// f64 -> u128 pair, saturating (NaN -> 0).
+            x128_from_f64_u_sat = X128FromF64USat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            /// u128 pair -> f64, rounded to nearest.
+            f64_from_x128_u = F64FromX128U { dst: FReg, a_lo: XReg, a_hi: XReg };
             /// Move the bits of an f32 into an x-register (zero-extended).
             bitcast_x_from_f32 = BitcastXFromF32 { dst: XReg, a: FReg };
             /// Move the bits of an f64 into an x-register.

@@ -79,6 +79,44 @@ impl Lower<'_> {
                 };
                 self.op(op, &[dlo, dhi, alo, ahi, blo, bhi]);
             }
+            Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat => {
+                let a = self.reg(args[0])?;
+                let (dlo, dhi) = self.pair(results[0])?;
+                let f64_in = dfg.value_type(args[0]) == types::F64;
+                macro_rules! cv {
+                    ($o:ident) => {
+                        Op::from(ops::$o { dst_lo: X0, dst_hi: X0, a: F0 })
+                    };
+                }
+                let op = match (opcode, f64_in) {
+                    (Opcode::FcvtToSint, false) => cv!(X128FromF32S),
+                    (Opcode::FcvtToSint, true) => cv!(X128FromF64S),
+                    (Opcode::FcvtToUint, false) => cv!(X128FromF32U),
+                    (Opcode::FcvtToUint, true) => cv!(X128FromF64U),
+                    (Opcode::FcvtToSintSat, false) => cv!(X128FromF32SSat),
+                    (Opcode::FcvtToSintSat, true) => cv!(X128FromF64SSat),
+                    (_, false) => cv!(X128FromF32USat),
+                    (_, true) => cv!(X128FromF64USat),
+                };
+                self.op(op, &[dlo, dhi, a]);
+            }
+            Opcode::FcvtFromSint | Opcode::FcvtFromUint => {
+                let (lo, hi) = self.pair(args[0])?;
+                let d = self.reg(results[0])?;
+                let to64 = dfg.value_type(results[0]) == types::F64;
+                macro_rules! cv {
+                    ($o:ident) => {
+                        Op::from(ops::$o { dst: F0, a_lo: X0, a_hi: X0 })
+                    };
+                }
+                let op = match (opcode, to64) {
+                    (Opcode::FcvtFromSint, false) => cv!(F32FromX128S),
+                    (Opcode::FcvtFromSint, true) => cv!(F64FromX128S),
+                    (_, false) => cv!(F32FromX128U),
+                    (_, true) => cv!(F64FromX128U),
+                };
+                self.op(op, &[d, lo, hi]);
+            }
             Opcode::Bnot | Opcode::Ineg => {
                 let (alo, ahi) = self.pair(args[0])?;
                 let (dlo, dhi) = self.pair(results[0])?;

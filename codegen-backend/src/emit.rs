@@ -206,7 +206,13 @@ fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
         note(*to);
     }
     let calls = vcode.insts.iter().any(|i| {
-        matches!(i.kind, VInstKind::Call { .. } | VInstKind::CallIndirect | VInstKind::LoadIncoming { .. })
+        matches!(
+            i.kind,
+            VInstKind::Call { .. }
+                | VInstKind::CallIndirect
+                | VInstKind::LoadIncoming { .. }
+                | VInstKind::StoreIncoming { .. }
+        )
     });
     // Below fp: saved registers, spill slots, padding, then the stack
     // slots at sp. The total keeps sp 16-byte aligned.

@@ -202,12 +202,19 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
     for &r in &func.results {
         ret_types.extend(val_types(clif_type(r))?);
     }
+    // Results beyond the registers of their class travel in memory.
+    let ints = ret_types.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64)).count();
+    let floats = ret_types.iter().filter(|t| matches!(t, ValType::F32 | ValType::F64)).count();
+    let stack_results =
+        ints.saturating_sub(sheave_interp::ARG_REGS) + floats.saturating_sub(sheave_interp::ARG_REGS);
     // SAFETY: the module was verified (when linked or loaded), lives while
     // it runs, and was compiled from verified CLIF; the memory it reaches
     // through pointers is the caller's responsibility (runtests use only
     // their stack slots).
-    let done = unsafe { vm.call(NonNull::from(&module.code[func.range.start]), &vals) }
-        .map_err(|e| e.to_string())?;
+    let done = unsafe {
+        vm.call_with_stack_results(NonNull::from(&module.code[func.range.start]), &vals, stack_results)
+    }
+    .map_err(|e| e.to_string())?;
     match done {
         DoneReason::Returned => {
             let vals = vm.results(&ret_types).map_err(|e| e.to_string())?;

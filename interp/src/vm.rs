@@ -100,6 +100,8 @@ pub struct Vm {
     /// Callee-saved x-registers the guest uses as globals (see
     /// [`Vm::set_global_register`]).
     global_regs: sheave_opcodes::RegMask,
+    /// The last entry's argument/result area: address and 8-byte slots.
+    entry_area: (u64, usize),
 }
 
 impl Default for Vm {
@@ -127,6 +129,7 @@ impl Vm {
             snapshots: Vec::new(),
             dispatch: Dispatch::default(),
             global_regs: sheave_opcodes::RegMask::default(),
+            entry_area: (0, 0),
         }
     }
 
@@ -176,6 +179,23 @@ impl Vm {
     /// memory address the guest computes must be valid for its accesses,
     /// as for compiled code; the guest stack is the VM's own.
     pub unsafe fn call(&mut self, func: NonNull<u8>, args: &[Val]) -> Result<DoneReason, CallError> {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.call_with_stack_results(func, args, 0) }
+    }
+
+    /// [`Vm::call`] for a function returning more values of one class than
+    /// there are result registers: `stack_results` is how many of its
+    /// results travel in memory. They are written to the entry's argument
+    /// area and [`Vm::results`] reads them from there (until the next call).
+    ///
+    /// # Safety
+    /// As [`Vm::call`].
+    pub unsafe fn call_with_stack_results(
+        &mut self,
+        func: NonNull<u8>,
+        args: &[Val],
+        stack_results: usize,
+    ) -> Result<DoneReason, CallError> {
         // Arguments beyond the registers of their class go to an area at
         // the entry's sp, 8 bytes each in order (the callee reads them
         // above its frame record); the entry's snapshot remembers the sp
@@ -202,8 +222,10 @@ impl Vm {
             }
         }
         self.set_values(&in_regs)?;
-        if !on_stack.is_empty() {
-            let area = (on_stack.len() * 8).next_multiple_of(16) as u64;
+        self.entry_area = (caller_sp, 0);
+        let slots = on_stack.len().max(stack_results);
+        if slots > 0 {
+            let area = (slots * 8).next_multiple_of(16) as u64;
             let sp = caller_sp.checked_sub(area).filter(|&sp| sp >= self.state.stack_lo as u64);
             let sp = sp.ok_or(CallError::StackArgsTooLarge)?;
             for (i, bits) in on_stack.iter().enumerate() {
@@ -213,6 +235,7 @@ impl Vm {
                 words[slot..slot + 8].copy_from_slice(&bits.to_le_bytes());
             }
             self.state.x[31] = sp;
+            self.entry_area = (sp, slots);
         }
         let mut snapshot = Snapshot::take(&self.state);
         snapshot.set_caller_sp(caller_sp);
@@ -273,6 +296,13 @@ impl Vm {
     }
 
     /// The stack memory as bytes.
+    fn stack_bytes(&self) -> &[u8] {
+        // SAFETY: a `[u128]` is valid as bytes for its whole length, and
+        // `u8` has no alignment requirement.
+        unsafe { core::slice::from_raw_parts(self.stack.as_ptr().cast::<u8>(), self.stack.len() * 16) }
+    }
+
+    /// The stack memory as bytes, mutably.
     fn stack_bytes_mut(&mut self) -> &mut [u8] {
         // SAFETY: a `[u128]` is valid as bytes for its whole length, and
         // `u8` has no alignment requirement.
@@ -300,17 +330,41 @@ impl Vm {
     /// Read values of `types` from the argument/result registers, each class
     /// from 0: the results after [`DoneReason::Returned`], or the arguments
     /// of a [`DoneReason::HostCall`].
+    /// Values beyond the registers of their class come from the last
+    /// entry's area (see [`Vm::call_with_stack_results`]).
     pub fn results(&self, types: &[ValType]) -> Result<Vec<Val>, CallError> {
-        check_classes(types.iter().copied())?;
-        let (mut xi, mut fi, mut vi) = (0, 0, 0);
+        let (mut xi, mut fi, mut vi, mut si) = (0, 0, 0, 0);
         let mut out = Vec::with_capacity(types.len());
-        for ty in types {
+        for &ty in types {
+            let (count, class) = match ty {
+                ValType::I32 | ValType::I64 => (&mut xi, "integer"),
+                ValType::F32 | ValType::F64 => (&mut fi, "float"),
+                ValType::V128 => (&mut vi, "vector"),
+            };
+            let i = *count;
+            *count += 1;
+            let bits = if i < ARG_REGS {
+                match ty {
+                    ValType::I32 | ValType::I64 => self.state.x[i] as u128,
+                    ValType::F32 | ValType::F64 => self.state.f[i] as u128,
+                    ValType::V128 => self.state.v[i],
+                }
+            } else if ty != ValType::V128 && si < self.entry_area.1 {
+                let at = (self.entry_area.0 as usize + 8 * si) - self.state.stack_lo;
+                si += 1;
+                let too_many = CallError::TooManyValues { class, count: i + 1 };
+                let bytes: [u8; 8] =
+                    self.stack_bytes().get(at..at + 8).and_then(|b| b.try_into().ok()).ok_or(too_many)?;
+                u64::from_le_bytes(bytes) as u128
+            } else {
+                return Err(CallError::TooManyValues { class, count: *count });
+            };
             out.push(match ty {
-                ValType::I32 => (Val::I32(self.state.x[xi] as i32), xi += 1).0,
-                ValType::I64 => (Val::I64(self.state.x[xi] as i64), xi += 1).0,
-                ValType::F32 => (Val::F32(self.state.f[fi] as u32), fi += 1).0,
-                ValType::F64 => (Val::F64(self.state.f[fi]), fi += 1).0,
-                ValType::V128 => (Val::V128(self.state.v[vi]), vi += 1).0,
+                ValType::I32 => Val::I32(bits as i32),
+                ValType::I64 => Val::I64(bits as i64),
+                ValType::F32 => Val::F32(bits as u32),
+                ValType::F64 => Val::F64(bits as u64),
+                ValType::V128 => Val::V128(bits),
             });
         }
         Ok(out)

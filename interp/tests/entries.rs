@@ -302,3 +302,26 @@ fn global_registers_keep_the_guests_value() {
     assert_eq!(unsafe { vm.call(func.entry(), &[]) }, Ok(DoneReason::Returned));
     assert_eq!(vm.x(x(29)), 7);
 }
+
+#[test]
+fn results_beyond_the_registers_come_back_through_memory() {
+    // Returns 17 integers: x0..x15 = 0..15, the 17th written above the frame record.
+    let mut a = Assembler::new();
+    a.op(ops::PushFrame {});
+    a.op(ops::Xconst8 { dst: x(0), imm: 99 });
+    a.op(ops::Xstore64 { base: XReg::FP, offset: 16, src: x(0) });
+    for i in 0..16 {
+        a.op(ops::Xconst8 { dst: x(i), imm: i as i8 });
+    }
+    a.op(ops::PopFrame {});
+    a.op(ops::Ret {});
+    let func = Func::new(a);
+    let mut vm = Vm::new();
+    // SAFETY: verified; writes only its result slot in the VM stack.
+    let done = unsafe { vm.call_with_stack_results(func.entry(), &[], 1) }.unwrap();
+    assert_eq!(done, DoneReason::Returned);
+    let results = vm.results(&[ValType::I64; 17]).unwrap();
+    assert_eq!(results[15], Val::I64(15));
+    assert_eq!(results[16], Val::I64(99));
+    assert!(vm.results(&[ValType::I64; 18]).is_err(), "only one result slot was reserved");
+}

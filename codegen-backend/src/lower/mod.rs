@@ -372,7 +372,17 @@ impl<'f> Lower<'f> {
             }
             InstructionData::MultiAry { opcode: Opcode::Return, .. } => {
                 let vals: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
-                let operands = self.abi_operands(&vals, false)?;
+                // Results beyond the registers go to the caller's area above
+                // the frame record, like stack arguments.
+                let (operands, rest) = self.call_args(&vals)?;
+                for (slot, &r) in rest.iter().enumerate() {
+                    let offset = 16 + 8 * slot as i32;
+                    self.push(
+                        VInstKind::StoreIncoming { offset },
+                        vec![Operand::reg_use(r)],
+                        PRegSet::empty(),
+                    );
+                }
                 self.push(VInstKind::Ret, operands, PRegSet::empty());
             }
             InstructionData::Trap { code, .. } => self.push(

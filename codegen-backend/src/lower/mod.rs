@@ -546,6 +546,19 @@ impl<'f> Lower<'f> {
                     let r = self.reg(args[0])?;
                     self.alias(dfg.first_result(inst), r);
                 }
+                Opcode::Bitcast if ctrl.bits() == dfg.value_type(args[0]).bits() => {
+                    // Between an f32/f64 and an integer of the same width.
+                    let from = dfg.value_type(args[0]);
+                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                    let op: Op = match (from, ctrl) {
+                        (types::F32, types::I32) => ops::BitcastXFromF32 { dst: X0, a: F0 }.into(),
+                        (types::F64, types::I64) => ops::BitcastXFromF64 { dst: X0, a: F0 }.into(),
+                        (types::I32, types::F32) => ops::BitcastF32FromX { dst: F0, a: X0 }.into(),
+                        (types::I64, types::F64) => ops::BitcastF64FromX { dst: F0, a: X0 }.into(),
+                        _ => return Err(format!("`bitcast` from {from} to {ctrl} is not supported yet")),
+                    };
+                    self.op(op, &[d, a]);
+                }
                 Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
                     let (a, d) = (self.reg(args[0])?, self.result(inst)?);
                     let op: Op = match (opcode, wide) {

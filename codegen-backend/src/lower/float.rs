@@ -237,13 +237,6 @@ impl Lower<'_> {
                 self.op(op, &[d, src]);
                 return Ok(true);
             }
-            Opcode::Bitcast if from.bits() == to.bits() && from.bits() >= 32 => match (from, to) {
-                (types::F32, types::I32) => fx!(BitcastXFromF32),
-                (types::F64, types::I64) => fx!(BitcastXFromF64),
-                (types::I32, types::F32) => xf!(BitcastF32FromX),
-                (types::I64, types::F64) => xf!(BitcastF64FromX),
-                _ => return Ok(false),
-            },
             _ => return Ok(false),
         };
         let (src, d) = (self.reg(arg)?, self.result(inst)?);

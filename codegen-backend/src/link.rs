@@ -89,7 +89,7 @@ impl ModuleBuilder {
                 Ok(ModuleFunction { name, params, results, range })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Module { code, functions })
+        Ok(Module { code, functions, imports: Vec::new() })
     }
 }
 

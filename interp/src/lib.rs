@@ -20,7 +20,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod builtins;
 mod dispatch;
+mod embed;
 mod exec;
 mod float;
 mod module;
@@ -31,10 +33,14 @@ mod val;
 mod vm;
 
 pub use dispatch::Dispatch;
-pub use module::{MODULE_FORMAT_VERSION, Module, ModuleError, ModuleFunction, ScalarType};
-pub use trap::TrapKind;
+pub use embed::{
+    Caller, Error, FrameInfo, Func, HostBuffer, HostResult, Instance, IntoFunc, Linker, Trap, TrapReason,
+    TypedFunc, Value, ValueList, WithCaller,
+};
+pub use module::{MODULE_FORMAT_VERSION, Module, ModuleError, ModuleFunction, ModuleImport, ScalarType};
+pub use trap::{TrapCode, TrapKind};
 pub use val::{Val, ValType};
-pub use vm::{CallError, DoneReason, Vm};
+pub use vm::{CallError, DoneReason, TrapSite, Vm};
 
 /// Registers used to pass arguments and results, per class.
 pub const ARG_REGS: usize = 16;

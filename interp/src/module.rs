@@ -11,11 +11,16 @@
 //!   params     u8 count + one type byte each
 //!   results    u8 count + one type byte each
 //!   range      u32 start, u32 end (byte offsets into the code)
+//! imports      u32      count, then per import (host function):
+//!   name       u16 length + UTF-8 bytes
+//!   params     u8 count + one type byte each
+//!   results    u8 count + one type byte each
 //! code         u32 length + bytes
 //! checksum     u64      FNV-1a of every byte before it
 //! ```
 //! Loading checks every length and offset, the versions and the checksum,
-//! then runs the bytecode verifier: a truncated, corrupted or
+//! then runs the bytecode verifier and checks that every host call names a
+//! builtin or one of the module's imports: a truncated, corrupted or
 //! version-mismatched file is an error, never a crash.
 
 use alloc::string::String;
@@ -25,7 +30,7 @@ use core::ops::Range;
 
 const MAGIC: &[u8; 8] = b"\0sheave\n";
 /// Version of the file layout above.
-pub const MODULE_FORMAT_VERSION: u32 = 1;
+pub const MODULE_FORMAT_VERSION: u32 = 2;
 
 /// The type of a parameter or result, as CLIF names it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -90,13 +95,28 @@ pub struct ModuleFunction {
     pub range: Range<usize>,
 }
 
-/// Bytecode and the functions in it.
+/// A host function a module needs, bound by name when it is instantiated.
+/// Its code calls it with `call_indirect_host` id
+/// [`sheave_opcodes::HOST_FUNC_BASE`] + its index in [`Module::imports`].
 #[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ModuleImport {
+    /// Its name (as CLIF prints it, e.g. `%log_i64` or `u0:3`).
+    pub name: String,
+    /// Parameter types.
+    pub params: Vec<ScalarType>,
+    /// Result types.
+    pub results: Vec<ScalarType>,
+}
+
+/// Bytecode and the functions in it.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Module {
     /// All functions' bytecode, one after another.
     pub code: Vec<u8>,
     /// The functions.
     pub functions: Vec<ModuleFunction>,
+    /// The host functions it calls.
+    pub imports: Vec<ModuleImport>,
 }
 
 /// Why a module file was refused.
@@ -153,14 +173,53 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 impl Module {
     /// Check the functions' ranges and verify the bytecode.
+    /// Check the functions' ranges, verify the bytecode, and check that
+    /// every host call names a builtin or one of [`Module::imports`].
     pub fn validate(&self) -> Result<(), ModuleError> {
         let ranges: Vec<Range<usize>> = self.functions.iter().map(|f| f.range.clone()).collect();
-        sheave_opcodes::verify(&self.code, &ranges).map_err(ModuleError::Verify)
+        sheave_opcodes::verify(&self.code, &ranges).map_err(ModuleError::Verify)?;
+        for f in &self.functions {
+            // Verified: every op of the range decodes.
+            let ops = sheave_opcodes::decode_all(&self.code[f.range.clone()])
+                .map_err(|e| ModuleError::Malformed(alloc::format!("{}: {e}", f.name)))?;
+            for (offset, op) in ops {
+                let sheave_opcodes::Op::CallIndirectHost(call) = op else { continue };
+                let known = sheave_opcodes::Builtin::from_id(call.id).is_some()
+                    || call
+                        .id
+                        .checked_sub(sheave_opcodes::HOST_FUNC_BASE)
+                        .is_some_and(|k| (k as usize) < self.imports.len());
+                if !known {
+                    return Err(ModuleError::Malformed(alloc::format!(
+                        "{}+{offset:#x} calls host function {}, which is neither a builtin nor one of the module's {} imports",
+                        f.name,
+                        call.id,
+                        self.imports.len()
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
-    /// The function named `name`.
+    /// The function named `name`; a leading `%` may be left out.
     pub fn function(&self, name: &str) -> Option<&ModuleFunction> {
-        self.functions.iter().find(|f| f.name == name)
+        self.function_index(name).map(|i| &self.functions[i])
+    }
+
+    /// The index of the function named `name`; a leading `%` may be left out.
+    pub fn function_index(&self, name: &str) -> Option<usize> {
+        let bare = |n: &str| n.strip_prefix('%').map(String::from).unwrap_or_else(|| n.into());
+        let wanted = bare(name);
+        self.functions
+            .iter()
+            .position(|f| f.name == name)
+            .or_else(|| self.functions.iter().position(|f| bare(&f.name) == wanted))
+    }
+
+    /// The function whose code holds byte `offset`, and its index.
+    pub fn function_at(&self, offset: usize) -> Option<(usize, &ModuleFunction)> {
+        self.functions.iter().enumerate().find(|(_, f)| f.range.contains(&offset))
     }
 
     /// Serialize to the file format.
@@ -183,6 +242,17 @@ impl Module {
             for bound in [f.range.start, f.range.end] {
                 let b = u32::try_from(bound).map_err(|_| ModuleError::TooLarge("code offset"))?;
                 out.extend_from_slice(&b.to_le_bytes());
+            }
+        }
+        let count = u32::try_from(self.imports.len()).map_err(|_| ModuleError::TooLarge("import count"))?;
+        out.extend_from_slice(&count.to_le_bytes());
+        for import in &self.imports {
+            let name = u16::try_from(import.name.len()).map_err(|_| ModuleError::TooLarge("import name"))?;
+            out.extend_from_slice(&name.to_le_bytes());
+            out.extend_from_slice(import.name.as_bytes());
+            for types in [&import.params, &import.results] {
+                out.push(u8::try_from(types.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
+                out.extend(types.iter().map(|t| t.code()));
             }
         }
         let len = u32::try_from(self.code.len()).map_err(|_| ModuleError::TooLarge("code"))?;
@@ -230,31 +300,25 @@ impl Module {
         let count = r.u32("function count")? as usize;
         let mut functions = Vec::new();
         for _ in 0..count {
-            let name_len = r.u16("function name")? as usize;
-            let name = core::str::from_utf8(r.take(name_len, "function name")?)
-                .map_err(|_| ModuleError::Malformed("function name is not UTF-8".into()))?
-                .into();
-            let mut sig = [Vec::new(), Vec::new()];
-            for types in &mut sig {
-                let n = r.u8("signature")? as usize;
-                for &c in r.take(n, "signature")? {
-                    types
-                        .push(ScalarType::from_code(c).ok_or_else(|| {
-                            ModuleError::Malformed(alloc::format!("unknown type code {c}"))
-                        })?);
-                }
-            }
-            let [params, results] = sig;
+            let name = r.name("function name")?;
+            let [params, results] = r.signature()?;
             let start = r.u32("function range")? as usize;
             let end = r.u32("function range")? as usize;
             functions.push(ModuleFunction { name, params, results, range: start..end });
+        }
+        let count = r.u32("import count")? as usize;
+        let mut imports = Vec::new();
+        for _ in 0..count {
+            let name = r.name("import name")?;
+            let [params, results] = r.signature()?;
+            imports.push(ModuleImport { name, params, results });
         }
         let code_len = r.u32("code length")? as usize;
         let code = r.take(code_len, "code")?.to_vec();
         if r.at != r.bytes.len() {
             return Err(ModuleError::Malformed("bytes after the code".into()));
         }
-        let module = Module { code, functions };
+        let module = Module { code, functions, imports };
         module.validate()?;
         Ok(module)
     }
@@ -275,6 +339,26 @@ impl<'a> Reader<'a> {
         let s = &self.bytes[self.at..end];
         self.at = end;
         Ok(s)
+    }
+    fn name(&mut self, reading: &'static str) -> Result<String, ModuleError> {
+        let len = self.u16(reading)? as usize;
+        let bytes = self.take(len, reading)?;
+        let name = core::str::from_utf8(bytes)
+            .map_err(|_| ModuleError::Malformed(alloc::format!("{reading} is not UTF-8")))?;
+        Ok(name.into())
+    }
+    /// Parameter and result types.
+    fn signature(&mut self) -> Result<[Vec<ScalarType>; 2], ModuleError> {
+        let mut sig = [Vec::new(), Vec::new()];
+        for types in &mut sig {
+            let n = self.u8("signature")? as usize;
+            for &c in self.take(n, "signature")? {
+                let ty = ScalarType::from_code(c)
+                    .ok_or_else(|| ModuleError::Malformed(alloc::format!("unknown type code {c}")))?;
+                types.push(ty);
+            }
+        }
+        Ok(sig)
     }
     fn u8(&mut self, reading: &'static str) -> Result<u8, ModuleError> {
         Ok(self.take(1, reading)?[0])

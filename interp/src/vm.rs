@@ -1,6 +1,7 @@
 //! The embedder-facing machine: owns the registers and the stack, enters
 //! guest code, and keeps the entry snapshots.
 
+use crate::builtins;
 use crate::dispatch::{self, Dispatch};
 use crate::snapshot::Snapshot;
 use crate::state::{Done, State};
@@ -11,7 +12,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 use core::ptr::NonNull;
-use sheave_opcodes::{FReg, VReg, XReg};
+use sheave_opcodes::{Builtin, FReg, OpInfo, VReg, XReg, ops};
 
 /// Why a run stopped.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -26,7 +27,8 @@ pub enum DoneReason {
         /// What went wrong.
         kind: TrapKind,
     },
-    /// The guest asked the host to run builtin `id` (`call_indirect_host`).
+    /// The guest asked the host to run function `id` (`call_indirect_host`
+    /// with an id that is not a builtin: builtins run inside the VM).
     /// Arguments are in the argument registers. Put the results in the
     /// result registers and call [`Vm::resume`] with `resume`, or give up
     /// with [`Vm::abandon`].
@@ -102,7 +104,30 @@ pub struct Vm {
     global_regs: sheave_opcodes::RegMask,
     /// The last entry's argument/result area: address and 8-byte slots.
     entry_area: (u64, usize),
+    /// Where the last trap happened, captured before its snapshot was restored.
+    last_trap: Option<TrapSite>,
 }
+
+/// Where a trap happened: the raw material of a guest backtrace.
+///
+/// `callers` are the return addresses found by walking the chain of frame
+/// records (`push_frame`: saved `fp`, saved `lr`) from `fp` until a record
+/// that returns to the host. Whether `lr` or `callers[0]` is the innermost
+/// function's return address depends on whether that function had pushed a
+/// frame when it stopped, which only the code's owner knows (a leaf
+/// function may run without one).
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct TrapSite {
+    /// Address of the op that stopped.
+    pub pc: usize,
+    /// The link register then (0: returns to the host).
+    pub lr: usize,
+    /// Return addresses from the frame records, innermost first.
+    pub callers: Vec<usize>,
+}
+
+/// Frame records a backtrace walks at most.
+const MAX_BACKTRACE: usize = 4096;
 
 impl Default for Vm {
     fn default() -> Self {
@@ -130,6 +155,7 @@ impl Vm {
             dispatch: Dispatch::default(),
             global_regs: sheave_opcodes::RegMask::default(),
             entry_area: (0, 0),
+            last_trap: None,
         }
     }
 
@@ -246,6 +272,21 @@ impl Vm {
         Ok(unsafe { self.run(func.as_ptr()) })
     }
 
+    /// Enter the function at `func` with its arguments already in the
+    /// argument registers (put there with [`Vm::set_x`], [`Vm::set_f_bits`]
+    /// or [`Vm::set_values`]): the cheapest entry, used by typed calls.
+    ///
+    /// # Safety
+    /// As [`Vm::call`].
+    pub unsafe fn call_prepared(&mut self, func: NonNull<u8>) -> DoneReason {
+        self.entry_area = (self.state.x[31], 0);
+        self.snapshots.push(Snapshot::take(&self.state));
+        self.state.lr = core::ptr::null();
+        let _ = func.as_ptr().expose_provenance();
+        // SAFETY: forwarded from the caller.
+        unsafe { self.run(func.as_ptr()) }
+    }
+
     /// Continue a run that stopped with [`DoneReason::HostCall`].
     ///
     /// # Safety
@@ -269,9 +310,22 @@ impl Vm {
 
     /// # Safety
     /// As [`Vm::call`]; a snapshot for this entry is on the stack.
-    unsafe fn run(&mut self, pc: *const u8) -> DoneReason {
-        // SAFETY: forwarded from the caller.
-        unsafe { dispatch::run(&mut self.state, pc, self.dispatch) };
+    unsafe fn run(&mut self, mut pc: *const u8) -> DoneReason {
+        loop {
+            // SAFETY: forwarded from the caller.
+            unsafe { dispatch::run(&mut self.state, pc, self.dispatch) };
+            // Builtins run here, without a round trip through the embedder.
+            let Done::HostCall { id, resume } = self.state.done else { break };
+            let Some(builtin) = Builtin::from_id(id) else { break };
+            match builtins::call(&mut self.state, builtin) {
+                Ok(()) => pc = resume,
+                Err(kind) => {
+                    let at = resume.wrapping_sub(ops::CallIndirectHost::SIZE);
+                    self.state.done = Done::Trap { pc: at, kind };
+                    break;
+                }
+            }
+        }
         match self.state.done {
             Done::Returned => {
                 let mut snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
@@ -287,12 +341,48 @@ impl Vm {
                 DoneReason::Returned
             }
             Done::Trap { pc, kind } => {
+                self.last_trap = Some(self.trap_site(pc));
                 let snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
                 snapshot.restore(&mut self.state);
                 DoneReason::Trap { pc: non_null(pc), kind }
             }
             Done::HostCall { id, resume } => DoneReason::HostCall { id, resume: non_null(resume) },
         }
+    }
+
+    /// Where the last trap happened (see [`TrapSite`]); kept until the next trap.
+    pub fn last_trap_site(&self) -> Option<&TrapSite> {
+        self.last_trap.as_ref()
+    }
+
+    /// The [`TrapSite`] of the op at `pc`, from the current registers and
+    /// stack. Every read is bounds-checked against the VM's stack, so a
+    /// corrupted chain ends the walk, never a wild read.
+    pub fn trap_site(&self, pc: *const u8) -> TrapSite {
+        let lo = self.state.stack_lo;
+        let stack = self.stack_bytes();
+        let read = |at: usize| -> Option<u64> {
+            let off = at.checked_sub(lo)?;
+            let bytes = stack.get(off..off.checked_add(8)?)?;
+            Some(u64::from_le_bytes(bytes.try_into().ok()?))
+        };
+        let mut callers = Vec::new();
+        let mut fp = self.state.x[30] as usize;
+        while callers.len() < MAX_BACKTRACE {
+            let (Some(saved_fp), Some(saved_lr)) = (read(fp), fp.checked_add(8).and_then(read)) else {
+                break;
+            };
+            if saved_lr == 0 {
+                break;
+            }
+            callers.push(saved_lr as usize);
+            // Records of outer frames lie higher on the stack.
+            if saved_fp as usize <= fp {
+                break;
+            }
+            fp = saved_fp as usize;
+        }
+        TrapSite { pc: pc.addr(), lr: self.state.lr.addr(), callers }
     }
 
     /// The stack memory as bytes.
@@ -368,6 +458,25 @@ impl Vm {
             });
         }
         Ok(out)
+    }
+
+    /// Argument/result register `i` of the integer class (`x[i]`).
+    #[inline]
+    pub(crate) fn xi(&self, i: usize) -> u64 {
+        self.state.x[i]
+    }
+    #[inline]
+    pub(crate) fn set_xi(&mut self, i: usize, v: u64) {
+        self.state.x[i] = v;
+    }
+    /// Argument/result register `i` of the float class (`f[i]`).
+    #[inline]
+    pub(crate) fn fi(&self, i: usize) -> u64 {
+        self.state.f[i]
+    }
+    #[inline]
+    pub(crate) fn set_fi(&mut self, i: usize, v: u64) {
+        self.state.f[i] = v;
     }
 
     /// An x-register.

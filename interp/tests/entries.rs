@@ -150,7 +150,7 @@ fn reentrant() -> Func {
     a.op(ops::PushFrameSave { amt: 16, regs: saved });
     a.op(ops::Xmov { dst: x(16), src: x(0) });
     a.op(ops::F64FromX64U { dst: f(16), a: x(0) });
-    a.op(ops::CallIndirectHost { id: 0 });
+    a.op(ops::CallIndirectHost { id: sheave_opcodes::HOST_FUNC_BASE });
     a.op(ops::Xadd64I { dst: x(0), a: x(0), imm: 1 });
     // Check that x16 and f16 survived the nested entries: trap 8 if not.
     a.op(ops::F64FromX64U { dst: f(0), a: x(16) });
@@ -175,7 +175,7 @@ fn call_g(vm: &mut Vm, g: &Func, n: u64, handle_bottom_trap: bool) -> Result<u64
             DoneReason::Returned => return Ok(vm.results(&[ValType::I64]).unwrap()[0].i64().unwrap() as u64),
             DoneReason::Trap { kind, .. } => return Err(kind),
             DoneReason::HostCall { id, resume } => {
-                assert_eq!(id, 0);
+                assert_eq!(id, sheave_opcodes::HOST_FUNC_BASE);
                 let arg = vm.results(&[ValType::I64]).unwrap()[0].i64().unwrap() as u64;
                 let inner = call_g(vm, g, arg - 1, handle_bottom_trap);
                 let result = match inner {

@@ -1,6 +1,6 @@
 //! The `.shv` module file: round trip, and every kind of damage refused.
 
-use sheave_interp::{Module, ModuleError, ModuleFunction, ScalarType};
+use sheave_interp::{Module, ModuleError, ModuleFunction, ModuleImport, ScalarType};
 use sheave_opcodes::{XReg, encode};
 
 fn sample() -> Module {
@@ -10,6 +10,9 @@ fn sample() -> Module {
     encode::ret(&mut code);
     let split = code.len();
     encode::xzero(&mut code, x(0));
+    encode::ret(&mut code);
+    let stub = code.len();
+    encode::call_indirect_host(&mut code, sheave_opcodes::HOST_FUNC_BASE);
     encode::ret(&mut code);
     Module {
         functions: vec![
@@ -23,9 +26,16 @@ fn sample() -> Module {
                 name: "%zero".into(),
                 params: vec![],
                 results: vec![ScalarType::I128, ScalarType::F32],
-                range: split..code.len(),
+                range: split..stub,
+            },
+            ModuleFunction {
+                name: "%log".into(),
+                params: vec![ScalarType::F64],
+                results: vec![],
+                range: stub..code.len(),
             },
         ],
+        imports: vec![ModuleImport { name: "%log".into(), params: vec![ScalarType::F64], results: vec![] }],
         code,
     }
 }
@@ -79,4 +89,24 @@ fn versions_and_verification_are_checked() {
     let e = Module::from_bytes(&m.to_bytes().unwrap()).unwrap_err();
     assert!(matches!(e, ModuleError::Verify(_)), "{e}");
     assert!(Module::from_bytes(b"not a module at all").unwrap_err() == ModuleError::BadMagic);
+}
+
+#[test]
+fn host_calls_must_name_a_builtin_or_an_import() {
+    let mut m = sample();
+    m.imports.clear();
+    let err = m.validate().unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "calls host function 256, which is neither a builtin nor one of the module's 0 imports"
+        ),
+        "{err}"
+    );
+    assert!(matches!(Module::from_bytes(&m.to_bytes().unwrap()), Err(ModuleError::Malformed(_))));
+    // A builtin needs no import.
+    let mut code = Vec::new();
+    encode::call_indirect_host(&mut code, sheave_opcodes::Builtin::Memcpy.id());
+    encode::ret(&mut code);
+    let f = ModuleFunction { name: "%f".into(), params: vec![], results: vec![], range: 0..code.len() };
+    Module { code, functions: vec![f], imports: vec![] }.validate().unwrap();
 }

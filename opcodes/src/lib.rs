@@ -6,7 +6,8 @@
 //! struct per op (in [`ops`]), the [`Op`] enum, the [`encode`] functions, the
 //! visitor-based decoder ([`decode_with`], [`OpVisitor`]), the
 //! [`disassemble`]r and the structural [`verify`]er. The interpreter derives
-//! its handler tables from the same macros.
+//! its handler tables from the same macros. [`for_each_builtin!`] lists the
+//! host builtins (`call_indirect_host` ids) the same way.
 //!
 //! Bytecode is little-endian on every host.
 
@@ -20,12 +21,14 @@ extern crate std;
 #[macro_use]
 mod table;
 mod asm;
+mod builtins;
 mod disas;
 mod generated;
 mod operands;
 mod verify;
 
 pub use asm::{AsmError, Assembler, Label};
+pub use builtins::{Builtin, BuiltinType, HOST_FUNC_BASE};
 pub use disas::{DisasError, DisasOptions, disassemble};
 pub use generated::*;
 pub use operands::{FReg, FloatCC, Operand, PcRel, RegFieldMut, RegMask, VReg, XReg, read_reg_field};
@@ -34,12 +37,13 @@ pub use verify::{VerifyError, VerifyErrorKind, verify};
 /// Version of the instruction set. Modules record it; a module built for
 /// another version is refused. Bump it whenever an opcode number or an op's
 /// operands change (the `isa_fingerprint` test tells you when).
-pub const ISA_VERSION: u32 = 6;
+pub const ISA_VERSION: u32 = 7;
 
-/// Fingerprint of the op tables at [`ISA_VERSION`]; see [`isa_fingerprint`].
-pub const ISA_FINGERPRINT: u64 = 0x37eb1e7a3447816f;
+/// Fingerprint of the op and builtin tables at [`ISA_VERSION`]; see [`isa_fingerprint`].
+pub const ISA_FINGERPRINT: u64 = 0xb80368169f3e6efd;
 
-/// FNV-1a hash of every op's table, number, name and operands.
+/// FNV-1a hash of every op's table, number, name and operands, and of
+/// every builtin's id, name and signature.
 pub fn isa_fingerprint() -> u64 {
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
     let mut feed = |bytes: &[u8]| {
@@ -57,6 +61,17 @@ pub fn isa_fingerprint() -> u64 {
         feed(name.as_bytes());
         for operand in *operands {
             feed(operand.as_bytes());
+        }
+    }
+    for &b in Builtin::ALL {
+        feed(&b.id().to_le_bytes());
+        feed(b.name().as_bytes());
+        for ty in b.params() {
+            feed(&[*ty as u8]);
+        }
+        feed(b"->");
+        for ty in b.results() {
+            feed(&[*ty as u8]);
         }
     }
     hash

@@ -99,6 +99,9 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             asm.op(ops::ReturnCall { offset: PcRel(0) });
                             call_sites.push((start, asm.offset(), *callee));
                         }
+                        VInstKind::HostCall { id } => {
+                            asm.op(ops::CallIndirectHost { id: *id });
+                        }
                         VInstKind::CallIndirect => {
                             let target = allocs[0].as_reg().ok_or("call target not in a register")?;
                             asm.op(ops::CallIndirect { target: xreg(target) });

@@ -35,6 +35,9 @@ pub struct CompiledFunction {
     /// References to other functions to link: (op start, op end, callee
     /// name); the op's last 4 bytes are the displacement from its start.
     pub calls: Vec<(usize, usize, String)>,
+    /// The signature of each function it refers to, by name: what an import
+    /// (a callee no function of the module defines) is called with.
+    pub callee_signatures: Vec<(String, cranelift_codegen::ir::Signature)>,
 }
 
 /// Verify, optimize and compile one function for `target`.
@@ -59,26 +62,29 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
             (start, end, lowered.callees[callee].display(Some(&func.params)).to_string())
         })
         .collect();
-    Ok(CompiledFunction { name, signature: func.signature.clone(), code: emitted.code, calls })
+    let callee_signatures = func
+        .dfg
+        .ext_funcs
+        .values()
+        .map(|ext| {
+            (ext.name.display(Some(&func.params)).to_string(), func.dfg.signatures[ext.signature].clone())
+        })
+        .collect();
+    Ok(CompiledFunction {
+        name,
+        signature: func.signature.clone(),
+        code: emitted.code,
+        calls,
+        callee_signatures,
+    })
 }
 
-/// The CLIF trap code a Sheave trap stands for: the VM's own trap kinds map
-/// to Cranelift's reserved codes, and explicit traps carry the CLIF code's
-/// raw value as their operand.
+/// The CLIF trap code a Sheave trap stands for, as Cranelift prints it
+/// (`int_divz`, `user7`); see [`sheave_interp::TrapKind::clif_code`].
 pub fn clif_trap_code(kind: sheave_interp::TrapKind) -> String {
-    use cranelift_codegen::ir::TrapCode;
-    use sheave_interp::TrapKind as K;
-    let code = match kind {
-        K::IntegerOverflow => TrapCode::INTEGER_OVERFLOW,
-        K::DivisionByZero => TrapCode::INTEGER_DIVISION_BY_ZERO,
-        K::BadConversionToInteger => TrapCode::BAD_CONVERSION_TO_INTEGER,
-        K::MemoryOutOfBounds => TrapCode::HEAP_OUT_OF_BOUNDS,
-        K::StackOverflow => TrapCode::STACK_OVERFLOW,
-        K::Explicit(raw) => match std::num::NonZeroU8::new(raw) {
-            Some(raw) => TrapCode::from_raw(raw),
-            None => return "trap 0".into(),
-        },
-        K::InvalidOpcode => return "invalid_opcode".into(),
-    };
-    code.to_string()
+    match kind.clif_code() {
+        Some(code) => code.to_string(),
+        None if kind == sheave_interp::TrapKind::InvalidOpcode => "invalid_opcode".into(),
+        None => "trap 0".into(),
+    }
 }

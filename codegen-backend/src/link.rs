@@ -3,7 +3,7 @@
 
 use crate::CompiledFunction;
 use cranelift_codegen::ir::{Type, types};
-use sheave_interp::{Module, ModuleFunction, ScalarType};
+use sheave_interp::{Module, ModuleFunction, ModuleImport, ScalarType};
 use std::ops::Range;
 
 /// The module file's name for a CLIF type.
@@ -38,17 +38,37 @@ impl ModuleBuilder {
     }
     /// Lay out the functions, patch calls, and run the bytecode verifier.
     pub fn finish(mut self) -> Result<Module, String> {
-        // Libcalls that are referenced (e.g. by `func_addr`) and that the
-        // ISA has an op for get a small bytecode function of their own.
+        // A callee that no function of the module defines gets a small
+        // bytecode function of its own: one op for libcalls the ISA has an
+        // op for, a host call for the other builtins, and a host call of an
+        // import (bound to a host function at instantiation) for the rest.
         let mut stubs = Vec::new();
+        let mut imports = Vec::new();
         for f in &self.functions {
             for (_, _, callee) in &f.calls {
                 let missing = !self.functions.iter().any(|g| &g.name == callee)
                     && !stubs.iter().any(|s: &CompiledFunction| &s.name == callee);
-                if missing {
-                    if let Some(stub) = libcall_stub(callee) {
-                        stubs.push(stub);
-                    }
+                if !missing {
+                    continue;
+                }
+                let signature = f
+                    .callee_signatures
+                    .iter()
+                    .find(|(name, _)| name == callee)
+                    .map(|(_, sig)| sig.clone())
+                    .ok_or_else(|| format!("{} refers to {callee} without a signature for it", f.name))?;
+                if let Some(stub) = libcall_stub(callee) {
+                    stubs.push(stub);
+                } else if let Some(builtin) = sheave_opcodes::Builtin::from_name(callee) {
+                    stubs.push(host_call_stub(callee, builtin.id(), signature));
+                } else {
+                    let import = import_of(callee, &signature)?;
+                    let id = u16::try_from(imports.len())
+                        .ok()
+                        .and_then(|k| sheave_opcodes::HOST_FUNC_BASE.checked_add(k))
+                        .ok_or("too many imports")?;
+                    imports.push(import);
+                    stubs.push(host_call_stub(callee, id, signature));
                 }
             }
         }
@@ -89,7 +109,46 @@ impl ModuleBuilder {
                 Ok(ModuleFunction { name, params, results, range })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Module { code, functions, imports: Vec::new() })
+        Ok(Module { code, functions, imports })
+    }
+}
+
+/// The import a call of `name` with `signature` needs.
+fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result<ModuleImport, String> {
+    let types = |params: &[cranelift_codegen::ir::AbiParam]| {
+        params.iter().map(|p| scalar_type(p.value_type)).collect::<Result<Vec<_>, _>>()
+    };
+    let params = types(&signature.params).map_err(|e| format!("import {name}: {e}"))?;
+    let results = types(&signature.returns).map_err(|e| format!("import {name}: {e}"))?;
+    for (what, list) in [("arguments", &params), ("results", &results)] {
+        let regs = |float: bool| {
+            list.iter()
+                .filter(|t| matches!(t, ScalarType::F32 | ScalarType::F64) == float)
+                .map(|t| if matches!(t, ScalarType::I128 | ScalarType::F128) { 2 } else { 1 })
+                .sum::<usize>()
+        };
+        if regs(true) > crate::abi::ARG_REGS || regs(false) > crate::abi::ARG_REGS {
+            return Err(format!(
+                "import {name}: host functions take at most {} {what} of each register class",
+                crate::abi::ARG_REGS
+            ));
+        }
+    }
+    Ok(ModuleImport { name: name.to_string(), params, results })
+}
+
+/// `call_indirect_host id; ret`: the function through which calls of a
+/// builtin or an import (and their `func_addr`) reach the host.
+fn host_call_stub(name: &str, id: u16, signature: cranelift_codegen::ir::Signature) -> CompiledFunction {
+    let mut code = Vec::new();
+    sheave_opcodes::encode::call_indirect_host(&mut code, id);
+    sheave_opcodes::encode::ret(&mut code);
+    CompiledFunction {
+        name: name.to_string(),
+        signature,
+        code,
+        calls: Vec::new(),
+        callee_signatures: Vec::new(),
     }
 }
 
@@ -119,5 +178,11 @@ fn libcall_stub(name: &str) -> Option<CompiledFunction> {
     let mut signature = Signature::new(CallConv::Fast);
     signature.params.extend((0..arity).map(|_| AbiParam::new(ty)));
     signature.returns.push(AbiParam::new(ty));
-    Some(CompiledFunction { name: name.to_string(), signature, code, calls: Vec::new() })
+    Some(CompiledFunction {
+        name: name.to_string(),
+        signature,
+        code,
+        calls: Vec::new(),
+        callee_signatures: Vec::new(),
+    })
 }

@@ -237,6 +237,8 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
                 .unwrap_or_else(|| format!("offset {at:#x}"));
             Err(format!("trapped at {place}: {} ({kind})", crate::clif_trap_code(kind)))
         }
-        DoneReason::HostCall { id, .. } => Err(format!("unexpected host call {id}")),
+        DoneReason::HostCall { id, .. } => Err(format!(
+            "called host function {id} (an import: a callee the file does not define), which a test file cannot provide"
+        )),
     }
 }

@@ -32,6 +32,8 @@ pub enum VInstKind {
     ReturnCall { callee: usize },
     /// Call through a register (operand 0), arguments as for `Call`.
     CallIndirect,
+    /// `call_indirect_host id`: a builtin, arguments and results as for `Call`.
+    HostCall { id: u16 },
     /// `dst = address of function callee`.
     FuncAddr { callee: usize },
     /// `pinned = operand 0` (`set_pinned_reg`).

@@ -1,6 +1,7 @@
 //! The calling convention in lowering: arguments, calls, stack arguments.
 
 use super::*;
+use sheave_opcodes::{Builtin, BuiltinType};
 
 impl Lower<'_> {
     pub(super) fn lower_args(&mut self) -> LowerResult<()> {
@@ -135,9 +136,7 @@ impl Lower<'_> {
             if self.inline_libcall(libcall, &args, &rets) {
                 return Ok(());
             }
-            return Err(format!(
-                "the libcall {libcall} needs the host builtin table, which is not built yet"
-            ));
+            return self.builtin_call(libcall, &args, &rets);
         }
         let (mut operands, rest) = self.call_args(&args)?;
         let outgoing = self.store_outgoing(&rest)?;
@@ -155,6 +154,46 @@ impl Lower<'_> {
         if outgoing > 0 {
             self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
         }
+        Ok(())
+    }
+
+    /// A libcall the host runs: `call_indirect_host` of the builtin of the
+    /// same name, whose signature (from the builtin table) must agree with
+    /// the call's. It clobbers only the builtin's result register.
+    fn builtin_call(&mut self, libcall: ir::LibCall, args: &[VReg], rets: &[VReg]) -> LowerResult<()> {
+        let name = libcall.to_string();
+        let builtin =
+            Builtin::from_name(&name).ok_or_else(|| format!("the libcall {name} has no builtin"))?;
+        let class = |t: &BuiltinType| if t.is_float() { RegClass::Float } else { RegClass::Int };
+        let params: Vec<RegClass> = builtin.params().iter().map(class).collect();
+        let results: Vec<RegClass> = builtin.results().iter().map(class).collect();
+        let given: Vec<RegClass> = args.iter().map(|r| r.class()).collect();
+        let wanted: Vec<RegClass> = rets.iter().map(|r| r.class()).collect();
+        if given != params || (wanted != results && !wanted.is_empty()) {
+            return Err(format!(
+                "the call of libcall {name} passes {} arguments and {} results, but the builtin takes {:?} -> {:?}",
+                args.len(),
+                rets.len(),
+                builtin.params(),
+                builtin.results()
+            ));
+        }
+        let (mut operands, rest) = self.call_args(args)?;
+        debug_assert!(rest.is_empty(), "builtins take fewer arguments than there are registers");
+        let defs = self.abi_operands(rets, true)?;
+        let mut clobbers = PRegSet::empty();
+        match results.first() {
+            Some(RegClass::Float) => clobbers.add(abi::f(0)),
+            Some(_) => clobbers.add(abi::x(0)),
+            None => {}
+        }
+        for d in &defs {
+            if let regalloc2::OperandConstraint::FixedReg(p) = d.constraint() {
+                clobbers.remove(p);
+            }
+        }
+        operands.extend(defs);
+        self.push(VInstKind::HostCall { id: builtin.id() }, operands, clobbers);
         Ok(())
     }
 

@@ -79,6 +79,24 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
     })
 }
 
+/// Compile `funcs` for `target` and link them into a verified module:
+/// calls between them are resolved, and callees none of them defines become
+/// the module's imports (host functions bound by `sheave_interp::Linker`).
+pub fn compile_module(funcs: &[Function], target: &Target) -> Result<sheave_interp::Module, String> {
+    let mut builder = ModuleBuilder::new();
+    for func in funcs {
+        builder.add(compile(func, target).map_err(|e| e.to_string())?);
+    }
+    builder.finish()
+}
+
+/// Parse CLIF text (one or more functions) and compile it with
+/// [`compile_module`] for a 64-bit little-endian host.
+pub fn compile_clif(text: &str) -> Result<sheave_interp::Module, String> {
+    let funcs = cranelift_reader::parse_functions(text).map_err(|e| format!("CLIF parse error: {e}"))?;
+    compile_module(&funcs, &Target::default_64())
+}
+
 /// The CLIF trap code a Sheave trap stands for, as Cranelift prints it
 /// (`int_divz`, `user7`); see [`sheave_interp::TrapKind::clif_code`].
 pub fn clif_trap_code(kind: sheave_interp::TrapKind) -> String {

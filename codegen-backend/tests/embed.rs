@@ -1,0 +1,452 @@
+//! The embedding API on compiled CLIF: host functions of every value type,
+//! typed and untyped calls, traps raised by the guest and by the host,
+//! re-entrancy, backtraces, and every misuse answered with an error.
+
+use sheave_codegen::compile_clif;
+use sheave_interp::{
+    Caller, Error, HostBuffer, Instance, Linker, Trap, TrapCode, TrapKind, TrapReason, Val, ValType,
+};
+
+fn instantiate<T>(linker: &Linker<T>, clif: &str, data: T) -> Instance<T> {
+    let module = compile_clif(clif).unwrap();
+    // SAFETY: the test programs only touch their own stack slots and the
+    // host buffers the tests pass them.
+    unsafe { linker.instantiate(&module, data) }.unwrap()
+}
+
+const HOST_TYPES: &str = r#"
+function %ints(i32, i64) -> i64 {
+    fn0 = %add_i32(i32, i32) -> i32
+    fn1 = %mul_i64(i64, i64) -> i64
+block0(v0: i32, v1: i64):
+    v2 = call fn0(v0, v0)
+    v3 = sextend.i64 v2
+    v4 = call fn1(v3, v1)
+    return v4
+}
+
+function %floats(f32, f64) -> f64 {
+    fn0 = %scale_f32(f32, f32) -> f32
+    fn1 = %hypot(f64, f64) -> f64
+block0(v0: f32, v1: f64):
+    v2 = f32const 0x1.0p1
+    v3 = call fn0(v0, v2)
+    v4 = fpromote.f64 v3
+    v5 = call fn1(v4, v1)
+    return v5
+}
+
+; The host writes through a pointer it is given; the guest reads it back.
+function %pointer(i64) -> i64 {
+    fn0 = %fill(i64, i64)
+block0(v0: i64):
+    v1 = iconst.i64 0x1234
+    call fn0(v0, v1)
+    v2 = load.i64 v0+8
+    return v2
+}
+
+; Many arguments of both classes, interleaved.
+function %mixed(i32, f64, i64, f32) -> f64 {
+    fn0 = %combine(i32, f64, i64, f32) -> f64
+block0(v0: i32, v1: f64, v2: i64, v3: f32):
+    v4 = call fn0(v0, v1, v2, v3)
+    return v4
+}
+"#;
+
+fn host_types_linker() -> Linker<Vec<String>> {
+    let mut linker = Linker::new();
+    linker
+        .func_wrap("add_i32", |a: i32, b: i32| a.wrapping_add(b))
+        .unwrap()
+        .func_wrap("mul_i64", |mut caller: Caller<'_, Vec<String>>, a: i64, b: i64| {
+            caller.data_mut().push(format!("mul {a} {b}"));
+            a.wrapping_mul(b)
+        })
+        .unwrap()
+        .func_wrap("scale_f32", |a: f32, b: f32| a * b)
+        .unwrap()
+        .func_wrap("hypot", |a: f64, b: f64| a.hypot(b))
+        .unwrap()
+        .func_wrap("fill", |addr: u64, value: i64| {
+            // SAFETY: the test passes the address of a live 16-byte buffer.
+            unsafe { (addr as *mut i64).add(1).write_unaligned(value) };
+        })
+        .unwrap()
+        .func_wrap("combine", |a: i32, b: f64, c: i64, d: f32| {
+            a as f64 * 1000.0 + b * 100.0 + c as f64 * 10.0 + d as f64
+        })
+        .unwrap();
+    linker
+}
+
+#[test]
+fn host_functions_of_every_value_type() {
+    let mut instance = instantiate(&host_types_linker(), HOST_TYPES, Vec::new());
+
+    let ints = instance.get_typed_func::<(i32, i64), i64>("ints").unwrap();
+    assert_eq!(ints.call(&mut instance, (21, 3)).unwrap(), 126);
+    assert_eq!(ints.call(&mut instance, (-1, i64::MAX)).unwrap(), (-2i64).wrapping_mul(i64::MAX));
+    assert_eq!(instance.data(), &["mul 42 3".to_string(), format!("mul -2 {}", i64::MAX)]);
+
+    let floats = instance.get_typed_func::<(f32, f64), f64>("floats").unwrap();
+    assert_eq!(floats.call(&mut instance, (1.5, 4.0)).unwrap(), 5.0);
+
+    let buffer = HostBuffer::new(16);
+    let pointer = instance.get_typed_func::<u64, i64>("pointer").unwrap();
+    assert_eq!(pointer.call(&mut instance, buffer.addr()).unwrap(), 0x1234);
+    assert_eq!(buffer.read_i64(8).unwrap(), 0x1234);
+
+    let mixed = instance.get_typed_func::<(i32, f64, i64, f32), f64>("mixed").unwrap();
+    assert_eq!(mixed.call(&mut instance, (1, 2.0, 3, 4.0)).unwrap(), 1234.0);
+}
+
+#[test]
+fn untyped_calls_and_untyped_host_functions() {
+    let clif = r#"
+function %twice(i64, f32) -> i64, f32 {
+    fn0 = %pair(i64, f32) -> i64, f32
+block0(v0: i64, v1: f32):
+    v2, v3 = call fn0(v0, v1)
+    return v2, v3
+}
+"#;
+    let mut linker = Linker::<u32>::new();
+    linker
+        .func_new(
+            "pair",
+            &[ValType::I64, ValType::F32],
+            &[ValType::I64, ValType::F32],
+            |mut caller, args, results| {
+                *caller.data_mut() += 1;
+                results[0] = Val::I64(args[0].i64().unwrap() * 2);
+                results[1] = Val::from_f32(args[1].f32().unwrap() * 2.0);
+                Ok(())
+            },
+        )
+        .unwrap();
+    let mut instance = instantiate(&linker, clif, 0);
+    let twice = instance.get_func("%twice").unwrap();
+    assert_eq!(twice.params(), [ValType::I64, ValType::F32]);
+    let mut results = [Val::I64(0), Val::F32(0)];
+    twice.call(&mut instance, &[Val::I64(21), Val::from_f32(0.25)], &mut results).unwrap();
+    assert_eq!(results, [Val::I64(42), Val::from_f32(0.5)]);
+    assert_eq!(*instance.data(), 1);
+
+    // Misuse is an error naming the problem, never a panic.
+    let err = twice.call(&mut instance, &[Val::I64(1)], &mut results).unwrap_err();
+    assert_eq!(err.to_string(), "`%twice` has 2 arguments, but 1 were given");
+    let err = twice.call(&mut instance, &[Val::I32(1), Val::F32(0)], &mut results).unwrap_err();
+    assert_eq!(err.to_string(), "argument 0 of `%twice` must be i64, not i32");
+    let err = twice.call(&mut instance, &[Val::I64(1), Val::F32(0)], &mut results[..1]).unwrap_err();
+    assert!(matches!(err, Error::ArityMismatch { what: "results", expected: 2, given: 1, .. }), "{err}");
+}
+
+#[test]
+fn an_untyped_host_function_returning_the_wrong_type_traps() {
+    let clif = r#"
+function %f() -> i64 {
+    fn0 = %bad() -> i64
+block0:
+    v0 = call fn0()
+    return v0
+}
+"#;
+    let mut linker = Linker::<()>::new();
+    linker
+        .func_new("bad", &[], &[ValType::I64], |_, _, results| {
+            results[0] = Val::I32(1);
+            Ok(())
+        })
+        .unwrap();
+    let mut instance = instantiate(&linker, clif, ());
+    let trap = instance.get_typed_func::<(), i64>("f").unwrap().call(&mut instance, ()).unwrap_err();
+    assert!(
+        trap.to_string().contains("host function `bad` returned i32 as result 0, declared i64"),
+        "{trap}"
+    );
+}
+
+const TRAPS: &str = r#"
+function %divide(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    v2 = udiv v0, v1
+    return v2
+}
+
+function %outer(i32, i32) -> i32 {
+    fn0 = colocated %divide(i32, i32) -> i32
+block0(v0: i32, v1: i32):
+    v2 = call fn0(v0, v1)
+    v101 = iconst.i32 1
+    v3 = iadd v2, v101
+    return v3
+}
+
+function %calls_host(i32) -> i32 {
+    fn0 = %check(i32) -> i32
+block0(v0: i32):
+    v1 = call fn0(v0)
+    v102 = iconst.i32 1
+    v2 = iadd v1, v102
+    return v2
+}
+
+function %user_trap() {
+block0:
+    trap user7
+}
+"#;
+
+#[test]
+fn guest_traps_carry_the_clif_code_and_a_backtrace() {
+    let mut linker = Linker::<()>::new();
+    linker.func_wrap("check", |x: i32| x).unwrap();
+    let mut instance = instantiate(&linker, TRAPS, ());
+    let outer = instance.get_typed_func::<(i32, i32), i32>("outer").unwrap();
+    assert_eq!(outer.call(&mut instance, (10, 2)).unwrap(), 6);
+
+    let trap = outer.call(&mut instance, (10, 0)).unwrap_err();
+    assert_eq!(trap.reason(), &TrapReason::Guest(TrapKind::DivisionByZero));
+    assert_eq!(trap.trap_code(), Some(TrapCode::INTEGER_DIVISION_BY_ZERO));
+    assert_eq!(trap.function(), Some("%divide"));
+    let frames: Vec<_> = trap.backtrace().iter().map(|f| f.function.clone().unwrap()).collect();
+    assert_eq!(frames, ["%divide", "%outer"]);
+    let shown = trap.to_string();
+    assert!(shown.starts_with("trapped at %divide+0x") && shown.ends_with(": int_divz"), "{shown}");
+    let long = format!("{trap:#}");
+    assert!(
+        long.contains("guest backtrace:\n  0: %divide+0x") && long.contains("\n  1: %outer+0x"),
+        "{long}"
+    );
+
+    // The instance is as good as new.
+    assert_eq!(outer.call(&mut instance, (9, 3)).unwrap(), 4);
+
+    let user = instance.get_typed_func::<(), ()>("user_trap").unwrap().call(&mut instance, ()).unwrap_err();
+    assert_eq!(user.trap_code(), Some(TrapCode(7)));
+    assert_eq!(user.to_string(), "trapped at %user_trap+0x0: user7");
+}
+
+#[test]
+fn host_functions_make_the_guest_trap() {
+    let mut linker = Linker::<()>::new();
+    linker
+        .func_wrap("check", |x: i32| {
+            if x < 0 {
+                Err(Trap::new(format!("negative input {x}")))
+            } else if x == 0 {
+                Err(Trap::raise(TrapCode(42)))
+            } else {
+                Ok(x * 10)
+            }
+        })
+        .unwrap();
+    let mut instance = instantiate(&linker, TRAPS, ());
+    let f = instance.get_typed_func::<i32, i32>("calls_host").unwrap();
+    assert_eq!(f.call(&mut instance, 4).unwrap(), 41);
+
+    let failed = f.call(&mut instance, -3).unwrap_err();
+    assert_eq!(failed.reason(), &TrapReason::Host("negative input -3".into()));
+    let frames: Vec<_> = failed.backtrace().iter().map(|f| f.function.clone().unwrap()).collect();
+    assert_eq!(frames, ["%check", "%calls_host"]);
+    assert!(failed.to_string().starts_with("host function failed, called at %check+0x0: negative input -3"));
+
+    let raised = f.call(&mut instance, 0).unwrap_err();
+    assert_eq!(raised.trap_code(), Some(TrapCode(42)));
+    assert_eq!(raised.to_string(), "trapped at %check+0x0: user42");
+
+    assert_eq!(f.call(&mut instance, 1).unwrap(), 11);
+    assert_eq!(instance.vm().suspended_entries(), 0);
+}
+
+/// g(n) = n == 0 ? trap user9 : recurse(n) + 1, where the host's `recurse`
+/// calls g(n - 1) again: guest -> host -> guest, n levels deep.
+const NESTED: &str = r#"
+function %g(i64) -> i64 {
+    fn0 = %recurse(i64) -> i64
+block0(v0: i64):
+    brif v0, block1, block2
+block1:
+    v1 = call fn0(v0)
+    v103 = iconst.i64 1
+    v2 = iadd v1, v103
+    return v2
+block2:
+    trap user9
+}
+"#;
+
+#[test]
+fn nesting_100_deep_with_a_trap_at_the_bottom() {
+    // `data` says whether a host level that sees its nested call trap
+    // handles it (returning 1000) or passes it up.
+    let mut linker = Linker::<bool>::new();
+    linker
+        .func_wrap("recurse", |mut caller: Caller<'_, bool>, n: i64| -> Result<i64, Trap> {
+            let g = caller.get_typed_func::<i64, i64>("g").map_err(|e| Trap::new(e.to_string()))?;
+            match g.call(&mut caller, n - 1) {
+                Ok(v) => Ok(v),
+                Err(trap) if *caller.data() && trap.trap_code() == Some(TrapCode(9)) => Ok(1000),
+                Err(trap) => Err(trap),
+            }
+        })
+        .unwrap();
+    let mut instance = instantiate(&linker, NESTED, false);
+    let g = instance.get_typed_func::<i64, i64>("g").unwrap();
+    let sp = instance.vm().x(sheave_opcodes::XReg::SP);
+
+    // Passed up through every level: the trap's backtrace holds the bottom
+    // frame, then each level's guest frames.
+    let trap = g.call(&mut instance, 100).unwrap_err();
+    assert_eq!(trap.trap_code(), Some(TrapCode(9)));
+    let g_frames = trap.backtrace().iter().filter(|f| f.function.as_deref() == Some("%g")).count();
+    assert_eq!(g_frames, 101, "{trap:#}");
+    assert_eq!(instance.vm().suspended_entries(), 0);
+    assert_eq!(instance.vm().x(sheave_opcodes::XReg::SP), sp);
+
+    // Handled one level up: only the bottom entry unwinds.
+    *instance.data_mut() = true;
+    assert_eq!(g.call(&mut instance, 100).unwrap(), 1000 + 100);
+    assert_eq!(instance.vm().suspended_entries(), 0);
+    assert_eq!(instance.vm().x(sheave_opcodes::XReg::SP), sp);
+
+    // And the instance is reusable.
+    assert_eq!(g.call(&mut instance, 3).unwrap(), 1003);
+    *instance.data_mut() = false;
+    assert!(g.call(&mut instance, 5).is_err());
+    assert_eq!(g.call(&mut instance, 0).unwrap_err().function(), Some("%g"));
+}
+
+#[test]
+fn typed_signature_mismatches_are_errors() {
+    let mut linker = Linker::<()>::new();
+    linker.func_wrap("check", |x: i32| x).unwrap();
+    let instance = instantiate(&linker, TRAPS, ());
+    let err = instance.get_typed_func::<(i64, i64), i32>("outer").err().unwrap();
+    assert_eq!(
+        err.to_string(),
+        "`%outer` has signature (i32, i32) -> i32, not the requested (i64, i64) -> i32"
+    );
+    let err = instance.get_typed_func::<(i32, i32), ()>("outer").err().unwrap();
+    assert!(matches!(err, Error::SignatureMismatch { .. }));
+    let err = instance.get_typed_func::<(i32, i32), f32>("%outer").err().unwrap();
+    assert!(err.to_string().ends_with("not the requested (i32, i32) -> f32"));
+    // Unsigned Rust types pass as CLIF's integers of their width.
+    assert!(instance.get_typed_func::<(u32, u32), u32>("outer").is_ok());
+    let err = instance.get_func("nope").unwrap_err();
+    assert_eq!(err.to_string(), "the module has no function named `nope`");
+}
+
+#[test]
+fn narrow_types_are_refused_with_a_reason() {
+    let clif = r#"
+function %narrow(i8) -> i8 {
+block0(v0: i8):
+    return v0
+}
+"#;
+    let instance = instantiate(&Linker::<()>::new(), clif, ());
+    let err = instance.get_func("narrow").unwrap_err();
+    assert!(err.to_string().contains("values of type i8 cannot be passed by the embedding API yet"), "{err}");
+}
+
+#[test]
+fn unresolved_and_mistyped_imports_are_errors() {
+    let module = compile_clif(TRAPS).unwrap();
+    assert_eq!(module.imports.len(), 1);
+    let empty = Linker::<()>::new();
+    // SAFETY: instantiation fails before anything runs.
+    let err = unsafe { empty.instantiate(&module, ()) }.err().unwrap();
+    assert_eq!(
+        err.to_string(),
+        "unresolved import: the module needs host function `%check` (i32) -> i32, which the linker does not define"
+    );
+
+    let mut wrong = Linker::<()>::new();
+    wrong.func_wrap("check", |x: i64| x).unwrap();
+    // SAFETY: as above.
+    let err = unsafe { wrong.instantiate(&module, ()) }.err().unwrap();
+    assert_eq!(
+        err.to_string(),
+        "import `%check`: the module expects signature (i32) -> i32, the linker defines (i64) -> i64"
+    );
+
+    let err = wrong.func_wrap("check", |x: i32| x).err().unwrap();
+    assert_eq!(err, Error::DuplicateDefinition("check".into()));
+}
+
+#[test]
+fn functions_belong_to_their_instance() {
+    let mut linker = Linker::<()>::new();
+    linker.func_wrap("check", |x: i32| x).unwrap();
+    let a = instantiate(&linker, TRAPS, ());
+    let mut b = instantiate(&linker, TRAPS, ());
+    let typed = a.get_typed_func::<(i32, i32), i32>("outer").unwrap();
+    let trap = typed.call(&mut b, (1, 1)).unwrap_err();
+    assert!(trap.to_string().contains("`%outer` belongs to another instance"), "{trap}");
+    let untyped = a.get_func("outer").unwrap();
+    let err = untyped.call(&mut b, &[Val::I32(1), Val::I32(1)], &mut [Val::I32(0)]).unwrap_err();
+    assert_eq!(err, Error::ForeignFunction("%outer".into()));
+}
+
+#[test]
+fn vmctx_points_at_embedder_memory() {
+    // A context struct: a base pointer at 0 and a length at 8; the guest
+    // sums the i32s it points to.
+    let clif = r#"
+function %sum(i64 vmctx) -> i32 {
+    gv0 = vmctx
+block0(v0: i64):
+    v1 = load.i64 notrap aligned v0
+    v2 = load.i64 notrap aligned v0+8
+    v3 = iconst.i32 0
+    jump block1(v1, v2, v3)
+block1(v4: i64, v5: i64, v6: i32):
+    brif v5, block2, block3
+block2:
+    v7 = load.i32 v4
+    v8 = iadd v6, v7
+    v104 = iconst.i64 4
+    v9 = iadd v4, v104
+    v105 = iconst.i64 -1
+    v10 = iadd v5, v105
+    jump block1(v9, v10, v8)
+block3:
+    return v6
+}
+"#;
+    let mut instance = instantiate(&Linker::<()>::new(), clif, ());
+    let mut data = HostBuffer::new(4 * 5);
+    for i in 0..5 {
+        data.write_i32(4 * i, (i as i32 + 1) * 10).unwrap();
+    }
+    let mut ctx = HostBuffer::new(16);
+    ctx.write_u64(0, data.addr()).unwrap();
+    ctx.write_u64(8, 5).unwrap();
+    let sum = instance.get_typed_func::<u64, i32>("sum").unwrap();
+    assert_eq!(sum.call(&mut instance, ctx.addr()).unwrap(), 150);
+    assert!(matches!(ctx.read_u64(12), Err(Error::OutOfBounds { offset: 12, len: 8, size: 16 })));
+}
+
+#[test]
+fn builtins_run_inside_the_vm() {
+    // A guest memcpy into a host buffer, through the embedding API.
+    let clif = r#"
+function %copy(i64, i64, i64) -> i64 {
+    fn0 = %Memcpy(i64, i64, i64) -> i64
+block0(v0: i64, v1: i64, v2: i64):
+    v3 = call fn0(v0, v1, v2)
+    return v3
+}
+"#;
+    let mut instance = instantiate(&Linker::<()>::new(), clif, ());
+    assert!(instance.module().imports.is_empty());
+    let mut src = HostBuffer::new(8);
+    src.write(0, b"sheave!!").unwrap();
+    let dst = HostBuffer::new(8);
+    let copy = instance.get_typed_func::<(u64, u64, u64), u64>("copy").unwrap();
+    assert_eq!(copy.call(&mut instance, (dst.addr(), src.addr(), 6)).unwrap(), dst.addr());
+    assert_eq!(dst.to_vec(), b"sheave\0\0");
+}

@@ -60,6 +60,12 @@ impl Target {
         self.isa.endianness() == cranelift_codegen::ir::Endianness::Big
     }
 
+    /// What `cranelift-frontend` needs to know of the target
+    /// (`FunctionBuilder::finalize`): pointer width and calling convention.
+    pub fn frontend_config(&self) -> isa::TargetFrontendConfig {
+        self.isa.frontend_config()
+    }
+
     pub(crate) fn isa(&self) -> &dyn isa::TargetIsa {
         &*self.isa
     }

@@ -43,6 +43,15 @@ pub fn disassemble(code: &[u8], options: DisasOptions, out: &mut dyn Write) -> R
             let target = offset as i64 + rel.0 as i64;
             write!(out, "    ; -> {target:#x}")?;
         }
+        if let Op::CallIndirectHost(call) = op {
+            match crate::Builtin::from_id(call.id) {
+                Some(builtin) => write!(out, "    ; builtin {}", builtin.name())?,
+                None => match call.id.checked_sub(crate::HOST_FUNC_BASE) {
+                    Some(k) => write!(out, "    ; import {k}")?,
+                    None => write!(out, "    ; unknown builtin")?,
+                },
+            }
+        }
         out.write_char('\n')?;
         at += size;
     }

@@ -34,8 +34,8 @@ mod vm;
 
 pub use dispatch::Dispatch;
 pub use embed::{
-    Caller, Error, FrameInfo, Func, HostBuffer, HostResult, Instance, IntoFunc, Linker, Trap, TrapReason,
-    TypedFunc, Value, ValueList, WithCaller,
+    AsInstanceMut, Caller, Error, FrameInfo, Func, HostBuffer, HostResult, Instance, IntoFunc, Linker, Trap,
+    TrapReason, TypedFunc, Value, ValueList, WithCaller,
 };
 pub use module::{MODULE_FORMAT_VERSION, Module, ModuleError, ModuleFunction, ModuleImport, ScalarType};
 pub use trap::{TrapCode, TrapKind};

@@ -32,6 +32,14 @@ impl Snapshot {
         Snapshot { x, f, fp: s.x[30], sp: s.x[31], lr: s.lr, caller_sp: s.x[31] }
     }
 
+    /// Overwrite this snapshot with `s`'s state, in place.
+    #[inline]
+    pub fn fill(&mut self, s: &State) {
+        self.x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
+        self.f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
+        (self.fp, self.sp, self.lr, self.caller_sp) = (s.x[30], s.x[31], s.lr, s.x[31]);
+    }
+
     /// Overwrite the saved value of callee-saved x-register `r`.
     pub fn set_x(&mut self, r: sheave_opcodes::XReg, value: u64) {
         if let Some(i) = r.index().checked_sub(X_FIRST).filter(|&i| i < X_LEN) {
@@ -39,9 +47,13 @@ impl Snapshot {
         }
     }
 
-    /// Release `sp` to `caller_sp` (not the entry's sp) when the entry ends.
-    pub fn set_caller_sp(&mut self, caller_sp: u64) {
-        self.caller_sp = caller_sp;
+    /// Restore `fp`, `sp` and `lr` only: what an entry that returned
+    /// normally needs (it preserved the callee-saved registers itself).
+    #[inline]
+    pub fn restore_frame(&self, s: &mut State) {
+        s.x[30] = self.fp;
+        s.x[31] = self.caller_sp;
+        s.lr = self.lr;
     }
 
     pub fn restore(&self, s: &mut State) {
@@ -73,5 +85,40 @@ impl Snapshot {
             return Err(format!("fp/sp were {:#x}/{:#x}, are {:#x}/{:#x}", self.fp, self.sp, now.fp, now.sp));
         }
         Ok(())
+    }
+}
+
+/// The snapshots of the active entries, innermost last. Slots are reused:
+/// an entry fills its slot in place from the registers, and leaving it only
+/// moves the depth, so entering and leaving the guest never allocates or
+/// copies a snapshot around once the stack has grown to its deepest.
+#[derive(Default)]
+pub(crate) struct SnapshotStack {
+    slots: alloc::vec::Vec<Snapshot>,
+    depth: usize,
+}
+
+impl SnapshotStack {
+    /// Snapshot `s` for a new entry whose stack arguments start below `caller_sp`.
+    #[inline]
+    pub fn push(&mut self, s: &State, caller_sp: u64) {
+        match self.slots.get_mut(self.depth) {
+            Some(slot) => slot.fill(s),
+            None => self.slots.push(Snapshot::take(s)),
+        }
+        self.slots[self.depth].caller_sp = caller_sp;
+        self.depth += 1;
+    }
+
+    /// Leave the innermost entry; its snapshot stays readable until the next push.
+    #[inline]
+    pub fn pop(&mut self) -> Option<&Snapshot> {
+        self.depth = self.depth.checked_sub(1)?;
+        Some(&self.slots[self.depth])
+    }
+
+    /// Active entries.
+    pub fn depth(&self) -> usize {
+        self.depth
     }
 }

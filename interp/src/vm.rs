@@ -3,7 +3,7 @@
 
 use crate::builtins;
 use crate::dispatch::{self, Dispatch};
-use crate::snapshot::Snapshot;
+use crate::snapshot::SnapshotStack;
 use crate::state::{Done, State};
 use crate::trap::TrapKind;
 use crate::val::{Val, ValType};
@@ -97,7 +97,7 @@ pub struct Vm {
     /// The guest stack; `u128` elements keep it 16-byte aligned.
     stack: Vec<u128>,
     /// One per active entry, innermost last.
-    snapshots: Vec<Snapshot>,
+    snapshots: SnapshotStack,
     dispatch: Dispatch,
     /// Callee-saved x-registers the guest uses as globals (see
     /// [`Vm::set_global_register`]).
@@ -151,7 +151,7 @@ impl Vm {
         Vm {
             state,
             stack,
-            snapshots: Vec::new(),
+            snapshots: SnapshotStack::default(),
             dispatch: Dispatch::default(),
             global_regs: sheave_opcodes::RegMask::default(),
             entry_area: (0, 0),
@@ -191,7 +191,7 @@ impl Vm {
 
     /// Entries currently suspended in host calls.
     pub fn suspended_entries(&self) -> usize {
-        self.snapshots.len()
+        self.snapshots.depth()
     }
 
     /// Enter the function at `func` with `args` placed by the calling
@@ -222,6 +222,12 @@ impl Vm {
         args: &[Val],
         stack_results: usize,
     ) -> Result<DoneReason, CallError> {
+        // The common case: everything in registers, nothing to allocate.
+        if stack_results == 0 && check_classes(args.iter().map(Val::ty)).is_ok() {
+            self.set_values(args)?;
+            // SAFETY: forwarded from the caller.
+            return Ok(unsafe { self.call_prepared(func) });
+        }
         // Arguments beyond the registers of their class go to an area at
         // the entry's sp, 8 bytes each in order (the callee reads them
         // above its frame record); the entry's snapshot remembers the sp
@@ -263,9 +269,7 @@ impl Vm {
             self.state.x[31] = sp;
             self.entry_area = (sp, slots);
         }
-        let mut snapshot = Snapshot::take(&self.state);
-        snapshot.set_caller_sp(caller_sp);
-        self.snapshots.push(snapshot);
+        self.snapshots.push(&self.state, caller_sp);
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
         // SAFETY: forwarded from the caller.
@@ -280,7 +284,7 @@ impl Vm {
     /// As [`Vm::call`].
     pub unsafe fn call_prepared(&mut self, func: NonNull<u8>) -> DoneReason {
         self.entry_area = (self.state.x[31], 0);
-        self.snapshots.push(Snapshot::take(&self.state));
+        self.snapshots.push(&self.state, self.state.x[31]);
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
         // SAFETY: forwarded from the caller.
@@ -293,7 +297,7 @@ impl Vm {
     /// `resume` must be the `resume` address of that `HostCall`, with the
     /// guarantees of [`Vm::call`] still holding.
     pub unsafe fn resume(&mut self, resume: NonNull<u8>) -> Result<DoneReason, CallError> {
-        if self.snapshots.is_empty() {
+        if self.snapshots.depth() == 0 {
             return Err(CallError::NotSuspended);
         }
         // SAFETY: forwarded from the caller.
@@ -328,16 +332,22 @@ impl Vm {
         }
         match self.state.done {
             Done::Returned => {
-                let mut snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
-                // Global registers keep what the guest left in them.
-                for r in self.global_regs.xregs() {
-                    snapshot.set_x(r, self.state.x[r.index()]);
-                }
+                let snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");
+                // A returning guest has preserved the callee-saved registers
+                // (the calling convention; debug builds check it), and global
+                // registers keep what it left in them: only the frame
+                // registers need restoring. Traps restore everything.
                 #[cfg(debug_assertions)]
-                if let Err(what) = snapshot.check_preserved(&self.state) {
-                    panic!("guest returned without restoring callee-saved state: {what}");
+                {
+                    let mut expected = snapshot.clone();
+                    for r in self.global_regs.xregs() {
+                        expected.set_x(r, self.state.x[r.index()]);
+                    }
+                    if let Err(what) = expected.check_preserved(&self.state) {
+                        panic!("guest returned without restoring callee-saved state: {what}");
+                    }
                 }
-                snapshot.restore(&mut self.state);
+                snapshot.restore_frame(&mut self.state);
                 DoneReason::Returned
             }
             Done::Trap { pc, kind } => {
@@ -423,9 +433,15 @@ impl Vm {
     /// Values beyond the registers of their class come from the last
     /// entry's area (see [`Vm::call_with_stack_results`]).
     pub fn results(&self, types: &[ValType]) -> Result<Vec<Val>, CallError> {
+        let mut out = vec![Val::I32(0); types.len()];
+        self.results_into(types, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Vm::results`] into `out` (as long as `types`), without allocating.
+    pub fn results_into(&self, types: &[ValType], out: &mut [Val]) -> Result<(), CallError> {
         let (mut xi, mut fi, mut vi, mut si) = (0, 0, 0, 0);
-        let mut out = Vec::with_capacity(types.len());
-        for &ty in types {
+        for (&ty, slot) in types.iter().zip(out.iter_mut()) {
             let (count, class) = match ty {
                 ValType::I32 | ValType::I64 => (&mut xi, "integer"),
                 ValType::F32 | ValType::F64 => (&mut fi, "float"),
@@ -449,15 +465,15 @@ impl Vm {
             } else {
                 return Err(CallError::TooManyValues { class, count: *count });
             };
-            out.push(match ty {
+            *slot = match ty {
                 ValType::I32 => Val::I32(bits as i32),
                 ValType::I64 => Val::I64(bits as i64),
                 ValType::F32 => Val::F32(bits as u32),
                 ValType::F64 => Val::F64(bits as u64),
                 ValType::V128 => Val::V128(bits),
-            });
+            };
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Argument/result register `i` of the integer class (`x[i]`).

@@ -2,7 +2,7 @@
 //! on, the embedder's data, and the functions to call into it.
 
 use super::error::{Error, signature};
-use super::linker::HostFunc;
+use super::linker::{HostCallable, HostFunc};
 use super::trap::{FrameInfo, Trap, TrapReason};
 use super::values::ValueList;
 use crate::module::{Module, ScalarType};
@@ -32,6 +32,27 @@ pub struct Instance<T> {
     framed: Vec<bool>,
     id: usize,
     data: T,
+}
+
+/// What a function is called in: an [`Instance`], or the [`super::Caller`]
+/// of a host function (to call back into the guest). Sealed: only this
+/// crate reaches the instance through it.
+pub trait AsInstanceMut {
+    /// The embedder's data type.
+    type Data;
+    #[doc(hidden)]
+    fn as_instance_mut(&mut self, _: Token) -> &mut Instance<Self::Data>;
+}
+
+/// Proof of being inside this crate; outside code cannot make one.
+#[doc(hidden)]
+pub struct Token(());
+
+impl<T> AsInstanceMut for Instance<T> {
+    type Data = T;
+    fn as_instance_mut(&mut self, _: Token) -> &mut Instance<T> {
+        self
+    }
 }
 
 /// The CLIF types a function passes, as the embedding API's [`ValType`]s.
@@ -150,8 +171,15 @@ impl<T> Instance<T> {
                     // this module's imports into the code.
                     let result = match import {
                         Some(f) => {
-                            let call = f.call.clone();
-                            call(self)
+                            let call: *const HostCallable<T> = alloc::sync::Arc::as_ptr(&f.call);
+                            // SAFETY: the closure lives in an `Arc` that
+                            // `self.imports` holds, and nothing can drop or
+                            // replace `imports` while it runs: host functions
+                            // only get a `Caller`, which gives no `&mut
+                            // Instance`, and calling back in only reads
+                            // `imports`. The closure's heap allocation is not
+                            // part of the `Instance` that `self` borrows.
+                            unsafe { (*call)(self) }
                         }
                         None => Err(Trap::new(alloc::format!("no host function has id {id}"))),
                     };
@@ -241,7 +269,8 @@ impl Func {
         &self.results
     }
 
-    /// Call it in `instance` (the one it came from) with `args`, writing
+    /// Call it in the instance it came from (or that instance's
+    /// [`super::Caller`], from a host function) with `args`, writing
     /// its results to `results` (as many slots as it has results).
     pub fn call<T>(
         &self,
@@ -284,11 +313,10 @@ impl Func {
         let done = unsafe { instance.vm.call_with_stack_results(entry, args, stack_results) }
             .map_err(|e| Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))))?;
         instance.finish(done)?;
-        let values = instance
+        instance
             .vm
-            .results(&self.results)
+            .results_into(&self.results, results)
             .map_err(|e| Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))))?;
-        results.copy_from_slice(&values);
         Ok(())
     }
 }
@@ -319,9 +347,11 @@ impl<Params: ValueList, Results: ValueList> TypedFunc<Params, Results> {
         &self.func
     }
 
-    /// Call it in `instance` (the one it came from).
+    /// Call it in the instance it came from (or that instance's
+    /// [`super::Caller`], from a host function).
     #[inline]
-    pub fn call<T>(&self, instance: &mut Instance<T>, params: Params) -> Result<Results, Trap> {
+    pub fn call(&self, ctx: &mut impl AsInstanceMut, params: Params) -> Result<Results, Trap> {
+        let instance = ctx.as_instance_mut(Token(()));
         if instance.id != self.func.instance {
             let e = Error::ForeignFunction(self.func.name.clone());
             return Err(Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))));

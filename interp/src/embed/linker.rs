@@ -2,7 +2,7 @@
 //! is instantiated.
 
 use super::error::{Error, signature};
-use super::instance::Instance;
+use super::instance::{AsInstanceMut, Instance, Token};
 use super::trap::Trap;
 use super::values::{RegCursor, Value, ValueList};
 use crate::module::Module;
@@ -11,14 +11,25 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::ops::{Deref, DerefMut};
+use core::ops::Deref;
 
 /// The calling side of a host function: the instance whose guest called
 /// it. Through it a host function reads or changes the embedder's data
-/// ([`Instance::data_mut`]) and calls back into the guest (re-entrancy):
-/// `f.call(&mut caller, args)`.
+/// ([`Caller::data_mut`]), looks up functions (it derefs to [`Instance`])
+/// and calls back into the guest (re-entrancy): `f.call(&mut caller, args)`.
+///
+/// It gives no `&mut Instance`: replacing the instance or its VM while its
+/// guest is suspended in this call would free the code and stack the guest
+/// resumes into.
 pub struct Caller<'a, T> {
     instance: &'a mut Instance<T>,
+}
+
+impl<T> Caller<'_, T> {
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.instance.data_mut()
+    }
 }
 
 impl<T> Deref for Caller<'_, T> {
@@ -28,8 +39,9 @@ impl<T> Deref for Caller<'_, T> {
     }
 }
 
-impl<T> DerefMut for Caller<'_, T> {
-    fn deref_mut(&mut self) -> &mut Instance<T> {
+impl<T> AsInstanceMut for Caller<'_, T> {
+    type Data = T;
+    fn as_instance_mut(&mut self, _: Token) -> &mut Instance<T> {
         self.instance
     }
 }

@@ -33,7 +33,7 @@ mod values;
 
 pub use buffer::HostBuffer;
 pub use error::Error;
-pub use instance::{Func, Instance, TypedFunc};
+pub use instance::{AsInstanceMut, Func, Instance, TypedFunc};
 pub use linker::{Caller, HostResult, IntoFunc, Linker, WithCaller};
 pub use trap::{FrameInfo, Trap, TrapReason};
 pub use values::{Value, ValueList};

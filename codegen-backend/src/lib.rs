@@ -92,6 +92,34 @@ pub fn compile_module(funcs: &[Function], target: &Target) -> Result<sheave_inte
 
 /// Parse CLIF text (one or more functions) and compile it with
 /// [`compile_module`] for a 64-bit little-endian host.
+///
+/// ```
+/// use sheave_interp::{Caller, Linker, Trap, TrapCode};
+///
+/// let module = sheave_codegen::compile_clif(r#"
+///     function %scaled(i64) -> i64 {
+///         fn0 = %scale(i64) -> i64          ; not defined here: an import
+///     block0(v0: i64):
+///         v1 = call fn0(v0)
+///         v2 = iconst.i64 1
+///         v3 = iadd v1, v2
+///         return v3
+///     }
+/// "#)?;
+/// let mut linker = Linker::<u32>::new();
+/// linker.func_wrap("scale", |mut caller: Caller<'_, u32>, x: i64| {
+///     *caller.data_mut() += 1;
+///     if x < 0 { Err(Trap::raise(TrapCode(7))) } else { Ok(x * 10) }
+/// })?;
+/// // SAFETY: this code touches no memory but its own stack.
+/// let mut instance = unsafe { linker.instantiate(&module, 0) }?;
+/// let scaled = instance.get_typed_func::<i64, i64>("scaled")?;
+/// assert_eq!(scaled.call(&mut instance, 4)?, 41);
+/// let trap = scaled.call(&mut instance, -1).unwrap_err();
+/// assert_eq!(trap.to_string(), "trapped at %scale+0x0: user7");
+/// assert_eq!(*instance.data(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_clif(text: &str) -> Result<sheave_interp::Module, String> {
     let funcs = cranelift_reader::parse_functions(text).map_err(|e| format!("CLIF parse error: {e}"))?;
     compile_module(&funcs, &Target::default_64())

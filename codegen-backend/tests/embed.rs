@@ -450,3 +450,29 @@ block0(v0: i64, v1: i64, v2: i64):
     assert_eq!(copy.call(&mut instance, (dst.addr(), src.addr(), 6)).unwrap(), dst.addr());
     assert_eq!(dst.to_vec(), b"sheave\0\0");
 }
+
+#[test]
+fn host_functions_return_pointers_and_bind_user_external_names() {
+    // `u0:5` is how cranelift-frontend users name imports
+    // (`UserExternalName { namespace: 0, index: 5 }`); it binds by that name.
+    let clif = r#"
+function %store_via_host(i64) -> i64 {
+    fn0 = u0:5() -> i64
+block0(v0: i64):
+    v1 = call fn0()
+    store v0, v1+8
+    v2 = load.i64 v1
+    return v2
+}
+"#;
+    let mut buffer = HostBuffer::new(16);
+    buffer.write_i64(0, 77).unwrap();
+    let addr = buffer.addr();
+    let mut linker = Linker::<()>::new();
+    linker.func_wrap("u0:5", move || addr).unwrap();
+    let mut instance = instantiate(&linker, clif, ());
+    assert_eq!(instance.module().imports[0].name, "u0:5");
+    let f = instance.get_typed_func::<i64, i64>("store_via_host").unwrap();
+    assert_eq!(f.call(&mut instance, -5).unwrap(), 77);
+    assert_eq!(buffer.read_i64(8).unwrap(), -5);
+}

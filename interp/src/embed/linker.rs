@@ -164,6 +164,13 @@ into_func! {
 
 /// Host functions by name, for the imports of modules.
 ///
+/// An import binds to the function of its exact name, or of its name
+/// without CLIF's `%`: `fn0 = %log_i64(i64)` binds to `log_i64`, and a user
+/// external name `fn0 = u0:5(i64)` (what `cranelift-frontend` users
+/// declare) to `u0:5`. A host function should not panic: with
+/// `panic = "abort"` (Sheave's release profile) that ends the process;
+/// with unwinding, the entries it interrupted stay suspended in the VM.
+///
 /// ```
 /// use sheave_interp::{Linker, Trap, TrapCode};
 /// let mut linker = Linker::<Vec<i64>>::new();

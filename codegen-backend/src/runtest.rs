@@ -182,11 +182,36 @@ impl Program {
     /// Call function `name` (without the `%`) with `args`; returns its
     /// results, or a message for a trap or a type mismatch.
     pub fn call(&mut self, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
+        match self.run(name, args)? {
+            Outcome::Returned(values) => Ok(values),
+            Outcome::Trapped { kind, at } => {
+                Err(format!("trapped at {at}: {} ({kind})", crate::clif_trap_code(kind)))
+            }
+        }
+    }
+
+    /// Call function `name` (without the `%`) with `args`: its results or
+    /// its trap; `Err` only when the call cannot be made.
+    pub fn run(&mut self, name: &str, args: &[DataValue]) -> Result<Outcome, String> {
         invoke(&mut self.vm, &self.module, name, args)
     }
 }
 
-fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
+/// How a call ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// It returned these values.
+    Returned(Vec<DataValue>),
+    /// It trapped.
+    Trapped {
+        /// Why.
+        kind: sheave_interp::TrapKind,
+        /// Where: `%function+offset`.
+        at: String,
+    },
+}
+
+fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Result<Outcome, String> {
     let wanted = format!("%{name}");
     let func = module.function(&wanted).ok_or_else(|| format!("no function {wanted}"))?;
     let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
@@ -225,7 +250,7 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
                 out.push(from_vals(&rest[..n], clif_type(r))?);
                 rest = &rest[n..];
             }
-            Ok(out)
+            Ok(Outcome::Returned(out))
         }
         DoneReason::Trap { pc, kind } => {
             let at = pc.as_ptr() as usize - module.code.as_ptr() as usize;
@@ -235,10 +260,14 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
                 .find(|f| f.range.contains(&at))
                 .map(|f| format!("{}+{:#x}", f.name, at - f.range.start))
                 .unwrap_or_else(|| format!("offset {at:#x}"));
-            Err(format!("trapped at {place}: {} ({kind})", crate::clif_trap_code(kind)))
+            Ok(Outcome::Trapped { kind, at: place })
         }
-        DoneReason::HostCall { id, .. } => Err(format!(
-            "called host function {id} (an import: a callee the file does not define), which a test file cannot provide"
-        )),
+        DoneReason::HostCall { id, .. } => {
+            // Unwind the suspended entry so the VM stays usable.
+            let _ = vm.abandon();
+            Err(format!(
+                "called host function {id} (an import: a callee the file does not define), which a test file cannot provide"
+            ))
+        }
     }
 }

@@ -41,6 +41,7 @@ impl Snapshot {
     }
 
     /// Overwrite the saved value of callee-saved x-register `r`.
+    #[cfg(debug_assertions)]
     pub fn set_x(&mut self, r: sheave_opcodes::XReg, value: u64) {
         if let Some(i) = r.index().checked_sub(X_FIRST).filter(|&i| i < X_LEN) {
             self.x[i] = value;

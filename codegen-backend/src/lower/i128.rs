@@ -383,6 +383,51 @@ impl Lower<'_> {
                     self.op(o, &[d, a]);
                 }
             }
+            Opcode::Clz | Opcode::Ctz | Opcode::Cls | Opcode::Popcnt => {
+                let (mut lo, mut hi) = self.pair(args[0])?;
+                let (dlo, dhi) = self.pair(results[0])?;
+                let zero = self.new_vreg(int);
+                self.op(ops::Xzero { dst: X0 }, &[zero]);
+                if opcode == Opcode::Popcnt {
+                    let (plo, phi) = (self.new_vreg(int), self.new_vreg(int));
+                    self.op(ops::Xpopcnt64 { dst: X0, a: X0 }, &[plo, lo]);
+                    self.op(ops::Xpopcnt64 { dst: X0, a: X0 }, &[phi, hi]);
+                    bin64!(Xadd64, dlo, plo, phi);
+                } else {
+                    if opcode == Opcode::Cls {
+                        // cls(x) = clz(x ^ sign) - 1, sign = x >> 127 (arithmetic).
+                        let (sign, ylo, yhi) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                        self.op(ops::Xshr64SI { dst: X0, a: X0, amt: 63 }, &[sign, hi]);
+                        bin64!(Xbxor64, ylo, lo, sign);
+                        bin64!(Xbxor64, yhi, hi, sign);
+                        (lo, hi) = (ylo, yhi);
+                    }
+                    // Count in the half that decides; if it is zero, 64 plus
+                    // the count in the other half.
+                    let (first, second) = if opcode == Opcode::Ctz { (lo, hi) } else { (hi, lo) };
+                    let count = |me: &mut Self, x: VReg| {
+                        let c = me.new_vreg(int);
+                        let op: Op = if opcode == Opcode::Ctz {
+                            ops::Xctz64 { dst: X0, a: X0 }.into()
+                        } else {
+                            ops::Xclz64 { dst: X0, a: X0 }.into()
+                        };
+                        me.op(op, &[c, x]);
+                        c
+                    };
+                    let (c1, c2) = (count(self, first), count(self, second));
+                    let (c2_64, nonzero, n) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                    self.op(ops::Xadd64I8 { dst: X0, a: X0, imm: 64 }, &[c2_64, c2]);
+                    bin64!(Xneq64, nonzero, first, zero);
+                    self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[n, nonzero, c1, c2_64]);
+                    if opcode == Opcode::Cls {
+                        self.op(ops::Xadd64I8 { dst: X0, a: X0, imm: -1 }, &[dlo, n]);
+                    } else {
+                        self.alias_regs(dlo, n);
+                    }
+                }
+                self.alias_regs(dhi, zero);
+            }
             Opcode::Iabs => {
                 // (x ^ sign) - sign, with sign = x >> 127 (arithmetic).
                 let (lo, hi) = self.pair(args[0])?;

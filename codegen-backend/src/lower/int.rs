@@ -204,6 +204,23 @@ impl Lower<'_> {
         };
         // Narrow signed min/max/div compare sign-extended values with 32-bit
         // ops, which is exact; the results' low bits are the answer.
+        if opcode == Opcode::Sdiv && bits < 32 {
+            // But `MIN / -1` does not overflow 32 bits: its quotient (128 or
+            // 32768) is the one that does not fit the type, and CLIF traps.
+            let q = self.new_vreg(RegClass::Int);
+            self.op(op, &[q, ra, rb]);
+            let sext: Op = if bits == 8 {
+                ops::Xsext8 { dst: X0, a: X0 }.into()
+            } else {
+                ops::Xsext16 { dst: X0, a: X0 }.into()
+            };
+            self.op(sext, &[d, q]);
+            let differs = self.new_vreg(RegClass::Int);
+            self.op(ops::Xneq32 { dst: X0, a: X0, b: X0 }, &[differs, d, q]);
+            let code = cranelift_codegen::ir::TrapCode::INTEGER_OVERFLOW.as_raw().get();
+            self.op(ops::TrapIfNonzero32 { cond: X0, code }, &[differs]);
+            return Ok(());
+        }
         self.op(op, &[d, ra, rb]);
         Ok(())
     }

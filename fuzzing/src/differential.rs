@@ -1,0 +1,120 @@
+//! The differential target: a generated program runs in
+//! `cranelift-interpreter` (the reference: it walks the CLIF) and in Sheave
+//! (compiled, with Cranelift's mid-end first); results and trap codes must
+//! agree.
+
+use crate::clif_gen::{self, Config, Program};
+use arbitrary::Unstructured;
+use cranelift_codegen::data_value::DataValue;
+use cranelift_interpreter::environment::FunctionStore;
+use cranelift_interpreter::interpreter::{Interpreter, InterpreterError, InterpreterState};
+use cranelift_interpreter::step::{ControlFlow, CraneliftTrap};
+use sheave_codegen::Target;
+use sheave_codegen::runtest::{self, Outcome};
+
+/// Instructions the reference may execute before a case is given up.
+const REFERENCE_FUEL: u64 = 200_000;
+
+/// What one case did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Both engines ran it and agreed.
+    Agreed,
+    /// It was not compared, and why (the bytes ran out, the reference
+    /// does not implement an op, Sheave cannot compile an op yet...).
+    Skipped(String),
+}
+
+/// How a run ended, comparable across engines.
+#[derive(Clone, Debug)]
+enum Ending {
+    Returned(Vec<DataValue>),
+    /// The raw CLIF trap code.
+    Trapped(u8),
+}
+
+/// Run one case from fuzzer bytes. `Err` is a disagreement: a bug, with
+/// the program (as CLIF with a `; run:` line) and both outcomes.
+pub fn run(data: &[u8]) -> Result<Verdict, String> {
+    let mut u = Unstructured::new(data);
+    let program = match clif_gen::generate(&mut u, &Config::default()) {
+        Ok(p) => p,
+        Err(e) => return Ok(Verdict::Skipped(format!("generator: {e}"))),
+    };
+    check(&program)
+}
+
+/// Compare the engines on `program`.
+pub fn check(program: &Program) -> Result<Verdict, String> {
+    let flags = cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder());
+    for f in &program.functions {
+        if let Err(e) = cranelift_codegen::verify_function(f, &flags) {
+            // The generator's bug, not Sheave's: report it as such.
+            return Err(format!("the generator made invalid CLIF: {e}\n{}", program.to_clif()));
+        }
+    }
+    let reference = match reference(program) {
+        Ok(ending) => ending,
+        Err(why) => return Ok(Verdict::Skipped(why)),
+    };
+    let ours = match sheave(program) {
+        Ok(ending) => ending,
+        Err(why) => return Ok(Verdict::Skipped(why)),
+    };
+    if agree(&reference, &ours) {
+        Ok(Verdict::Agreed)
+    } else {
+        Err(format!(
+            "cranelift-interpreter: {reference:?}\nsheave:                {ours:?}\n{}",
+            program.to_clif()
+        ))
+    }
+}
+
+fn reference(program: &Program) -> Result<Ending, String> {
+    let mut store = FunctionStore::default();
+    for f in &program.functions {
+        store.add(f.name.to_string(), f);
+    }
+    let state = InterpreterState::default().with_function_store(store);
+    let mut interpreter = Interpreter::new(state).with_fuel(Some(REFERENCE_FUEL));
+    match interpreter.call_by_name("%f0", &program.args) {
+        Ok(ControlFlow::Return(values)) => Ok(Ending::Returned(values.to_vec())),
+        Ok(ControlFlow::Trap(CraneliftTrap::User(code))) => Ok(Ending::Trapped(code.as_raw().get())),
+        Ok(other) => Err(format!("reference ended with {other:?}")),
+        Err(InterpreterError::FuelExhausted) => Err("reference ran out of fuel".into()),
+        Err(e) => Err(format!("reference failed: {e}")),
+    }
+}
+
+fn sheave(program: &Program) -> Result<Ending, String> {
+    let mut compiled = runtest::Program::compile(&program.functions, &Target::default_64())
+        .map_err(|e| format!("sheave cannot compile: {e}"))?;
+    match compiled.run("f0", &program.args)? {
+        Outcome::Returned(values) => Ok(Ending::Returned(values)),
+        Outcome::Trapped { kind, .. } => match kind.clif_code() {
+            Some(code) => Ok(Ending::Trapped(code.0)),
+            None => Ok(Ending::Trapped(0)),
+        },
+    }
+}
+
+fn agree(a: &Ending, b: &Ending) -> bool {
+    match (a, b) {
+        (Ending::Trapped(x), Ending::Trapped(y)) => x == y,
+        (Ending::Returned(xs), Ending::Returned(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_value(x, y))
+        }
+        _ => false,
+    }
+}
+
+/// Bit-for-bit equal, except that any NaN equals any NaN: CLIF leaves NaN
+/// payloads and signs open.
+pub fn same_value(x: &DataValue, y: &DataValue) -> bool {
+    match (x, y) {
+        (DataValue::F32(a), DataValue::F32(b)) => (a.is_nan() && b.is_nan()) || a.bits() == b.bits(),
+        (DataValue::F64(a), DataValue::F64(b)) => (a.is_nan() && b.is_nan()) || a.bits() == b.bits(),
+        _ => x == y,
+    }
+}

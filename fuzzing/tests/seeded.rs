@@ -1,0 +1,63 @@
+//! The fuzz targets on stable Rust with seeded inputs: a few thousand
+//! cases each in every `cargo test`. A failure prints the case (for the
+//! differential target, its CLIF program with a `; run:` line).
+
+use sheave_fuzzing::{compile, differential, load, roundtrip, seeded_bytes};
+
+/// Cases per target.
+const CASES: u64 = 2000;
+
+#[test]
+fn differential_against_cranelift_interpreter() {
+    let (mut agreed, mut skipped) = (0, std::collections::BTreeMap::<String, usize>::new());
+    for seed in 0..CASES {
+        let data = seeded_bytes(seed, 64 + (seed as usize % 8) * 128);
+        match differential::run(&data) {
+            Ok(differential::Verdict::Agreed) => agreed += 1,
+            Ok(differential::Verdict::Skipped(why)) => {
+                // Group reasons by their first words.
+                let key: String = why.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+                *skipped.entry(key).or_default() += 1;
+            }
+            Err(e) => panic!("seed {seed}: engines disagree\n{e}"),
+        }
+    }
+    eprintln!("differential: {agreed} of {CASES} cases compared and agreed; skipped: {skipped:#?}");
+    // Most cases must really compare, or this test proves little.
+    assert!(agreed * 10 >= CASES * 7, "only {agreed} of {CASES} cases were compared");
+}
+
+#[test]
+fn compile_never_panics() {
+    let compiled =
+        (0..CASES).filter(|&seed| compile::run(&seeded_bytes(seed, 256 + (seed as usize % 8) * 256))).count();
+    eprintln!("compile: {compiled} of {CASES} generated programs compiled");
+    assert!(compiled as u64 * 10 >= CASES * 7, "only {compiled} of {CASES} compiled");
+}
+
+#[test]
+fn ops_round_trip() {
+    let mut ops = 0;
+    for seed in 0..CASES {
+        ops += roundtrip::run(&seeded_bytes(seed, 256)).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    }
+    eprintln!("roundtrip: {ops} ops decoded, re-encoded and disassembled");
+    assert!(ops > CASES as usize * 10);
+}
+
+#[test]
+fn loader_takes_any_bytes() {
+    let mut accepted = 0;
+    for seed in 0..CASES {
+        let mut data = seeded_bytes(seed, 1 + (seed as usize % 16) * 3);
+        // Odd first byte: edit a valid module. Even: raw bytes.
+        if let Some(b) = data.first_mut() {
+            *b = seed as u8;
+        }
+        if load::run(&data).unwrap_or_else(|e| panic!("seed {seed}: {e}")) {
+            accepted += 1;
+        }
+    }
+    eprintln!("load: {accepted} of {CASES} inputs accepted");
+    assert!(accepted > 0);
+}

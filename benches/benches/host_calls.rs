@@ -55,7 +55,7 @@ fn cases() -> Vec<Case> {
         Box::new(move || {
             let entry = std::ptr::NonNull::from(&code[start]);
             // SAFETY: verified code (the module validated) that touches only the stack.
-            black_box(unsafe { vm.call_prepared(entry) });
+            black_box(unsafe { vm.call_prepared(entry) }.unwrap());
         }),
     ));
 

@@ -116,7 +116,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut instance = unsafe { linker.instantiate(&module, Vec::new()) }?;
 
     // Guest memory is the embedder's: four i32s in a host buffer.
-    let mut data = HostBuffer::new(16);
+    let mut data = HostBuffer::new(16)?;
     for (k, v) in [3, 1, 4, 1].into_iter().enumerate() {
         data.write_i32(4 * k, v)?;
     }

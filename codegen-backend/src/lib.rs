@@ -35,9 +35,21 @@ pub struct CompiledFunction {
     /// References to other functions to link: (op start, op end, callee
     /// name); the op's last 4 bytes are the displacement from its start.
     pub calls: Vec<(usize, usize, String)>,
-    /// The signature of each function it refers to, by name: what an import
-    /// (a callee no function of the module defines) is called with.
-    pub callee_signatures: Vec<(String, cranelift_codegen::ir::Signature)>,
+    /// Every function it refers to: what an import (a callee no function
+    /// of the module defines) or a libcall stub is checked against.
+    pub callees: Vec<Callee>,
+}
+
+/// A function a compiled function refers to (`fn0 = ...`).
+#[derive(Clone, Debug)]
+pub struct Callee {
+    /// Its name as CLIF prints it.
+    pub name: String,
+    /// The signature it is called with.
+    pub signature: cranelift_codegen::ir::Signature,
+    /// Whether it names one of CLIF's libcalls (`%Memcpy`), not a function
+    /// that merely has such a name.
+    pub libcall: bool,
 }
 
 /// Verify, optimize and compile one function for `target`.
@@ -62,21 +74,17 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
             (start, end, lowered.callees[callee].display(Some(&func.params)).to_string())
         })
         .collect();
-    let callee_signatures = func
+    let callees = func
         .dfg
         .ext_funcs
         .values()
-        .map(|ext| {
-            (ext.name.display(Some(&func.params)).to_string(), func.dfg.signatures[ext.signature].clone())
+        .map(|ext| Callee {
+            name: ext.name.display(Some(&func.params)).to_string(),
+            signature: func.dfg.signatures[ext.signature].clone(),
+            libcall: matches!(ext.name, cranelift_codegen::ir::ExternalName::LibCall(_)),
         })
         .collect();
-    Ok(CompiledFunction {
-        name,
-        signature: func.signature.clone(),
-        code: emitted.code,
-        calls,
-        callee_signatures,
-    })
+    Ok(CompiledFunction { name, signature: func.signature.clone(), code: emitted.code, calls, callees })
 }
 
 /// Compile `funcs` for `target` and link them into a verified module:

@@ -1,7 +1,7 @@
 //! Putting compiled functions into one code buffer and resolving the
 //! direct calls between them.
 
-use crate::CompiledFunction;
+use crate::{Callee, CompiledFunction};
 use cranelift_codegen::ir::{Type, types};
 use sheave_interp::{Module, ModuleFunction, ModuleImport, ScalarType};
 use std::ops::Range;
@@ -46,21 +46,32 @@ impl ModuleBuilder {
         let mut imports = Vec::new();
         for f in &self.functions {
             for (_, _, callee) in &f.calls {
-                let missing = !self.functions.iter().any(|g| &g.name == callee)
-                    && !stubs.iter().any(|s: &CompiledFunction| &s.name == callee);
-                if !missing {
+                let defined = self.functions.iter().any(|g| &g.name == callee);
+                let stubbed = stubs.iter().any(|s: &CompiledFunction| &s.name == callee);
+                if defined || stubbed {
                     continue;
                 }
-                let signature = f
-                    .callee_signatures
-                    .iter()
-                    .find(|(name, _)| name == callee)
-                    .map(|(_, sig)| sig.clone())
-                    .ok_or_else(|| format!("{} refers to {callee} without a signature for it", f.name))?;
-                if let Some(stub) = libcall_stub(callee) {
-                    stubs.push(stub);
-                } else if let Some(builtin) = sheave_opcodes::Builtin::from_name(callee) {
-                    stubs.push(host_call_stub(callee, builtin.id(), signature));
+                let refs: Vec<&Callee> =
+                    self.functions.iter().flat_map(|g| &g.callees).filter(|c| &c.name == callee).collect();
+                let Some(first) = refs.first() else {
+                    return Err(format!("{} refers to {callee} without a signature for it", f.name));
+                };
+                // Every reference must call it the same way: they all reach one stub.
+                if let Some(other) = refs.iter().find(|c| c.signature != first.signature) {
+                    return Err(format!(
+                        "{callee} is declared with two signatures: {} and {}",
+                        first.signature, other.signature
+                    ));
+                }
+                let signature = first.signature.clone();
+                if first.libcall {
+                    let builtin = sheave_opcodes::Builtin::from_name(callee)
+                        .ok_or_else(|| format!("the libcall {callee} has no builtin"))?;
+                    check_builtin_signature(callee, builtin, &signature)?;
+                    match libcall_stub(callee, &signature)? {
+                        Some(stub) => stubs.push(stub),
+                        None => stubs.push(host_call_stub(callee, builtin.id(), signature)),
+                    }
                 } else {
                     let import = import_of(callee, &signature)?;
                     let id = u16::try_from(imports.len())
@@ -137,24 +148,44 @@ fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result
     Ok(ModuleImport { name: name.to_string(), params, results })
 }
 
+/// A libcall's declared signature must pass what its builtin takes, in the
+/// same registers (and return nothing or what it returns).
+fn check_builtin_signature(
+    name: &str,
+    builtin: sheave_opcodes::Builtin,
+    signature: &cranelift_codegen::ir::Signature,
+) -> Result<(), String> {
+    let float = |p: &cranelift_codegen::ir::AbiParam| p.value_type.is_float();
+    let params: Vec<bool> = signature.params.iter().map(float).collect();
+    let returns: Vec<bool> = signature.returns.iter().map(float).collect();
+    let want_params: Vec<bool> = builtin.params().iter().map(|t| t.is_float()).collect();
+    let want_returns: Vec<bool> = builtin.results().iter().map(|t| t.is_float()).collect();
+    let ints_fit = signature.params.iter().chain(&signature.returns).all(|p| p.value_type.bits() <= 64);
+    if params != want_params || !(returns.is_empty() || returns == want_returns) || !ints_fit {
+        return Err(format!(
+            "libcall {name} is declared as {signature}, which does not match its builtin ({:?} -> {:?})",
+            builtin.params(),
+            builtin.results()
+        ));
+    }
+    Ok(())
+}
+
 /// `call_indirect_host id; ret`: the function through which calls of a
 /// builtin or an import (and their `func_addr`) reach the host.
 fn host_call_stub(name: &str, id: u16, signature: cranelift_codegen::ir::Signature) -> CompiledFunction {
     let mut code = Vec::new();
     sheave_opcodes::encode::call_indirect_host(&mut code, id);
     sheave_opcodes::encode::ret(&mut code);
-    CompiledFunction {
-        name: name.to_string(),
-        signature,
-        code,
-        calls: Vec::new(),
-        callee_signatures: Vec::new(),
-    }
+    CompiledFunction { name: name.to_string(), signature, code, calls: Vec::new(), callees: Vec::new() }
 }
 
 /// A bytecode function implementing libcall `name` with one op, if the ISA
 /// has that op: arguments arrive in f0, f1, f2 and the result leaves in f0.
-fn libcall_stub(name: &str) -> Option<CompiledFunction> {
+fn libcall_stub(
+    name: &str,
+    declared: &cranelift_codegen::ir::Signature,
+) -> Result<Option<CompiledFunction>, String> {
     use cranelift_codegen::ir::{AbiParam, Signature, types};
     use cranelift_codegen::isa::CallConv;
     use sheave_opcodes::{FReg, Op, ops};
@@ -170,7 +201,7 @@ fn libcall_stub(name: &str) -> Option<CompiledFunction> {
         "%NearestF64" => (ops::Fnearest64 { dst: f(0), a: f(0) }.into(), types::F64, 1),
         "%FmaF32" => (ops::Fma32 { dst: f(0), a: f(0), b: f(1), c: f(2) }.into(), types::F32, 3),
         "%FmaF64" => (ops::Fma64 { dst: f(0), a: f(0), b: f(1), c: f(2) }.into(), types::F64, 3),
-        _ => return None,
+        _ => return Ok(None),
     };
     let mut code = Vec::new();
     op.encode(&mut code);
@@ -178,11 +209,17 @@ fn libcall_stub(name: &str) -> Option<CompiledFunction> {
     let mut signature = Signature::new(CallConv::Fast);
     signature.params.extend((0..arity).map(|_| AbiParam::new(ty)));
     signature.returns.push(AbiParam::new(ty));
-    Some(CompiledFunction {
+    let types = |params: &[AbiParam]| params.iter().map(|p| p.value_type).collect::<Vec<_>>();
+    if types(&declared.params) != types(&signature.params)
+        || types(&declared.returns) != types(&signature.returns)
+    {
+        return Err(format!("libcall {name} is declared as {declared}, not as {signature}"));
+    }
+    Ok(Some(CompiledFunction {
         name: name.to_string(),
         signature,
         code,
         calls: Vec::new(),
-        callee_signatures: Vec::new(),
-    })
+        callees: Vec::new(),
+    }))
 }

@@ -93,7 +93,7 @@ fn host_functions_of_every_value_type() {
     let floats = instance.get_typed_func::<(f32, f64), f64>("floats").unwrap();
     assert_eq!(floats.call(&mut instance, (1.5, 4.0)).unwrap(), 5.0);
 
-    let buffer = HostBuffer::new(16);
+    let buffer = HostBuffer::new(16).unwrap();
     let pointer = instance.get_typed_func::<u64, i64>("pointer").unwrap();
     assert_eq!(pointer.call(&mut instance, buffer.addr()).unwrap(), 0x1234);
     assert_eq!(buffer.read_i64(8).unwrap(), 0x1234);
@@ -418,11 +418,11 @@ block3:
 }
 "#;
     let mut instance = instantiate(&Linker::<()>::new(), clif, ());
-    let mut data = HostBuffer::new(4 * 5);
+    let mut data = HostBuffer::new(4 * 5).unwrap();
     for i in 0..5 {
         data.write_i32(4 * i, (i as i32 + 1) * 10).unwrap();
     }
-    let mut ctx = HostBuffer::new(16);
+    let mut ctx = HostBuffer::new(16).unwrap();
     ctx.write_u64(0, data.addr()).unwrap();
     ctx.write_u64(8, 5).unwrap();
     let sum = instance.get_typed_func::<u64, i32>("sum").unwrap();
@@ -443,9 +443,9 @@ block0(v0: i64, v1: i64, v2: i64):
 "#;
     let mut instance = instantiate(&Linker::<()>::new(), clif, ());
     assert!(instance.module().imports.is_empty());
-    let mut src = HostBuffer::new(8);
+    let mut src = HostBuffer::new(8).unwrap();
     src.write(0, b"sheave!!").unwrap();
-    let dst = HostBuffer::new(8);
+    let dst = HostBuffer::new(8).unwrap();
     let copy = instance.get_typed_func::<(u64, u64, u64), u64>("copy").unwrap();
     assert_eq!(copy.call(&mut instance, (dst.addr(), src.addr(), 6)).unwrap(), dst.addr());
     assert_eq!(dst.to_vec(), b"sheave\0\0");
@@ -465,7 +465,7 @@ block0(v0: i64):
     return v2
 }
 "#;
-    let mut buffer = HostBuffer::new(16);
+    let mut buffer = HostBuffer::new(16).unwrap();
     buffer.write_i64(0, 77).unwrap();
     let addr = buffer.addr();
     let mut linker = Linker::<()>::new();
@@ -475,4 +475,158 @@ block0(v0: i64):
     let f = instance.get_typed_func::<i64, i64>("store_via_host").unwrap();
     assert_eq!(f.call(&mut instance, -5).unwrap(), 77);
     assert_eq!(buffer.read_i64(8).unwrap(), -5);
+}
+
+#[test]
+fn host_buffers_too_large_to_exist_are_errors() {
+    assert_eq!(HostBuffer::new(usize::MAX).err(), Some(Error::BufferTooLarge(usize::MAX)));
+    assert_eq!(HostBuffer::new(0).unwrap().len(), 0);
+}
+
+#[test]
+fn an_entry_refuses_a_stack_pointer_outside_the_stack() {
+    let mut linker = Linker::<()>::new();
+    linker.func_wrap("check", |x: i32| x).unwrap();
+    let mut instance = instantiate(&linker, TRAPS, ());
+    let outer = instance.get_typed_func::<(i32, i32), i32>("outer").unwrap();
+    let sp = sheave_opcodes::XReg::SP;
+    let top = instance.vm().x(sp);
+    instance.vm_mut().set_x(sp, top + 4096);
+    let trap = outer.call(&mut instance, (1, 1)).unwrap_err();
+    assert_eq!(trap.to_string(), "cannot call into the guest: sp lies outside the VM's stack");
+    let untyped = instance.get_func("outer").unwrap();
+    let err = untyped.call(&mut instance, &[Val::I32(1), Val::I32(1)], &mut [Val::I32(0)]).unwrap_err();
+    assert!(err.to_string().contains("sp lies outside the VM's stack"), "{err}");
+    instance.vm_mut().set_x(sp, top);
+    assert_eq!(outer.call(&mut instance, (6, 3)).unwrap(), 3);
+}
+
+/// A host function that catches a panic out of a nested call and goes on:
+/// the nested entry it left suspended is unwound, so the outer guest
+/// resumes with its own registers.
+#[test]
+fn a_caught_panic_in_a_nested_call_leaves_the_outer_guest_intact() {
+    let clif = r#"
+function %outer(i64) -> i64 {
+    fn0 = %catcher(i64) -> i64
+block0(v0: i64):
+    v1 = iconst.i64 1000
+    v2 = iadd v0, v1
+    v3 = call fn0(v0)
+    v4 = iadd v2, v3
+    return v4
+}
+function %inner(i64) -> i64 {
+    fn0 = %boom(i64) -> i64
+block0(v0: i64):
+    v1 = iconst.i64 77
+    v2 = imul v0, v1
+    v3 = call fn0(v2)
+    v4 = iadd v2, v3
+    return v4
+}
+"#;
+    let mut linker = Linker::<()>::new();
+    linker
+        .func_wrap("boom", |_: i64| -> i64 { panic!("host function panicked") })
+        .unwrap()
+        .func_wrap("catcher", |mut caller: Caller<'_, ()>, x: i64| -> i64 {
+            let inner = caller.get_typed_func::<i64, i64>("inner").unwrap();
+            let caught =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.call(&mut caller, x)));
+            assert!(caught.is_err());
+            5
+        })
+        .unwrap();
+    let mut instance = instantiate(&linker, clif, ());
+    let outer = instance.get_typed_func::<i64, i64>("outer").unwrap();
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = outer.call(&mut instance, 3);
+    std::panic::set_hook(hook);
+    // 3 + 1000 kept in the outer guest's registers across the call, + 5.
+    assert_eq!(result.unwrap(), 1008);
+    assert_eq!(instance.vm().suspended_entries(), 0);
+}
+
+/// An untyped call of a function with more results than registers, whose
+/// guest calls back in through a host function: the nested entry must not
+/// lose the outer entry's result area.
+#[test]
+fn stack_results_survive_nested_entries() {
+    let results = vec!["i64"; 18].join(", ");
+    let values: Vec<String> = (0..18).map(|i| format!("v{}", i + 10)).collect();
+    let consts: String = (0..18).map(|i| format!("    v{} = iconst.i64 {}\n", i + 10, i * 3)).collect();
+    let clif = format!(
+        r#"
+function %many(i64) -> {results} {{
+    fn0 = %nest(i64) -> i64
+block0(v0: i64):
+    v1 = call fn0(v0)
+{consts}    v9 = iadd v10, v1
+    return v9, {}
+}}
+function %noop(i64) -> i64 {{
+block0(v0: i64):
+    return v0
+}}
+"#,
+        values[1..].join(", ")
+    );
+    let mut linker = Linker::<()>::new();
+    linker
+        .func_wrap("nest", |mut caller: Caller<'_, ()>, x: i64| -> Result<i64, Trap> {
+            let noop = caller.get_typed_func::<i64, i64>("noop").map_err(|e| Trap::new(e.to_string()))?;
+            noop.call(&mut caller, x + 1)
+        })
+        .unwrap();
+    let mut instance = instantiate(&linker, &clif, ());
+    let many = instance.get_func("many").unwrap();
+    let mut out = vec![Val::I64(0); 18];
+    many.call(&mut instance, &[Val::I64(41)], &mut out).unwrap();
+    let want: Vec<Val> = std::iter::once(Val::I64(42)).chain((1..18).map(|i| Val::I64(i * 3))).collect();
+    assert_eq!(out, want);
+}
+
+#[test]
+fn imports_and_libcall_stubs_are_checked_when_linking() {
+    let two_signatures = r#"
+function %a(i64) -> i64 {
+    fn0 = %ext(i64) -> i64
+block0(v0: i64):
+    v1 = call fn0(v0)
+    return v1
+}
+function %b(i32) -> i32 {
+    fn0 = %ext(i32) -> i32
+block0(v0: i32):
+    v1 = call fn0(v0)
+    return v1
+}
+"#;
+    let err = compile_clif(two_signatures).err().unwrap();
+    assert!(err.contains("%ext is declared with two signatures"), "{err}");
+
+    // A builtin reached through its address must be declared as it is.
+    let wrong_builtin = r#"
+function %f() -> i64 {
+    fn0 = %Memset(i64, i64) -> i64
+block0:
+    v0 = func_addr.i64 fn0
+    return v0
+}
+"#;
+    let err = compile_clif(wrong_builtin).err().unwrap();
+    assert!(err.contains("libcall %Memset is declared as (i64, i64) -> i64"), "{err}");
+
+    let wrong_float = r#"
+function %f() -> i64 {
+    fn0 = %CeilF32(f64) -> f64
+block0:
+    v0 = func_addr.i64 fn0
+    return v0
+}
+"#;
+    let err = compile_clif(wrong_float).err().unwrap();
+    assert!(err.contains("libcall %CeilF32 is declared as (f64) -> f64"), "{err}");
 }

@@ -21,6 +21,8 @@ pub(crate) struct Snapshot {
     lr: *const u8,
     /// The sp to go back to when the entry ends (above its stack arguments).
     caller_sp: u64,
+    /// The entry's own argument/result area: address and 8-byte slots.
+    area: (u64, usize),
 }
 
 impl Snapshot {
@@ -29,7 +31,7 @@ impl Snapshot {
         x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
         let mut f = [0; F_LEN];
         f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
-        Snapshot { x, f, fp: s.x[30], sp: s.x[31], lr: s.lr, caller_sp: s.x[31] }
+        Snapshot { x, f, fp: s.x[30], sp: s.x[31], lr: s.lr, caller_sp: s.x[31], area: (0, 0) }
     }
 
     /// Overwrite this snapshot with `s`'s state, in place.
@@ -55,6 +57,11 @@ impl Snapshot {
         s.x[30] = self.fp;
         s.x[31] = self.caller_sp;
         s.lr = self.lr;
+    }
+
+    /// The entry's argument/result area.
+    pub fn area(&self) -> (u64, usize) {
+        self.area
     }
 
     pub fn restore(&self, s: &mut State) {
@@ -102,12 +109,13 @@ pub(crate) struct SnapshotStack {
 impl SnapshotStack {
     /// Snapshot `s` for a new entry whose stack arguments start below `caller_sp`.
     #[inline]
-    pub fn push(&mut self, s: &State, caller_sp: u64) {
+    pub fn push(&mut self, s: &State, caller_sp: u64, area: (u64, usize)) {
         match self.slots.get_mut(self.depth) {
             Some(slot) => slot.fill(s),
             None => self.slots.push(Snapshot::take(s)),
         }
-        self.slots[self.depth].caller_sp = caller_sp;
+        let slot = &mut self.slots[self.depth];
+        (slot.caller_sp, slot.area) = (caller_sp, area);
         self.depth += 1;
     }
 

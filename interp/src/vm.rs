@@ -33,7 +33,8 @@ pub enum DoneReason {
     /// result registers and call [`Vm::resume`] with `resume`, or give up
     /// with [`Vm::abandon`].
     HostCall {
-        /// Which builtin.
+        /// Which host function: `HOST_FUNC_BASE` + its import index, or
+        /// any other id that is not a builtin's.
         id: u16,
         /// Where to continue.
         resume: NonNull<u8>,
@@ -54,6 +55,15 @@ pub enum CallError {
     NotSuspended,
     /// The stack arguments do not fit in the VM's stack.
     StackArgsTooLarge,
+    /// `sp` was moved outside the VM's stack (with [`Vm::set_x`]).
+    StackPointerOutsideStack,
+    /// [`Vm::results_into`] was given a slice of another length than the types.
+    ResultSlots {
+        /// Types asked for.
+        types: usize,
+        /// Slots given.
+        slots: usize,
+    },
 }
 
 impl fmt::Display for CallError {
@@ -65,6 +75,10 @@ impl fmt::Display for CallError {
             ),
             CallError::NotSuspended => f.write_str("no guest entry is suspended in a host call"),
             CallError::StackArgsTooLarge => f.write_str("the stack arguments do not fit in the VM's stack"),
+            CallError::StackPointerOutsideStack => f.write_str("sp lies outside the VM's stack"),
+            CallError::ResultSlots { types, slots } => {
+                write!(f, "{slots} result slots for {types} result types")
+            }
         }
     }
 }
@@ -141,7 +155,8 @@ impl Vm {
         Vm::with_stack_size(DEFAULT_STACK_SIZE)
     }
 
-    /// A VM with a stack of `bytes` (rounded up to 16).
+    /// A VM with a stack of `bytes` (rounded up to 16). Like `Vec`, it
+    /// panics if that much memory cannot be asked for at all.
     pub fn with_stack_size(bytes: usize) -> Vm {
         let mut stack = vec![0u128; bytes.div_ceil(16)];
         let lo = stack.as_mut_ptr().expose_provenance();
@@ -226,8 +241,9 @@ impl Vm {
         if stack_results == 0 && check_classes(args.iter().map(Val::ty)).is_ok() {
             self.set_values(args)?;
             // SAFETY: forwarded from the caller.
-            return Ok(unsafe { self.call_prepared(func) });
+            return unsafe { self.call_prepared(func) };
         }
+        self.check_sp()?;
         // Arguments beyond the registers of their class go to an area at
         // the entry's sp, 8 bytes each in order (the callee reads them
         // above its frame record); the entry's snapshot remembers the sp
@@ -254,7 +270,7 @@ impl Vm {
             }
         }
         self.set_values(&in_regs)?;
-        self.entry_area = (caller_sp, 0);
+        let mut entry_area = (caller_sp, 0);
         let slots = on_stack.len().max(stack_results);
         if slots > 0 {
             let area = (slots * 8).next_multiple_of(16) as u64;
@@ -267,9 +283,10 @@ impl Vm {
                 words[slot..slot + 8].copy_from_slice(&bits.to_le_bytes());
             }
             self.state.x[31] = sp;
-            self.entry_area = (sp, slots);
+            entry_area = (sp, slots);
         }
-        self.snapshots.push(&self.state, caller_sp);
+        self.entry_area = (0, 0);
+        self.snapshots.push(&self.state, caller_sp, entry_area);
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
         // SAFETY: forwarded from the caller.
@@ -282,13 +299,27 @@ impl Vm {
     ///
     /// # Safety
     /// As [`Vm::call`].
-    pub unsafe fn call_prepared(&mut self, func: NonNull<u8>) -> DoneReason {
-        self.entry_area = (self.state.x[31], 0);
-        self.snapshots.push(&self.state, self.state.x[31]);
+    pub unsafe fn call_prepared(&mut self, func: NonNull<u8>) -> Result<DoneReason, CallError> {
+        self.check_sp()?;
+        let sp = self.state.x[31];
+        self.entry_area = (0, 0);
+        self.snapshots.push(&self.state, sp, (sp, 0));
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
         // SAFETY: forwarded from the caller.
-        unsafe { self.run(func.as_ptr()) }
+        Ok(unsafe { self.run(func.as_ptr()) })
+    }
+
+    /// The guest may only push below `sp` inside the VM's stack: refuse an
+    /// entry whose `sp` was moved outside it (with [`Vm::set_x`]).
+    #[inline]
+    fn check_sp(&self) -> Result<(), CallError> {
+        let sp = self.state.x[31];
+        let lo = self.state.stack_lo as u64;
+        if sp < lo || sp > lo + self.stack_size() as u64 {
+            return Err(CallError::StackPointerOutsideStack);
+        }
+        Ok(())
     }
 
     /// Continue a run that stopped with [`DoneReason::HostCall`].
@@ -348,6 +379,8 @@ impl Vm {
                     }
                 }
                 snapshot.restore_frame(&mut self.state);
+                // Its stack results are where this entry put them.
+                self.entry_area = snapshot.area();
                 DoneReason::Returned
             }
             Done::Trap { pc, kind } => {
@@ -374,7 +407,7 @@ impl Vm {
         let read = |at: usize| -> Option<u64> {
             let off = at.checked_sub(lo)?;
             let bytes = stack.get(off..off.checked_add(8)?)?;
-            Some(u64::from_le_bytes(bytes.try_into().ok()?))
+            Some(u64::from_ne_bytes(bytes.try_into().ok()?))
         };
         let mut callers = Vec::new();
         let mut fp = self.state.x[30] as usize;
@@ -440,6 +473,9 @@ impl Vm {
 
     /// [`Vm::results`] into `out` (as long as `types`), without allocating.
     pub fn results_into(&self, types: &[ValType], out: &mut [Val]) -> Result<(), CallError> {
+        if types.len() != out.len() {
+            return Err(CallError::ResultSlots { types: types.len(), slots: out.len() });
+        }
         let (mut xi, mut fi, mut vi, mut si) = (0, 0, 0, 0);
         for (&ty, slot) in types.iter().zip(out.iter_mut()) {
             let (count, class) = match ty {

@@ -12,11 +12,12 @@ use core::ptr::NonNull;
 /// The host reads and writes it by copying ([`HostBuffer::read`],
 /// [`HostBuffer::write`] and the typed helpers), never through long-lived
 /// references, so the guest writing it between host accesses is sound.
-/// Values are in the host's byte order, which is what guest loads and
-/// stores use unless their CLIF flags say otherwise.
+/// The typed helpers use the host's byte order: what guest loads and
+/// stores without an explicit byte order use when the module was compiled
+/// for this host's endianness (`sheave_codegen::Target`).
 ///
 /// ```
-/// let mut buf = sheave_interp::HostBuffer::new(64);
+/// let mut buf = sheave_interp::HostBuffer::new(64)?;
 /// buf.write_u32(4, 7)?;
 /// assert_eq!(buf.read_u32(4)?, 7);
 /// assert!(buf.read_u32(62).is_err()); // past the end: an error, not a panic
@@ -50,16 +51,17 @@ macro_rules! typed_access {
 }
 
 impl HostBuffer {
-    /// `len` zeroed bytes.
-    pub fn new(len: usize) -> HostBuffer {
+    /// `len` zeroed bytes; an error if no allocation can be that large
+    /// (running out of memory aborts, as for a `Vec`).
+    pub fn new(len: usize) -> Result<HostBuffer, Error> {
         // At least one byte: a zero-sized allocation is not allowed.
-        let layout = Layout::from_size_align(len.max(1), 16).unwrap_or_else(|_| Layout::new::<u128>());
+        let layout = Layout::from_size_align(len.max(1), 16).map_err(|_| Error::BufferTooLarge(len))?;
         // SAFETY: `layout` has a non-zero size.
         let ptr = unsafe { alloc_zeroed(layout) };
         let Some(ptr) = NonNull::new(ptr) else { alloc::alloc::handle_alloc_error(layout) };
         // Guest code reaches the buffer through its integer address.
         let _ = ptr.as_ptr().expose_provenance();
-        HostBuffer { ptr, len, layout }
+        Ok(HostBuffer { ptr, len, layout })
     }
 
     /// Its size in bytes.

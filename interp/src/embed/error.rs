@@ -106,6 +106,10 @@ pub enum Error {
     },
     /// The guest trapped.
     Trap(Trap),
+    /// A [`super::HostBuffer`] of that many bytes cannot exist.
+    BufferTooLarge(usize),
+    /// This process has made as many instances as instance ids can count.
+    TooManyInstances,
 }
 
 impl fmt::Display for Error {
@@ -147,6 +151,8 @@ impl fmt::Display for Error {
                 write!(f, "access of {len} bytes at offset {offset} is outside the buffer's {size} bytes")
             }
             Error::Trap(trap) => trap.fmt(f),
+            Error::BufferTooLarge(len) => write!(f, "a buffer of {len} bytes is larger than memory can be"),
+            Error::TooManyInstances => f.write_str("instance ids are exhausted"),
         }
     }
 }

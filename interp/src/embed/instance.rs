@@ -75,7 +75,7 @@ pub(crate) fn val_types(function: &str, types: &[ScalarType]) -> Result<Vec<ValT
 }
 
 impl<T> Instance<T> {
-    pub(crate) fn new(module: Module, imports: Vec<HostFunc<T>>, data: T) -> Instance<T> {
+    pub(crate) fn new(module: Module, imports: Vec<HostFunc<T>>, data: T, id: usize) -> Instance<T> {
         let framed = module
             .functions
             .iter()
@@ -84,8 +84,13 @@ impl<T> Instance<T> {
                 matches!(first, Some((Op::PushFrame(_) | Op::PushFrameSave(_), _)))
             })
             .collect();
-        let id = NEXT_INSTANCE_ID.fetch_add(1, Ordering::Relaxed);
         Instance { vm: Vm::new(), module, imports, framed, id, data }
+    }
+
+    /// A fresh instance id, or `None` once they run out (ids never repeat,
+    /// so a stale function handle never matches another instance).
+    pub(crate) fn next_id() -> Option<usize> {
+        NEXT_INSTANCE_ID.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1)).ok()
     }
 
     /// The embedder's data.
@@ -148,10 +153,12 @@ impl<T> Instance<T> {
     }
 
     /// The address of function `index`'s first op.
-    fn entry(&self, index: usize) -> NonNull<u8> {
-        let start = self.module.functions[index].range.start;
-        // Function ranges were validated to lie inside the (non-empty) code.
-        NonNull::from(&self.module.code[start])
+    fn entry(&self, index: usize) -> Result<NonNull<u8>, Trap> {
+        // Function ranges were validated to lie inside the code; a handle's
+        // index was valid in the instance it came from, which is this one.
+        let start = self.module.functions.get(index).map(|f| f.range.start);
+        let byte = start.and_then(|s| self.module.code.get(s));
+        byte.map(NonNull::from).ok_or_else(|| Trap::with_reason(TrapReason::Entry("no such function".into())))
     }
 
     /// Run a started entry to its end, serving its host calls.
@@ -167,6 +174,7 @@ impl<T> Instance<T> {
                 }
                 DoneReason::HostCall { id, resume } => {
                     let import = id.checked_sub(HOST_FUNC_BASE).and_then(|k| self.imports.get(k as usize));
+                    let depth = self.vm.suspended_entries();
                     // Validation let only builtins (run inside the VM) and
                     // this module's imports into the code.
                     let result = match import {
@@ -183,6 +191,13 @@ impl<T> Instance<T> {
                         }
                         None => Err(Trap::new(alloc::format!("no host function has id {id}"))),
                     };
+                    // A host function returns with the entries it made
+                    // finished, unless it caught a panic out of one: unwind
+                    // those, which restores this entry's registers from the
+                    // snapshot of the innermost one, taken at this call.
+                    while self.vm.suspended_entries() > depth {
+                        let _ = self.vm.abandon();
+                    }
                     match result {
                         // SAFETY: `resume` comes from this entry's host call
                         // and the code is this instance's, verified.
@@ -303,7 +318,7 @@ impl Func {
                 });
             }
         }
-        let entry = instance.entry(self.index);
+        let entry = instance.entry(self.index)?;
         // The stack-result slots of functions with more than 16 results of
         // a class travel in the entry's area, like stack arguments.
         let stack_results = stack_values(&self.results);
@@ -357,10 +372,11 @@ impl<Params: ValueList, Results: ValueList> TypedFunc<Params, Results> {
             return Err(Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))));
         }
         params.store(&mut instance.vm);
-        let entry = instance.entry(self.func.index);
+        let entry = instance.entry(self.func.index)?;
         // SAFETY: as in `Func::call`; the signature was checked when this
         // handle was made, and value lists never exceed the registers.
-        let done = unsafe { instance.vm.call_prepared(entry) };
+        let done = unsafe { instance.vm.call_prepared(entry) }
+            .map_err(|e| Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))))?;
         instance.finish(done)?;
         Ok(Results::load(&instance.vm))
     }

@@ -169,7 +169,9 @@ into_func! {
 /// external name `fn0 = u0:5(i64)` (what `cranelift-frontend` users
 /// declare) to `u0:5`. A host function should not panic: with
 /// `panic = "abort"` (Sheave's release profile) that ends the process;
-/// with unwinding, the entries it interrupted stay suspended in the VM.
+/// with unwinding, the panic leaves the instance through the call that
+/// entered the guest. A host function that catches a panic out of a nested
+/// call may go on: the instance unwinds the entries left suspended.
 ///
 /// ```
 /// use sheave_interp::{Linker, Trap, TrapCode};
@@ -311,7 +313,8 @@ impl<T> Linker<T> {
             }
             imports.push(f.clone());
         }
-        Ok(Instance::new(module.clone(), imports, data))
+        let id = Instance::<T>::next_id().ok_or(Error::TooManyInstances)?;
+        Ok(Instance::new(module.clone(), imports, data, id))
     }
 }
 

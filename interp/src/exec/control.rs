@@ -203,6 +203,11 @@ impl State {
     }
 
     pub fn push_frame_save(&mut self, at: At, amt: u16, regs: RegMask) -> Flow {
+        // Check the whole frame first, so that a stack overflow traps before
+        // anything is pushed (the trap's backtrace sees no half-made frame).
+        if self.x[SP].checked_sub(16 + amt as u64).is_none_or(|sp| sp < self.stack_lo as u64) {
+            return self.trap_with(at, TrapKind::StackOverflow);
+        }
         self.push_frame(at)?;
         self.grow_stack(at, amt as u64)?;
         let mut slot = self.x[FP];

@@ -49,16 +49,27 @@ pub struct Program {
 }
 
 impl Program {
-    /// The program as CLIF text, with a `; run:` line calling `%f0`: save
-    /// it as a `.clif` file and `sheave run`/`sheave test` reproduce it.
-    pub fn to_clif(&self) -> String {
+    /// The program as CLIF text. With the results `%f0` should return, it
+    /// ends with a `; run:` line that `sheave test` checks; without (the
+    /// call should trap), with a comment giving the call and the trap, for
+    /// `sheave run FILE --invoke f0 ARGS`.
+    pub fn to_clif(&self, expected: Result<&[DataValue], String>) -> String {
         let mut out = String::from("test interpret\ntest run\n\n");
-        for f in &self.functions {
+        // `%f0` last: a `; run:` line belongs to the function before it.
+        for f in self.functions.iter().rev() {
             out.push_str(&f.display().to_string());
             out.push('\n');
         }
         let args: Vec<String> = self.args.iter().map(|a| a.to_string()).collect();
-        out.push_str(&format!("; run: %f0({})\n", args.join(", ")));
+        let call = format!("%f0({})", args.join(", "));
+        match expected {
+            Ok([one]) => out.push_str(&format!("; run: {call} == {one}\n")),
+            Ok(values) => {
+                let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                out.push_str(&format!("; run: {call} == [{}]\n", values.join(", ")));
+            }
+            Err(trap) => out.push_str(&format!("; {call} should trap: {trap}\n")),
+        }
         out
     }
 }
@@ -134,6 +145,28 @@ fn arbitrary_value(u: &mut Unstructured, ty: Type) -> Result<DataValue> {
     })
 }
 
+/// Lay the blocks out in reverse postorder and drop unreachable ones, so
+/// that every value is defined above its uses in the printed text (the
+/// CLIF reader infers types in text order). Blocks are created in another
+/// order than the jumps between them make them dominate each other.
+fn dominance_layout(func: &mut Function) {
+    let cfg = cranelift_codegen::flowgraph::ControlFlowGraph::with_function(func);
+    let domtree = cranelift_codegen::dominator_tree::DominatorTree::with_function(func, &cfg);
+    let order: Vec<Block> = domtree.cfg_rpo().copied().collect();
+    let moved: Vec<(Block, Vec<cranelift_codegen::ir::Inst>)> =
+        order.iter().map(|&b| (b, func.layout.block_insts(b).collect())).collect();
+    let all: Vec<Block> = func.layout.blocks().collect();
+    for b in all {
+        func.layout.remove_block_and_insts(b);
+    }
+    for (b, insts) in moved {
+        func.layout.append_block(b);
+        for i in insts {
+            func.layout.append_inst(i, b);
+        }
+    }
+}
+
 struct FnGen<'u, 'd, 'f> {
     u: &'u mut Unstructured<'d>,
     b: FunctionBuilder<'f>,
@@ -196,6 +229,7 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
             pointer_width: target_lexicon::PointerWidth::U64,
             page_size_align_log2: 12,
         });
+        dominance_layout(&mut func);
         Ok(func)
     }
 

@@ -50,7 +50,8 @@ pub fn check(program: &Program) -> Result<Verdict, String> {
     for f in &program.functions {
         if let Err(e) = cranelift_codegen::verify_function(f, &flags) {
             // The generator's bug, not Sheave's: report it as such.
-            return Err(format!("the generator made invalid CLIF: {e}\n{}", program.to_clif()));
+            let text = program.to_clif(Err("(not run: invalid)".into()));
+            return Err(format!("the generator made invalid CLIF: {e}\n{text}"));
         }
     }
     let reference = match reference(program) {
@@ -64,10 +65,23 @@ pub fn check(program: &Program) -> Result<Verdict, String> {
     if agree(&reference, &ours) {
         Ok(Verdict::Agreed)
     } else {
+        let expected = match &reference {
+            Ending::Returned(values) => Ok(&values[..]),
+            Ending::Trapped(code) => Err(sheave_interp::TrapCode(*code).to_string()),
+        };
         Err(format!(
             "cranelift-interpreter: {reference:?}\nsheave:                {ours:?}\n{}",
-            program.to_clif()
+            program.to_clif(expected)
         ))
+    }
+}
+
+/// What `%f0` returns in the reference, or `None` if it traps or cannot
+/// run there.
+pub fn reference_values(program: &Program) -> Option<Vec<DataValue>> {
+    match reference(program) {
+        Ok(Ending::Returned(values)) => Some(values),
+        _ => None,
     }
 }
 

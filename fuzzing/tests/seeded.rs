@@ -61,3 +61,37 @@ fn loader_takes_any_bytes() {
     eprintln!("load: {accepted} of {CASES} inputs accepted");
     assert!(accepted > 0);
 }
+
+/// A case prints as a runtest file that `sheave test` (here: its library
+/// function) runs and passes: the reproduction path the README describes.
+#[test]
+fn printed_cases_are_runnable_test_files() {
+    let mut checked = 0;
+    for seed in 0..200 {
+        let data = seeded_bytes(seed, 512);
+        let Ok(program) = sheave_fuzzing::clif_gen::generate(
+            &mut arbitrary::Unstructured::new(&data),
+            &sheave_fuzzing::clif_gen::Config::default(),
+        ) else {
+            continue;
+        };
+        // NaN results print as a NaN that a runtest compares bit for bit.
+        let Some(values) = differential::reference_values(&program) else { continue };
+        if values.iter().any(|v| {
+            matches!(v, cranelift_codegen::data_value::DataValue::F32(x) if x.is_nan())
+                || matches!(v, cranelift_codegen::data_value::DataValue::F64(x) if x.is_nan())
+        }) {
+            continue;
+        }
+        let text = program.to_clif(Ok(&values));
+        let report = sheave_codegen::runtest::run_file(&text);
+        assert!(
+            report.passed() && report.passed == 1,
+            "seed {seed}: {:?} {:?}\n{text}",
+            report.error,
+            report.failures
+        );
+        checked += 1;
+    }
+    assert!(checked >= 100, "only {checked} printed cases checked");
+}

@@ -70,6 +70,9 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             if frame.needed {
                                 asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
                             }
+                            if vcode.callee_pops > 0 {
+                                asm.op(ops::StackFree32 { amt: vcode.callee_pops });
+                            }
                             asm.op(ops::Ret {});
                         }
                         VInstKind::Jump => {
@@ -91,13 +94,16 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             asm.op(ops::Call { offset: PcRel(0) });
                             call_sites.push((start, asm.offset(), *callee));
                         }
-                        VInstKind::ReturnCall { callee } => {
-                            if frame.needed {
-                                asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
-                            }
+                        VInstKind::ReturnCall { callee, stack_args } => {
+                            tail_call_epilogue(&mut asm, &frame, vcode.callee_pops, *stack_args)?;
                             let start = asm.offset();
                             asm.op(ops::ReturnCall { offset: PcRel(0) });
                             call_sites.push((start, asm.offset(), *callee));
+                        }
+                        VInstKind::ReturnCallIndirect { stack_args } => {
+                            let target = allocs[0].as_reg().ok_or("call target not in a register")?;
+                            tail_call_epilogue(&mut asm, &frame, vcode.callee_pops, *stack_args)?;
+                            asm.op(ops::ReturnCallIndirect { target: xreg(target) });
                         }
                         VInstKind::HostCall { id } => {
                             asm.op(ops::CallIndirectHost { id: *id });
@@ -187,6 +193,36 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     }
     let code = asm.finish().map_err(|e| e.to_string())?;
     Ok(Emitted { code, call_sites })
+}
+
+/// Before a tail call: pop the frame, then put the callee's `stack_args`
+/// bytes of arguments (stored at `sp` below the frame) at the top of this
+/// function's incoming area of `incoming` bytes, with `sp` at their start:
+/// the callee finds them above its frame record and releases them when it
+/// returns, leaving `sp` where this function's caller expects it.
+fn tail_call_epilogue(
+    asm: &mut Assembler,
+    frame: &Frame,
+    incoming: u32,
+    stack_args: u32,
+) -> Result<(), String> {
+    let too_big = || "tail call stack arguments too large".to_string();
+    let (b, a) =
+        (i32::try_from(stack_args).map_err(|_| too_big())?, i32::try_from(incoming).map_err(|_| too_big())?);
+    let from = if frame.needed {
+        asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
+        // sp is back at this function's entry sp; the arguments lie below
+        // the frame record and the frame.
+        -(16 + frame.size as i32 + b)
+    } else {
+        // sp still points at the arguments.
+        0
+    };
+    let to = if frame.needed { a - b } else { a };
+    if to != 0 || b > 0 {
+        asm.op(ops::StackShuffle { from, to, bytes: stack_args });
+    }
+    Ok(())
 }
 
 fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {

@@ -28,8 +28,13 @@ pub enum VInstKind {
     /// Jump table on successor order `[default, entries...]`; one operand,
     /// the index.
     BrTable,
-    /// Tail call of function `callee`: epilogue, then `return_call`.
-    ReturnCall { callee: usize },
+    /// Tail call of function `callee`: epilogue, then `return_call`. Its
+    /// `stack_args` bytes of stack arguments were stored at `sp` (below the
+    /// frame); the epilogue moves them to the top of this function's
+    /// incoming area (see `stack_shuffle`).
+    ReturnCall { callee: usize, stack_args: u32 },
+    /// Tail call through a register (operand 0), as `ReturnCall`.
+    ReturnCallIndirect { stack_args: u32 },
     /// Call through a register (operand 0), arguments as for `Call`.
     CallIndirect,
     /// `call_indirect_host id`: a builtin, arguments and results as for `Call`.
@@ -89,6 +94,10 @@ pub struct VCode {
     pub num_vregs: usize,
     /// Bytes of explicit stack slots at the bottom of the frame.
     pub stack_slots_size: u32,
+    /// Bytes of incoming stack arguments this function releases when it
+    /// returns (the `tail` convention is callee-pops, so that tail calls
+    /// can change the size of the argument area).
+    pub callee_pops: u32,
 }
 
 /// Whether a register field is written by its op (by naming convention of
@@ -138,7 +147,10 @@ impl regalloc2::Function for VCode {
     fn is_ret(&self, insn: Inst) -> bool {
         matches!(
             self.insts[insn.index()].kind,
-            VInstKind::Ret | VInstKind::Trap(_) | VInstKind::ReturnCall { .. }
+            VInstKind::Ret
+                | VInstKind::Trap(_)
+                | VInstKind::ReturnCall { .. }
+                | VInstKind::ReturnCallIndirect { .. }
         )
     }
     fn is_branch(&self, insn: Inst) -> bool {

@@ -61,5 +61,5 @@ fn shared_runtests() {
     }
 }
 
-const PULLEY64_FLOOR: usize = 70;
-const BEYOND_FLOOR: usize = 57;
+const PULLEY64_FLOOR: usize = 71;
+const BEYOND_FLOOR: usize = 58;

@@ -20,6 +20,8 @@ pub(crate) struct State {
     pub lr: *const u8,
     /// Lowest address the stack pointer may reach.
     pub stack_lo: usize,
+    /// One past the highest stack address (the initial `sp`).
+    pub stack_hi: usize,
     pub done: Done,
 }
 
@@ -46,7 +48,15 @@ pub(crate) type Flow = Result<*const u8, Stop>;
 
 impl State {
     pub fn new() -> Self {
-        State { x: [0; 32], f: [0; 32], v: [0; 32], lr: core::ptr::null(), stack_lo: 0, done: Done::Returned }
+        State {
+            x: [0; 32],
+            f: [0; 32],
+            v: [0; 32],
+            lr: core::ptr::null(),
+            stack_lo: 0,
+            stack_hi: 0,
+            done: Done::Returned,
+        }
     }
 
     #[inline(always)]

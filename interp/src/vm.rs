@@ -162,6 +162,7 @@ impl Vm {
         let lo = stack.as_mut_ptr().expose_provenance();
         let mut state = State::new();
         state.stack_lo = lo;
+        state.stack_hi = lo + stack.len() * 16;
         state.x[31] = (lo + stack.len() * 16) as u64;
         Vm {
             state,

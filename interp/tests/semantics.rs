@@ -942,6 +942,24 @@ fn calls_frames_and_traps(h: &mut Harness) {
     let want = ((first + 1000) & 0xF00) + 0;
     assert_eq!(r, [Val::I64(want as i64)]);
 
+    // stack_shuffle: move two words up by 16 bytes, sp follows; leaving
+    // the stack traps.
+    let shuffle = [
+        Op::from(ops::StackAlloc32 { amt: 32 }),
+        ops::Xstore64 { base: x(31), offset: 0, src: x(0) }.into(),
+        ops::Xstore64 { base: x(31), offset: 8, src: x(1) }.into(),
+        ops::StackShuffle { from: 0, to: 16, bytes: 16 }.into(),
+        ops::Xload64 { dst: x(0), base: x(31), offset: 0 }.into(),
+        ops::Xload64 { dst: x(1), base: x(31), offset: 8 }.into(),
+        ops::StackFree32 { amt: 16 }.into(),
+    ];
+    let r = h.run(&shuffle, &i64s(&[7, 9]), &[ValType::I64, ValType::I64]).unwrap();
+    assert_eq!(r, [Val::I64(7), Val::I64(9)]);
+    let above = Op::from(ops::StackShuffle { from: 0, to: 64, bytes: 8 });
+    assert_eq!(h.run(&[above], &[], &[]), Err(StackOverflow));
+    let below = Op::from(ops::StackShuffle { from: i32::MIN, to: 0, bytes: 8 });
+    assert_eq!(h.run(&[below], &[], &[]), Err(StackOverflow));
+
     // Traps with codes, conditional and not.
     assert_eq!(h.run(&[ops::Trap { code: 42 }.into()], &[], &[]), Err(Explicit(42)));
     let cond = |h: &mut Harness, op: Op, v: u64| h.run(&[op], &i64s(&[v]), &[]).err();

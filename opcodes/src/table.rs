@@ -731,6 +731,12 @@ macro_rules! for_each_extended_op {
             vload128 = Vload128 { dst: VReg, base: XReg, offset: i32 };
             /// Store 128 bits, little-endian.
             vstore128 = Vstore128 { base: XReg, offset: i32, src: VReg };
+            /// Move `bytes` bytes of stack from `sp + from` to `sp + to`
+            /// (overlap allowed), then `sp += to`; traps with "stack
+            /// overflow" if either range or the new `sp` leaves the VM's
+            /// stack. Tail calls use it to put the callee's stack arguments
+            /// at the top of the caller's incoming area.
+            stack_shuffle = StackShuffle { from: i32, to: i32, bytes: u32 };
         }
     };
 }

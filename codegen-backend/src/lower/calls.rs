@@ -1,6 +1,7 @@
 //! The calling convention in lowering: arguments, calls, stack arguments.
 
 use super::*;
+use cranelift_codegen::isa::CallConv;
 use sheave_opcodes::{Builtin, BuiltinType};
 
 impl Lower<'_> {
@@ -30,6 +31,10 @@ impl Lower<'_> {
         self.vcode.blocks[entry.index()].params.clear();
         self.push(VInstKind::Args, operands, PRegSet::empty());
         self.incoming_stack_args = on_stack.len();
+        if self.func.signature.call_conv == CallConv::Tail {
+            let bytes = (8 * on_stack.len()).next_multiple_of(16);
+            self.vcode.callee_pops = u32::try_from(bytes).map_err(|_| "too many stack arguments")?;
+        }
         for (slot, r) in on_stack.into_iter().enumerate() {
             let offset = i32::try_from(16 + 8 * slot).map_err(|_| "too many stack arguments")?;
             self.push(VInstKind::LoadIncoming { offset }, vec![Operand::reg_def(r)], PRegSet::empty());
@@ -120,9 +125,32 @@ impl Lower<'_> {
         }
         operands.extend(defs);
         self.push(VInstKind::CallIndirect, operands, clobbers);
-        if outgoing > 0 {
+        let InstructionData::CallIndirect { sig_ref, .. } = self.func.dfg.insts[inst] else { unreachable!() };
+        // A `tail` callee releases its stack arguments itself.
+        if outgoing > 0 && self.func.dfg.signatures[sig_ref].call_conv != CallConv::Tail {
             self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
         }
+        Ok(())
+    }
+
+    /// `return_call_indirect sig, target(args)`: the target travels in the
+    /// highest argument register the call leaves free (the epilogue restores
+    /// every callee-saved one).
+    pub(super) fn return_call_indirect(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let all = dfg.inst_args(inst).to_vec();
+        let target = self.reg(all[0])?;
+        let args: Vec<VReg> = self.flat_regs(&all[1..])?;
+        let (mut operands, rest) = self.call_args(&args)?;
+        let int_args = args.iter().filter(|r| r.class() == RegClass::Int).count();
+        if int_args >= ARG_REGS {
+            return Err(format!(
+                "a `return_call_indirect` passing {int_args} integer values leaves no register for its target"
+            ));
+        }
+        operands.insert(0, Operand::reg_fixed_use(target, abi::x(ARG_REGS - 1)));
+        let stack_args = self.store_outgoing(&rest)?;
+        self.push(VInstKind::ReturnCallIndirect { stack_args }, operands, PRegSet::empty());
         Ok(())
     }
 
@@ -151,7 +179,10 @@ impl Lower<'_> {
         operands.extend(defs);
         let callee = self.callee_index(name);
         self.push(VInstKind::Call { callee }, operands, clobbers);
-        if outgoing > 0 {
+        let InstructionData::Call { func_ref, .. } = self.func.dfg.insts[inst] else { unreachable!() };
+        let sig = self.func.dfg.ext_funcs[func_ref].signature;
+        // A `tail` callee releases its stack arguments itself.
+        if outgoing > 0 && self.func.dfg.signatures[sig].call_conv != CallConv::Tail {
             self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
         }
         Ok(())

@@ -331,26 +331,15 @@ impl<'f> Lower<'f> {
                 let name = dfg.ext_funcs[func_ref].name.clone();
                 let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
                 let (operands, rest) = self.call_args(&args)?;
-                // Stack arguments of a tail call reuse this function's own
-                // incoming area (the original caller releases it), so they
-                // must fit there. All incoming arguments were loaded at entry.
-                if rest.len() > self.incoming_stack_args {
-                    return Err(format!(
-                        "a tail call with {} stack arguments from a function that received {} is not supported",
-                        rest.len(),
-                        self.incoming_stack_args
-                    ));
-                }
-                for (slot, &r) in rest.iter().enumerate() {
-                    let offset = 16 + 8 * slot as i32;
-                    self.push(
-                        VInstKind::StoreIncoming { offset },
-                        vec![Operand::reg_use(r)],
-                        PRegSet::empty(),
-                    );
-                }
+                // Stack arguments go below the frame first; the epilogue
+                // moves them to the top of this function's incoming area,
+                // which the callee (`tail`: callee-pops) releases.
+                let stack_args = self.store_outgoing(&rest)?;
                 let callee = self.callee_index(name);
-                self.push(VInstKind::ReturnCall { callee }, operands, PRegSet::empty());
+                self.push(VInstKind::ReturnCall { callee, stack_args }, operands, PRegSet::empty());
+            }
+            InstructionData::CallIndirect { opcode: Opcode::ReturnCallIndirect, .. } => {
+                self.return_call_indirect(inst)?;
             }
             InstructionData::Brif { arg, .. } if self.fused_def(arg).is_some() => {
                 let icmp = self.fused_def(arg).expect("checked");

@@ -245,6 +245,32 @@ impl State {
         self.grow_stack(at, amt as u64)?;
         Ok(at.next)
     }
+    pub fn stack_shuffle(&mut self, at: At, from: i32, to: i32, bytes: u32) -> Flow {
+        let (lo, hi) = (self.stack_lo as u64, self.stack_hi as u64);
+        let sp = self.x[SP];
+        let inside = |off: i32, len: u64| {
+            sp.checked_add_signed(off as i64)
+                .filter(|&a| a >= lo && a.checked_add(len).is_some_and(|end| end <= hi))
+        };
+        let (Some(src), Some(dst), Some(new_sp)) =
+            (inside(from, bytes as u64), inside(to, bytes as u64), inside(to, 0))
+        else {
+            return self.trap_with(at, TrapKind::StackOverflow);
+        };
+        // SAFETY: both ranges lie inside the VM's stack (checked above),
+        // whose provenance was exposed when the VM was created; `copy`
+        // allows them to overlap.
+        unsafe {
+            core::ptr::copy(
+                core::ptr::with_exposed_provenance::<u8>(src as usize),
+                core::ptr::with_exposed_provenance_mut::<u8>(dst as usize),
+                bytes as usize,
+            )
+        };
+        self.x[SP] = new_sp;
+        Ok(at.next)
+    }
+
     #[inline(always)]
     pub fn stack_free32(&mut self, at: At, amt: u32) -> Flow {
         self.x[SP] = self.x[SP].wrapping_add(amt as u64);

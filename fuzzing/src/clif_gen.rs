@@ -1,7 +1,9 @@
 //! Random, verifier-valid CLIF programs from fuzzer bytes.
 //!
-//! A program is 1 to 3 functions; function `k` may call functions after it
-//! (never itself or earlier ones, so calls cannot recurse). Each function
+//! A program is 1 to 3 functions of the `tail` convention, sometimes with
+//! more arguments than registers; function `k` may call, call indirectly or
+//! tail-call functions after it (never itself or earlier ones, so calls
+//! cannot recurse). Each function
 //! keeps a few `cranelift-frontend` variables of every scalar type, and its
 //! blocks read and redefine them, so any value can flow anywhere without
 //! dominance bookkeeping. Every block but the entry starts with a fuel
@@ -89,14 +91,23 @@ fn is_float(ty: Type) -> bool {
 /// Generate a program.
 pub fn generate(u: &mut Unstructured, config: &Config) -> Result<Program> {
     let count = u.int_in_range(1..=config.max_functions.max(1))?;
-    let mut signatures = Vec::new();
+    let mut signatures: Vec<Signature> = Vec::new();
     for _ in 0..count {
-        let mut sig = Signature::new(CallConv::Fast);
-        for _ in 0..u.int_in_range(0..=4)? {
+        // `tail` everywhere, so that any function may tail-call a later one.
+        let mut sig = Signature::new(CallConv::Tail);
+        // Sometimes more arguments than registers: stack arguments.
+        let params = if u.ratio(1, 5)? { u.int_in_range(17..=26)? } else { u.int_in_range(0..=4)? };
+        for _ in 0..params {
             sig.params.push(AbiParam::new(*u.choose(&ALL)?));
         }
-        for _ in 0..u.int_in_range(1..=3)? {
-            sig.returns.push(AbiParam::new(*u.choose(&ALL)?));
+        // Sharing the previous function's results lets it tail-call this one.
+        match signatures.last() {
+            Some(prev) if u.ratio(1, 2)? => sig.returns = prev.returns.clone(),
+            _ => {
+                for _ in 0..u.int_in_range(1..=3)? {
+                    sig.returns.push(AbiParam::new(*u.choose(&ALL)?));
+                }
+            }
         }
         signatures.push(sig);
     }
@@ -366,6 +377,26 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
                 let code = TrapCode::unwrap_user(self.u.int_in_range(1..=9)?);
                 self.b.ins().trap(code);
             }
+            8 => {
+                // A tail call of a later function returning what this one does.
+                let returns = self.b.func.signature.returns.clone();
+                let same: Vec<usize> =
+                    (0..self.callees.len()).filter(|&i| self.callees[i].1.returns == returns).collect();
+                if same.is_empty() {
+                    let ret = self.ret;
+                    self.b.ins().jump(ret, &[]);
+                    return Ok(());
+                }
+                let (f, sig) = self.callees[*self.u.choose(&same)?].clone();
+                let args = sig.params.iter().map(|p| self.get(p.value_type)).collect::<Result<Vec<_>>>()?;
+                if self.u.ratio(1, 3)? {
+                    let sig_ref = self.b.import_signature(sig);
+                    let addr = self.b.ins().func_addr(types::I64, f);
+                    self.b.ins().return_call_indirect(sig_ref, addr, &args);
+                } else {
+                    self.b.ins().return_call(f, &args);
+                }
+            }
             _ => {
                 let ret = self.ret;
                 self.b.ins().jump(ret, &[]);
@@ -461,14 +492,39 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
     fn int_div(&mut self) -> Result<()> {
         let ty = *self.u.choose(&INTS)?;
         let (a, b) = (self.get(ty)?, self.get(ty)?);
-        let ins = self.b.ins();
         let r = match self.u.int_in_range(0..=3)? {
-            0 => ins.udiv(a, b),
-            1 => ins.sdiv(a, b),
-            2 => ins.urem(a, b),
-            _ => ins.srem(a, b),
+            0 => self.b.ins().udiv(a, b),
+            1 => self.b.ins().sdiv(a, b),
+            2 => self.b.ins().urem(a, b),
+            _ => {
+                // CLIF defines `srem MIN, -1` as 0 (Cranelift's runtest
+                // div-checks.clif, passed by every native backend), but
+                // cranelift-interpreter 0.135 traps there: divide by 1
+                // instead in just that case, so the reference stays right.
+                let b = self.avoid_min_by_minus_one(a, b);
+                self.b.ins().srem(a, b)
+            }
         };
         self.set(r)
+    }
+
+    /// `b`, or 1 where `a` is the type's minimum and `b` is -1.
+    fn avoid_min_by_minus_one(&mut self, a: Value, b: Value) -> Value {
+        let ty = self.b.func.dfg.value_type(a);
+        let (min, minus_one, one) = if ty == types::I128 {
+            let zero = self.b.ins().iconst(types::I64, 0);
+            let top = self.b.ins().iconst(types::I64, i64::MIN);
+            let all = self.b.ins().iconst(types::I64, -1);
+            let lo1 = self.b.ins().iconst(types::I64, 1);
+            (self.b.ins().iconcat(zero, top), self.b.ins().iconcat(all, all), self.b.ins().iconcat(lo1, zero))
+        } else {
+            let min = i64::MIN >> (64 - ty.bits());
+            (self.b.ins().iconst(ty, min), self.b.ins().iconst(ty, -1), self.b.ins().iconst(ty, 1))
+        };
+        let is_min = self.b.ins().icmp(IntCC::Equal, a, min);
+        let is_minus_one = self.b.ins().icmp(IntCC::Equal, b, minus_one);
+        let both = self.b.ins().band(is_min, is_minus_one);
+        self.b.ins().select(both, one, b)
     }
 
     fn int_unary(&mut self) -> Result<()> {
@@ -800,7 +856,13 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         }
         let (f, sig) = self.callees[self.u.choose_index(self.callees.len())?].clone();
         let args = sig.params.iter().map(|p| self.get(p.value_type)).collect::<Result<Vec<_>>>()?;
-        let call = self.b.ins().call(f, &args);
+        let call = if self.u.ratio(1, 3)? {
+            let sig_ref = self.b.import_signature(sig);
+            let addr = self.b.ins().func_addr(types::I64, f);
+            self.b.ins().call_indirect(sig_ref, addr, &args)
+        } else {
+            self.b.ins().call(f, &args)
+        };
         let results = self.b.inst_results(call).to_vec();
         for r in results {
             self.set(r)?;

@@ -6,6 +6,7 @@
 use crate::clif_gen::{self, Config, Program};
 use arbitrary::Unstructured;
 use cranelift_codegen::data_value::DataValue;
+use cranelift_codegen::ir::Function;
 use cranelift_interpreter::environment::FunctionStore;
 use cranelift_interpreter::interpreter::{Interpreter, InterpreterError, InterpreterState};
 use cranelift_interpreter::step::{ControlFlow, CraneliftTrap};
@@ -54,11 +55,11 @@ pub fn check(program: &Program) -> Result<Verdict, String> {
             return Err(format!("the generator made invalid CLIF: {e}\n{text}"));
         }
     }
-    let reference = match reference(program) {
+    let reference = match reference(&program.functions, "f0", &program.args, REFERENCE_FUEL) {
         Ok(ending) => ending,
         Err(why) => return Ok(Verdict::Skipped(why)),
     };
-    let ours = match sheave(program) {
+    let ours = match sheave(&program.functions, "f0", &program.args) {
         Ok(ending) => ending,
         Err(why) => return Ok(Verdict::Skipped(why)),
     };
@@ -79,20 +80,38 @@ pub fn check(program: &Program) -> Result<Verdict, String> {
 /// What `%f0` returns in the reference, or `None` if it traps or cannot
 /// run there.
 pub fn reference_values(program: &Program) -> Option<Vec<DataValue>> {
-    match reference(program) {
+    match reference(&program.functions, "f0", &program.args, REFERENCE_FUEL) {
         Ok(Ending::Returned(values)) => Some(values),
         _ => None,
     }
 }
 
-fn reference(program: &Program) -> Result<Ending, String> {
+/// Run `name` (without `%`) of `functions` in both engines: `Ok` with
+/// both results if they agree, `Err` describing the difference (or why a
+/// run failed).
+/// The reference may execute `fuel` instructions.
+pub fn compare(
+    functions: &[Function],
+    name: &str,
+    args: &[DataValue],
+    fuel: u64,
+) -> Result<Vec<DataValue>, String> {
+    let reference = reference(functions, name, args, fuel)?;
+    let ours = sheave(functions, name, args)?;
+    match (&reference, agree(&reference, &ours)) {
+        (Ending::Returned(values), true) => Ok(values.clone()),
+        _ => Err(format!("cranelift-interpreter: {reference:?}, sheave: {ours:?}")),
+    }
+}
+
+fn reference(functions: &[Function], name: &str, args: &[DataValue], fuel: u64) -> Result<Ending, String> {
     let mut store = FunctionStore::default();
-    for f in &program.functions {
+    for f in functions {
         store.add(f.name.to_string(), f);
     }
     let state = InterpreterState::default().with_function_store(store);
-    let mut interpreter = Interpreter::new(state).with_fuel(Some(REFERENCE_FUEL));
-    match interpreter.call_by_name("%f0", &program.args) {
+    let mut interpreter = Interpreter::new(state).with_fuel(Some(fuel));
+    match interpreter.call_by_name(&format!("%{name}"), args) {
         Ok(ControlFlow::Return(values)) => Ok(Ending::Returned(values.to_vec())),
         Ok(ControlFlow::Trap(CraneliftTrap::User(code))) => Ok(Ending::Trapped(code.as_raw().get())),
         Ok(other) => Err(format!("reference ended with {other:?}")),
@@ -101,10 +120,10 @@ fn reference(program: &Program) -> Result<Ending, String> {
     }
 }
 
-fn sheave(program: &Program) -> Result<Ending, String> {
-    let mut compiled = runtest::Program::compile(&program.functions, &Target::default_64())
+fn sheave(functions: &[Function], name: &str, args: &[DataValue]) -> Result<Ending, String> {
+    let mut compiled = runtest::Program::compile(functions, &Target::default_64())
         .map_err(|e| format!("sheave cannot compile: {e}"))?;
-    match compiled.run("f0", &program.args)? {
+    match compiled.run(name, args)? {
         Outcome::Returned(values) => Ok(Ending::Returned(values)),
         Outcome::Trapped { kind, .. } => match kind.clif_code() {
             Some(code) => Ok(Ending::Trapped(code.0)),

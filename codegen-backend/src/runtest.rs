@@ -265,8 +265,12 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
         DoneReason::HostCall { id, .. } => {
             // Unwind the suspended entry so the VM stays usable.
             let _ = vm.abandon();
+            let import = id
+                .checked_sub(sheave_opcodes::HOST_FUNC_BASE)
+                .and_then(|k| module.imports.get(k as usize))
+                .map_or_else(|| format!("host function {id}"), |i| i.name.clone());
             Err(format!(
-                "called host function {id} (an import: a callee the file does not define), which a test file cannot provide"
+                "calls {import}, which no function in the file defines: a host function, which only an embedder (sheave_interp::Linker) can provide"
             ))
         }
     }

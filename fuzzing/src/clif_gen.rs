@@ -729,15 +729,30 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         Ok((self.u.choose_index(slots as usize)? as u32 * bytes) as i32)
     }
 
+    /// A value of `ty` to store: floats canonicalized, so that no NaN
+    /// payload can be read back as integer bits.
+    fn storable(&mut self, ty: Type) -> Result<Value> {
+        let x = self.get(ty)?;
+        Ok(if is_float(ty) { self.canonical(x) } else { x })
+    }
+
+    /// The slot's address, an aligned offset for `bytes`, and flags with an
+    /// explicit byte order.
+    fn ordered_access(&mut self, bytes: u32) -> Result<(Value, i32, MemFlagsData)> {
+        let off = self.offset(bytes)?;
+        let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
+        let mut flags = MemFlagsData::trusted();
+        let order = [cranelift_codegen::ir::Endianness::Big, cranelift_codegen::ir::Endianness::Little];
+        flags.set_endianness(*self.u.choose(&order)?);
+        Ok((p, off, flags))
+    }
+
     fn memory(&mut self) -> Result<()> {
         let ty = *self.u.choose(&ALL)?;
         let bytes = ty.bytes();
         match self.u.int_in_range(0..=5)? {
             0 => {
-                let mut x = self.get(ty)?;
-                if is_float(ty) {
-                    x = self.canonical(x);
-                }
+                let x = self.storable(ty)?;
                 let off = self.offset(bytes)?;
                 self.b.ins().stack_store(types::I64, x, self.slot, off);
                 Ok(())
@@ -749,28 +764,13 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
             }
             2 => {
                 // Through an address, with an explicit byte order.
-                let mut x = self.get(ty)?;
-                if is_float(ty) {
-                    x = self.canonical(x);
-                }
-                let off = self.offset(bytes)?;
-                let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
-                let mut flags = MemFlagsData::trusted();
-                flags.set_endianness(*self.u.choose(&[
-                    cranelift_codegen::ir::Endianness::Big,
-                    cranelift_codegen::ir::Endianness::Little,
-                ])?);
+                let x = self.storable(ty)?;
+                let (p, off, flags) = self.ordered_access(bytes)?;
                 self.b.ins().store(flags, x, p, off);
                 Ok(())
             }
             3 => {
-                let off = self.offset(bytes)?;
-                let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
-                let mut flags = MemFlagsData::trusted();
-                flags.set_endianness(*self.u.choose(&[
-                    cranelift_codegen::ir::Endianness::Big,
-                    cranelift_codegen::ir::Endianness::Little,
-                ])?);
+                let (p, off, flags) = self.ordered_access(bytes)?;
                 let r = self.b.ins().load(ty, flags, p, off);
                 self.set(r)
             }

@@ -63,3 +63,27 @@ pub fn is_callee_saved(r: PReg) -> bool {
         RegClass::Vector => false,
     }
 }
+
+/// A libcall's signature (as a call or a `func_addr` declares it) must
+/// pass what its builtin takes, in the same registers, and return nothing
+/// or what it returns: the builtin reads and writes exactly those.
+pub fn check_builtin_signature(
+    name: &str,
+    builtin: sheave_opcodes::Builtin,
+    signature: &cranelift_codegen::ir::Signature,
+) -> Result<(), String> {
+    let float = |p: &cranelift_codegen::ir::AbiParam| p.value_type.is_float();
+    let params: Vec<bool> = signature.params.iter().map(float).collect();
+    let returns: Vec<bool> = signature.returns.iter().map(float).collect();
+    let want_params: Vec<bool> = builtin.params().iter().map(|t| t.is_float()).collect();
+    let want_returns: Vec<bool> = builtin.results().iter().map(|t| t.is_float()).collect();
+    let ints_fit = signature.params.iter().chain(&signature.returns).all(|p| p.value_type.bits() <= 64);
+    if params != want_params || !(returns.is_empty() || returns == want_returns) || !ints_fit {
+        return Err(format!(
+            "libcall {name} is declared as {signature}, which does not match its builtin ({:?} -> {:?})",
+            builtin.params(),
+            builtin.results()
+        ));
+    }
+    Ok(())
+}

@@ -24,6 +24,11 @@ pub fn scalar_type(ty: Type) -> Result<ScalarType, String> {
     })
 }
 
+/// The module file's names for the types of a signature's parameters or results.
+fn scalar_types(params: &[cranelift_codegen::ir::AbiParam]) -> Result<Vec<ScalarType>, String> {
+    params.iter().map(|p| scalar_type(p.value_type)).collect()
+}
+
 #[derive(Default)]
 pub struct ModuleBuilder {
     functions: Vec<CompiledFunction>,
@@ -67,7 +72,7 @@ impl ModuleBuilder {
                 if first.libcall {
                     let builtin = sheave_opcodes::Builtin::from_name(callee)
                         .ok_or_else(|| format!("the libcall {callee} has no builtin"))?;
-                    check_builtin_signature(callee, builtin, &signature)?;
+                    crate::abi::check_builtin_signature(callee, builtin, &signature)?;
                     match libcall_stub(callee, &signature)? {
                         Some(stub) => stubs.push(stub),
                         None => stubs.push(host_call_stub(callee, builtin.id(), signature)),
@@ -109,10 +114,7 @@ impl ModuleBuilder {
         let functions = functions
             .into_iter()
             .map(|(name, range, sig)| {
-                let types = |params: &[cranelift_codegen::ir::AbiParam]| {
-                    params.iter().map(|p| scalar_type(p.value_type)).collect::<Result<Vec<_>, _>>()
-                };
-                let (params, results) = (types(&sig.params), types(&sig.returns));
+                let (params, results) = (scalar_types(&sig.params), scalar_types(&sig.returns));
                 let (params, results) = (
                     params.map_err(|e| format!("{name}: {e}"))?,
                     results.map_err(|e| format!("{name}: {e}"))?,
@@ -126,11 +128,8 @@ impl ModuleBuilder {
 
 /// The import a call of `name` with `signature` needs.
 fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result<ModuleImport, String> {
-    let types = |params: &[cranelift_codegen::ir::AbiParam]| {
-        params.iter().map(|p| scalar_type(p.value_type)).collect::<Result<Vec<_>, _>>()
-    };
-    let params = types(&signature.params).map_err(|e| format!("import {name}: {e}"))?;
-    let results = types(&signature.returns).map_err(|e| format!("import {name}: {e}"))?;
+    let params = scalar_types(&signature.params).map_err(|e| format!("import {name}: {e}"))?;
+    let results = scalar_types(&signature.returns).map_err(|e| format!("import {name}: {e}"))?;
     for (what, list) in [("arguments", &params), ("results", &results)] {
         let regs = |float: bool| {
             list.iter()
@@ -146,29 +145,6 @@ fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result
         }
     }
     Ok(ModuleImport { name: name.to_string(), params, results })
-}
-
-/// A libcall's declared signature must pass what its builtin takes, in the
-/// same registers (and return nothing or what it returns).
-fn check_builtin_signature(
-    name: &str,
-    builtin: sheave_opcodes::Builtin,
-    signature: &cranelift_codegen::ir::Signature,
-) -> Result<(), String> {
-    let float = |p: &cranelift_codegen::ir::AbiParam| p.value_type.is_float();
-    let params: Vec<bool> = signature.params.iter().map(float).collect();
-    let returns: Vec<bool> = signature.returns.iter().map(float).collect();
-    let want_params: Vec<bool> = builtin.params().iter().map(|t| t.is_float()).collect();
-    let want_returns: Vec<bool> = builtin.results().iter().map(|t| t.is_float()).collect();
-    let ints_fit = signature.params.iter().chain(&signature.returns).all(|p| p.value_type.bits() <= 64);
-    if params != want_params || !(returns.is_empty() || returns == want_returns) || !ints_fit {
-        return Err(format!(
-            "libcall {name} is declared as {signature}, which does not match its builtin ({:?} -> {:?})",
-            builtin.params(),
-            builtin.results()
-        ));
-    }
-    Ok(())
 }
 
 /// `call_indirect_host id; ret`: the function through which calls of a

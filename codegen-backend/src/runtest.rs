@@ -265,10 +265,9 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
         DoneReason::HostCall { id, .. } => {
             // Unwind the suspended entry so the VM stays usable.
             let _ = vm.abandon();
-            let import = id
-                .checked_sub(sheave_opcodes::HOST_FUNC_BASE)
-                .and_then(|k| module.imports.get(k as usize))
-                .map_or_else(|| format!("host function {id}"), |i| i.name.clone());
+            let import = module
+                .import_index(id)
+                .map_or_else(|| format!("host function {id}"), |k| module.imports[k].name.clone());
             Err(format!(
                 "calls {import}, which no function in the file defines: a host function, which only an embedder (sheave_interp::Linker) can provide"
             ))

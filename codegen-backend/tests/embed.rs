@@ -630,3 +630,52 @@ block0:
     let err = compile_clif(wrong_float).err().unwrap();
     assert!(err.contains("libcall %CeilF32 is declared as (f64) -> f64"), "{err}");
 }
+
+/// An untyped host function calls back into the guest untyped, through
+/// its `Caller`.
+#[test]
+fn untyped_calls_back_into_the_guest_through_the_caller() {
+    let clif = r#"
+function %outer(i64) -> i64 {
+    fn0 = %back(i64) -> i64
+block0(v0: i64):
+    v1 = call fn0(v0)
+    v2 = iconst.i64 1
+    v3 = iadd v1, v2
+    return v3
+}
+function %double(i64) -> i64 {
+block0(v0: i64):
+    v1 = iadd v0, v0
+    return v1
+}
+"#;
+    let mut linker = Linker::<()>::new();
+    linker
+        .func_new("back", &[ValType::I64], &[ValType::I64], |mut caller, args, results| {
+            let double = caller.get_func("double").map_err(|e| Trap::new(e.to_string()))?;
+            double.call(&mut caller, args, results).map_err(|e| Trap::new(e.to_string()))
+        })
+        .unwrap();
+    let mut instance = instantiate(&linker, clif, ());
+    let outer = instance.get_typed_func::<i64, i64>("outer").unwrap();
+    assert_eq!(outer.call(&mut instance, 20).unwrap(), 41);
+    assert_eq!(instance.vm().suspended_entries(), 0);
+}
+
+/// A direct call of a libcall declared with the wrong signature is refused
+/// by the same check as its address (`imports_and_libcall_stubs_are_checked_when_linking`).
+#[test]
+fn a_mis_declared_libcall_call_is_refused() {
+    let clif = r#"
+function %f(i64) -> i64 {
+    fn0 = %Memset(i64, f64, i64) -> i64
+block0(v0: i64):
+    v1 = f64const 0.0
+    v2 = call fn0(v0, v1, v0)
+    return v2
+}
+"#;
+    let err = compile_clif(clif).err().unwrap();
+    assert!(err.contains("libcall %Memset is declared as (i64, f64, i64) -> i64"), "{err}");
+}

@@ -114,35 +114,25 @@ mod impls {
 
     type R<T> = Result<T, TrapKind>;
 
-    pub fn ceil_f32(a: f32) -> R<f32> {
-        Ok(fl::ceil32(a))
+    /// Builtins that are a float function of the interpreter's own.
+    macro_rules! float_builtins {
+        ($($name:ident($($a:ident),*): $t:ty = $f:path;)*) => {$(
+            pub fn $name($($a: $t),*) -> R<$t> {
+                Ok($f($($a),*))
+            }
+        )*};
     }
-    pub fn ceil_f64(a: f64) -> R<f64> {
-        Ok(fl::ceil64(a))
-    }
-    pub fn floor_f32(a: f32) -> R<f32> {
-        Ok(fl::floor32(a))
-    }
-    pub fn floor_f64(a: f64) -> R<f64> {
-        Ok(fl::floor64(a))
-    }
-    pub fn trunc_f32(a: f32) -> R<f32> {
-        Ok(fl::trunc32(a))
-    }
-    pub fn trunc_f64(a: f64) -> R<f64> {
-        Ok(fl::trunc64(a))
-    }
-    pub fn nearest_f32(a: f32) -> R<f32> {
-        Ok(fl::nearest32(a))
-    }
-    pub fn nearest_f64(a: f64) -> R<f64> {
-        Ok(fl::nearest64(a))
-    }
-    pub fn fma_f32(a: f32, b: f32, c: f32) -> R<f32> {
-        Ok(fl::fma32(a, b, c))
-    }
-    pub fn fma_f64(a: f64, b: f64, c: f64) -> R<f64> {
-        Ok(fl::fma64(a, b, c))
+    float_builtins! {
+        ceil_f32(a): f32 = fl::ceil32;
+        ceil_f64(a): f64 = fl::ceil64;
+        floor_f32(a): f32 = fl::floor32;
+        floor_f64(a): f64 = fl::floor64;
+        trunc_f32(a): f32 = fl::trunc32;
+        trunc_f64(a): f64 = fl::trunc64;
+        nearest_f32(a): f32 = fl::nearest32;
+        nearest_f64(a): f64 = fl::nearest64;
+        fma_f32(a, b, c): f32 = fl::fma32;
+        fma_f64(a, b, c): f64 = fl::fma64;
     }
 
     pub fn memcpy(dst: usize, src: usize, len: usize) -> R<usize> {

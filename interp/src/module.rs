@@ -185,10 +185,7 @@ impl Module {
             for (offset, op) in ops {
                 let sheave_opcodes::Op::CallIndirectHost(call) = op else { continue };
                 let known = sheave_opcodes::Builtin::from_id(call.id).is_some()
-                    || call
-                        .id
-                        .checked_sub(sheave_opcodes::HOST_FUNC_BASE)
-                        .is_some_and(|k| (k as usize) < self.imports.len());
+                    || self.import_index(call.id).is_some();
                 if !known {
                     return Err(ModuleError::Malformed(alloc::format!(
                         "{}+{offset:#x} calls host function {}, which is neither a builtin nor one of the module's {} imports",
@@ -200,6 +197,12 @@ impl Module {
             }
         }
         Ok(())
+    }
+
+    /// The index in [`Module::imports`] of the import that host-call `id`
+    /// names (`HOST_FUNC_BASE` + index), if it names one.
+    pub fn import_index(&self, id: u16) -> Option<usize> {
+        id.checked_sub(sheave_opcodes::HOST_FUNC_BASE).map(usize::from).filter(|&k| k < self.imports.len())
     }
 
     /// The function named `name`; a leading `%` may be left out.
@@ -232,13 +235,8 @@ impl Module {
             u32::try_from(self.functions.len()).map_err(|_| ModuleError::TooLarge("function count"))?;
         out.extend_from_slice(&count.to_le_bytes());
         for f in &self.functions {
-            let name = u16::try_from(f.name.len()).map_err(|_| ModuleError::TooLarge("function name"))?;
-            out.extend_from_slice(&name.to_le_bytes());
-            out.extend_from_slice(f.name.as_bytes());
-            for types in [&f.params, &f.results] {
-                out.push(u8::try_from(types.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
-                out.extend(types.iter().map(|t| t.code()));
-            }
+            write_name(&mut out, &f.name, "function name")?;
+            write_signature(&mut out, &f.params, &f.results)?;
             for bound in [f.range.start, f.range.end] {
                 let b = u32::try_from(bound).map_err(|_| ModuleError::TooLarge("code offset"))?;
                 out.extend_from_slice(&b.to_le_bytes());
@@ -247,13 +245,8 @@ impl Module {
         let count = u32::try_from(self.imports.len()).map_err(|_| ModuleError::TooLarge("import count"))?;
         out.extend_from_slice(&count.to_le_bytes());
         for import in &self.imports {
-            let name = u16::try_from(import.name.len()).map_err(|_| ModuleError::TooLarge("import name"))?;
-            out.extend_from_slice(&name.to_le_bytes());
-            out.extend_from_slice(import.name.as_bytes());
-            for types in [&import.params, &import.results] {
-                out.push(u8::try_from(types.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
-                out.extend(types.iter().map(|t| t.code()));
-            }
+            write_name(&mut out, &import.name, "import name")?;
+            write_signature(&mut out, &import.params, &import.results)?;
         }
         let len = u32::try_from(self.code.len()).map_err(|_| ModuleError::TooLarge("code"))?;
         out.extend_from_slice(&len.to_le_bytes());
@@ -322,6 +315,27 @@ impl Module {
         module.validate()?;
         Ok(module)
     }
+}
+
+/// A name as the file stores it: u16 length, then UTF-8 bytes.
+fn write_name(out: &mut Vec<u8>, name: &str, what: &'static str) -> Result<(), ModuleError> {
+    let len = u16::try_from(name.len()).map_err(|_| ModuleError::TooLarge(what))?;
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(name.as_bytes());
+    Ok(())
+}
+
+/// Parameter and result types: each a u8 count, then a type byte each.
+fn write_signature(
+    out: &mut Vec<u8>,
+    params: &[ScalarType],
+    results: &[ScalarType],
+) -> Result<(), ModuleError> {
+    for types in [params, results] {
+        out.push(u8::try_from(types.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
+        out.extend(types.iter().map(|t| t.code()));
+    }
+    Ok(())
 }
 
 struct Reader<'a> {

@@ -27,11 +27,17 @@ pub(crate) struct Snapshot {
 
 impl Snapshot {
     pub fn take(s: &State) -> Snapshot {
-        let mut x = [0; X_LEN];
-        x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
-        let mut f = [0; F_LEN];
-        f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
-        Snapshot { x, f, fp: s.x[30], sp: s.x[31], lr: s.lr, caller_sp: s.x[31], area: (0, 0) }
+        let mut snapshot = Snapshot {
+            x: [0; X_LEN],
+            f: [0; F_LEN],
+            fp: 0,
+            sp: 0,
+            lr: core::ptr::null(),
+            caller_sp: 0,
+            area: (0, 0),
+        };
+        snapshot.fill(s);
+        snapshot
     }
 
     /// Overwrite this snapshot with `s`'s state, in place.

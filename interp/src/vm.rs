@@ -163,7 +163,7 @@ impl Vm {
         let mut state = State::new();
         state.stack_lo = lo;
         state.stack_hi = lo + stack.len() * 16;
-        state.x[31] = (lo + stack.len() * 16) as u64;
+        state.x[31] = state.stack_hi as u64;
         Vm {
             state,
             stack,
@@ -316,8 +316,7 @@ impl Vm {
     #[inline]
     fn check_sp(&self) -> Result<(), CallError> {
         let sp = self.state.x[31];
-        let lo = self.state.stack_lo as u64;
-        if sp < lo || sp > lo + self.stack_size() as u64 {
+        if sp < self.state.stack_lo as u64 || sp > self.state.stack_hi as u64 {
             return Err(CallError::StackPointerOutsideStack);
         }
         Ok(())

@@ -2,7 +2,7 @@
 
 use super::*;
 use cranelift_codegen::isa::CallConv;
-use sheave_opcodes::{Builtin, BuiltinType};
+use sheave_opcodes::Builtin;
 
 impl Lower<'_> {
     pub(super) fn lower_args(&mut self) -> LowerResult<()> {
@@ -30,7 +30,6 @@ impl Lower<'_> {
         let entry = self.block_ids[&self.func.layout.entry_block().unwrap()];
         self.vcode.blocks[entry.index()].params.clear();
         self.push(VInstKind::Args, operands, PRegSet::empty());
-        self.incoming_stack_args = on_stack.len();
         if self.func.signature.call_conv == CallConv::Tail {
             let bytes = (8 * on_stack.len()).next_multiple_of(16);
             self.vcode.callee_pops = u32::try_from(bytes).map_err(|_| "too many stack arguments")?;
@@ -126,11 +125,16 @@ impl Lower<'_> {
         operands.extend(defs);
         self.push(VInstKind::CallIndirect, operands, clobbers);
         let InstructionData::CallIndirect { sig_ref, .. } = self.func.dfg.insts[inst] else { unreachable!() };
-        // A `tail` callee releases its stack arguments itself.
-        if outgoing > 0 && self.func.dfg.signatures[sig_ref].call_conv != CallConv::Tail {
-            self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
-        }
+        self.release_outgoing(outgoing, sig_ref);
         Ok(())
+    }
+
+    /// After a call: free the `bytes` of stack arguments the caller stored,
+    /// unless the callee did (`tail` is callee-pops).
+    fn release_outgoing(&mut self, bytes: u32, callee: ir::SigRef) {
+        if bytes > 0 && self.func.dfg.signatures[callee].call_conv != CallConv::Tail {
+            self.push(VInstKind::AdjustSp { grow: false, bytes }, vec![], PRegSet::empty());
+        }
     }
 
     /// `return_call_indirect sig, target(args)`: the target travels in the
@@ -164,7 +168,8 @@ impl Lower<'_> {
             if self.inline_libcall(libcall, &args, &rets) {
                 return Ok(());
             }
-            return self.builtin_call(libcall, &args, &rets);
+            let signature = &self.func.dfg.signatures[dfg.ext_funcs[func_ref].signature];
+            return self.builtin_call(libcall, signature.clone(), &args, &rets);
         }
         let (mut operands, rest) = self.call_args(&args)?;
         let outgoing = self.store_outgoing(&rest)?;
@@ -179,42 +184,30 @@ impl Lower<'_> {
         operands.extend(defs);
         let callee = self.callee_index(name);
         self.push(VInstKind::Call { callee }, operands, clobbers);
-        let InstructionData::Call { func_ref, .. } = self.func.dfg.insts[inst] else { unreachable!() };
-        let sig = self.func.dfg.ext_funcs[func_ref].signature;
-        // A `tail` callee releases its stack arguments itself.
-        if outgoing > 0 && self.func.dfg.signatures[sig].call_conv != CallConv::Tail {
-            self.push(VInstKind::AdjustSp { grow: false, bytes: outgoing }, vec![], PRegSet::empty());
-        }
+        self.release_outgoing(outgoing, self.func.dfg.ext_funcs[func_ref].signature);
         Ok(())
     }
 
     /// A libcall the host runs: `call_indirect_host` of the builtin of the
     /// same name, whose signature (from the builtin table) must agree with
     /// the call's. It clobbers only the builtin's result register.
-    fn builtin_call(&mut self, libcall: ir::LibCall, args: &[VReg], rets: &[VReg]) -> LowerResult<()> {
+    fn builtin_call(
+        &mut self,
+        libcall: ir::LibCall,
+        signature: ir::Signature,
+        args: &[VReg],
+        rets: &[VReg],
+    ) -> LowerResult<()> {
         let name = libcall.to_string();
         let builtin =
             Builtin::from_name(&name).ok_or_else(|| format!("the libcall {name} has no builtin"))?;
-        let class = |t: &BuiltinType| if t.is_float() { RegClass::Float } else { RegClass::Int };
-        let params: Vec<RegClass> = builtin.params().iter().map(class).collect();
-        let results: Vec<RegClass> = builtin.results().iter().map(class).collect();
-        let given: Vec<RegClass> = args.iter().map(|r| r.class()).collect();
-        let wanted: Vec<RegClass> = rets.iter().map(|r| r.class()).collect();
-        if given != params || (wanted != results && !wanted.is_empty()) {
-            return Err(format!(
-                "the call of libcall {name} passes {} arguments and {} results, but the builtin takes {:?} -> {:?}",
-                args.len(),
-                rets.len(),
-                builtin.params(),
-                builtin.results()
-            ));
-        }
+        abi::check_builtin_signature(&format!("%{name}"), builtin, &signature)?;
         let (mut operands, rest) = self.call_args(args)?;
         debug_assert!(rest.is_empty(), "builtins take fewer arguments than there are registers");
         let defs = self.abi_operands(rets, true)?;
         let mut clobbers = PRegSet::empty();
-        match results.first() {
-            Some(RegClass::Float) => clobbers.add(abi::f(0)),
+        match builtin.results().first() {
+            Some(t) if t.is_float() => clobbers.add(abi::f(0)),
             Some(_) => clobbers.add(abi::x(0)),
             None => {}
         }

@@ -50,7 +50,6 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         block_ids: HashMap::new(),
         callees: Vec::new(),
         slot_offsets: HashMap::new(),
-        incoming_stack_args: 0,
         fused: HashMap::new(),
         folded_consts: Default::default(),
         alu_imm: HashMap::new(),
@@ -78,8 +77,6 @@ struct Lower<'f> {
     block_ids: HashMap<ir::Block, VBlockId>,
     callees: Vec<ir::ExternalName>,
     slot_offsets: HashMap<ir::StackSlot, u32>,
-    /// Arguments this function receives on the stack.
-    incoming_stack_args: usize,
     /// `icmp`s lowered into the `brif` that ends their block.
     fused: HashMap<ir::Inst, FusedCompare>,
     /// `iconst`s whose only use became an immediate of a fused compare.

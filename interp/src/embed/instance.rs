@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use sheave_opcodes::{HOST_FUNC_BASE, Op, OpInfo, ops};
+use sheave_opcodes::{Op, OpInfo, ops};
 
 /// Tells instances apart, so that a function handle is never used with an
 /// instance whose code it does not point into.
@@ -158,7 +158,7 @@ impl<T> Instance<T> {
         // index was valid in the instance it came from, which is this one.
         let start = self.module.functions.get(index).map(|f| f.range.start);
         let byte = start.and_then(|s| self.module.code.get(s));
-        byte.map(NonNull::from).ok_or_else(|| Trap::with_reason(TrapReason::Entry("no such function".into())))
+        byte.map(NonNull::from).ok_or_else(|| Trap::entry("no such function"))
     }
 
     /// Run a started entry to its end, serving its host calls.
@@ -173,7 +173,7 @@ impl<T> Instance<T> {
                     return Err(trap);
                 }
                 DoneReason::HostCall { id, resume } => {
-                    let import = id.checked_sub(HOST_FUNC_BASE).and_then(|k| self.imports.get(k as usize));
+                    let import = self.module.import_index(id).and_then(|k| self.imports.get(k));
                     let depth = self.vm.suspended_entries();
                     // Validation let only builtins (run inside the VM) and
                     // this module's imports into the code.
@@ -204,7 +204,7 @@ impl<T> Instance<T> {
                         Ok(()) => match unsafe { self.vm.resume(resume) } {
                             Ok(next) => done = next,
                             Err(e) => {
-                                return Err(Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))));
+                                return Err(Trap::entry(e));
                             }
                         },
                         Err(mut trap) => {
@@ -287,12 +287,8 @@ impl Func {
     /// Call it in the instance it came from (or that instance's
     /// [`super::Caller`], from a host function) with `args`, writing
     /// its results to `results` (as many slots as it has results).
-    pub fn call<T>(
-        &self,
-        instance: &mut Instance<T>,
-        args: &[Val],
-        results: &mut [Val],
-    ) -> Result<(), Error> {
+    pub fn call(&self, ctx: &mut impl AsInstanceMut, args: &[Val], results: &mut [Val]) -> Result<(), Error> {
+        let instance = ctx.as_instance_mut(Token(()));
         if instance.id != self.instance {
             return Err(Error::ForeignFunction(self.name.clone()));
         }
@@ -326,12 +322,9 @@ impl Func {
         // code, which it owns; memory safety of the guest's accesses is the
         // contract of `Linker::instantiate`.
         let done = unsafe { instance.vm.call_with_stack_results(entry, args, stack_results) }
-            .map_err(|e| Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))))?;
+            .map_err(Trap::entry)?;
         instance.finish(done)?;
-        instance
-            .vm
-            .results_into(&self.results, results)
-            .map_err(|e| Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))))?;
+        instance.vm.results_into(&self.results, results).map_err(Trap::entry)?;
         Ok(())
     }
 }
@@ -368,15 +361,13 @@ impl<Params: ValueList, Results: ValueList> TypedFunc<Params, Results> {
     pub fn call(&self, ctx: &mut impl AsInstanceMut, params: Params) -> Result<Results, Trap> {
         let instance = ctx.as_instance_mut(Token(()));
         if instance.id != self.func.instance {
-            let e = Error::ForeignFunction(self.func.name.clone());
-            return Err(Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))));
+            return Err(Trap::entry(Error::ForeignFunction(self.func.name.clone())));
         }
         params.store(&mut instance.vm);
         let entry = instance.entry(self.func.index)?;
         // SAFETY: as in `Func::call`; the signature was checked when this
         // handle was made, and value lists never exceed the registers.
-        let done = unsafe { instance.vm.call_prepared(entry) }
-            .map_err(|e| Trap::with_reason(TrapReason::Entry(alloc::format!("{e}"))))?;
+        let done = unsafe { instance.vm.call_prepared(entry) }.map_err(Trap::entry)?;
         instance.finish(done)?;
         Ok(Results::load(&instance.vm))
     }

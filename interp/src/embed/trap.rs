@@ -75,6 +75,11 @@ impl Trap {
         Trap { inner: Box::new(Inner { reason, backtrace: Vec::new() }) }
     }
 
+    /// A call that could not start (or whose results could not be read).
+    pub(crate) fn entry(why: impl fmt::Display) -> Trap {
+        Trap::with_reason(TrapReason::Entry(alloc::format!("{why}")))
+    }
+
     pub(crate) fn push_frames(&mut self, frames: impl IntoIterator<Item = FrameInfo>) {
         self.inner.backtrace.extend(frames);
     }

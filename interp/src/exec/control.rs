@@ -179,14 +179,24 @@ impl State {
     #[inline(always)]
     pub fn push_frame(&mut self, at: At) -> Flow {
         let sp = self.grow_stack(at, 16)?;
-        // SAFETY: `grow_stack` checked that `sp..sp + 16` lies in the VM's
-        // stack, whose provenance was exposed when the VM was created.
-        unsafe {
-            Self::stack_slot(sp).write_unaligned(self.x[FP]);
-            Self::stack_slot(sp + 8).write_unaligned(self.lr.expose_provenance() as u64);
-        }
-        self.x[FP] = sp;
+        // SAFETY: `grow_stack` checked that `sp..sp + 16` lies in the VM's stack.
+        unsafe { self.write_frame_record(sp) };
         Ok(at.next)
+    }
+
+    /// Save `fp` and `lr` at `at` and point `fp` there.
+    ///
+    /// # Safety
+    /// `at..at + 16` lies in the VM's stack, whose provenance was exposed
+    /// when the VM was created.
+    #[inline(always)]
+    unsafe fn write_frame_record(&mut self, at: u64) {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            Self::stack_slot(at).write_unaligned(self.x[FP]);
+            Self::stack_slot(at + 8).write_unaligned(self.lr.expose_provenance() as u64);
+        }
+        self.x[FP] = at;
     }
 
     #[inline(always)]
@@ -203,14 +213,18 @@ impl State {
     }
 
     pub fn push_frame_save(&mut self, at: At, amt: u16, regs: RegMask) -> Flow {
-        // Check the whole frame first, so that a stack overflow traps before
-        // anything is pushed (the trap's backtrace sees no half-made frame).
-        if self.x[SP].checked_sub(16 + amt as u64).is_none_or(|sp| sp < self.stack_lo as u64) {
+        // One check for the whole frame, so that a stack overflow traps
+        // before anything is pushed (a backtrace never sees half a frame).
+        let Some(bottom) = self.x[SP].checked_sub(16 + amt as u64).filter(|&sp| sp >= self.stack_lo as u64)
+        else {
             return self.trap_with(at, TrapKind::StackOverflow);
-        }
-        self.push_frame(at)?;
-        self.grow_stack(at, amt as u64)?;
-        let mut slot = self.x[FP];
+        };
+        let fp = bottom + amt as u64;
+        // SAFETY: `fp..fp + 16` lies between `bottom`, checked above, and
+        // the old `sp`, both inside the VM's stack.
+        unsafe { self.write_frame_record(fp) };
+        self.x[SP] = bottom;
+        let mut slot = fp;
         for r in regs.xregs() {
             slot -= 8;
             // SAFETY: the verifier checks `amt >= 8 * regs.count()`, so every

@@ -6,8 +6,15 @@
 //! branch at the bottom of each loop, immediates where the ISA has them,
 //! constants hoisted), so that the ratio measures the interpreters.
 //! [`host_calls`] holds the embedding benchmark's module.
+//!
+//! [`suite`] is the program suite (CLIF written for these benchmarks), and
+//! [`engines`] runs it on Sheave, Pulley, native Cranelift and
+//! cranelift-interpreter; the `report` binary and the `programs` criterion
+//! benchmark time it.
 
+pub mod engines;
 pub mod host_calls;
 pub mod pulley_programs;
 pub mod reference;
 pub mod sheave_programs;
+pub mod suite;

@@ -181,13 +181,14 @@ impl RegMask {
     pub const F_COUNT: usize = 16;
 
     /// The x-registers in the mask, lowest first.
+    #[inline(always)]
     pub fn xregs(self) -> impl Iterator<Item = XReg> {
-        (0..Self::X_COUNT).filter(move |i| self.0 & (1 << i) != 0).map(|i| XReg((Self::FIRST_X + i) as u8))
+        SetBits(self.0 & ((1 << Self::X_COUNT) - 1)).map(|i| XReg((Self::FIRST_X + i) as u8))
     }
     /// The f-registers in the mask, lowest first.
+    #[inline(always)]
     pub fn fregs(self) -> impl Iterator<Item = FReg> {
-        (0..Self::F_COUNT)
-            .filter(move |i| self.0 & (1 << (Self::X_COUNT + i)) != 0)
+        SetBits((self.0 >> Self::X_COUNT) & ((1 << Self::F_COUNT) - 1))
             .map(|i| FReg((Self::FIRST_F + i) as u8))
     }
     /// Number of registers saved, each taking 8 bytes.
@@ -203,6 +204,23 @@ impl RegMask {
     pub fn with_f(self, r: FReg) -> Option<Self> {
         let i = r.index().checked_sub(Self::FIRST_F)?;
         (i < Self::F_COUNT).then(|| RegMask(self.0 | 1 << (Self::X_COUNT + i)))
+    }
+}
+
+/// The indices of a word's set bits, lowest first: one step per set bit
+/// (frame ops run on every call, and most masks name few registers).
+struct SetBits(u32);
+
+impl Iterator for SetBits {
+    type Item = usize;
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let i = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(i)
     }
 }
 

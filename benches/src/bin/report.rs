@@ -32,7 +32,9 @@ usage: report [--quick] [--rounds N] [--only PROGRAM,...] [--engines ENGINE,...]
   --quick        smaller sizes and fewer rounds (about a minute)
   --rounds N     timed rounds per program (default 11, quick 5)
   --only P,...   only these programs (names as in benches/clif/)
-  --engines E,.. only these of sheave, pulley, native, clif-interp";
+  --engines E,.. only these of sheave, pulley, native, clif-interp
+  --pulley-disas P  print Pulley's bytecode for program P and exit
+                 (Sheave's: `sheave disas benches/clif/P.clif`)";
 
 struct Options {
     quick: bool,
@@ -81,6 +83,14 @@ fn parse_options() -> Result<Options, String> {
                             .ok_or_else(|| format!("no engine {name:?}"))
                     })
                     .collect::<Result<_, _>>()?;
+            }
+            "--pulley-disas" => {
+                let name = args.next().ok_or("--pulley-disas needs a program name")?;
+                let program =
+                    PROGRAMS.iter().find(|p| p.name == name).ok_or_else(|| format!("no program {name:?}"))?;
+                let functions = sheave_benches::engines::parse(program)?;
+                print!("{}", sheave_benches::engines::pulley_disassembly(&functions)?);
+                std::process::exit(0);
             }
             "-h" | "--help" => {
                 println!("{USAGE}");

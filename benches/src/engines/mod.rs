@@ -10,6 +10,8 @@
 mod clif_interp;
 mod native;
 mod pulley;
+
+pub use pulley::disassemble as pulley_disassembly;
 mod sheave;
 
 use crate::suite::{Program, Returns};

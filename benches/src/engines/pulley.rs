@@ -102,6 +102,33 @@ pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(Pulle
     Ok((PulleyRunner { vm, code, main, returns }, size))
 }
 
+/// The linked bytecode of `functions`, disassembled, each function headed
+/// by its name (for comparing code with Sheave's `sheave disas`).
+pub fn disassemble(functions: &[Function]) -> Result<String, String> {
+    let (runner, _) = compile(functions, Returns::I64)?;
+    let mut starts: Vec<(usize, String)> = Vec::new();
+    let isa = pulley64()?;
+    let mut at = 0;
+    for func in functions {
+        let mut ctx = Context::for_function(func.clone());
+        let len = ctx
+            .compile(&*isa, &mut ControlPlane::default())
+            .map_err(|e| format!("{:?}", e.inner))?
+            .code_buffer()
+            .len();
+        starts.push((at, function_name(func)));
+        at += len;
+    }
+    let mut out = String::new();
+    for (i, (start, name)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(runner.code.len(), |s| s.0);
+        let text = pulley_interpreter::disas::Disassembler::disassemble_all(&runner.code[*start..end])
+            .map_err(|e| format!("{name}: {e}"))?;
+        out.push_str(&format!("%{name} ({} bytes):\n{text}\n", end - start));
+    }
+    Ok(out)
+}
+
 impl Runner for PulleyRunner {
     fn run(&mut self, n: i64) -> Result<Output, String> {
         let entry = NonNull::from(&self.code[self.main..]).cast::<u8>();

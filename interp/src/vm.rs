@@ -327,6 +327,7 @@ impl Vm {
     /// # Safety
     /// `resume` must be the `resume` address of that `HostCall`, with the
     /// guarantees of [`Vm::call`] still holding.
+    #[inline]
     pub unsafe fn resume(&mut self, resume: NonNull<u8>) -> Result<DoneReason, CallError> {
         if self.snapshots.depth() == 0 {
             return Err(CallError::NotSuspended);
@@ -345,6 +346,11 @@ impl Vm {
 
     /// # Safety
     /// As [`Vm::call`]; a snapshot for this entry is on the stack.
+    // Inlined into its callers so the `DoneReason` stays in registers: as
+    // an out-of-line call it was returned through memory with narrow
+    // stores and copied with one wide load, a store-forwarding stall that
+    // cost about a third of every guest->host->guest call.
+    #[inline(always)]
     unsafe fn run(&mut self, mut pc: *const u8) -> DoneReason {
         loop {
             // SAFETY: forwarded from the caller.

@@ -82,11 +82,22 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             }
                         }
                         VInstKind::CondBr(op) => {
-                            asm.branch(rewrite(*op, allocs)?, labels[succs[0].index()])
-                                .map_err(|e| e.to_string())?;
-                            if succs[1].index() != next_block {
-                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[succs[1].index()])
-                                    .map_err(|e| e.to_string())?;
+                            let op = rewrite(*op, allocs)?;
+                            let (taken, not_taken) = (succs[0].index(), succs[1].index());
+                            // Fall through to the next block whichever way it is
+                            // reached: a taken branch to the next block becomes the
+                            // inverted branch to the other one.
+                            match inverted_branch(op) {
+                                Some(inverse) if taken == next_block && not_taken != next_block => {
+                                    asm.branch(inverse, labels[not_taken]).map_err(|e| e.to_string())?;
+                                }
+                                _ => {
+                                    asm.branch(op, labels[taken]).map_err(|e| e.to_string())?;
+                                    if not_taken != next_block {
+                                        asm.branch(ops::Jump { offset: PcRel(0) }, labels[not_taken])
+                                            .map_err(|e| e.to_string())?;
+                                    }
+                                }
                             }
                         }
                         VInstKind::Call { callee } => {
@@ -283,6 +294,89 @@ fn rewrite(mut op: Op, allocs: &[Allocation]) -> Result<Op, String> {
         Some(e) => Err(e),
         None => Ok(op),
     }
+}
+
+/// The branch taken exactly when `op` is not, with the same operands;
+/// `None` for float compares (with a NaN both `a < b` and `a >= b` are
+/// false, so neither is the other's inverse).
+fn inverted_branch(op: Op) -> Option<Op> {
+    use ops::*;
+    macro_rules! same {
+        ($op:ident, $inv:ident, $v:ident) => {
+            Op::$inv($inv { a: $v.a, b: $v.b, offset: $v.offset })
+        };
+    }
+    macro_rules! swapped {
+        ($inv:ident, $v:ident) => {
+            Op::$inv($inv { a: $v.b, b: $v.a, offset: $v.offset })
+        };
+    }
+    macro_rules! imm {
+        ($inv:ident, $v:ident) => {
+            Op::$inv($inv { a: $v.a, imm: $v.imm, offset: $v.offset })
+        };
+    }
+    Some(match op {
+        Op::BrIf32(v) => Op::BrIfNot32(BrIfNot32 { cond: v.cond, offset: v.offset }),
+        Op::BrIfNot32(v) => Op::BrIf32(BrIf32 { cond: v.cond, offset: v.offset }),
+        Op::BrIf64(v) => Op::BrIfNot64(BrIfNot64 { cond: v.cond, offset: v.offset }),
+        Op::BrIfNot64(v) => Op::BrIf64(BrIf64 { cond: v.cond, offset: v.offset }),
+        // Register pairs: equality flips; `a < b` fails exactly when `b <= a`.
+        Op::BrIfXeq32(v) => same!(BrIfXeq32, BrIfXneq32, v),
+        Op::BrIfXneq32(v) => same!(BrIfXneq32, BrIfXeq32, v),
+        Op::BrIfXeq64(v) => same!(BrIfXeq64, BrIfXneq64, v),
+        Op::BrIfXneq64(v) => same!(BrIfXneq64, BrIfXeq64, v),
+        Op::BrIfXslt32(v) => swapped!(BrIfXslteq32, v),
+        Op::BrIfXslteq32(v) => swapped!(BrIfXslt32, v),
+        Op::BrIfXult32(v) => swapped!(BrIfXulteq32, v),
+        Op::BrIfXulteq32(v) => swapped!(BrIfXult32, v),
+        Op::BrIfXslt64(v) => swapped!(BrIfXslteq64, v),
+        Op::BrIfXslteq64(v) => swapped!(BrIfXslt64, v),
+        Op::BrIfXult64(v) => swapped!(BrIfXulteq64, v),
+        Op::BrIfXulteq64(v) => swapped!(BrIfXult64, v),
+        // Immediates: every condition has its complement.
+        Op::BrIfXeq32I(v) => imm!(BrIfXneq32I, v),
+        Op::BrIfXneq32I(v) => imm!(BrIfXeq32I, v),
+        Op::BrIfXslt32I(v) => imm!(BrIfXsgteq32I, v),
+        Op::BrIfXsgteq32I(v) => imm!(BrIfXslt32I, v),
+        Op::BrIfXslteq32I(v) => imm!(BrIfXsgt32I, v),
+        Op::BrIfXsgt32I(v) => imm!(BrIfXslteq32I, v),
+        Op::BrIfXult32I(v) => imm!(BrIfXugteq32I, v),
+        Op::BrIfXugteq32I(v) => imm!(BrIfXult32I, v),
+        Op::BrIfXulteq32I(v) => imm!(BrIfXugt32I, v),
+        Op::BrIfXugt32I(v) => imm!(BrIfXulteq32I, v),
+        Op::BrIfXeq64I(v) => imm!(BrIfXneq64I, v),
+        Op::BrIfXneq64I(v) => imm!(BrIfXeq64I, v),
+        Op::BrIfXslt64I(v) => imm!(BrIfXsgteq64I, v),
+        Op::BrIfXsgteq64I(v) => imm!(BrIfXslt64I, v),
+        Op::BrIfXslteq64I(v) => imm!(BrIfXsgt64I, v),
+        Op::BrIfXsgt64I(v) => imm!(BrIfXslteq64I, v),
+        Op::BrIfXult64I(v) => imm!(BrIfXugteq64I, v),
+        Op::BrIfXugteq64I(v) => imm!(BrIfXult64I, v),
+        Op::BrIfXulteq64I(v) => imm!(BrIfXugt64I, v),
+        Op::BrIfXugt64I(v) => imm!(BrIfXulteq64I, v),
+        Op::BrIfXeq32I8(v) => imm!(BrIfXneq32I8, v),
+        Op::BrIfXneq32I8(v) => imm!(BrIfXeq32I8, v),
+        Op::BrIfXslt32I8(v) => imm!(BrIfXsgteq32I8, v),
+        Op::BrIfXsgteq32I8(v) => imm!(BrIfXslt32I8, v),
+        Op::BrIfXslteq32I8(v) => imm!(BrIfXsgt32I8, v),
+        Op::BrIfXsgt32I8(v) => imm!(BrIfXslteq32I8, v),
+        Op::BrIfXult32I8(v) => imm!(BrIfXugteq32I8, v),
+        Op::BrIfXugteq32I8(v) => imm!(BrIfXult32I8, v),
+        Op::BrIfXulteq32I8(v) => imm!(BrIfXugt32I8, v),
+        Op::BrIfXugt32I8(v) => imm!(BrIfXulteq32I8, v),
+        Op::BrIfXeq64I8(v) => imm!(BrIfXneq64I8, v),
+        Op::BrIfXneq64I8(v) => imm!(BrIfXeq64I8, v),
+        Op::BrIfXslt64I8(v) => imm!(BrIfXsgteq64I8, v),
+        Op::BrIfXsgteq64I8(v) => imm!(BrIfXslt64I8, v),
+        Op::BrIfXslteq64I8(v) => imm!(BrIfXsgt64I8, v),
+        Op::BrIfXsgt64I8(v) => imm!(BrIfXslteq64I8, v),
+        Op::BrIfXult64I8(v) => imm!(BrIfXugteq64I8, v),
+        Op::BrIfXugteq64I8(v) => imm!(BrIfXult64I8, v),
+        Op::BrIfXulteq64I8(v) => imm!(BrIfXugt64I8, v),
+        Op::BrIfXugt64I8(v) => imm!(BrIfXulteq64I8, v),
+        _ => return None,
+    })
 }
 
 fn emit_move(asm: &mut Assembler, frame: &Frame, from: Allocation, to: Allocation) -> Result<(), String> {

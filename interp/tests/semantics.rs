@@ -206,6 +206,14 @@ fn integer_arithmetic(h: &mut Harness) {
         Xbor64I imm: [(0, i32::MIN) => i32::MIN as i64 as u64];
         Xbxor32I imm: [(0, -1) => M32];
         Xbxor64I imm: [(0, -1) => u64::MAX];
+        Xmul32I8 imm: [(M32, -1i8) => 1, (0x8000_0000u64, 2i8) => 0, (HI | 3, 5i8) => 15];
+        Xmul64I8 imm: [(3, -1i8) => -3i64 as u64, (u64::MAX, 127i8) => -127i64 as u64];
+        Xband32I8 imm: [(HI | 0xFF, -16i8) => 0xF0, (M32, 0x7Fi8) => 0x7F];
+        Xband64I8 imm: [(u64::MAX, -16i8) => u64::MAX - 15, (u64::MAX, 1i8) => 1];
+        Xbor32I8 imm: [(HI, 1i8) => 1, (0, -128i8) => 0xFFFF_FF80];
+        Xbor64I8 imm: [(0, -128i8) => -128i64 as u64];
+        Xbxor32I8 imm: [(0, -1i8) => M32, (HI | 5, 1i8) => 4];
+        Xbxor64I8 imm: [(0, -1i8) => u64::MAX, (6, 3i8) => 5];
         Xshl32I amt: [(1, 31) => 1u64 << 31, (1, 32) => 1, (1, 255) => 1u64 << 31];
         Xshl64I amt: [(1, 63) => 1u64 << 63, (1, 64) => 1];
         Xshr32UI amt: [(M32, 31) => 1, (M32, 32) => M32];

@@ -485,6 +485,25 @@ macro_rules! for_each_op {
             trap_if_nonzero32 = TrapIfNonzero32 { cond: XReg, code: u8 };
             /// Trap with `code` when `cond` is not zero.
             trap_if_nonzero64 = TrapIfNonzero64 { cond: XReg, code: u8 };
+
+            // ISA v9: short-immediate forms of the ALU ops with immediates,
+            // for small constants (masks, multipliers, flags).
+            /// `dst = a * imm` (32-bit, short form).
+            xmul32_i8 = Xmul32I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a * imm` (64-bit, `imm` sign-extended, short form).
+            xmul64_i8 = Xmul64I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a & imm` (32-bit, short form).
+            xband32_i8 = Xband32I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a & imm` (64-bit, `imm` sign-extended, short form).
+            xband64_i8 = Xband64I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a | imm` (32-bit, short form).
+            xbor32_i8 = Xbor32I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a | imm` (64-bit, `imm` sign-extended, short form).
+            xbor64_i8 = Xbor64I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a ^ imm` (32-bit, short form).
+            xbxor32_i8 = Xbxor32I8 { dst: XReg, a: XReg, imm: i8 };
+            /// `dst = a ^ imm` (64-bit, `imm` sign-extended, short form).
+            xbxor64_i8 = Xbxor64I8 { dst: XReg, a: XReg, imm: i8 };
         }
     };
 }

@@ -127,12 +127,14 @@ impl Lower<'_> {
         if let Some(&imm) = self.alu_imm.get(&inst) {
             let ra = self.reg(a)?;
             let imm32 = imm as i32;
+            // The short form when the immediate fits in a byte.
             macro_rules! xi {
-                ($o32:ident, $o64:ident) => {
-                    if w {
-                        Op::from(ops::$o64 { dst: X0, a: X0, imm: imm32 })
-                    } else {
-                        Op::from(ops::$o32 { dst: X0, a: X0, imm: imm32 })
+                ($o32:ident, $o64:ident, $s32:ident, $s64:ident) => {
+                    match i8::try_from(imm) {
+                        Ok(i) if w => Op::from(ops::$s64 { dst: X0, a: X0, imm: i }),
+                        Ok(i) => Op::from(ops::$s32 { dst: X0, a: X0, imm: i }),
+                        Err(_) if w => Op::from(ops::$o64 { dst: X0, a: X0, imm: imm32 }),
+                        Err(_) => Op::from(ops::$o32 { dst: X0, a: X0, imm: imm32 }),
                     }
                 };
             }
@@ -146,15 +148,11 @@ impl Lower<'_> {
                 };
             }
             let op = match opcode {
-                Opcode::Iadd | Opcode::Isub => match i8::try_from(imm) {
-                    Ok(i) if w => Op::from(ops::Xadd64I8 { dst: X0, a: X0, imm: i }),
-                    Ok(i) => Op::from(ops::Xadd32I8 { dst: X0, a: X0, imm: i }),
-                    Err(_) => xi!(Xadd32I, Xadd64I),
-                },
-                Opcode::Imul => xi!(Xmul32I, Xmul64I),
-                Opcode::Band => xi!(Xband32I, Xband64I),
-                Opcode::Bor => xi!(Xbor32I, Xbor64I),
-                Opcode::Bxor => xi!(Xbxor32I, Xbxor64I),
+                Opcode::Iadd | Opcode::Isub => xi!(Xadd32I, Xadd64I, Xadd32I8, Xadd64I8),
+                Opcode::Imul => xi!(Xmul32I, Xmul64I, Xmul32I8, Xmul64I8),
+                Opcode::Band => xi!(Xband32I, Xband64I, Xband32I8, Xband64I8),
+                Opcode::Bor => xi!(Xbor32I, Xbor64I, Xbor32I8, Xbor64I8),
+                Opcode::Bxor => xi!(Xbxor32I, Xbxor64I, Xbxor32I8, Xbxor64I8),
                 Opcode::Ishl => sh!(Xshl32I, Xshl64I),
                 Opcode::Ushr => sh!(Xshr32UI, Xshr64UI),
                 _ => sh!(Xshr32SI, Xshr64SI),

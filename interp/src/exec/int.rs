@@ -164,6 +164,14 @@ impl State {
         xshr64_s_i: w64, u8, |a, amt| (a as i64).wrapping_shr(amt as u32) as u64;
         xrotl32_i: w32, u8, |a, amt| a.rotate_left(amt as u32 & 31);
         xrotl64_i: w64, u8, |a, amt| a.rotate_left(amt as u32 & 63);
+        xmul32_i8: w32, i8, |a, imm| a.wrapping_mul(imm as i32 as u32);
+        xmul64_i8: w64, i8, |a, imm| a.wrapping_mul(imm as i64 as u64);
+        xband32_i8: w32, i8, |a, imm| a & imm as i32 as u32;
+        xband64_i8: w64, i8, |a, imm| a & imm as i64 as u64;
+        xbor32_i8: w32, i8, |a, imm| a | imm as i32 as u32;
+        xbor64_i8: w64, i8, |a, imm| a | imm as i64 as u64;
+        xbxor32_i8: w32, i8, |a, imm| a ^ imm as i32 as u32;
+        xbxor64_i8: w64, i8, |a, imm| a ^ imm as i64 as u64;
     }
 
     unops! {

@@ -10,6 +10,7 @@ use cranelift_codegen::ir::{ExternalName, FuncRef, Function, UserExternalName};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, default_libcall_names};
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 extern "C" fn host_add_native(a: i64, b: i64) -> i64 {
     host_add(a, b)
@@ -40,8 +41,12 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// The runner and the machine code size.
-pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(NativeRunner, usize), String> {
+/// The runner, the compile time (to finalized code) and its size.
+pub(super) fn compile(
+    functions: &[Function],
+    returns: Returns,
+) -> Result<(NativeRunner, Duration, usize), String> {
+    let start = Instant::now();
     let mut builder =
         JITBuilder::with_flags(&[("opt_level", "speed")], default_libcall_names()).map_err(err)?;
     builder.symbol("host_add", host_add_native as *const u8);
@@ -88,6 +93,7 @@ pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(Nativ
         size += ctx.compiled_code().map_or(0, |c| c.code_info().total_size as usize);
     }
     module.finalize_definitions().map_err(err)?;
+    let compile_time = start.elapsed();
     let main = *ids.get("main").ok_or("no %main")?;
     let code = module.get_finalized_function(main);
     // SAFETY: `code` is `%main`, finalized (executable), with the C calling
@@ -99,7 +105,7 @@ pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(Nativ
             Returns::F64 => Entry::F64(std::mem::transmute::<*const u8, extern "C" fn(i64) -> f64>(code)),
         }
     };
-    Ok((NativeRunner { module: Some(module), entry }, size))
+    Ok((NativeRunner { module: Some(module), entry }, compile_time, size))
 }
 
 impl Runner for NativeRunner {

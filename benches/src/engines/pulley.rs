@@ -25,6 +25,7 @@ use pulley_interpreter::interp::{DoneReason, RegType, Val, Vm};
 use pulley_interpreter::{XReg, encode};
 use std::collections::HashMap;
 use std::ptr::NonNull;
+use std::time::{Duration, Instant};
 
 /// The host-call id `%host_add` is given.
 const HOST_ADD_ID: u8 = 0;
@@ -55,8 +56,12 @@ fn host_call_id_offset() -> usize {
     a.iter().zip(&b).position(|(x, y)| x != y).expect("the id is encoded")
 }
 
-/// The runner and the linked bytecode size.
-pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(PulleyRunner, usize), String> {
+/// The runner, the compile time (to linked bytecode) and its size.
+pub(super) fn compile(
+    functions: &[Function],
+    returns: Returns,
+) -> Result<(PulleyRunner, Duration, usize), String> {
+    let start = Instant::now();
     let isa = pulley64()?;
     let mut code = Vec::new();
     let mut starts = HashMap::new();
@@ -96,16 +101,17 @@ pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(Pulle
             other => return Err(format!("unexpected relocation {other}")),
         }
     }
+    let compile_time = start.elapsed();
     let main = *starts.get("main").ok_or("no %main")?;
     let size = code.len();
     let vm = Vm::new().map_err(|_| "out of memory for Pulley's stack".to_string())?;
-    Ok((PulleyRunner { vm, code, main, returns }, size))
+    Ok((PulleyRunner { vm, code, main, returns }, compile_time, size))
 }
 
 /// The linked bytecode of `functions`, disassembled, each function headed
 /// by its name (for comparing code with Sheave's `sheave disas`).
 pub fn disassemble(functions: &[Function]) -> Result<String, String> {
-    let (runner, _) = compile(functions, Returns::I64)?;
+    let (runner, _, _) = compile(functions, Returns::I64)?;
     let mut starts: Vec<(usize, String)> = Vec::new();
     let isa = pulley64()?;
     let mut at = 0;

@@ -7,15 +7,21 @@ use crate::suite::{Returns, host_add};
 use cranelift_codegen::ir::Function;
 use sheave_codegen::{Target, compile_module};
 use sheave_interp::{Instance, Linker, TypedFunc};
+use std::time::{Duration, Instant};
 
 pub(super) enum SheaveRunner {
     I64(Instance<()>, TypedFunc<i64, i64>),
     F64(Instance<()>, TypedFunc<i64, f64>),
 }
 
-/// The runner and the module's bytecode size.
-pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(SheaveRunner, usize), String> {
+/// The runner, the compile time (to a module) and its bytecode size.
+pub(super) fn compile(
+    functions: &[Function],
+    returns: Returns,
+) -> Result<(SheaveRunner, Duration, usize), String> {
+    let start = Instant::now();
     let module = compile_module(functions, &Target::default_64())?;
+    let compile_time = start.elapsed();
     let code_size = module.code.len();
     let mut linker = Linker::<()>::new();
     if module.imports.iter().any(|i| i.name == "%host_add") {
@@ -34,7 +40,7 @@ pub(super) fn compile(functions: &[Function], returns: Returns) -> Result<(Sheav
             SheaveRunner::F64(instance, main)
         }
     };
-    Ok((runner, code_size))
+    Ok((runner, compile_time, code_size))
 }
 
 impl Runner for SheaveRunner {

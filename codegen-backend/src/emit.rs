@@ -49,7 +49,7 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     let mut call_sites = Vec::new();
 
     if frame.needed {
-        asm.op(ops::PushFrameSave { amt: frame.size, regs: frame.saved });
+        push_frame(&mut asm, &frame);
     }
     for b in 0..vcode.blocks.len() {
         asm.bind(labels[b]);
@@ -68,7 +68,7 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::Args => {}
                         VInstKind::Ret => {
                             if frame.needed {
-                                asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
+                                pop_frame(&mut asm, &frame);
                             }
                             if vcode.callee_pops > 0 {
                                 asm.op(ops::StackFree32 { amt: vcode.callee_pops });
@@ -211,6 +211,25 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
 /// function's incoming area of `incoming` bytes, with `sp` at their start:
 /// the callee finds them above its frame record and releases them when it
 /// returns, leaving `sp` where this function's caller expects it.
+/// The prologue: the one-byte `push_frame` when the frame is only the
+/// frame record (a function that calls but keeps nothing across calls).
+fn push_frame(asm: &mut Assembler, frame: &Frame) {
+    if frame.size == 0 && frame.saved == RegMask::default() {
+        asm.op(ops::PushFrame {});
+    } else {
+        asm.op(ops::PushFrameSave { amt: frame.size, regs: frame.saved });
+    }
+}
+
+/// The epilogue matching [`push_frame`].
+fn pop_frame(asm: &mut Assembler, frame: &Frame) {
+    if frame.size == 0 && frame.saved == RegMask::default() {
+        asm.op(ops::PopFrame {});
+    } else {
+        asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
+    }
+}
+
 fn tail_call_epilogue(
     asm: &mut Assembler,
     frame: &Frame,
@@ -221,7 +240,7 @@ fn tail_call_epilogue(
     let (b, a) =
         (i32::try_from(stack_args).map_err(|_| too_big())?, i32::try_from(incoming).map_err(|_| too_big())?);
     let from = if frame.needed {
-        asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
+        pop_frame(asm, frame);
         // sp is back at this function's entry sp; the arguments lie below
         // the frame record and the frame.
         -(16 + frame.size as i32 + b)

@@ -51,16 +51,22 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     if frame.needed {
         push_frame(&mut asm, &frame);
     }
+    let forward = forwarding(vcode, out);
     for b in 0..vcode.blocks.len() {
+        if forward[b] != b {
+            // A block that only jumps: branches go straight to its target.
+            continue;
+        }
         asm.bind(labels[b]);
-        let next_block = b + 1;
+        let next_block = (b + 1..vcode.blocks.len()).find(|&n| forward[n] == n).unwrap_or(usize::MAX);
+        let succs: Vec<Block> =
+            vcode.block_succs(Block::new(b)).iter().map(|s| Block::new(forward[s.index()])).collect();
         for item in out.block_insts_and_edits(vcode, Block::new(b)) {
             match item {
                 InstOrEdit::Edit(Edit::Move { from, to }) => emit_move(&mut asm, &frame, *from, *to)?,
                 InstOrEdit::Inst(inst) => {
                     let vinst = &vcode.insts[inst.index()];
                     let allocs = out.inst_allocs(inst);
-                    let succs = vcode.block_succs(Block::new(b));
                     match &vinst.kind {
                         VInstKind::Op(op) => {
                             asm.op(rewrite(*op, allocs)?);
@@ -195,7 +201,11 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         }
                         VInstKind::StackAddr { offset } => {
                             let dst = allocs[0].as_reg().ok_or("stack_addr result not in a register")?;
-                            asm.op(ops::Xadd64I { dst: xreg(dst), a: XReg::SP, imm: *offset });
+                            match i8::try_from(*offset) {
+                                Ok(0) => asm.op(ops::Xmov { dst: xreg(dst), src: XReg::SP }),
+                                Ok(imm) => asm.op(ops::Xadd64I8 { dst: xreg(dst), a: XReg::SP, imm }),
+                                Err(_) => asm.op(ops::Xadd64I { dst: xreg(dst), a: XReg::SP, imm: *offset }),
+                            };
                         }
                     }
                 }
@@ -211,6 +221,43 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
 /// function's incoming area of `incoming` bytes, with `sp` at their start:
 /// the callee finds them above its frame record and releases them when it
 /// returns, leaving `sp` where this function's caller expects it.
+/// For each block, the block its code really starts at: a block (other
+/// than the entry) whose only content is a jump, with no moves (typically
+/// an edge block of a critical edge that needed none), forwards to its
+/// jump's target, followed through chains; other blocks map to themselves.
+fn forwarding(vcode: &VCode, out: &Output) -> Vec<usize> {
+    let n = vcode.blocks.len();
+    let jump_only = |b: usize| -> Option<usize> {
+        if b == 0 {
+            return None;
+        }
+        let mut items = out.block_insts_and_edits(vcode, Block::new(b));
+        match (items.next(), items.next()) {
+            (Some(InstOrEdit::Inst(inst)), None)
+                if matches!(vcode.insts[inst.index()].kind, VInstKind::Jump) =>
+            {
+                Some(vcode.block_succs(Block::new(b))[0].index())
+            }
+            _ => None,
+        }
+    };
+    let direct: Vec<Option<usize>> = (0..n).map(jump_only).collect();
+    (0..n)
+        .map(|b| {
+            // Follow at most n links: a cycle of empty blocks (an empty
+            // infinite loop) keeps its first block.
+            let mut at = b;
+            for _ in 0..n {
+                match direct[at] {
+                    Some(next) if next != b => at = next,
+                    _ => break,
+                }
+            }
+            if direct[at].is_some() { b } else { at }
+        })
+        .collect()
+}
+
 /// The prologue: the one-byte `push_frame` when the frame is only the
 /// frame record (a function that calls but keeps nothing across calls).
 fn push_frame(asm: &mut Assembler, frame: &Frame) {

@@ -64,7 +64,10 @@ impl Lower<'_> {
                     continue;
                 };
                 let ty = dfg.ctrl_typevar(inst);
-                let shift = matches!(opcode, Opcode::Ishl | Opcode::Ushr | Opcode::Sshr);
+                let shift = matches!(
+                    opcode,
+                    Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
+                );
                 let foldable = matches!(
                     opcode,
                     Opcode::Iadd | Opcode::Isub | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor

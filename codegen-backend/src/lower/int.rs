@@ -155,7 +155,17 @@ impl Lower<'_> {
                 Opcode::Bxor => xi!(Xbxor32I, Xbxor64I, Xbxor32I8, Xbxor64I8),
                 Opcode::Ishl => sh!(Xshl32I, Xshl64I),
                 Opcode::Ushr => sh!(Xshr32UI, Xshr64UI),
-                _ => sh!(Xshr32SI, Xshr64SI),
+                Opcode::Sshr => sh!(Xshr32SI, Xshr64SI),
+                Opcode::Rotl => sh!(Xrotl32I, Xrotl64I),
+                // Rotating right by k is rotating left by -k (mod the width).
+                _ => {
+                    let left = imm.wrapping_neg();
+                    if w {
+                        Op::from(ops::Xrotl64I { dst: X0, a: X0, amt: (left & 63) as u8 })
+                    } else {
+                        Op::from(ops::Xrotl32I { dst: X0, a: X0, amt: (left & 31) as u8 })
+                    }
+                }
             };
             self.op(op, &[d, ra]);
             return Ok(());

@@ -13,12 +13,14 @@ impl Lower<'_> {
         let dfg = &func.dfg;
         let mut uses: HashMap<Value, usize> = HashMap::new();
         for &b in order {
-            for inst in func.layout.block_insts(b) {
+            for inst in func.layout.block_insts(b).filter(|i| !self.dead.contains(i)) {
                 for v in dfg.inst_values(inst) {
                     *uses.entry(dfg.resolve_aliases(v)).or_default() += 1;
                 }
             }
         }
+        // Uses of each constant turned into an immediate.
+        let mut folded_uses: HashMap<ir::Inst, usize> = HashMap::new();
         for &b in order {
             let Some(last) = func.layout.last_inst(b) else {
                 continue;
@@ -49,15 +51,13 @@ impl Lower<'_> {
                     };
                     if let Some(v) = v.filter(|v| i32::try_from(*v).is_ok()) {
                         imm = Some(v);
-                        if uses.get(&y) == Some(&1) {
-                            self.folded_consts.insert(k);
-                        }
+                        *folded_uses.entry(k).or_default() += 1;
                     }
                 }
             }
             self.fused.insert(icmp, FusedCompare { cond, imm });
         }
-        // ALU ops with a constant second operand used nowhere else.
+        // ALU ops with a constant second operand.
         for &b in order {
             for inst in func.layout.block_insts(b) {
                 let InstructionData::Binary { opcode, args: [_, y] } = dfg.insts[inst] else {
@@ -82,9 +82,6 @@ impl Lower<'_> {
                 let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } = dfg.insts[k] else {
                     continue;
                 };
-                if uses.get(&y) != Some(&1) {
-                    continue;
-                }
                 let mut v = imm.bits();
                 if opcode == Opcode::Isub {
                     v = v.wrapping_neg();
@@ -93,8 +90,14 @@ impl Lower<'_> {
                 let fits = if ty.bits() == 64 { i32::try_from(v).is_ok() } else { true };
                 if fits {
                     self.alu_imm.insert(inst, if ty.bits() == 64 { v } else { v as i32 as i64 });
-                    self.folded_consts.insert(k);
+                    *folded_uses.entry(k).or_default() += 1;
                 }
+            }
+        }
+        // A constant every use of which became an immediate needs no register.
+        for (k, n) in folded_uses {
+            if uses.get(&dfg.first_result(k)) == Some(&n) {
+                self.folded_consts.insert(k);
             }
         }
     }

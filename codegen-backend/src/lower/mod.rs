@@ -20,6 +20,7 @@ use sheave_opcodes::{FReg, Op, PcRel, XReg, ops};
 use std::collections::HashMap;
 
 mod calls;
+mod dead;
 mod float;
 mod fusion;
 mod i128;
@@ -52,6 +53,7 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         slot_offsets: HashMap::new(),
         fused: HashMap::new(),
         folded_consts: Default::default(),
+        dead: Default::default(),
         alu_imm: HashMap::new(),
     };
     l.lower_function()?;
@@ -81,6 +83,8 @@ struct Lower<'f> {
     fused: HashMap<ir::Inst, FusedCompare>,
     /// `iconst`s whose only use became an immediate of a fused compare.
     folded_consts: std::collections::HashSet<ir::Inst>,
+    /// Pure instructions whose results nothing uses: not lowered.
+    dead: std::collections::HashSet<ir::Inst>,
     /// Integer ops whose second operand is a constant folded into an immediate.
     alu_imm: HashMap<ir::Inst, i64>,
 }
@@ -206,6 +210,7 @@ impl<'f> Lower<'f> {
             }
         }
         let order: Vec<ir::Block> = func.layout.blocks().filter(|b| reachable.contains(b)).collect();
+        self.dead = self.dead_insts(&order);
         self.find_fusions(&order);
         // Count predecessors (one per edge) to find critical edges.
         let mut pred_count: HashMap<ir::Block, usize> = HashMap::new();
@@ -247,7 +252,10 @@ impl<'f> Lower<'f> {
                 if inst == last {
                     break;
                 }
-                if self.fused.contains_key(&inst) || self.folded_consts.contains(&inst) {
+                if self.fused.contains_key(&inst)
+                    || self.folded_consts.contains(&inst)
+                    || self.dead.contains(&inst)
+                {
                     continue;
                 }
                 self.lower_inst(inst).map_err(|e| format!("{e} (in `{}`)", func.dfg.display_inst(inst)))?;

@@ -42,3 +42,28 @@ block0(v0: i16, v1: i16):
     assert_eq!(run(clif, "d8", &[I8(100), I8(-1)]), Outcome::Returned(vec![I8(-100)]));
     assert_eq!(run(clif, "d16", &[I16(i16::MIN), I16(2)]), Outcome::Returned(vec![I16(-16384)]));
 }
+
+/// Seeded fuzz case (seed 18, found while adding dead-code removal):
+/// without the mid-end (`opt_level=none`) a dead `rotr` by a constant
+/// still counted as a use folded into an immediate, so the constant, also
+/// used by a live `bitrev`, was never put in a register.
+#[test]
+fn a_dead_use_does_not_fold_away_a_live_constant() {
+    use cranelift_codegen::settings::{self, Configurable};
+    let clif = r#"
+function %f(i64) -> i8 {
+block0(v0: i64):
+    v1 = iconst.i8 -44
+    v2 = rotr v0, v1
+    v3 = bitrev v1
+    return v3
+}
+"#;
+    let mut flags = settings::builder();
+    flags.set("opt_level", "none").unwrap();
+    let target = Target::new(settings::Flags::new(flags), 64, false).unwrap();
+    let funcs = cranelift_reader::parse_functions(clif).unwrap();
+    let out = Program::compile(&funcs, &target).unwrap().run("f", &[DataValue::I64(5)]).unwrap();
+    // bitrev(0b1101_0100) = 0b0010_1011
+    assert_eq!(out, Outcome::Returned(vec![DataValue::I8(0x2b)]));
+}

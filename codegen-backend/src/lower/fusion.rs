@@ -59,7 +59,7 @@ impl Lower<'_> {
         }
         // ALU ops with a constant second operand.
         for &b in order {
-            for inst in func.layout.block_insts(b) {
+            for inst in func.layout.block_insts(b).filter(|i| !self.dead.contains(i)) {
                 let InstructionData::Binary { opcode, args: [_, y] } = dfg.insts[inst] else {
                     continue;
                 };

@@ -61,10 +61,14 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
         let next_block = (b + 1..vcode.blocks.len()).find(|&n| forward[n] == n).unwrap_or(usize::MAX);
         let succs: Vec<Block> =
             vcode.block_succs(Block::new(b)).iter().map(|s| Block::new(forward[s.index()])).collect();
-        for item in out.block_insts_and_edits(vcode, Block::new(b)) {
+        let items: Vec<InstOrEdit> = out.block_insts_and_edits(vcode, Block::new(b)).collect();
+        let (folded_moves, call_args) = fold_call_moves(vcode, &items);
+        for (i, item) in items.iter().enumerate() {
             match item {
+                InstOrEdit::Edit(_) if folded_moves.contains(&i) => {}
                 InstOrEdit::Edit(Edit::Move { from, to }) => emit_move(&mut asm, &frame, *from, *to)?,
                 InstOrEdit::Inst(inst) => {
+                    let inst = *inst;
                     let vinst = &vcode.insts[inst.index()];
                     let allocs = out.inst_allocs(inst);
                     match &vinst.kind {
@@ -108,7 +112,22 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         }
                         VInstKind::Call { callee } => {
                             let start = asm.offset();
-                            asm.op(ops::Call { offset: PcRel(0) });
+                            let x = |k: usize, a: &[Option<XReg>; 3]| {
+                                a[k].unwrap_or_else(|| XReg::new(k as u8).expect("argument register"))
+                            };
+                            let offset = PcRel(0);
+                            match call_args.get(&i) {
+                                None => asm.op(ops::Call { offset }),
+                                Some(a) if a[1].is_none() && a[2].is_none() => {
+                                    asm.op(ops::Call1 { a0: x(0, a), offset })
+                                }
+                                Some(a) if a[2].is_none() => {
+                                    asm.op(ops::Call2 { a0: x(0, a), a1: x(1, a), offset })
+                                }
+                                Some(a) => {
+                                    asm.op(ops::Call3 { a0: x(0, a), a1: x(1, a), a2: x(2, a), offset })
+                                }
+                            };
                             call_sites.push((start, asm.offset(), *callee));
                         }
                         VInstKind::ReturnCall { callee, stack_args } => {
@@ -221,6 +240,50 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
 /// function's incoming area of `incoming` bytes, with `sp` at their start:
 /// the callee finds them above its frame record and releases them when it
 /// returns, leaving `sp` where this function's caller expects it.
+/// The register moves just before a direct call that the call can make
+/// itself: `call1`..`call3` copy up to three registers into `x0..x2` (all
+/// read before any is written). Returns the indices of those moves in
+/// `items` and, per call's index, the source for each of `x0..x2`.
+///
+/// Only a trailing run of int register-to-register moves into distinct
+/// `x0..x2` folds, and only while no folded move writes a register that a
+/// later folded move reads: then doing them at once equals doing them in
+/// order.
+fn fold_call_moves(
+    vcode: &VCode,
+    items: &[InstOrEdit],
+) -> (std::collections::HashSet<usize>, std::collections::HashMap<usize, [Option<XReg>; 3]>) {
+    let mut folded = std::collections::HashSet::new();
+    let mut calls = std::collections::HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let InstOrEdit::Inst(inst) = item else { continue };
+        if !matches!(vcode.insts[inst.index()].kind, VInstKind::Call { .. }) {
+            continue;
+        }
+        let mut args: [Option<XReg>; 3] = [None; 3];
+        let mut j = i;
+        while j > 0 {
+            let InstOrEdit::Edit(Edit::Move { from, to }) = items[j - 1] else { break };
+            let (Some(src), Some(dst)) = (from.as_reg(), to.as_reg()) else { break };
+            if src.class() != RegClass::Int || dst.class() != RegClass::Int {
+                break;
+            }
+            let d = dst.hw_enc();
+            let writes_a_later_source = args.iter().flatten().any(|r| r.index() == d);
+            if d >= 3 || args[d].is_some() || writes_a_later_source {
+                break;
+            }
+            args[d] = Some(xreg(src));
+            folded.insert(j - 1);
+            j -= 1;
+        }
+        if args.iter().any(Option::is_some) {
+            calls.insert(i, args);
+        }
+    }
+    (folded, calls)
+}
+
 /// For each block, the block its code really starts at: a block (other
 /// than the entry) whose only content is a jump, with no moves (typically
 /// an edge block of a critical edge that needed none), forwards to its

@@ -4,29 +4,32 @@
 //! block), and Cranelift's own backends skip them when lowering; so do we.
 
 use super::Lower;
+use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::{self, Value};
-use std::collections::{HashMap, HashSet};
+
+/// Uses of each value (aliases resolved), by instructions that are lowered.
+pub(super) type UseCounts = SecondaryMap<Value, u32>;
 
 impl Lower<'_> {
-    /// The instructions of `order`'s blocks that can be left out.
-    pub(super) fn dead_insts(&self, order: &[ir::Block]) -> HashSet<ir::Inst> {
+    /// The instructions of `order`'s blocks that can be left out, and the
+    /// use counts of values by the instructions that stay.
+    pub(super) fn dead_insts(&self, order: &[ir::Block]) -> (EntitySet<ir::Inst>, UseCounts) {
         let func = self.func;
         let dfg = &func.dfg;
-        let mut uses: HashMap<Value, usize> = HashMap::new();
+        let mut uses = UseCounts::with_capacity(dfg.num_values());
         let mut candidates = Vec::new();
         for &b in order {
             for inst in func.layout.block_insts(b) {
                 for v in dfg.inst_values(inst) {
-                    *uses.entry(dfg.resolve_aliases(v)).or_default() += 1;
+                    uses[dfg.resolve_aliases(v)] += 1;
                 }
                 if removable(dfg, inst) {
                     candidates.push(inst);
                 }
             }
         }
-        let unused =
-            |uses: &HashMap<Value, usize>, inst| dfg.inst_results(inst).iter().all(|r| !uses.contains_key(r));
-        let mut dead = HashSet::new();
+        let unused = |uses: &UseCounts, inst| dfg.inst_results(inst).iter().all(|&r| uses[r] == 0);
+        let mut dead = EntitySet::with_capacity(dfg.num_insts());
         let mut work: Vec<ir::Inst> = candidates.into_iter().filter(|&i| unused(&uses, i)).collect();
         while let Some(inst) = work.pop() {
             if !dead.insert(inst) {
@@ -35,20 +38,17 @@ impl Lower<'_> {
             // Its operands lose a use; a removable definition left unused dies too.
             for v in dfg.inst_values(inst) {
                 let v = dfg.resolve_aliases(v);
-                if let Some(n) = uses.get_mut(&v) {
-                    *n -= 1;
-                    if *n == 0 {
-                        uses.remove(&v);
-                        if let ir::ValueDef::Result(def, _) = dfg.value_def(v) {
-                            if removable(dfg, def) && unused(&uses, def) {
-                                work.push(def);
-                            }
+                uses[v] -= 1;
+                if uses[v] == 0 {
+                    if let ir::ValueDef::Result(def, _) = dfg.value_def(v) {
+                        if removable(dfg, def) && unused(&uses, def) {
+                            work.push(def);
                         }
                     }
                 }
             }
         }
-        dead
+        (dead, uses)
     }
 }
 

@@ -1,26 +1,20 @@
 //! Super-instruction selection: an `icmp` feeding the `brif` that ends its
-//! block becomes one compare-and-branch op, and single-use constants become
-//! immediates.
+//! block becomes one compare-and-branch op, and constants become
+//! immediates (a constant all of whose uses did needs no register).
 
 use super::*;
 
 impl Lower<'_> {
     /// Find each `brif` whose condition is an `icmp` of at most 64 bits in
     /// the same block, used nowhere else: it becomes one compare-and-branch
-    /// op. A constant second operand (used nowhere else) becomes its immediate.
-    pub(super) fn find_fusions(&mut self, order: &[ir::Block]) {
+    /// op. A constant second operand becomes its immediate, and so does the
+    /// constant operand of ALU ops that have immediate forms. `uses` counts
+    /// the uses by instructions that are lowered (dead ones excluded).
+    pub(super) fn find_fusions(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
         let func = self.func;
         let dfg = &func.dfg;
-        let mut uses: HashMap<Value, usize> = HashMap::new();
-        for &b in order {
-            for inst in func.layout.block_insts(b).filter(|i| !self.dead.contains(i)) {
-                for v in dfg.inst_values(inst) {
-                    *uses.entry(dfg.resolve_aliases(v)).or_default() += 1;
-                }
-            }
-        }
         // Uses of each constant turned into an immediate.
-        let mut folded_uses: HashMap<ir::Inst, usize> = HashMap::new();
+        let mut folded_uses: HashMap<ir::Inst, u32> = HashMap::new();
         for &b in order {
             let Some(last) = func.layout.last_inst(b) else {
                 continue;
@@ -36,7 +30,7 @@ impl Lower<'_> {
                 continue;
             };
             let ty = dfg.value_type(dfg.inst_args(icmp)[0]);
-            if func.layout.inst_block(icmp) != Some(b) || uses.get(&arg) != Some(&1) || ty.bits() > 64 {
+            if func.layout.inst_block(icmp) != Some(b) || uses[arg] != 1 || ty.bits() > 64 {
                 continue;
             }
             let mut imm = None;
@@ -59,7 +53,7 @@ impl Lower<'_> {
         }
         // ALU ops with a constant second operand.
         for &b in order {
-            for inst in func.layout.block_insts(b).filter(|i| !self.dead.contains(i)) {
+            for inst in func.layout.block_insts(b).filter(|&i| !self.dead.contains(i)) {
                 let InstructionData::Binary { opcode, args: [_, y] } = dfg.insts[inst] else {
                     continue;
                 };
@@ -96,7 +90,7 @@ impl Lower<'_> {
         }
         // A constant every use of which became an immediate needs no register.
         for (k, n) in folded_uses {
-            if uses.get(&dfg.first_result(k)) == Some(&n) {
+            if uses[dfg.first_result(k)] == n {
                 self.folded_consts.insert(k);
             }
         }

@@ -84,7 +84,7 @@ struct Lower<'f> {
     /// `iconst`s whose only use became an immediate of a fused compare.
     folded_consts: std::collections::HashSet<ir::Inst>,
     /// Pure instructions whose results nothing uses: not lowered.
-    dead: std::collections::HashSet<ir::Inst>,
+    dead: cranelift_codegen::entity::EntitySet<ir::Inst>,
     /// Integer ops whose second operand is a constant folded into an immediate.
     alu_imm: HashMap<ir::Inst, i64>,
 }
@@ -210,8 +210,9 @@ impl<'f> Lower<'f> {
             }
         }
         let order: Vec<ir::Block> = func.layout.blocks().filter(|b| reachable.contains(b)).collect();
-        self.dead = self.dead_insts(&order);
-        self.find_fusions(&order);
+        let (dead, uses) = self.dead_insts(&order);
+        self.dead = dead;
+        self.find_fusions(&order, &uses);
         // Count predecessors (one per edge) to find critical edges.
         let mut pred_count: HashMap<ir::Block, usize> = HashMap::new();
         for &b in &order {
@@ -254,7 +255,7 @@ impl<'f> Lower<'f> {
                 }
                 if self.fused.contains_key(&inst)
                     || self.folded_consts.contains(&inst)
-                    || self.dead.contains(&inst)
+                    || self.dead.contains(inst)
                 {
                     continue;
                 }

@@ -52,7 +52,6 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
         push_frame(&mut asm, &frame);
     }
     let forward = forwarding(vcode, out);
-    let branch_only = branch_only_blocks(vcode, out, &forward)?;
     for b in 0..vcode.blocks.len() {
         if forward[b] != b {
             // A block that only jumps: branches go straight to its target.
@@ -87,31 +86,29 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             asm.op(ops::Ret {});
                         }
                         VInstKind::Jump => {
-                            let target = succs[0].index();
-                            match branch_only[target] {
-                                // A loop's back edge to a header that only tests
-                                // and branches: test here instead of jumping there
-                                // (one op per iteration fewer).
-                                Some((op, taken, not_taken)) if target <= b => {
-                                    cond_branch(&mut asm, &labels, op, taken, not_taken, next_block)?;
-                                }
-                                _ if target != next_block => {
-                                    asm.branch(ops::Jump { offset: PcRel(0) }, labels[target])
-                                        .map_err(|e| e.to_string())?;
-                                }
-                                _ => {}
+                            if succs[0].index() != next_block {
+                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[succs[0].index()])
+                                    .map_err(|e| e.to_string())?;
                             }
                         }
                         VInstKind::CondBr(op) => {
                             let op = rewrite(*op, allocs)?;
-                            cond_branch(
-                                &mut asm,
-                                &labels,
-                                op,
-                                succs[0].index(),
-                                succs[1].index(),
-                                next_block,
-                            )?;
+                            let (taken, not_taken) = (succs[0].index(), succs[1].index());
+                            // Fall through to the next block whichever way it is
+                            // reached: a taken branch to the next block becomes the
+                            // inverted branch to the other one.
+                            match inverted_branch(op) {
+                                Some(inverse) if taken == next_block && not_taken != next_block => {
+                                    asm.branch(inverse, labels[not_taken]).map_err(|e| e.to_string())?;
+                                }
+                                _ => {
+                                    asm.branch(op, labels[taken]).map_err(|e| e.to_string())?;
+                                    if not_taken != next_block {
+                                        asm.branch(ops::Jump { offset: PcRel(0) }, labels[not_taken])
+                                            .map_err(|e| e.to_string())?;
+                                    }
+                                }
+                            }
                         }
                         VInstKind::Call { callee } => {
                             let start = asm.offset();
@@ -243,57 +240,6 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
 /// function's incoming area of `incoming` bytes, with `sp` at their start:
 /// the callee finds them above its frame record and releases them when it
 /// returns, leaving `sp` where this function's caller expects it.
-/// A conditional branch to `taken`/`not_taken`, falling through to
-/// `next_block` whichever way it is reached: a taken branch to the next
-/// block becomes the inverted branch to the other one.
-fn cond_branch(
-    asm: &mut Assembler,
-    labels: &[Label],
-    op: Op,
-    taken: usize,
-    not_taken: usize,
-    next_block: usize,
-) -> Result<(), String> {
-    match inverted_branch(op) {
-        Some(inverse) if taken == next_block && not_taken != next_block => {
-            asm.branch(inverse, labels[not_taken]).map_err(|e| e.to_string())?;
-        }
-        _ => {
-            asm.branch(op, labels[taken]).map_err(|e| e.to_string())?;
-            if not_taken != next_block {
-                asm.branch(ops::Jump { offset: PcRel(0) }, labels[not_taken]).map_err(|e| e.to_string())?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// For each block whose whole code is one conditional branch (no moves,
-/// nothing else): the branch with its registers, and its targets
-/// (forwarded). A jump to such a block can run the branch itself: the
-/// registers it reads hold the same values at the jump as at the block's
-/// start, since no move comes between.
-fn branch_only_blocks(
-    vcode: &VCode,
-    out: &Output,
-    forward: &[usize],
-) -> Result<Vec<Option<(Op, usize, usize)>>, String> {
-    (0..vcode.blocks.len())
-        .map(|b| {
-            let mut items = out.block_insts_and_edits(vcode, Block::new(b));
-            let (Some(InstOrEdit::Inst(inst)), None) = (items.next(), items.next()) else {
-                return Ok(None);
-            };
-            let VInstKind::CondBr(op) = vcode.insts[inst.index()].kind else {
-                return Ok(None);
-            };
-            let succs = vcode.block_succs(Block::new(b));
-            let op = rewrite(op, out.inst_allocs(inst))?;
-            Ok(Some((op, forward[succs[0].index()], forward[succs[1].index()])))
-        })
-        .collect()
-}
-
 /// The register moves just before a direct call that the call can make
 /// itself: `call1`..`call3` copy up to three registers into `x0..x2` (all
 /// read before any is written). Returns the indices of those moves in

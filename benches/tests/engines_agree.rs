@@ -37,3 +37,12 @@ fn every_engine_reports_a_code_size_except_the_clif_interpreter() {
         }
     }
 }
+
+#[test]
+fn pulley_disassembly_shows_every_function() {
+    let fib = program("fib").unwrap();
+    let functions = sheave_benches::engines::parse(fib).unwrap();
+    let text = sheave_benches::engines::pulley_disassembly(&functions).unwrap();
+    assert!(text.contains("%fib (") && text.contains("%main ("), "{text}");
+    assert!(text.contains("call") && text.contains("ret"), "{text}");
+}

@@ -36,6 +36,8 @@ pub(super) struct PulleyRunner {
     code: Vec<u8>,
     /// `%main`'s offset in `code`.
     main: usize,
+    /// Each function's name and start in `code`, in order.
+    layout: Vec<(String, usize)>,
     returns: Returns,
 }
 
@@ -65,6 +67,7 @@ pub(super) fn compile(
     let isa = pulley64()?;
     let mut code = Vec::new();
     let mut starts = HashMap::new();
+    let mut layout = Vec::new();
     // (function start, relocation) of every function, applied once all are placed.
     let mut relocs = Vec::new();
     for func in functions {
@@ -77,6 +80,7 @@ pub(super) fn compile(
         for reloc in compiled.buffer.relocs() {
             relocs.push((start, reloc.clone()));
         }
+        layout.push((name.clone(), start));
         starts.insert(name, start);
     }
     let id_offset = host_call_id_offset();
@@ -105,29 +109,16 @@ pub(super) fn compile(
     let main = *starts.get("main").ok_or("no %main")?;
     let size = code.len();
     let vm = Vm::new().map_err(|_| "out of memory for Pulley's stack".to_string())?;
-    Ok((PulleyRunner { vm, code, main, returns }, compile_time, size))
+    Ok((PulleyRunner { vm, code, main, layout, returns }, compile_time, size))
 }
 
 /// The linked bytecode of `functions`, disassembled, each function headed
 /// by its name (for comparing code with Sheave's `sheave disas`).
 pub fn disassemble(functions: &[Function]) -> Result<String, String> {
     let (runner, _, _) = compile(functions, Returns::I64)?;
-    let mut starts: Vec<(usize, String)> = Vec::new();
-    let isa = pulley64()?;
-    let mut at = 0;
-    for func in functions {
-        let mut ctx = Context::for_function(func.clone());
-        let len = ctx
-            .compile(&*isa, &mut ControlPlane::default())
-            .map_err(|e| format!("{:?}", e.inner))?
-            .code_buffer()
-            .len();
-        starts.push((at, function_name(func)));
-        at += len;
-    }
     let mut out = String::new();
-    for (i, (start, name)) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).map_or(runner.code.len(), |s| s.0);
+    for (i, (name, start)) in runner.layout.iter().enumerate() {
+        let end = runner.layout.get(i + 1).map_or(runner.code.len(), |next| next.1);
         let text = pulley_interpreter::disas::Disassembler::disassemble_all(&runner.code[*start..end])
             .map_err(|e| format!("{name}: {e}"))?;
         out.push_str(&format!("%{name} ({} bytes):\n{text}\n", end - start));

@@ -772,6 +772,45 @@ fn memory(h: &mut Harness) {
         Xload32BeS => sx(be(4), 32);
         Xload64Be => be(8);
     }
+    // The indexed forms: base x0 = buf + 4, index x1 = 4, offset -5 reach
+    // the same byte 3.
+    let load_ix = |h: &mut Harness, op: Op| {
+        h.run(&[op], &i64s(&[base + 4, 4]), &[ValType::I64]).unwrap()[0].i64().unwrap() as u64
+    };
+    macro_rules! loads_ix {
+        ($($Op:ident => $want:expr;)*) => {$(
+            assert_eq!(
+                load_ix(h, ops::$Op { dst: x(0), base: x(0), index: x(1), offset: -5 }.into()),
+                $want,
+                stringify!($Op)
+            );
+        )*};
+    }
+    loads_ix! {
+        Xload8UIx => 0x83;
+        Xload8SIx => sx(0x83, 8);
+        Xload16UIx => le(2);
+        Xload16SIx => sx(le(2), 16);
+        Xload32UIx => le(4);
+        Xload32SIx => sx(le(4), 32);
+        Xload64Ix => le(8);
+    }
+    let fl = h
+        .run(
+            &[ops::Fload32Ix { dst: f(0), base: x(0), index: x(1), offset: -5 }.into()],
+            &i64s(&[base + 4, 4]),
+            &[ValType::F32],
+        )
+        .unwrap();
+    assert_eq!(fl, [Val::F32(le(4) as u32)]);
+    let fl = h
+        .run(
+            &[ops::Fload64Ix { dst: f(0), base: x(0), index: x(1), offset: -5 }.into()],
+            &i64s(&[base + 4, 4]),
+            &[ValType::F64],
+        )
+        .unwrap();
+    assert_eq!(fl, [Val::F64(le(8))]);
     let fl = h
         .run(
             &[ops::Fload32 { dst: f(0), base: x(0), offset: -5 }.into()],
@@ -840,6 +879,29 @@ fn memory(h: &mut Harness) {
         Fstore32Be f Val::F32(0x1122_3344) => [0x11, 0x22, 0x33, 0x44];
         Fstore64Be f Val::F64(value) => value.to_be_bytes();
         Vstore128 v Val::V128(u128::from_le_bytes(core::array::from_fn(|i| i as u8 + 1))) => core::array::from_fn::<u8, 16, _>(|i| i as u8 + 1);
+    }
+    // Indexed stores: base x0 = buf + 10, index 6 (in the next free
+    // x-register), offset -3: the same byte 13.
+    macro_rules! stores_ix {
+        ($($Op:ident $src:ident $arg:expr => $bytes:expr;)*) => {$({
+            buf.fill(0);
+            let int_src = matches!($arg, Val::I64(_));
+            let args = [Val::I64((base + 10) as i64), $arg, Val::I64(6)];
+            let (index, src) = if int_src { (x(2), $src(1)) } else { (x(1), $src(0)) };
+            h.run(&[ops::$Op { base: x(0), index, offset: -3, src }.into()], &args, &[]).unwrap();
+            let want: &[u8] = &$bytes;
+            let mut expect = [0u8; 32];
+            expect[13..13 + want.len()].copy_from_slice(want);
+            assert_eq!(buf, expect, stringify!($Op));
+        })*};
+    }
+    stores_ix! {
+        Xstore8Ix x Val::I64(value as i64) => [0x08];
+        Xstore16Ix x Val::I64(value as i64) => [0x08, 0x07];
+        Xstore32Ix x Val::I64(value as i64) => [0x08, 0x07, 0x06, 0x05];
+        Xstore64Ix x Val::I64(value as i64) => value.to_le_bytes();
+        Fstore32Ix f Val::F32(0x1122_3344) => [0x44, 0x33, 0x22, 0x11];
+        Fstore64Ix f Val::F64(value) => value.to_le_bytes();
     }
 }
 

@@ -504,6 +504,40 @@ macro_rules! for_each_op {
             xbxor32_i8 = Xbxor32I8 { dst: XReg, a: XReg, imm: i8 };
             /// `dst = a ^ imm` (64-bit, `imm` sign-extended, short form).
             xbxor64_i8 = Xbxor64I8 { dst: XReg, a: XReg, imm: i8 };
+
+            // ISA v10: indexed addressing, `x[base] + x[index] + offset`
+            // (64-bit wrapping add), little-endian: a load or store whose
+            // address is a sum of two registers is one op.
+            /// `dst = *(base + index + offset) as u8`, zero-extended.
+            xload8_u_ix = Xload8UIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            /// `dst = *(base + index + offset) as i8`, sign-extended.
+            xload8_s_ix = Xload8SIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            /// 16-bit load at `base + index + offset`, zero-extended.
+            xload16_u_ix = Xload16UIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            /// 16-bit load at `base + index + offset`, sign-extended.
+            xload16_s_ix = Xload16SIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            /// 32-bit load at `base + index + offset`, zero-extended.
+            xload32_u_ix = Xload32UIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            /// 32-bit load at `base + index + offset`, sign-extended.
+            xload32_s_ix = Xload32SIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            /// 64-bit load at `base + index + offset`.
+            xload64_ix = Xload64Ix { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            /// Store the low 8 bits of `src` at `base + index + offset`.
+            xstore8_ix = Xstore8Ix { base: XReg, index: XReg, offset: i32, src: XReg };
+            /// Store the low 16 bits of `src` at `base + index + offset`.
+            xstore16_ix = Xstore16Ix { base: XReg, index: XReg, offset: i32, src: XReg };
+            /// Store the low 32 bits of `src` at `base + index + offset`.
+            xstore32_ix = Xstore32Ix { base: XReg, index: XReg, offset: i32, src: XReg };
+            /// Store `src` at `base + index + offset`.
+            xstore64_ix = Xstore64Ix { base: XReg, index: XReg, offset: i32, src: XReg };
+            /// Load an f32 from `base + index + offset`.
+            fload32_ix = Fload32Ix { dst: FReg, base: XReg, index: XReg, offset: i32 };
+            /// Load an f64 from `base + index + offset`.
+            fload64_ix = Fload64Ix { dst: FReg, base: XReg, index: XReg, offset: i32 };
+            /// Store an f32 at `base + index + offset`.
+            fstore32_ix = Fstore32Ix { base: XReg, index: XReg, offset: i32, src: FReg };
+            /// Store an f64 at `base + index + offset`.
+            fstore64_ix = Fstore64Ix { base: XReg, index: XReg, offset: i32, src: FReg };
         }
     };
 }

@@ -1,4 +1,5 @@
-//! Loads and stores at host addresses `x[base] + offset`.
+//! Loads and stores at host addresses `x[base] + offset` (and, for the
+//! indexed `_ix` forms, `x[base] + x[index] + offset`).
 //!
 //! Addresses come from the guest, like in compiled code: the embedder that
 //! runs bytecode promises (by calling the `unsafe` entry points) that the
@@ -29,6 +30,64 @@ impl State {
         // SAFETY: as in `load`.
         unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) }
     }
+
+    /// `x[base] + x[index] + offset`, the address of the indexed ops.
+    #[inline(always)]
+    fn addr_ix(&self, base: XReg, index: XReg, offset: i32) -> *mut u8 {
+        let addr = self.x64(base).wrapping_add(self.x64(index)).wrapping_add(offset as i64 as u64);
+        core::ptr::with_exposed_provenance_mut(addr as usize)
+    }
+
+    #[inline(always)]
+    fn load_ix<const N: usize>(&self, base: XReg, index: XReg, offset: i32) -> [u8; N] {
+        let p = self.addr_ix(base, index, offset);
+        // SAFETY: as in `load`.
+        unsafe { p.cast::<[u8; N]>().read_unaligned() }
+    }
+
+    #[inline(always)]
+    fn store_ix<const N: usize>(&self, base: XReg, index: XReg, offset: i32, bytes: [u8; N]) {
+        let p = self.addr_ix(base, index, offset);
+        // SAFETY: as in `load`.
+        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) }
+    }
+}
+
+/// The indexed forms of [`xloads!`], [`xstores!`] and [`fmem!`].
+macro_rules! indexed {
+    (
+        loads { $($load:ident: $n:literal, $from:ident, |$v:ident| $e:expr;)* }
+        stores { $($store:ident: $t:ty, $to:ident;)* }
+        floats { $($fload:ident, $fstore:ident: $ft:ty;)* }
+    ) => {
+        $(
+            #[inline(always)]
+            pub fn $load(&mut self, at: At, dst: XReg, base: XReg, index: XReg, offset: i32) -> Flow {
+                let $v = $from(self.load_ix::<$n>(base, index, offset));
+                self.set_x64(dst, $e);
+                Ok(at.next)
+            }
+        )*
+        $(
+            #[inline(always)]
+            pub fn $store(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: XReg) -> Flow {
+                self.store_ix(base, index, offset, (self.x64(src) as $t).$to());
+                Ok(at.next)
+            }
+        )*
+        $(
+            #[inline(always)]
+            pub fn $fload(&mut self, at: At, dst: FReg, base: XReg, index: XReg, offset: i32) -> Flow {
+                self.f[dst.index()] = <$ft>::from_le_bytes(self.load_ix(base, index, offset)) as u64;
+                Ok(at.next)
+            }
+            #[inline(always)]
+            pub fn $fstore(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: FReg) -> Flow {
+                self.store_ix(base, index, offset, (self.f[src.index()] as $ft).to_le_bytes());
+                Ok(at.next)
+            }
+        )*
+    };
 }
 
 /// Loads into x-registers: `name: N bytes, decode, extend`.
@@ -116,6 +175,28 @@ impl State {
         xstore16_be: u16, to_be_bytes;
         xstore32_be: u32, to_be_bytes;
         xstore64_be: u64, to_be_bytes;
+    }
+
+    indexed! {
+        loads {
+            xload8_u_ix: 1, u8_le, |v| v as u64;
+            xload8_s_ix: 1, u8_le, |v| v as i8 as i64 as u64;
+            xload16_u_ix: 2, u16_le, |v| v as u64;
+            xload16_s_ix: 2, u16_le, |v| v as i16 as i64 as u64;
+            xload32_u_ix: 4, u32_le, |v| v as u64;
+            xload32_s_ix: 4, u32_le, |v| v as i32 as i64 as u64;
+            xload64_ix: 8, u64_le, |v| v;
+        }
+        stores {
+            xstore8_ix: u8, to_le_bytes;
+            xstore16_ix: u16, to_le_bytes;
+            xstore32_ix: u32, to_le_bytes;
+            xstore64_ix: u64, to_le_bytes;
+        }
+        floats {
+            fload32_ix, fstore32_ix: u32;
+            fload64_ix, fstore64_ix: u64;
+        }
     }
 
     fmem! {

@@ -88,6 +88,54 @@ impl Lower<'_> {
                 }
             }
         }
+        // Loads and stores (little-endian, scalar) whose address is a 64-bit
+        // `iadd` used only there: one indexed op, and the add is not lowered.
+        for &b in order {
+            for inst in func.layout.block_insts(b).filter(|&i| !self.dead.contains(i)) {
+                let (addr, ty, flags) = match dfg.insts[inst] {
+                    InstructionData::Load { opcode, arg, flags, .. }
+                        if matches!(
+                            opcode,
+                            Opcode::Load
+                                | Opcode::Uload8
+                                | Opcode::Sload8
+                                | Opcode::Uload16
+                                | Opcode::Sload16
+                                | Opcode::Uload32
+                                | Opcode::Sload32
+                        ) =>
+                    {
+                        (arg, dfg.value_type(dfg.first_result(inst)), flags)
+                    }
+                    InstructionData::Store { opcode, args: [value, addr], flags, .. }
+                        if matches!(
+                            opcode,
+                            Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32
+                        ) =>
+                    {
+                        (addr, dfg.value_type(value), flags)
+                    }
+                    _ => continue,
+                };
+                let scalar = matches!(
+                    ty,
+                    types::I8 | types::I16 | types::I32 | types::I64 | types::F16 | types::F32 | types::F64
+                );
+                if !scalar || self.big_endian(flags) {
+                    continue;
+                }
+                let addr = dfg.resolve_aliases(addr);
+                let ir::ValueDef::Result(add, 0) = dfg.value_def(addr) else { continue };
+                let InstructionData::Binary { opcode: Opcode::Iadd, args: [x, y] } = dfg.insts[add] else {
+                    continue;
+                };
+                if dfg.value_type(addr) != types::I64 || uses[addr] != 1 || self.alu_imm.contains_key(&add) {
+                    continue;
+                }
+                self.indexed.insert(inst, (x, y));
+                self.index_adds.insert(add);
+            }
+        }
         // A constant every use of which became an immediate needs no register.
         for (k, n) in folded_uses {
             if uses[dfg.first_result(k)] == n {

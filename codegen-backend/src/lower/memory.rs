@@ -2,7 +2,23 @@
 
 use super::*;
 
+/// Where a load or store goes: `x[base] + offset`, or with an index
+/// register `x[base] + x[index] + offset` (the `_ix` ops).
+#[derive(Clone, Copy)]
+pub(super) enum Addr {
+    Base(VReg),
+    Indexed(VReg, VReg),
+}
+
 impl Lower<'_> {
+    /// The address operand of load or store `inst` whose address is `addr`.
+    pub(super) fn address(&mut self, inst: ir::Inst, addr: Value) -> LowerResult<Addr> {
+        Ok(match self.indexed.get(&inst).copied() {
+            Some((a, b)) => Addr::Indexed(self.reg(a)?, self.reg(b)?),
+            None => Addr::Base(self.reg(addr)?),
+        })
+    }
+
     pub(super) fn stack_addr(&mut self, slot: ir::StackSlot, offset: i32) -> LowerResult<VReg> {
         let base = *self.slot_offsets.get(&slot).ok_or("unknown stack slot")?;
         let offset = i32::try_from(base as i64 + offset as i64).map_err(|_| "stack slot offset overflows")?;
@@ -20,12 +36,39 @@ impl Lower<'_> {
         &mut self,
         inst: ir::Inst,
         opcode: Opcode,
-        base: VReg,
+        addr: Addr,
         flags: ir::MemFlags,
         offset: i32,
     ) -> LowerResult<()> {
         let ty =
             self.func.dfg.value_type(*self.func.dfg.inst_results(inst).first().ok_or("load without result")?);
+        let base = match addr {
+            Addr::Base(base) => base,
+            Addr::Indexed(base, index) => {
+                let d = self.result(inst)?;
+                let (x, f) = (X0, F0);
+                let op: Op = match (opcode, ty) {
+                    (Opcode::Load, types::I8) | (Opcode::Uload8, _) => {
+                        ops::Xload8UIx { dst: x, base: x, index: x, offset }.into()
+                    }
+                    (Opcode::Sload8, _) => ops::Xload8SIx { dst: x, base: x, index: x, offset }.into(),
+                    (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => {
+                        ops::Xload16UIx { dst: x, base: x, index: x, offset }.into()
+                    }
+                    (Opcode::Sload16, _) => ops::Xload16SIx { dst: x, base: x, index: x, offset }.into(),
+                    (Opcode::Load, types::I32) | (Opcode::Uload32, _) => {
+                        ops::Xload32UIx { dst: x, base: x, index: x, offset }.into()
+                    }
+                    (Opcode::Sload32, _) => ops::Xload32SIx { dst: x, base: x, index: x, offset }.into(),
+                    (Opcode::Load, types::I64) => ops::Xload64Ix { dst: x, base: x, index: x, offset }.into(),
+                    (Opcode::Load, types::F32) => ops::Fload32Ix { dst: f, base: x, index: x, offset }.into(),
+                    (Opcode::Load, types::F64) => ops::Fload64Ix { dst: f, base: x, index: x, offset }.into(),
+                    _ => return Err(format!("indexed `{opcode}` of {ty}: fusion and lowering disagree")),
+                };
+                self.op(op, &[d, base, index]);
+                return Ok(());
+            }
+        };
         let be = self.big_endian(flags);
         let d = self.result(inst)?;
         macro_rules! x {
@@ -66,13 +109,42 @@ impl Lower<'_> {
         &mut self,
         opcode: Opcode,
         value: Value,
-        base: VReg,
+        addr: Addr,
         flags: ir::MemFlags,
         offset: i32,
     ) -> LowerResult<()> {
         let ty = self.func.dfg.value_type(value);
         let be = self.big_endian(flags);
         let v = self.reg(value)?;
+        let base = match addr {
+            Addr::Base(base) => base,
+            Addr::Indexed(base, index) => {
+                let (x, f) = (X0, F0);
+                let op: Op = match (opcode, ty) {
+                    (Opcode::Store, types::I8) | (Opcode::Istore8, _) => {
+                        ops::Xstore8Ix { base: x, index: x, offset, src: x }.into()
+                    }
+                    (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => {
+                        ops::Xstore16Ix { base: x, index: x, offset, src: x }.into()
+                    }
+                    (Opcode::Store, types::I32) | (Opcode::Istore32, _) => {
+                        ops::Xstore32Ix { base: x, index: x, offset, src: x }.into()
+                    }
+                    (Opcode::Store, types::I64) => {
+                        ops::Xstore64Ix { base: x, index: x, offset, src: x }.into()
+                    }
+                    (Opcode::Store, types::F32) => {
+                        ops::Fstore32Ix { base: x, index: x, offset, src: f }.into()
+                    }
+                    (Opcode::Store, types::F64) => {
+                        ops::Fstore64Ix { base: x, index: x, offset, src: f }.into()
+                    }
+                    _ => return Err(format!("indexed `{opcode}` of {ty}: fusion and lowering disagree")),
+                };
+                self.op(op, &[base, index, v]);
+                return Ok(());
+            }
+        };
         macro_rules! x {
             ($le:ident, $be:ident) => {
                 if be {
@@ -140,7 +212,7 @@ impl Lower<'_> {
     ) -> LowerResult<()> {
         use ir::AtomicRmwOp as A;
         let base = self.reg(addr)?;
-        self.load(inst, Opcode::Load, base, flags, 0)?;
+        self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
         let old = self.result(inst)?;
         let w = ty.bits() == 64;
         let signed = matches!(op, A::Smin | A::Smax);

@@ -26,6 +26,7 @@ mod fusion;
 mod i128;
 mod int;
 mod memory;
+use memory::Addr;
 
 const X0: XReg = XReg::FP; // placeholder: every register field is rewritten
 const F0: FReg = match FReg::new(0) {
@@ -55,6 +56,8 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         folded_consts: Default::default(),
         dead: Default::default(),
         alu_imm: HashMap::new(),
+        indexed: HashMap::new(),
+        index_adds: Default::default(),
     };
     l.lower_function()?;
     Ok(Lowered { vcode: l.vcode, callees: l.callees })
@@ -87,6 +90,11 @@ struct Lower<'f> {
     dead: cranelift_codegen::entity::EntitySet<ir::Inst>,
     /// Integer ops whose second operand is a constant folded into an immediate.
     alu_imm: HashMap<ir::Inst, i64>,
+    /// Loads and stores whose address is the sum of these two values: one
+    /// indexed op (see [`Self::find_fusions`]).
+    indexed: HashMap<ir::Inst, (Value, Value)>,
+    /// The `iadd`s those addresses came from: not lowered.
+    index_adds: std::collections::HashSet<ir::Inst>,
 }
 
 /// One CFG edge out of a block: target block and the arguments it passes.
@@ -256,6 +264,7 @@ impl<'f> Lower<'f> {
                 if self.fused.contains_key(&inst)
                     || self.folded_consts.contains(&inst)
                     || self.dead.contains(inst)
+                    || self.index_adds.contains(&inst)
                 {
                     continue;
                 }
@@ -469,12 +478,12 @@ impl<'f> Lower<'f> {
             }
             InstructionData::Unary { opcode, arg } if self.float_unary(inst, opcode, arg)? => {}
             InstructionData::Load { opcode, arg, flags, offset } => {
-                let base = self.reg(arg)?;
-                self.load(inst, opcode, base, flags, offset.into())?;
+                let addr = self.address(inst, arg)?;
+                self.load(inst, opcode, addr, flags, offset.into())?;
             }
             InstructionData::Store { opcode, args: [value, addr], flags, offset } => {
-                let base = self.reg(addr)?;
-                self.store(opcode, value, base, flags, offset.into())?;
+                let addr = self.address(inst, addr)?;
+                self.store(opcode, value, addr, flags, offset.into())?;
             }
             InstructionData::StackAddr { stack_slot, offset, .. } => {
                 let a = self.stack_addr(stack_slot, offset.into())?;
@@ -484,11 +493,11 @@ impl<'f> Lower<'f> {
             // accesses are atomic with respect to it.
             InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, flags } => {
                 let base = self.reg(arg)?;
-                self.load(inst, Opcode::Load, base, flags, 0)?;
+                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
             }
             InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], flags } => {
                 let base = self.reg(addr)?;
-                self.store(Opcode::Store, value, base, flags, 0)?;
+                self.store(Opcode::Store, value, Addr::Base(base), flags, 0)?;
             }
             InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } if ctrl.bits() <= 64 => {
                 self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
@@ -497,7 +506,7 @@ impl<'f> Lower<'f> {
                 if ctrl.bits() <= 64 =>
             {
                 let base = self.reg(addr)?;
-                self.load(inst, Opcode::Load, base, flags, 0)?;
+                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
                 let old = self.result(inst)?;
                 let e = self.extended(expected, false)?;
                 let old64 = self.extend(old, ctrl.bits(), false);

@@ -13,12 +13,22 @@ fn main() {
         eprintln!("compile_loop: no engine {engine:?} (sheave, pulley, native)");
         std::process::exit(2);
     };
-    let rounds: u32 = args.next().map_or(100, |n| n.parse().expect("a number of rounds"));
+    let rounds: u32 = match args.next().map(|n| n.parse::<u32>()) {
+        None => 100,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("compile_loop: the number of rounds must be a positive integer");
+            std::process::exit(2);
+        }
+    };
     let mut total = Duration::ZERO;
     for program in PROGRAMS {
         let start = Instant::now();
         for _ in 0..rounds {
-            compile(engine, program).expect("compiles");
+            if let Err(e) = compile(engine, program) {
+                eprintln!("compile_loop: {}: {e}", program.name);
+                std::process::exit(1);
+            }
         }
         total += start.elapsed();
     }

@@ -853,17 +853,20 @@ fn memory(h: &mut Harness) {
     let want = (0..16).fold(0u128, |acc, i| acc | ((0x83 + i as u128) << (8 * i)));
     assert_eq!(vl, [Val::V128(want)]);
 
-    // Stores write exactly their width at base + offset.
+    // Stores write exactly their width at byte 13 (base + offset).
     let value = 0x0102_0304_0506_0708u64;
+    let mut check_store = |h: &mut Harness, op: Op, args: &[Val], want: &[u8], name: &str| {
+        buf.fill(0);
+        h.run(&[op], args, &[]).unwrap();
+        let mut expect = [0u8; 32];
+        expect[13..13 + want.len()].copy_from_slice(want);
+        assert_eq!(buf, expect, "{name}");
+    };
     macro_rules! stores {
         ($($Op:ident $src:ident $arg:expr => $bytes:expr;)*) => {$({
-            buf.fill(0);
             let args = [Val::I64((base + 16) as i64), $arg];
-            h.run(&[ops::$Op { base: x(0), offset: -3, src: $src(if matches!($arg, Val::I64(_)) { 1 } else { 0 }) }.into()], &args, &[]).unwrap();
-            let want: &[u8] = &$bytes;
-            let mut expect = [0u8; 32];
-            expect[13..13 + want.len()].copy_from_slice(want);
-            assert_eq!(buf, expect, stringify!($Op));
+            let op = ops::$Op { base: x(0), offset: -3, src: $src(if matches!($arg, Val::I64(_)) { 1 } else { 0 }) };
+            check_store(h, op.into(), &args, &$bytes, stringify!($Op));
         })*};
     }
     stores! {
@@ -884,15 +887,10 @@ fn memory(h: &mut Harness) {
     // x-register), offset -3: the same byte 13.
     macro_rules! stores_ix {
         ($($Op:ident $src:ident $arg:expr => $bytes:expr;)*) => {$({
-            buf.fill(0);
             let int_src = matches!($arg, Val::I64(_));
             let args = [Val::I64((base + 10) as i64), $arg, Val::I64(6)];
             let (index, src) = if int_src { (x(2), $src(1)) } else { (x(1), $src(0)) };
-            h.run(&[ops::$Op { base: x(0), index, offset: -3, src }.into()], &args, &[]).unwrap();
-            let want: &[u8] = &$bytes;
-            let mut expect = [0u8; 32];
-            expect[13..13 + want.len()].copy_from_slice(want);
-            assert_eq!(buf, expect, stringify!($Op));
+            check_store(h, ops::$Op { base: x(0), index, offset: -3, src }.into(), &args, &$bytes, stringify!($Op));
         })*};
     }
     stores_ix! {

@@ -95,12 +95,19 @@ pub(super) fn compile(
         match reloc.kind {
             Reloc::PulleyPcRel => {
                 let dest = *starts.get(&target).ok_or_else(|| format!("call of undefined %{target}"))?;
-                let field: [u8; 4] = code[at..at + 4].try_into().expect("4 bytes");
+                let field: [u8; 4] = code
+                    .get(at..at + 4)
+                    .and_then(|f| f.try_into().ok())
+                    .ok_or_else(|| format!("relocation at {at} lies outside the code"))?;
                 let delta = (dest as i64 + reloc.addend - at as i64) as i32;
                 let value = i32::from_le_bytes(field).wrapping_add(delta);
                 code[at..at + 4].copy_from_slice(&value.to_le_bytes());
             }
-            Reloc::PulleyCallIndirectHost if target == "host_add" => code[at + id_offset] = HOST_ADD_ID,
+            Reloc::PulleyCallIndirectHost if target == "host_add" => {
+                *code
+                    .get_mut(at + id_offset)
+                    .ok_or_else(|| format!("host call at {at} lies outside the code"))? = HOST_ADD_ID
+            }
             Reloc::PulleyCallIndirectHost => return Err(format!("no host function %{target}")),
             other => return Err(format!("unexpected relocation {other}")),
         }

@@ -16,116 +16,95 @@ impl State {
         core::ptr::with_exposed_provenance_mut(addr as usize)
     }
 
-    #[inline(always)]
-    fn load<const N: usize>(&self, base: XReg, offset: i32) -> [u8; N] {
-        let p = self.addr(base, offset);
-        // SAFETY: the guest's address is valid for `N` bytes by the contract
-        // of the entry points (see the module docs); no alignment is assumed.
-        unsafe { p.cast::<[u8; N]>().read_unaligned() }
-    }
-
-    #[inline(always)]
-    fn store<const N: usize>(&self, base: XReg, offset: i32, bytes: [u8; N]) {
-        let p = self.addr(base, offset);
-        // SAFETY: as in `load`.
-        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) }
-    }
-
     /// `x[base] + x[index] + offset`, the address of the indexed ops.
     #[inline(always)]
     fn addr_ix(&self, base: XReg, index: XReg, offset: i32) -> *mut u8 {
         let addr = self.x64(base).wrapping_add(self.x64(index)).wrapping_add(offset as i64 as u64);
         core::ptr::with_exposed_provenance_mut(addr as usize)
     }
-
-    #[inline(always)]
-    fn load_ix<const N: usize>(&self, base: XReg, index: XReg, offset: i32) -> [u8; N] {
-        let p = self.addr_ix(base, index, offset);
-        // SAFETY: as in `load`.
-        unsafe { p.cast::<[u8; N]>().read_unaligned() }
-    }
-
-    #[inline(always)]
-    fn store_ix<const N: usize>(&self, base: XReg, index: XReg, offset: i32, bytes: [u8; N]) {
-        let p = self.addr_ix(base, index, offset);
-        // SAFETY: as in `load`.
-        unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) }
-    }
 }
 
-/// The indexed forms of [`xloads!`], [`xstores!`] and [`fmem!`].
-macro_rules! indexed {
-    (
-        loads { $($load:ident: $n:literal, $from:ident, |$v:ident| $e:expr;)* }
-        stores { $($store:ident: $t:ty, $to:ident;)* }
-        floats { $($fload:ident, $fstore:ident: $ft:ty;)* }
-    ) => {
-        $(
-            #[inline(always)]
-            pub fn $load(&mut self, at: At, dst: XReg, base: XReg, index: XReg, offset: i32) -> Flow {
-                let $v = $from(self.load_ix::<$n>(base, index, offset));
-                self.set_x64(dst, $e);
-                Ok(at.next)
-            }
-        )*
-        $(
-            #[inline(always)]
-            pub fn $store(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: XReg) -> Flow {
-                self.store_ix(base, index, offset, (self.x64(src) as $t).$to());
-                Ok(at.next)
-            }
-        )*
-        $(
-            #[inline(always)]
-            pub fn $fload(&mut self, at: At, dst: FReg, base: XReg, index: XReg, offset: i32) -> Flow {
-                self.f[dst.index()] = <$ft>::from_le_bytes(self.load_ix(base, index, offset)) as u64;
-                Ok(at.next)
-            }
-            #[inline(always)]
-            pub fn $fstore(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: FReg) -> Flow {
-                self.store_ix(base, index, offset, (self.f[src.index()] as $ft).to_le_bytes());
-                Ok(at.next)
-            }
-        )*
-    };
+/// `N` bytes at a guest address.
+#[inline(always)]
+fn read<const N: usize>(p: *mut u8) -> [u8; N] {
+    // SAFETY: the guest's address is valid for `N` bytes by the contract
+    // of the entry points (see the module docs); no alignment is assumed.
+    unsafe { p.cast::<[u8; N]>().read_unaligned() }
 }
 
-/// Loads into x-registers: `name: N bytes, decode, extend`.
+/// Write `N` bytes at a guest address.
+#[inline(always)]
+fn write<const N: usize>(p: *mut u8, bytes: [u8; N]) {
+    // SAFETY: as in `read`.
+    unsafe { p.cast::<[u8; N]>().write_unaligned(bytes) }
+}
+
+/// Loads into x-registers: `name [/ indexed name]: N bytes, decode, extend`.
+/// A row with a second name also defines its `_ix` form, which addresses
+/// `x[base] + x[index] + offset`.
 macro_rules! xloads {
-    ($($name:ident: $n:literal, $from:ident, |$v:ident| $e:expr;)*) => {$(
+    ($($name:ident $(/ $ix:ident)?: $n:literal, $from:ident, |$v:ident| $e:expr;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: XReg, base: XReg, offset: i32) -> Flow {
-            let $v = $from(self.load::<$n>(base, offset));
+            let $v = $from(read::<$n>(self.addr(base, offset)));
             self.set_x64(dst, $e);
             Ok(at.next)
         }
+        $(
+            #[inline(always)]
+            pub fn $ix(&mut self, at: At, dst: XReg, base: XReg, index: XReg, offset: i32) -> Flow {
+                let $v = $from(read::<$n>(self.addr_ix(base, index, offset)));
+                self.set_x64(dst, $e);
+                Ok(at.next)
+            }
+        )?
     )*};
 }
 
-/// Stores from x-registers.
+/// Stores from x-registers, with optional indexed forms as in [`xloads!`].
 macro_rules! xstores {
-    ($($name:ident: $t:ty, $to:ident;)*) => {$(
+    ($($name:ident $(/ $ix:ident)?: $t:ty, $to:ident;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, base: XReg, offset: i32, src: XReg) -> Flow {
-            self.store(base, offset, (self.x64(src) as $t).$to());
+            write(self.addr(base, offset), (self.x64(src) as $t).$to());
             Ok(at.next)
         }
+        $(
+            #[inline(always)]
+            pub fn $ix(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: XReg) -> Flow {
+                write(self.addr_ix(base, index, offset), (self.x64(src) as $t).$to());
+                Ok(at.next)
+            }
+        )?
     )*};
 }
 
-/// Float loads and stores of the raw bits.
+/// Float loads and stores of the raw bits, with optional indexed forms as
+/// in [`xloads!`].
 macro_rules! fmem {
-    ($($load:ident, $store:ident: $t:ty, $from:ident, $to:ident;)*) => {$(
+    ($($load:ident, $store:ident $(/ $load_ix:ident, $store_ix:ident)?: $t:ty, $from:ident, $to:ident;)*) => {$(
         #[inline(always)]
         pub fn $load(&mut self, at: At, dst: FReg, base: XReg, offset: i32) -> Flow {
-            self.f[dst.index()] = <$t>::$from(self.load(base, offset)) as u64;
+            self.f[dst.index()] = <$t>::$from(read(self.addr(base, offset))) as u64;
             Ok(at.next)
         }
         #[inline(always)]
         pub fn $store(&mut self, at: At, base: XReg, offset: i32, src: FReg) -> Flow {
-            self.store(base, offset, (self.f[src.index()] as $t).$to());
+            write(self.addr(base, offset), (self.f[src.index()] as $t).$to());
             Ok(at.next)
         }
+        $(
+            #[inline(always)]
+            pub fn $load_ix(&mut self, at: At, dst: FReg, base: XReg, index: XReg, offset: i32) -> Flow {
+                self.f[dst.index()] = <$t>::$from(read(self.addr_ix(base, index, offset))) as u64;
+                Ok(at.next)
+            }
+            #[inline(always)]
+            pub fn $store_ix(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: FReg) -> Flow {
+                write(self.addr_ix(base, index, offset), (self.f[src.index()] as $t).$to());
+                Ok(at.next)
+            }
+        )?
     )*};
 }
 
@@ -153,13 +132,13 @@ fn u64_be(b: [u8; 8]) -> u64 {
 
 impl State {
     xloads! {
-        xload8_u: 1, u8_le, |v| v as u64;
-        xload8_s: 1, u8_le, |v| v as i8 as i64 as u64;
-        xload16_u: 2, u16_le, |v| v as u64;
-        xload16_s: 2, u16_le, |v| v as i16 as i64 as u64;
-        xload32_u: 4, u32_le, |v| v as u64;
-        xload32_s: 4, u32_le, |v| v as i32 as i64 as u64;
-        xload64: 8, u64_le, |v| v;
+        xload8_u / xload8_u_ix: 1, u8_le, |v| v as u64;
+        xload8_s / xload8_s_ix: 1, u8_le, |v| v as i8 as i64 as u64;
+        xload16_u / xload16_u_ix: 2, u16_le, |v| v as u64;
+        xload16_s / xload16_s_ix: 2, u16_le, |v| v as i16 as i64 as u64;
+        xload32_u / xload32_u_ix: 4, u32_le, |v| v as u64;
+        xload32_s / xload32_s_ix: 4, u32_le, |v| v as i32 as i64 as u64;
+        xload64 / xload64_ix: 8, u64_le, |v| v;
         xload16_be_u: 2, u16_be, |v| v as u64;
         xload16_be_s: 2, u16_be, |v| v as i16 as i64 as u64;
         xload32_be_u: 4, u32_be, |v| v as u64;
@@ -168,52 +147,30 @@ impl State {
     }
 
     xstores! {
-        xstore8: u8, to_le_bytes;
-        xstore16: u16, to_le_bytes;
-        xstore32: u32, to_le_bytes;
-        xstore64: u64, to_le_bytes;
+        xstore8 / xstore8_ix: u8, to_le_bytes;
+        xstore16 / xstore16_ix: u16, to_le_bytes;
+        xstore32 / xstore32_ix: u32, to_le_bytes;
+        xstore64 / xstore64_ix: u64, to_le_bytes;
         xstore16_be: u16, to_be_bytes;
         xstore32_be: u32, to_be_bytes;
         xstore64_be: u64, to_be_bytes;
     }
 
-    indexed! {
-        loads {
-            xload8_u_ix: 1, u8_le, |v| v as u64;
-            xload8_s_ix: 1, u8_le, |v| v as i8 as i64 as u64;
-            xload16_u_ix: 2, u16_le, |v| v as u64;
-            xload16_s_ix: 2, u16_le, |v| v as i16 as i64 as u64;
-            xload32_u_ix: 4, u32_le, |v| v as u64;
-            xload32_s_ix: 4, u32_le, |v| v as i32 as i64 as u64;
-            xload64_ix: 8, u64_le, |v| v;
-        }
-        stores {
-            xstore8_ix: u8, to_le_bytes;
-            xstore16_ix: u16, to_le_bytes;
-            xstore32_ix: u32, to_le_bytes;
-            xstore64_ix: u64, to_le_bytes;
-        }
-        floats {
-            fload32_ix, fstore32_ix: u32;
-            fload64_ix, fstore64_ix: u64;
-        }
-    }
-
     fmem! {
-        fload32, fstore32: u32, from_le_bytes, to_le_bytes;
-        fload64, fstore64: u64, from_le_bytes, to_le_bytes;
+        fload32, fstore32 / fload32_ix, fstore32_ix: u32, from_le_bytes, to_le_bytes;
+        fload64, fstore64 / fload64_ix, fstore64_ix: u64, from_le_bytes, to_le_bytes;
         fload32_be, fstore32_be: u32, from_be_bytes, to_be_bytes;
         fload64_be, fstore64_be: u64, from_be_bytes, to_be_bytes;
     }
 
     #[inline(always)]
     pub fn vload128(&mut self, at: At, dst: VReg, base: XReg, offset: i32) -> Flow {
-        self.set_v(dst, u128::from_le_bytes(self.load(base, offset)));
+        self.set_v(dst, u128::from_le_bytes(read(self.addr(base, offset))));
         Ok(at.next)
     }
     #[inline(always)]
     pub fn vstore128(&mut self, at: At, base: XReg, offset: i32, src: VReg) -> Flow {
-        self.store(base, offset, self.v(src).to_le_bytes());
+        write(self.addr(base, offset), self.v(src).to_le_bytes());
         Ok(at.next)
     }
 }

@@ -135,7 +135,7 @@ macro_rules! immediate_type {
         }
     )*};
 }
-immediate_type!(u8, u16, u32, u64, i8, i16, i32, i64);
+immediate_type!(u8, u16, u32, u64, u128, i8, i16, i32, i64);
 
 /// A branch or call displacement in bytes, relative to the first byte of
 /// the op that holds it.

@@ -790,6 +790,439 @@ macro_rules! for_each_extended_op {
             /// stack. Tail calls use it to put the callee's stack arguments
             /// at the top of the caller's incoming area.
             stack_shuffle = StackShuffle { from: i32, to: i32, bytes: u32 };
+
+            // 128-bit vectors: lane `i` of an `NxM` shape is bits `[i*N, (i+1)*N)`
+            // of the register, so lane 0 is the lowest address in memory.
+            /// `dst = bits`; lane 0 is in the low bits.
+            vconst = Vconst { dst: VReg, bits: u128 };
+            /// Every i8 lane = the low bits of `src`.
+            vsplat_i8x16 = VsplatI8x16 { dst: VReg, src: XReg };
+            /// Every i16 lane = the low bits of `src`.
+            vsplat_i16x8 = VsplatI16x8 { dst: VReg, src: XReg };
+            /// Every i32 lane = the low bits of `src`.
+            vsplat_i32x4 = VsplatI32x4 { dst: VReg, src: XReg };
+            /// Every i64 lane = the low bits of `src`.
+            vsplat_i64x2 = VsplatI64x2 { dst: VReg, src: XReg };
+            /// Every f32 lane = `src`.
+            vsplat_f32x4 = VsplatF32x4 { dst: VReg, src: FReg };
+            /// Every f64 lane = `src`.
+            vsplat_f64x2 = VsplatF64x2 { dst: VReg, src: FReg };
+            /// `dst` = i8 lane `lane % 16` of `a`, zero-extended.
+            vextract_i8x16 = VextractI8x16 { dst: XReg, a: VReg, lane: u8 };
+            /// `dst` = i16 lane `lane % 8` of `a`, zero-extended.
+            vextract_i16x8 = VextractI16x8 { dst: XReg, a: VReg, lane: u8 };
+            /// `dst` = i32 lane `lane % 4` of `a`, zero-extended.
+            vextract_i32x4 = VextractI32x4 { dst: XReg, a: VReg, lane: u8 };
+            /// `dst` = i64 lane `lane % 2` of `a`, zero-extended.
+            vextract_i64x2 = VextractI64x2 { dst: XReg, a: VReg, lane: u8 };
+            /// `dst` = f32 lane `lane % 4` of `a`.
+            vextract_f32x4 = VextractF32x4 { dst: FReg, a: VReg, lane: u8 };
+            /// `dst` = f64 lane `lane % 2` of `a`.
+            vextract_f64x2 = VextractF64x2 { dst: FReg, a: VReg, lane: u8 };
+            /// `dst` = `a` with i8 lane `lane % 16` replaced by the low bits of `src`.
+            vinsert_i8x16 = VinsertI8x16 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            /// `dst` = `a` with i16 lane `lane % 8` replaced by the low bits of `src`.
+            vinsert_i16x8 = VinsertI16x8 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            /// `dst` = `a` with i32 lane `lane % 4` replaced by the low bits of `src`.
+            vinsert_i32x4 = VinsertI32x4 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            /// `dst` = `a` with i64 lane `lane % 2` replaced by the low bits of `src`.
+            vinsert_i64x2 = VinsertI64x2 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            /// `dst` = `a` with f32 lane `lane % 4` replaced by `src`.
+            vinsert_f32x4 = VinsertF32x4 { dst: VReg, a: VReg, src: FReg, lane: u8 };
+            /// `dst` = `a` with f64 lane `lane % 2` replaced by `src`.
+            vinsert_f64x2 = VinsertF64x2 { dst: VReg, a: VReg, src: FReg, lane: u8 };
+            /// Byte `i` of `dst` = byte `mask[i]` of the 32 bytes `a` then `b`; 0 when `mask[i] > 31`.
+            vshuffle = Vshuffle { dst: VReg, a: VReg, b: VReg, mask: u128 };
+            /// Byte `i` of `dst` = byte `b[i]` of `a`; 0 when `b[i] > 15`.
+            vswizzle = Vswizzle { dst: VReg, a: VReg, b: VReg };
+            /// `dst = cond != 0 ? a : b` (whole register).
+            vselect = Vselect { dst: VReg, cond: XReg, a: VReg, b: VReg };
+            /// `dst = hi:lo`.
+            vfrom_x128 = VfromX128 { dst: VReg, lo: XReg, hi: XReg };
+            /// `hi:lo = a`.
+            vto_x128 = VtoX128 { lo: XReg, hi: XReg, a: VReg };
+            /// `dst = a & b`.
+            vband = Vband { dst: VReg, a: VReg, b: VReg };
+            /// `dst = a | b`.
+            vbor = Vbor { dst: VReg, a: VReg, b: VReg };
+            /// `dst = a ^ b`.
+            vbxor = Vbxor { dst: VReg, a: VReg, b: VReg };
+            /// `dst = !a`.
+            vbnot = Vbnot { dst: VReg, a: VReg };
+            /// `dst = (a & c) | (b & !c)`.
+            vbitselect = Vbitselect { dst: VReg, c: VReg, a: VReg, b: VReg };
+            /// `dst = 1` if any bit of `a` is set, else 0.
+            vany_true = VanyTrue { dst: XReg, a: VReg };
+            /// Lane-wise wrapping add (i8x16).
+            vadd_i8x16 = VaddI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping subtract (i8x16).
+            vsub_i8x16 = VsubI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping multiply (i8x16).
+            vmul_i8x16 = VmulI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed minimum (i8x16).
+            vmin_s_i8x16 = VminSI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned minimum (i8x16).
+            vmin_u_i8x16 = VminUI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed maximum (i8x16).
+            vmax_s_i8x16 = VmaxSI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned maximum (i8x16).
+            vmax_u_i8x16 = VmaxUI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating add (i8x16).
+            vadd_sat_s_i8x16 = VaddSatSI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating add (i8x16).
+            vadd_sat_u_i8x16 = VaddSatUI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating subtract (i8x16).
+            vsub_sat_s_i8x16 = VsubSatSI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating subtract (i8x16).
+            vsub_sat_u_i8x16 = VsubSatUI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i8x16).
+            vavg_round_u_i8x16 = VavgRoundUI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the signed product (i8x16).
+            vmulhi_s_i8x16 = VmulhiSI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the unsigned product (i8x16).
+            vmulhi_u_i8x16 = VmulhiUI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a == b` (i8x16).
+            veq_i8x16 = VeqI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a != b` (i8x16).
+            vne_i8x16 = VneI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, signed (i8x16).
+            vslt_i8x16 = VsltI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, signed (i8x16).
+            vsle_i8x16 = VsleI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, unsigned (i8x16).
+            vult_i8x16 = VultI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, unsigned (i8x16).
+            vule_i8x16 = VuleI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping negate (i8x16).
+            vneg_i8x16 = VnegI8x16 { dst: VReg, a: VReg };
+            /// Lane-wise wrapping absolute value (i8x16).
+            vabs_i8x16 = VabsI8x16 { dst: VReg, a: VReg };
+            /// Lane-wise population count (i8x16).
+            vpopcnt_i8x16 = VpopcntI8x16 { dst: VReg, a: VReg };
+            /// Shift each i8 lane left by `amt % 8`.
+            vshl_i8x16 = VshlI8x16 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i8 lane right by `amt % 8`, unsigned.
+            vshr_u_i8x16 = VshrUI8x16 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i8 lane right by `amt % 8`, signed.
+            vshr_s_i8x16 = VshrSI8x16 { dst: VReg, a: VReg, amt: XReg };
+            /// `dst = 1` if every i8 lane of `a` is non-zero, else 0.
+            vall_true_i8x16 = VallTrueI8x16 { dst: XReg, a: VReg };
+            /// Bit `i` of `dst` = the top bit of i8 lane `i` of `a`.
+            vhigh_bits_i8x16 = VhighBitsI8x16 { dst: XReg, a: VReg };
+            /// Lane-wise wrapping add (i16x8).
+            vadd_i16x8 = VaddI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping subtract (i16x8).
+            vsub_i16x8 = VsubI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping multiply (i16x8).
+            vmul_i16x8 = VmulI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed minimum (i16x8).
+            vmin_s_i16x8 = VminSI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned minimum (i16x8).
+            vmin_u_i16x8 = VminUI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed maximum (i16x8).
+            vmax_s_i16x8 = VmaxSI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned maximum (i16x8).
+            vmax_u_i16x8 = VmaxUI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating add (i16x8).
+            vadd_sat_s_i16x8 = VaddSatSI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating add (i16x8).
+            vadd_sat_u_i16x8 = VaddSatUI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating subtract (i16x8).
+            vsub_sat_s_i16x8 = VsubSatSI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating subtract (i16x8).
+            vsub_sat_u_i16x8 = VsubSatUI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i16x8).
+            vavg_round_u_i16x8 = VavgRoundUI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the signed product (i16x8).
+            vmulhi_s_i16x8 = VmulhiSI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the unsigned product (i16x8).
+            vmulhi_u_i16x8 = VmulhiUI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a == b` (i16x8).
+            veq_i16x8 = VeqI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a != b` (i16x8).
+            vne_i16x8 = VneI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, signed (i16x8).
+            vslt_i16x8 = VsltI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, signed (i16x8).
+            vsle_i16x8 = VsleI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, unsigned (i16x8).
+            vult_i16x8 = VultI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, unsigned (i16x8).
+            vule_i16x8 = VuleI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping negate (i16x8).
+            vneg_i16x8 = VnegI16x8 { dst: VReg, a: VReg };
+            /// Lane-wise wrapping absolute value (i16x8).
+            vabs_i16x8 = VabsI16x8 { dst: VReg, a: VReg };
+            /// Lane-wise population count (i16x8).
+            vpopcnt_i16x8 = VpopcntI16x8 { dst: VReg, a: VReg };
+            /// Shift each i16 lane left by `amt % 16`.
+            vshl_i16x8 = VshlI16x8 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i16 lane right by `amt % 16`, unsigned.
+            vshr_u_i16x8 = VshrUI16x8 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i16 lane right by `amt % 16`, signed.
+            vshr_s_i16x8 = VshrSI16x8 { dst: VReg, a: VReg, amt: XReg };
+            /// `dst = 1` if every i16 lane of `a` is non-zero, else 0.
+            vall_true_i16x8 = VallTrueI16x8 { dst: XReg, a: VReg };
+            /// Bit `i` of `dst` = the top bit of i16 lane `i` of `a`.
+            vhigh_bits_i16x8 = VhighBitsI16x8 { dst: XReg, a: VReg };
+            /// Lane-wise wrapping add (i32x4).
+            vadd_i32x4 = VaddI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping subtract (i32x4).
+            vsub_i32x4 = VsubI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping multiply (i32x4).
+            vmul_i32x4 = VmulI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed minimum (i32x4).
+            vmin_s_i32x4 = VminSI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned minimum (i32x4).
+            vmin_u_i32x4 = VminUI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed maximum (i32x4).
+            vmax_s_i32x4 = VmaxSI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned maximum (i32x4).
+            vmax_u_i32x4 = VmaxUI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating add (i32x4).
+            vadd_sat_s_i32x4 = VaddSatSI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating add (i32x4).
+            vadd_sat_u_i32x4 = VaddSatUI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating subtract (i32x4).
+            vsub_sat_s_i32x4 = VsubSatSI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating subtract (i32x4).
+            vsub_sat_u_i32x4 = VsubSatUI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i32x4).
+            vavg_round_u_i32x4 = VavgRoundUI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the signed product (i32x4).
+            vmulhi_s_i32x4 = VmulhiSI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the unsigned product (i32x4).
+            vmulhi_u_i32x4 = VmulhiUI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a == b` (i32x4).
+            veq_i32x4 = VeqI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a != b` (i32x4).
+            vne_i32x4 = VneI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, signed (i32x4).
+            vslt_i32x4 = VsltI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, signed (i32x4).
+            vsle_i32x4 = VsleI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, unsigned (i32x4).
+            vult_i32x4 = VultI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, unsigned (i32x4).
+            vule_i32x4 = VuleI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping negate (i32x4).
+            vneg_i32x4 = VnegI32x4 { dst: VReg, a: VReg };
+            /// Lane-wise wrapping absolute value (i32x4).
+            vabs_i32x4 = VabsI32x4 { dst: VReg, a: VReg };
+            /// Lane-wise population count (i32x4).
+            vpopcnt_i32x4 = VpopcntI32x4 { dst: VReg, a: VReg };
+            /// Shift each i32 lane left by `amt % 32`.
+            vshl_i32x4 = VshlI32x4 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i32 lane right by `amt % 32`, unsigned.
+            vshr_u_i32x4 = VshrUI32x4 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i32 lane right by `amt % 32`, signed.
+            vshr_s_i32x4 = VshrSI32x4 { dst: VReg, a: VReg, amt: XReg };
+            /// `dst = 1` if every i32 lane of `a` is non-zero, else 0.
+            vall_true_i32x4 = VallTrueI32x4 { dst: XReg, a: VReg };
+            /// Bit `i` of `dst` = the top bit of i32 lane `i` of `a`.
+            vhigh_bits_i32x4 = VhighBitsI32x4 { dst: XReg, a: VReg };
+            /// Lane-wise wrapping add (i64x2).
+            vadd_i64x2 = VaddI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping subtract (i64x2).
+            vsub_i64x2 = VsubI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping multiply (i64x2).
+            vmul_i64x2 = VmulI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed minimum (i64x2).
+            vmin_s_i64x2 = VminSI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned minimum (i64x2).
+            vmin_u_i64x2 = VminUI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed maximum (i64x2).
+            vmax_s_i64x2 = VmaxSI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned maximum (i64x2).
+            vmax_u_i64x2 = VmaxUI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating add (i64x2).
+            vadd_sat_s_i64x2 = VaddSatSI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating add (i64x2).
+            vadd_sat_u_i64x2 = VaddSatUI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise signed saturating subtract (i64x2).
+            vsub_sat_s_i64x2 = VsubSatSI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned saturating subtract (i64x2).
+            vsub_sat_u_i64x2 = VsubSatUI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i64x2).
+            vavg_round_u_i64x2 = VavgRoundUI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the signed product (i64x2).
+            vmulhi_s_i64x2 = VmulhiSI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise high half of the unsigned product (i64x2).
+            vmulhi_u_i64x2 = VmulhiUI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a == b` (i64x2).
+            veq_i64x2 = VeqI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a != b` (i64x2).
+            vne_i64x2 = VneI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, signed (i64x2).
+            vslt_i64x2 = VsltI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, signed (i64x2).
+            vsle_i64x2 = VsleI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a < b`, unsigned (i64x2).
+            vult_i64x2 = VultI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise all ones where `a <= b`, unsigned (i64x2).
+            vule_i64x2 = VuleI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise wrapping negate (i64x2).
+            vneg_i64x2 = VnegI64x2 { dst: VReg, a: VReg };
+            /// Lane-wise wrapping absolute value (i64x2).
+            vabs_i64x2 = VabsI64x2 { dst: VReg, a: VReg };
+            /// Lane-wise population count (i64x2).
+            vpopcnt_i64x2 = VpopcntI64x2 { dst: VReg, a: VReg };
+            /// Shift each i64 lane left by `amt % 64`.
+            vshl_i64x2 = VshlI64x2 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i64 lane right by `amt % 64`, unsigned.
+            vshr_u_i64x2 = VshrUI64x2 { dst: VReg, a: VReg, amt: XReg };
+            /// Shift each i64 lane right by `amt % 64`, signed.
+            vshr_s_i64x2 = VshrSI64x2 { dst: VReg, a: VReg, amt: XReg };
+            /// `dst = 1` if every i64 lane of `a` is non-zero, else 0.
+            vall_true_i64x2 = VallTrueI64x2 { dst: XReg, a: VReg };
+            /// Bit `i` of `dst` = the top bit of i64 lane `i` of `a`.
+            vhigh_bits_i64x2 = VhighBitsI64x2 { dst: XReg, a: VReg };
+            /// `dst` = sums of adjacent i8 lane pairs of `a`, then of `b`.
+            vadd_pairwise_i8x16 = VaddPairwiseI8x16 { dst: VReg, a: VReg, b: VReg };
+            /// `dst` = sums of adjacent i16 lane pairs of `a`, then of `b`.
+            vadd_pairwise_i16x8 = VaddPairwiseI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// `dst` = sums of adjacent i32 lane pairs of `a`, then of `b`.
+            vadd_pairwise_i32x4 = VaddPairwiseI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise `(a * b + 2^14) >> 15`, signed saturating (i16x8).
+            vqmul_round_sat_i16x8 = VqmulRoundSatI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise `(a * b + 2^30) >> 31`, signed saturating (i32x4).
+            vqmul_round_sat_i32x4 = VqmulRoundSatI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Sign-extend the low half of the i8 lanes of `a` to i16x8.
+            vwiden_low_s_i8x16 = VwidenLowSI8x16 { dst: VReg, a: VReg };
+            /// Zero-extend the low half of the i8 lanes of `a` to i16x8.
+            vwiden_low_u_i8x16 = VwidenLowUI8x16 { dst: VReg, a: VReg };
+            /// Sign-extend the high half of the i8 lanes of `a` to i16x8.
+            vwiden_high_s_i8x16 = VwidenHighSI8x16 { dst: VReg, a: VReg };
+            /// Zero-extend the high half of the i8 lanes of `a` to i16x8.
+            vwiden_high_u_i8x16 = VwidenHighUI8x16 { dst: VReg, a: VReg };
+            /// Sign-extend the low half of the i16 lanes of `a` to i32x4.
+            vwiden_low_s_i16x8 = VwidenLowSI16x8 { dst: VReg, a: VReg };
+            /// Zero-extend the low half of the i16 lanes of `a` to i32x4.
+            vwiden_low_u_i16x8 = VwidenLowUI16x8 { dst: VReg, a: VReg };
+            /// Sign-extend the high half of the i16 lanes of `a` to i32x4.
+            vwiden_high_s_i16x8 = VwidenHighSI16x8 { dst: VReg, a: VReg };
+            /// Zero-extend the high half of the i16 lanes of `a` to i32x4.
+            vwiden_high_u_i16x8 = VwidenHighUI16x8 { dst: VReg, a: VReg };
+            /// Sign-extend the low half of the i32 lanes of `a` to i64x2.
+            vwiden_low_s_i32x4 = VwidenLowSI32x4 { dst: VReg, a: VReg };
+            /// Zero-extend the low half of the i32 lanes of `a` to i64x2.
+            vwiden_low_u_i32x4 = VwidenLowUI32x4 { dst: VReg, a: VReg };
+            /// Sign-extend the high half of the i32 lanes of `a` to i64x2.
+            vwiden_high_s_i32x4 = VwidenHighSI32x4 { dst: VReg, a: VReg };
+            /// Zero-extend the high half of the i32 lanes of `a` to i64x2.
+            vwiden_high_u_i32x4 = VwidenHighUI32x4 { dst: VReg, a: VReg };
+            /// Narrow the i16 lanes of `a` then `b` to i8x16, signed saturating.
+            vnarrow_s_i16x8 = VnarrowSI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow signed i16 lanes of `a` then `b` to i8x16, unsigned saturating.
+            vnarrow_su_i16x8 = VnarrowSuI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow unsigned i16 lanes of `a` then `b` to i8x16, unsigned saturating.
+            vnarrow_u_i16x8 = VnarrowUI16x8 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow the i32 lanes of `a` then `b` to i16x8, signed saturating.
+            vnarrow_s_i32x4 = VnarrowSI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow signed i32 lanes of `a` then `b` to i16x8, unsigned saturating.
+            vnarrow_su_i32x4 = VnarrowSuI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow unsigned i32 lanes of `a` then `b` to i16x8, unsigned saturating.
+            vnarrow_u_i32x4 = VnarrowUI32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow the i64 lanes of `a` then `b` to i32x4, signed saturating.
+            vnarrow_s_i64x2 = VnarrowSI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow signed i64 lanes of `a` then `b` to i32x4, unsigned saturating.
+            vnarrow_su_i64x2 = VnarrowSuI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Narrow unsigned i64 lanes of `a` then `b` to i32x4, unsigned saturating.
+            vnarrow_u_i64x2 = VnarrowUI64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise add (f32x4).
+            vfadd_f32x4 = VfaddF32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise subtract (f32x4).
+            vfsub_f32x4 = VfsubF32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise multiply (f32x4).
+            vfmul_f32x4 = VfmulF32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise divide (f32x4).
+            vfdiv_f32x4 = VfdivF32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise minimum (NaN if either is NaN; -0 below +0) (f32x4).
+            vfmin_f32x4 = VfminF32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise maximum (NaN if either is NaN; -0 below +0) (f32x4).
+            vfmax_f32x4 = VfmaxF32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise magnitude of `a`, sign of `b` (f32x4).
+            vfcopysign_f32x4 = VfcopysignF32x4 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise negate (f32x4).
+            vfneg_f32x4 = VfnegF32x4 { dst: VReg, a: VReg };
+            /// Lane-wise absolute value (f32x4).
+            vfabs_f32x4 = VfabsF32x4 { dst: VReg, a: VReg };
+            /// Lane-wise square root (f32x4).
+            vfsqrt_f32x4 = VfsqrtF32x4 { dst: VReg, a: VReg };
+            /// Lane-wise round toward +inf (f32x4).
+            vfceil_f32x4 = VfceilF32x4 { dst: VReg, a: VReg };
+            /// Lane-wise round toward -inf (f32x4).
+            vffloor_f32x4 = VffloorF32x4 { dst: VReg, a: VReg };
+            /// Lane-wise round toward zero (f32x4).
+            vftrunc_f32x4 = VftruncF32x4 { dst: VReg, a: VReg };
+            /// Lane-wise round to nearest, ties to even (f32x4).
+            vfnearest_f32x4 = VfnearestF32x4 { dst: VReg, a: VReg };
+            /// Lane-wise fused `a * b + c` (f32x4).
+            vfma_f32x4 = VfmaF32x4 { dst: VReg, a: VReg, b: VReg, c: VReg };
+            /// All ones in each lane where `a cc b` (f32x4).
+            vfcmp_f32x4 = VfcmpF32x4 { dst: VReg, a: VReg, b: VReg, cc: FloatCC };
+            /// Lane-wise add (f64x2).
+            vfadd_f64x2 = VfaddF64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise subtract (f64x2).
+            vfsub_f64x2 = VfsubF64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise multiply (f64x2).
+            vfmul_f64x2 = VfmulF64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise divide (f64x2).
+            vfdiv_f64x2 = VfdivF64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise minimum (NaN if either is NaN; -0 below +0) (f64x2).
+            vfmin_f64x2 = VfminF64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise maximum (NaN if either is NaN; -0 below +0) (f64x2).
+            vfmax_f64x2 = VfmaxF64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise magnitude of `a`, sign of `b` (f64x2).
+            vfcopysign_f64x2 = VfcopysignF64x2 { dst: VReg, a: VReg, b: VReg };
+            /// Lane-wise negate (f64x2).
+            vfneg_f64x2 = VfnegF64x2 { dst: VReg, a: VReg };
+            /// Lane-wise absolute value (f64x2).
+            vfabs_f64x2 = VfabsF64x2 { dst: VReg, a: VReg };
+            /// Lane-wise square root (f64x2).
+            vfsqrt_f64x2 = VfsqrtF64x2 { dst: VReg, a: VReg };
+            /// Lane-wise round toward +inf (f64x2).
+            vfceil_f64x2 = VfceilF64x2 { dst: VReg, a: VReg };
+            /// Lane-wise round toward -inf (f64x2).
+            vffloor_f64x2 = VffloorF64x2 { dst: VReg, a: VReg };
+            /// Lane-wise round toward zero (f64x2).
+            vftrunc_f64x2 = VftruncF64x2 { dst: VReg, a: VReg };
+            /// Lane-wise round to nearest, ties to even (f64x2).
+            vfnearest_f64x2 = VfnearestF64x2 { dst: VReg, a: VReg };
+            /// Lane-wise fused `a * b + c` (f64x2).
+            vfma_f64x2 = VfmaF64x2 { dst: VReg, a: VReg, b: VReg, c: VReg };
+            /// All ones in each lane where `a cc b` (f64x2).
+            vfcmp_f64x2 = VfcmpF64x2 { dst: VReg, a: VReg, b: VReg, cc: FloatCC };
+            /// Convert signed i32 lanes to f32.
+            vf32x4_from_i32x4_s = Vf32x4FromI32x4S { dst: VReg, a: VReg };
+            /// Convert unsigned i32 lanes to f32.
+            vf32x4_from_i32x4_u = Vf32x4FromI32x4U { dst: VReg, a: VReg };
+            /// Convert signed i64 lanes to f64.
+            vf64x2_from_i64x2_s = Vf64x2FromI64x2S { dst: VReg, a: VReg };
+            /// Convert unsigned i64 lanes to f64.
+            vf64x2_from_i64x2_u = Vf64x2FromI64x2U { dst: VReg, a: VReg };
+            /// Convert f32 lanes to i32, saturating (NaN -> 0).
+            vi32x4_from_f32x4_s_sat = Vi32x4FromF32x4SSat { dst: VReg, a: VReg };
+            /// Convert f32 lanes to u32, saturating (NaN -> 0).
+            vi32x4_from_f32x4_u_sat = Vi32x4FromF32x4USat { dst: VReg, a: VReg };
+            /// Convert f64 lanes to i64, saturating (NaN -> 0).
+            vi64x2_from_f64x2_s_sat = Vi64x2FromF64x2SSat { dst: VReg, a: VReg };
+            /// Convert f64 lanes to u64, saturating (NaN -> 0).
+            vi64x2_from_f64x2_u_sat = Vi64x2FromF64x2USat { dst: VReg, a: VReg };
+            /// The two low f32 lanes of `a`, as f64x2.
+            vfpromote_low = VfpromoteLow { dst: VReg, a: VReg };
+            /// The f64 lanes of `a` as f32 in lanes 0 and 1; lanes 2 and 3 zero.
+            vfdemote = Vfdemote { dst: VReg, a: VReg };
+            /// Load 64 bits, little-endian, into the low half; the high half is zero.
+            vload64 = Vload64 { dst: VReg, base: XReg, offset: i32 };
+            /// Store the low 64 bits of `src`, little-endian.
+            vstore64 = Vstore64 { base: XReg, offset: i32, src: VReg };
+            /// Reverse the bytes of each 16-bit lane (big-endian lane images).
+            vbswap16 = Vbswap16 { dst: VReg, a: VReg };
+            /// Reverse the bytes of each 32-bit lane (big-endian lane images).
+            vbswap32 = Vbswap32 { dst: VReg, a: VReg };
+            /// Reverse the bytes of each 64-bit lane (big-endian lane images).
+            vbswap64 = Vbswap64 { dst: VReg, a: VReg };
         }
     };
 }

@@ -16,7 +16,7 @@ macro_rules! int_samples {
         }
     )*};
 }
-int_samples!(u8, u16, u32, u64, i8, i16, i32, i64);
+int_samples!(u8, u16, u32, u64, u128, i8, i16, i32, i64);
 macro_rules! reg_samples {
     ($($t:ident),*) => {$(
         impl Samples for $t {

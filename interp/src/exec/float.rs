@@ -94,7 +94,7 @@ const F64_SIGN: u64 = 1 << 63;
 /// `-0.0` orders below `+0.0`.
 macro_rules! min_max {
     ($min:ident, $max:ident, $t:ty) => {
-        fn $min(a: $t, b: $t) -> $t {
+        pub(super) fn $min(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
                 <$t>::NAN
             } else if a == 0.0 && b == 0.0 {
@@ -105,7 +105,7 @@ macro_rules! min_max {
                 b
             }
         }
-        fn $max(a: $t, b: $t) -> $t {
+        pub(super) fn $max(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
                 <$t>::NAN
             } else if a == 0.0 && b == 0.0 {
@@ -122,7 +122,7 @@ min_max!(fmin_f32, fmax_f32, f32);
 min_max!(fmin_f64, fmax_f64, f64);
 
 /// Evaluate a CLIF float condition.
-fn float_cc<T: PartialOrd>(cc: FloatCC, a: T, b: T) -> bool {
+pub(super) fn float_cc<T: PartialOrd>(cc: FloatCC, a: T, b: T) -> bool {
     use core::cmp::Ordering::*;
     let ord = a.partial_cmp(&b);
     match cc {

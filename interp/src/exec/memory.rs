@@ -173,4 +173,14 @@ impl State {
         write(self.addr(base, offset), self.v(src).to_le_bytes());
         Ok(at.next)
     }
+    #[inline(always)]
+    pub fn vload64(&mut self, at: At, dst: VReg, base: XReg, offset: i32) -> Flow {
+        self.set_v(dst, u64::from_le_bytes(read(self.addr(base, offset))) as u128);
+        Ok(at.next)
+    }
+    #[inline(always)]
+    pub fn vstore64(&mut self, at: At, base: XReg, offset: i32, src: VReg) -> Flow {
+        write(self.addr(base, offset), (self.v(src) as u64).to_le_bytes());
+        Ok(at.next)
+    }
 }

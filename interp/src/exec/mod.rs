@@ -9,3 +9,4 @@ mod float;
 mod int;
 mod memory;
 mod moves;
+mod vector;

@@ -18,6 +18,16 @@ pub fn scalar_type(ty: Type) -> Result<ScalarType, String> {
         types::F64 => ScalarType::F64,
         types::F16 => ScalarType::F16,
         types::F128 => ScalarType::F128,
+        types::I8X16 => ScalarType::I8x16,
+        types::I16X8 => ScalarType::I16x8,
+        types::I32X4 => ScalarType::I32x4,
+        types::I64X2 => ScalarType::I64x2,
+        types::F32X4 => ScalarType::F32x4,
+        types::F64X2 => ScalarType::F64x2,
+        types::I8X8 => ScalarType::I8x8,
+        types::I16X4 => ScalarType::I16x4,
+        types::I32X2 => ScalarType::I32x2,
+        types::F32X2 => ScalarType::F32x2,
         _ => {
             return Err(format!("values of type {ty} cannot cross a module's boundary yet"));
         }
@@ -130,6 +140,9 @@ impl ModuleBuilder {
 fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result<ModuleImport, String> {
     let params = scalar_types(&signature.params).map_err(|e| format!("import {name}: {e}"))?;
     let results = scalar_types(&signature.returns).map_err(|e| format!("import {name}: {e}"))?;
+    if params.iter().chain(&results).any(|t| t.is_vector()) {
+        return Err(format!("import {name}: vectors cannot be passed to or from host functions yet"));
+    }
     for (what, list) in [("arguments", &params), ("results", &results)] {
         let regs = |float: bool| {
             list.iter()

@@ -90,7 +90,10 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
                     Ok(None) => continue,
                     Err(e) => return Err(format!("bad run line `{}`: {e}", comment.text)),
                 };
-                let result = command.run(|name, args| program.call(name, args));
+                // As in Cranelift's runner, a run line calls the function it
+                // follows, whatever name it gives (a bare `; run` gives none).
+                let name = func.name.to_string();
+                let result = command.run(|_, args| program.call(name.trim_start_matches('%'), args));
                 match result {
                     Ok(()) => report.passed += 1,
                     Err(e) => {
@@ -112,6 +115,7 @@ fn val_types(ty: cranelift_codegen::ir::Type) -> Result<Vec<ValType>, String> {
         types::F16 => vec![ValType::I32],
         types::F32 => vec![ValType::F32],
         types::F64 => vec![ValType::F64],
+        t if t.is_vector() && (t.bits() == 128 || t.bits() == 64) => vec![ValType::V128],
         _ => {
             return Err(format!("values of type {ty} cannot be passed to or from the host yet"));
         }
@@ -132,6 +136,9 @@ fn to_vals(v: &DataValue) -> Result<Vec<Val>, String> {
         }
         DataValue::F32(x) => vec![Val::F32(x.bits())],
         DataValue::F64(x) => vec![Val::F64(x.bits())],
+        // Vectors: the bytes are in lane order, lane 0 first.
+        DataValue::V128(bytes) => vec![Val::V128(u128::from_le_bytes(bytes))],
+        DataValue::V64(bytes) => vec![Val::V128(u64::from_le_bytes(bytes) as u128)],
         ref other => {
             return Err(format!("argument {other} of type {} is not supported yet", other.ty()));
         }
@@ -154,6 +161,9 @@ fn from_vals(v: &[Val], ty: cranelift_codegen::ir::Type) -> Result<DataValue, St
         }
         ([Val::F32(x)], types::F32) => DataValue::F32(Ieee32::with_bits(*x)),
         ([Val::F64(x)], types::F64) => DataValue::F64(Ieee64::with_bits(*x)),
+        // A 64-bit vector is the low half of its register.
+        ([Val::V128(x)], t) if t.is_vector() && t.bits() == 128 => DataValue::V128(x.to_le_bytes()),
+        ([Val::V128(x)], t) if t.is_vector() && t.bits() == 64 => DataValue::V64((*x as u64).to_le_bytes()),
         _ => return Err(format!("cannot read a {ty} result")),
     })
 }
@@ -170,6 +180,16 @@ pub fn clif_type(t: ScalarType) -> cranelift_codegen::ir::Type {
         ScalarType::F64 => types::F64,
         ScalarType::F16 => types::F16,
         ScalarType::F128 => types::F128,
+        ScalarType::I8x16 => types::I8X16,
+        ScalarType::I16x8 => types::I16X8,
+        ScalarType::I32x4 => types::I32X4,
+        ScalarType::I64x2 => types::I64X2,
+        ScalarType::F32x4 => types::F32X4,
+        ScalarType::F64x2 => types::F64X2,
+        ScalarType::I8x8 => types::I8X8,
+        ScalarType::I16x4 => types::I16X4,
+        ScalarType::I32x2 => types::I32X2,
+        ScalarType::F32x2 => types::F32X2,
     }
 }
 
@@ -234,9 +254,14 @@ pub enum Outcome {
 fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Result<Outcome, String> {
     let wanted = format!("%{name}");
     let func = module.function(&wanted).ok_or_else(|| format!("no function {wanted}"))?;
-    let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
-    let expected: Vec<String> = func.params.iter().map(|t| t.to_string()).collect();
-    if given != expected {
+    // A vector argument carries only its size (its lanes come from the signature).
+    let fits = |a: &DataValue, &t: &ScalarType| {
+        let t = clif_type(t);
+        a.ty() == t || (a.is_vector() && t.is_vector() && a.ty().bits() == t.bits())
+    };
+    if args.len() != func.params.len() || !args.iter().zip(&func.params).all(|(a, t)| fits(a, t)) {
+        let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
+        let expected: Vec<String> = func.params.iter().map(|t| t.to_string()).collect();
         return Err(format!("{wanted} takes ({}), given ({})", expected.join(", "), given.join(", ")));
     }
     let mut vals = Vec::new();

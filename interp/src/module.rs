@@ -53,11 +53,55 @@ pub enum ScalarType {
     F16,
     /// `f128` (its bits in two x-registers, low half first)
     F128,
+    /// `i8x16` (a v-register, lane 0 in the low bits; so are all vectors)
+    I8x16,
+    /// `i16x8`
+    I16x8,
+    /// `i32x4`
+    I32x4,
+    /// `i64x2`
+    I64x2,
+    /// `f32x4`
+    F32x4,
+    /// `f64x2`
+    F64x2,
+    /// `i8x8` (the low half of a v-register; so are all 64-bit vectors)
+    I8x8,
+    /// `i16x4`
+    I16x4,
+    /// `i32x2`
+    I32x2,
+    /// `f32x2`
+    F32x2,
 }
 
 impl ScalarType {
-    const ALL: [ScalarType; 9] =
-        [Self::I8, Self::I16, Self::I32, Self::I64, Self::I128, Self::F32, Self::F64, Self::F16, Self::F128];
+    // Codes are positions here: append only.
+    const ALL: [ScalarType; 19] = [
+        Self::I8,
+        Self::I16,
+        Self::I32,
+        Self::I64,
+        Self::I128,
+        Self::F32,
+        Self::F64,
+        Self::F16,
+        Self::F128,
+        Self::I8x16,
+        Self::I16x8,
+        Self::I32x4,
+        Self::I64x2,
+        Self::F32x4,
+        Self::F64x2,
+        Self::I8x8,
+        Self::I16x4,
+        Self::I32x2,
+        Self::F32x2,
+    ];
+    /// Whether values of this type travel in a v-register.
+    pub fn is_vector(self) -> bool {
+        self.code() >= Self::I8x16.code()
+    }
     fn code(self) -> u8 {
         Self::ALL.iter().position(|t| *t == self).unwrap_or(0) as u8
     }
@@ -78,6 +122,16 @@ impl fmt::Display for ScalarType {
             Self::F64 => "f64",
             Self::F16 => "f16",
             Self::F128 => "f128",
+            Self::I8x16 => "i8x16",
+            Self::I16x8 => "i16x8",
+            Self::I32x4 => "i32x4",
+            Self::I64x2 => "i64x2",
+            Self::F32x4 => "f32x4",
+            Self::F64x2 => "f64x2",
+            Self::I8x8 => "i8x8",
+            Self::I16x4 => "i16x4",
+            Self::I32x2 => "i32x2",
+            Self::F32x2 => "f32x2",
         })
     }
 }

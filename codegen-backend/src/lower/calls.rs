@@ -8,21 +8,28 @@ impl Lower<'_> {
     pub(super) fn lower_args(&mut self) -> LowerResult<()> {
         let params: Vec<Value> = self.func.dfg.block_params(self.func.layout.entry_block().unwrap()).to_vec();
         let mut operands = Vec::new();
-        let (mut xi, mut fi) = (0, 0);
+        let (mut xi, mut fi, mut vi) = (0, 0, 0);
         let regs = self.flat_regs(&params)?;
         let mut on_stack = Vec::new();
         for r in regs {
             let preg = match r.class() {
                 RegClass::Int => (xi, xi += 1).0,
                 RegClass::Float => (fi, fi += 1).0,
-                RegClass::Vector => return Err("vector arguments are not supported yet".into()),
+                RegClass::Vector => (vi, vi += 1).0,
             };
             if preg >= ARG_REGS {
+                if r.class() == RegClass::Vector {
+                    return Err(format!("more than {ARG_REGS} vector arguments"));
+                }
                 // Beyond the argument registers: in the caller's outgoing area.
                 on_stack.push(r);
                 continue;
             }
-            let preg = if r.class() == RegClass::Int { abi::x(preg) } else { abi::f(preg) };
+            let preg = match r.class() {
+                RegClass::Int => abi::x(preg),
+                RegClass::Float => abi::f(preg),
+                RegClass::Vector => abi::v(preg),
+            };
             operands.push(Operand::reg_fixed_def(r, preg));
         }
         // The entry block's params are defined by this instruction, not by
@@ -44,13 +51,16 @@ impl Lower<'_> {
     /// Split call arguments into fixed-register operands and the rest,
     /// which go to the outgoing area in order.
     pub(super) fn call_args(&mut self, vals: &[VReg]) -> LowerResult<(Vec<Operand>, Vec<VReg>)> {
-        let (mut xi, mut fi) = (0, 0);
+        let (mut xi, mut fi, mut vi) = (0, 0, 0);
         let (mut operands, mut rest) = (Vec::new(), Vec::new());
         for &r in vals {
             let preg = match r.class() {
                 RegClass::Int => (xi < ARG_REGS).then(|| abi::x(xi)).inspect(|_| xi += 1),
                 RegClass::Float => (fi < ARG_REGS).then(|| abi::f(fi)).inspect(|_| fi += 1),
-                RegClass::Vector => return Err("vector values are not supported yet".to_string()),
+                RegClass::Vector => match vi < ARG_REGS {
+                    true => Some(abi::v(vi)).inspect(|_| vi += 1),
+                    false => return Err(format!("more than {ARG_REGS} vector values")),
+                },
             };
             match preg {
                 Some(p) => operands.push(Operand::reg_fixed_use(r, p)),
@@ -77,15 +87,15 @@ impl Lower<'_> {
 
     /// Fixed-register operands for values passed by the calling convention.
     pub(super) fn abi_operands(&mut self, vals: &[VReg], def: bool) -> LowerResult<Vec<Operand>> {
-        let (mut xi, mut fi) = (0, 0);
+        let (mut xi, mut fi, mut vi) = (0, 0, 0);
         vals.iter()
             .map(|&r| {
                 let preg = match r.class() {
                     RegClass::Int => (abi::x(xi), xi += 1).0,
                     RegClass::Float => (abi::f(fi), fi += 1).0,
-                    RegClass::Vector => return Err("vector values are not supported yet".to_string()),
+                    RegClass::Vector => (abi::v(vi), vi += 1).0,
                 };
-                if xi > ARG_REGS || fi > ARG_REGS {
+                if xi > ARG_REGS || fi > ARG_REGS || vi > ARG_REGS {
                     return Err(format!("more than {ARG_REGS} values of one register class"));
                 }
                 Ok(if def { Operand::reg_fixed_def(r, preg) } else { Operand::reg_fixed_use(r, preg) })

@@ -26,6 +26,7 @@ mod fusion;
 mod i128;
 mod int;
 mod memory;
+mod vector;
 use memory::Addr;
 
 const X0: XReg = XReg::FP; // placeholder: every register field is rewritten
@@ -110,6 +111,8 @@ impl<'f> Lower<'f> {
             Ok(RegClass::Int)
         } else if ty == types::F32 || ty == types::F64 {
             Ok(RegClass::Float)
+        } else if ty.is_vector() && (ty.bits() == 128 || ty.bits() == 64) {
+            Ok(RegClass::Vector)
         } else {
             Err(format!("values of type {ty} are not supported yet"))
         }
@@ -174,7 +177,8 @@ impl<'f> Lower<'f> {
                 let d = existing[0];
                 match source.class() {
                     RegClass::Int => self.op(ops::Xmov { dst: X0, src: X0 }, &[d, source]),
-                    _ => self.op(ops::Fmov { dst: F0, src: F0 }, &[d, source]),
+                    RegClass::Float => self.op(ops::Fmov { dst: F0, src: F0 }, &[d, source]),
+                    RegClass::Vector => self.op(ops::Vmov { dst: vector::V0, src: vector::V0 }, &[d, source]),
                 }
             }
             None => {
@@ -413,6 +417,9 @@ impl<'f> Lower<'f> {
         let args: Vec<Value> = dfg.inst_args(inst).to_vec();
         let ctrl = dfg.ctrl_typevar(inst);
         let wide = ctrl.bits() == 64;
+        if !matches!(opcode, Opcode::Call | Opcode::CallIndirect) && vector::touches_vectors(self.func, inst) {
+            return self.lower_vector(inst, opcode, &args);
+        }
         let is_pair = |t: Type| t == types::I128 || t == types::F128;
         let touches_i128 = is_pair(ctrl)
             || args.iter().any(|&a| is_pair(dfg.value_type(a)))

@@ -64,10 +64,16 @@ pub(crate) fn val_types(function: &str, types: &[ScalarType]) -> Result<Vec<ValT
             ScalarType::I64 => Ok(ValType::I64),
             ScalarType::F32 => Ok(ValType::F32),
             ScalarType::F64 => Ok(ValType::F64),
+            ScalarType::I8x16
+            | ScalarType::I16x8
+            | ScalarType::I32x4
+            | ScalarType::I64x2
+            | ScalarType::F32x4
+            | ScalarType::F64x2 => Ok(ValType::V128),
             other => Err(Error::UnsupportedSignature {
                 function: function.into(),
                 reason: alloc::format!(
-                    "values of type {other} cannot be passed by the embedding API yet (use i32, i64, f32 or f64)"
+                    "values of type {other} cannot be passed by the embedding API yet (use i32, i64, f32, f64 or a 128-bit vector)"
                 ),
             }),
         })

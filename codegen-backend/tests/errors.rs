@@ -29,9 +29,16 @@ fn invalid_clif_is_refused_with_the_verifier_disabled_too() {
 #[test]
 fn unsupported_instructions_are_named() {
     let err = compile_clif(
-        "function %f(i64) -> i32x4 {\nblock0(v0: i64):\n    v1 = ireduce.i32 v0\n    v2 = splat.i32x4 v1\n    return v2\n}\n",
+        "function %f(i8x8) -> i16x4 {\nblock0(v0: i8x8):\n    v1 = swiden_high v0\n    return v1\n}\n",
     )
     .unwrap_err();
     assert!(err.contains("%f"), "{err}");
+    assert!(err.contains("swiden_high"), "{err}");
     assert!(err.contains("not supported"), "{err}");
+    // Vectors wider than the v-registers.
+    let err = compile_clif(
+        "function %g(i32) -> i32x8 {\nblock0(v0: i32):\n    v1 = splat.i32x8 v0\n    return v1\n}\n",
+    )
+    .unwrap_err();
+    assert!(err.contains("%g") && err.contains("i32x8") && err.contains("not supported"), "{err}");
 }

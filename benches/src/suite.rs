@@ -82,6 +82,7 @@ pub const PROGRAMS: &[Program] = &[
         reference = 1_000,
         host
     ),
+    program!("simd_bytes", "i8x16/i16x8/i32x4 widening sums", I64, n = 5_000, quick = 500, reference = 2),
 ];
 
 /// The program called `name`.

@@ -37,7 +37,7 @@ macro_rules! lane_types {
 }
 lane_types!(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64);
 
-/// The `N` lanes of type `T` in `v`.
+/// The `N` lanes of type `T` in `v`, through its little-endian image.
 #[inline(always)]
 fn lanes<T: Lane, const N: usize>(v: u128) -> [T; N] {
     let bytes = v.to_le_bytes();
@@ -52,6 +52,36 @@ fn pack<T: Lane, const N: usize>(l: [T; N]) -> u128 {
         x.put(&mut bytes, i);
     }
     u128::from_le_bytes(bytes)
+}
+
+impl State {
+    /// The lanes of register `r`. On little-endian hosts the register's
+    /// memory is its lane array, read in place so the compiler can use the
+    /// host's vector loads and lane-wise instructions.
+    #[inline(always)]
+    fn lanes<T: Lane, const N: usize>(&self, r: VReg) -> [T; N] {
+        const { assert!(size_of::<[T; N]>() == 16 && align_of::<T>() <= align_of::<u128>()) };
+        if cfg!(target_endian = "little") {
+            // SAFETY: the array is exactly as large as the `u128` and no
+            // more aligned (both checked above), and `Lane` types are plain
+            // numbers, valid for any bits.
+            unsafe { core::ptr::from_ref(&self.v[r.index()]).cast::<[T; N]>().read() }
+        } else {
+            lanes(self.v[r.index()])
+        }
+    }
+
+    /// Set register `r` to the lanes `l` (see [`Self::lanes`]).
+    #[inline(always)]
+    fn set_lanes<T: Lane, const N: usize>(&mut self, r: VReg, l: [T; N]) {
+        const { assert!(size_of::<[T; N]>() == 16 && align_of::<T>() <= align_of::<u128>()) };
+        if cfg!(target_endian = "little") {
+            // SAFETY: as in `lanes`; any bits are a valid `u128`.
+            unsafe { core::ptr::from_mut(&mut self.v[r.index()]).cast::<[T; N]>().write(l) }
+        } else {
+            self.v[r.index()] = pack(l);
+        }
+    }
 }
 
 /// All ones (as a lane of any integer type) when `b`, else zero.
@@ -74,12 +104,12 @@ macro_rules! vbin {
     ($($name:ident: [$t:ty; $n:literal], |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: VReg, a: VReg, b: VReg) -> Flow {
-            let (x, y) = (lanes::<$t, $n>(self.v(a)), lanes::<$t, $n>(self.v(b)));
+            let (x, y) = (self.lanes::<$t, $n>(a), self.lanes::<$t, $n>(b));
             let r: [$t; $n] = core::array::from_fn(|i| {
                 let ($a, $b) = (x[i], y[i]);
                 $e
             });
-            self.set_v(dst, pack(r));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -90,12 +120,12 @@ macro_rules! vun {
     ($($name:ident: [$t:ty; $n:literal] -> [$r:ty; $m:literal], |$a:ident| $e:expr;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: VReg, a: VReg) -> Flow {
-            let x = lanes::<$t, $n>(self.v(a));
+            let x = self.lanes::<$t, $n>(a);
             let r: [$r; $m] = core::array::from_fn(|i| {
                 let $a = x[i];
                 $e
             });
-            self.set_v(dst, pack(r));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -107,8 +137,8 @@ macro_rules! vshift {
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: VReg, a: VReg, amt: XReg) -> Flow {
             let s = self.x32(amt) % <$t>::BITS;
-            let r = lanes::<$t, $n>(self.v(a)).map(|x| x.$method(s));
-            self.set_v(dst, pack(r));
+            let r = self.lanes::<$t, $n>(a).map(|x| x.$method(s));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -119,7 +149,7 @@ macro_rules! vreduce {
     ($($name:ident: [$t:ty; $n:literal], |$l:ident| $e:expr;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: XReg, a: VReg) -> Flow {
-            let $l = lanes::<$t, $n>(self.v(a));
+            let $l = self.lanes::<$t, $n>(a);
             self.set_x64(dst, $e);
             Ok(at.next)
         }
@@ -133,20 +163,20 @@ macro_rules! vlane {
         #[inline(always)]
         pub fn $splat(&mut self, at: At, dst: VReg, src: $reg) -> Flow {
             let x: $t = ($get)(&*self, src);
-            self.set_v(dst, pack([x; $n]));
+            self.set_lanes(dst, [x; $n]);
             Ok(at.next)
         }
         #[inline(always)]
         pub fn $extract(&mut self, at: At, dst: $reg, a: VReg, lane: u8) -> Flow {
-            let x = lanes::<$t, $n>(self.v(a))[lane as usize % $n];
+            let x = self.lanes::<$t, $n>(a)[lane as usize % $n];
             ($set)(self, dst, x);
             Ok(at.next)
         }
         #[inline(always)]
         pub fn $insert(&mut self, at: At, dst: VReg, a: VReg, src: $reg, lane: u8) -> Flow {
-            let mut l = lanes::<$t, $n>(self.v(a));
+            let mut l = self.lanes::<$t, $n>(a);
             l[lane as usize % $n] = ($get)(&*self, src);
-            self.set_v(dst, pack(l));
+            self.set_lanes(dst, l);
             Ok(at.next)
         }
     )*};
@@ -157,9 +187,9 @@ macro_rules! vwiden {
     ($($name:ident: [$t:ty; $n:literal] -> $w:ty, $skip:literal;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: VReg, a: VReg) -> Flow {
-            let x = lanes::<$t, $n>(self.v(a));
+            let x = self.lanes::<$t, $n>(a);
             let r: [$w; $n / 2] = core::array::from_fn(|i| x[i + $skip] as $w);
-            self.set_v(dst, pack(r));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -171,12 +201,12 @@ macro_rules! vnarrow {
     ($($name:ident: [$s:ty; $n:literal] -> $t:ty;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: VReg, a: VReg, b: VReg) -> Flow {
-            let (x, y) = (lanes::<$s, $n>(self.v(a)), lanes::<$s, $n>(self.v(b)));
+            let (x, y) = (self.lanes::<$s, $n>(a), self.lanes::<$s, $n>(b));
             let r: [$t; 2 * $n] = core::array::from_fn(|i| {
                 let v = if i < $n { x[i] } else { y[i - $n] };
                 v.clamp(<$t>::MIN as $s, <$t>::MAX as $s) as $t
             });
-            self.set_v(dst, pack(r));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -187,12 +217,12 @@ macro_rules! vpairwise {
     ($($name:ident: [$t:ty; $n:literal];)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: VReg, a: VReg, b: VReg) -> Flow {
-            let (x, y) = (lanes::<$t, $n>(self.v(a)), lanes::<$t, $n>(self.v(b)));
+            let (x, y) = (self.lanes::<$t, $n>(a), self.lanes::<$t, $n>(b));
             let r: [$t; $n] = core::array::from_fn(|i| {
                 let (src, j) = if i < $n / 2 { (&x, 2 * i) } else { (&y, 2 * i - $n) };
                 src[j].wrapping_add(src[j + 1])
             });
-            self.set_v(dst, pack(r));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -203,9 +233,9 @@ macro_rules! vfcmp {
     ($($name:ident: [$t:ty; $n:literal] -> $m:ty;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: VReg, a: VReg, b: VReg, cc: FloatCC) -> Flow {
-            let (x, y) = (lanes::<$t, $n>(self.v(a)), lanes::<$t, $n>(self.v(b)));
+            let (x, y) = (self.lanes::<$t, $n>(a), self.lanes::<$t, $n>(b));
             let r: [$m; $n] = core::array::from_fn(|i| mask(float_cc(cc, x[i], y[i])));
-            self.set_v(dst, pack(r));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -287,9 +317,9 @@ macro_rules! float_shapes {
         }
         #[inline(always)]
         pub fn $vfma(&mut self, at: At, dst: VReg, a: VReg, b: VReg, c: VReg) -> Flow {
-            let (x, y, z) = (lanes::<$t, $n>(self.v(a)), lanes::<$t, $n>(self.v(b)), lanes::<$t, $n>(self.v(c)));
+            let (x, y, z) = (self.lanes::<$t, $n>(a), self.lanes::<$t, $n>(b), self.lanes::<$t, $n>(c));
             let r: [$t; $n] = core::array::from_fn(|i| $fma(x[i], y[i], z[i]));
-            self.set_v(dst, pack(r));
+            self.set_lanes(dst, r);
             Ok(at.next)
         }
     )*};
@@ -478,8 +508,8 @@ impl State {
     }
     #[inline(always)]
     pub fn vfdemote(&mut self, at: At, dst: VReg, a: VReg) -> Flow {
-        let [x, y] = lanes::<f64, 2>(self.v(a));
-        self.set_v(dst, pack([x as f32, y as f32, 0.0, 0.0]));
+        let [x, y] = self.lanes::<f64, 2>(a);
+        self.set_lanes(dst, [x as f32, y as f32, 0.0, 0.0]);
         Ok(at.next)
     }
 }

@@ -79,13 +79,36 @@ impl Program {
 const INTS: [Type; 5] = [types::I8, types::I16, types::I32, types::I64, types::I128];
 const FLOATS: [Type; 2] = [types::F32, types::F64];
 const ALL: [Type; 7] = [types::I8, types::I16, types::I32, types::I64, types::I128, types::F32, types::F64];
+/// The 128-bit vector types: variables of each, and sometimes in signatures.
+const VECS: [Type; 6] = [types::I8X16, types::I16X8, types::I32X4, types::I64X2, types::F32X4, types::F64X2];
+const INT_VECS: [Type; 4] = [types::I8X16, types::I16X8, types::I32X4, types::I64X2];
 /// Variables kept per type.
 const VARS_PER_TYPE: usize = 2;
 /// Bytes of the stack slot loads and stores use.
 const SLOT_BYTES: u32 = 64;
 
+/// Whether `ty` holds floats (scalar or in its lanes).
 fn is_float(ty: Type) -> bool {
-    ty.is_float()
+    ty.lane_type().is_float()
+}
+
+/// Flags for a bitcast between vector types: little-endian lane order.
+fn little() -> MemFlagsData {
+    let mut flags = MemFlagsData::new();
+    flags.set_endianness(cranelift_codegen::ir::Endianness::Little);
+    flags
+}
+
+/// A type for a signature: mostly a scalar, sometimes a vector, but never
+/// more vectors than the 16 v-registers that pass them (`vectors` counts
+/// them): Sheave passes no vectors on the stack.
+fn signature_type(u: &mut Unstructured, vectors: &mut usize) -> Result<Type> {
+    if *vectors < 16 && u.ratio(1, 5)? {
+        *vectors += 1;
+        u.choose(&VECS).copied()
+    } else {
+        u.choose(&ALL).copied()
+    }
 }
 
 /// Generate a program.
@@ -97,15 +120,17 @@ pub fn generate(u: &mut Unstructured, config: &Config) -> Result<Program> {
         let mut sig = Signature::new(CallConv::Tail);
         // Sometimes more arguments than registers: stack arguments.
         let params = if u.ratio(1, 5)? { u.int_in_range(17..=26)? } else { u.int_in_range(0..=4)? };
+        let mut vectors = 0;
         for _ in 0..params {
-            sig.params.push(AbiParam::new(*u.choose(&ALL)?));
+            sig.params.push(AbiParam::new(signature_type(u, &mut vectors)?));
         }
         // Sharing the previous function's results lets it tail-call this one.
         match signatures.last() {
             Some(prev) if u.ratio(1, 2)? => sig.returns = prev.returns.clone(),
             _ => {
+                let mut vectors = 0;
                 for _ in 0..u.int_in_range(1..=3)? {
-                    sig.returns.push(AbiParam::new(*u.choose(&ALL)?));
+                    sig.returns.push(AbiParam::new(signature_type(u, &mut vectors)?));
                 }
             }
         }
@@ -138,6 +163,20 @@ fn arbitrary_value(u: &mut Unstructured, ty: Type) -> Result<DataValue> {
         }
         types::I128 => {
             DataValue::I128(if edge { *u.choose(&[0, 1, -1, i128::MIN, i128::MAX])? } else { u.arbitrary()? })
+        }
+        t if t.is_vector() => {
+            // Edge lanes (all zeros, all ones, one sign bit per lane) or any bits.
+            let bytes: [u8; 16] = if edge {
+                let lane = t.lane_bits() / 8;
+                match u.int_in_range(0..=2)? {
+                    0 => [0; 16],
+                    1 => [0xff; 16],
+                    _ => core::array::from_fn(|i| if i as u32 % lane == lane - 1 { 0x80 } else { 0 }),
+                }
+            } else {
+                u.arbitrary()?
+            };
+            DataValue::V128(bytes)
         }
         types::F32 => DataValue::F32(Ieee32::with_bits(if edge {
             [0f32, -0.0, 1.0, -1.5, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, f32::MAX, 2147483648.0]
@@ -218,7 +257,7 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, SLOT_BYTES, 4));
         let fuel = b.declare_var(types::I32);
         let mut vars = Vec::new();
-        for ty in ALL {
+        for ty in ALL.into_iter().chain(VECS) {
             for _ in 0..VARS_PER_TYPE {
                 vars.push((ty, b.declare_var(ty)));
             }
@@ -285,7 +324,11 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
             }
             DataValue::F32(x) => self.b.ins().f32const(x),
             DataValue::F64(x) => self.b.ins().f64const(x),
-            _ => unreachable!("scalar types only"),
+            DataValue::V128(bytes) => {
+                let c = self.b.func.dfg.constants.insert(bytes.to_vec().into());
+                self.b.ins().vconst(ty, c)
+            }
+            _ => unreachable!("scalars and 128-bit vectors only"),
         })
     }
 
@@ -313,9 +356,21 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         Ok(())
     }
 
-    /// `x`, with any NaN replaced by the canonical one.
+    /// `x`, with any NaN (or NaN lane) replaced by the canonical one.
     fn canonical(&mut self, x: Value) -> Value {
         let ty = self.b.func.dfg.value_type(x);
+        if ty.is_vector() {
+            let lane = ty.lane_type();
+            let nan = if lane == types::F32 {
+                self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000))
+            } else {
+                self.b.ins().f64const(Ieee64::with_bits(0x7ff8_0000_0000_0000))
+            };
+            let nan = self.b.ins().splat(ty, nan);
+            let is_nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+            let is_nan = self.b.ins().bitcast(ty, little(), is_nan);
+            return self.b.ins().bitselect(is_nan, nan, x);
+        }
         let nan = if ty == types::F32 {
             self.b.ins().f32const(Ieee32::with_bits(0x7fc0_0000))
         } else {
@@ -420,7 +475,9 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
                     .find(|(t, _)| *t == ty)
                     .map(|(_, v)| *v)
                     .expect("every type has variables");
-                self.b.use_var(var)
+                let v = self.b.use_var(var);
+                // A float vector's NaN payloads would show in its bytes.
+                if ty.is_vector() && is_float(ty) { self.canonical(v) } else { v }
             })
             .collect();
         self.b.ins().return_(&values);
@@ -428,8 +485,9 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
 
     /// One instruction (or a few, for a compound operation).
     fn inst(&mut self) -> Result<()> {
-        let ins_kind = self.u.int_in_range(0..=19)?;
+        let ins_kind = self.u.int_in_range(0..=22)?;
         match ins_kind {
+            19..=21 => self.vector(),
             0..=3 => self.int_binary(),
             4 => self.int_div(),
             5 => self.int_unary(),
@@ -880,6 +938,291 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
             let (lo, hi) = (self.get(types::I64)?, self.get(types::I64)?);
             let r = self.b.ins().iconcat(lo, hi);
             self.set(r)
+        }
+    }
+
+    /// One vector instruction (or a few) on the vector variables.
+    fn vector(&mut self) -> Result<()> {
+        let ty = *self.u.choose(&VECS)?;
+        let lane = ty.lane_type();
+        let float = lane.is_float();
+        match self.u.int_in_range(0..=11)? {
+            0 | 1 if !float => {
+                let (a, b) = (self.get(ty)?, self.get(ty)?);
+                let ins = self.b.ins();
+                let r = match self.u.int_in_range(0..=17)? {
+                    0 => ins.iadd(a, b),
+                    1 => ins.isub(a, b),
+                    2 => ins.imul(a, b),
+                    3 => ins.smin(a, b),
+                    4 => ins.smax(a, b),
+                    5 => ins.umin(a, b),
+                    6 => ins.umax(a, b),
+                    7 => ins.uadd_sat(a, b),
+                    8 => ins.sadd_sat(a, b),
+                    9 => ins.usub_sat(a, b),
+                    10 => ins.ssub_sat(a, b),
+                    // (No `avg_round`: cranelift-interpreter 0.135 lacks it on vectors.)
+                    11 => ins.band_not(a, b),
+                    12 => ins.band(a, b),
+                    13 => ins.bor(a, b),
+                    14 => ins.bxor(a, b),
+                    15 => ins.smulhi(a, b),
+                    16 => ins.umulhi(a, b),
+                    _ if lane == types::I16 || lane == types::I32 => ins.sqmul_round_sat(a, b),
+                    _ => ins.band_not(a, b),
+                };
+                self.set(r)
+            }
+            0 | 1 => {
+                let (a, b) = (self.get(ty)?, self.get(ty)?);
+                let ins = self.b.ins();
+                let r = match self.u.int_in_range(0..=7)? {
+                    0 => ins.fadd(a, b),
+                    1 => ins.fsub(a, b),
+                    2 => ins.fmul(a, b),
+                    3 => ins.fdiv(a, b),
+                    4 => ins.fmin(a, b),
+                    5 => ins.fmax(a, b),
+                    6 => ins.fcopysign(a, b),
+                    _ => {
+                        let c = self.get(ty)?;
+                        self.b.ins().fma(a, b, c)
+                    }
+                };
+                self.set(r)
+            }
+            2 if !float => {
+                let a = self.get(ty)?;
+                let ins = self.b.ins();
+                let r = match self.u.int_in_range(0..=3)? {
+                    0 => ins.ineg(a),
+                    1 => ins.iabs(a),
+                    2 => ins.bnot(a),
+                    _ => ins.popcnt(a),
+                };
+                self.set(r)
+            }
+            2 => {
+                let a = self.get(ty)?;
+                let ins = self.b.ins();
+                let r = match self.u.int_in_range(0..=7)? {
+                    0 => ins.fneg(a),
+                    1 => ins.fabs(a),
+                    2 => ins.sqrt(a),
+                    3 => ins.ceil(a),
+                    4 => ins.floor(a),
+                    5 => ins.trunc(a),
+                    6 => ins.nearest(a),
+                    _ => ins.bnot(a),
+                };
+                self.set(r)
+            }
+            3 if !float => {
+                // Shifts by a scalar of any width up to 64 bits.
+                let a = self.get(ty)?;
+                let amt_ty = *self.u.choose(&INTS[..4])?;
+                let amt = self.get(amt_ty)?;
+                let ins = self.b.ins();
+                let r = match self.u.int_in_range(0..=2)? {
+                    0 => ins.ishl(a, amt),
+                    1 => ins.ushr(a, amt),
+                    _ => ins.sshr(a, amt),
+                };
+                self.set(r)
+            }
+            3 | 4 => {
+                // Compare into a lane mask.
+                let (a, b) = (self.get(ty)?, self.get(ty)?);
+                let r = if float {
+                    let cc = *self.u.choose(&[
+                        FloatCC::Ordered,
+                        FloatCC::Unordered,
+                        FloatCC::Equal,
+                        FloatCC::NotEqual,
+                        FloatCC::LessThan,
+                        FloatCC::GreaterThanOrEqual,
+                        FloatCC::UnorderedOrLessThan,
+                        FloatCC::OrderedNotEqual,
+                    ])?;
+                    self.b.ins().fcmp(cc, a, b)
+                } else {
+                    let cc = *self.u.choose(&[
+                        IntCC::Equal,
+                        IntCC::NotEqual,
+                        IntCC::SignedLessThan,
+                        IntCC::SignedGreaterThanOrEqual,
+                        IntCC::SignedGreaterThan,
+                        IntCC::SignedLessThanOrEqual,
+                        IntCC::UnsignedLessThan,
+                        IntCC::UnsignedGreaterThanOrEqual,
+                        IntCC::UnsignedGreaterThan,
+                        IntCC::UnsignedLessThanOrEqual,
+                    ])?;
+                    self.b.ins().icmp(cc, a, b)
+                };
+                self.set(r)
+            }
+            5 => {
+                let lanes = ty.lane_count() as u8;
+                let idx = self.u.int_in_range(0..=lanes - 1)?;
+                match self.u.int_in_range(0..=2)? {
+                    0 => {
+                        let x = self.get(lane)?;
+                        let r = self.b.ins().splat(ty, x);
+                        self.set(r)
+                    }
+                    1 => {
+                        let v = self.get(ty)?;
+                        let r = self.b.ins().extractlane(v, idx);
+                        self.set(r)
+                    }
+                    _ => {
+                        let (v, x) = (self.get(ty)?, self.get(lane)?);
+                        let r = self.b.ins().insertlane(v, x, idx);
+                        self.set(r)
+                    }
+                }
+            }
+            6 => {
+                // Widen, narrow and pairwise add between integer shapes.
+                let narrow = *self.u.choose(&INT_VECS[..3])?;
+                let wide = *self.u.choose(&INT_VECS[1..])?;
+                let r = match self.u.int_in_range(0..=7)? {
+                    0 => {
+                        let a = self.get(narrow)?;
+                        self.b.ins().swiden_low(a)
+                    }
+                    1 => {
+                        let a = self.get(narrow)?;
+                        self.b.ins().swiden_high(a)
+                    }
+                    2 => {
+                        let a = self.get(narrow)?;
+                        self.b.ins().uwiden_low(a)
+                    }
+                    3 => {
+                        let a = self.get(narrow)?;
+                        self.b.ins().uwiden_high(a)
+                    }
+                    4 => {
+                        let (a, b) = (self.get(wide)?, self.get(wide)?);
+                        self.b.ins().snarrow(a, b)
+                    }
+                    5 => {
+                        let (a, b) = (self.get(wide)?, self.get(wide)?);
+                        self.b.ins().unarrow(a, b)
+                    }
+                    6 => {
+                        let (a, b) = (self.get(wide)?, self.get(wide)?);
+                        self.b.ins().uunarrow(a, b)
+                    }
+                    _ => {
+                        let (a, b) = (self.get(narrow)?, self.get(narrow)?);
+                        self.b.ins().iadd_pairwise(a, b)
+                    }
+                };
+                self.set(r)
+            }
+            7 => {
+                // Conversions between the 32- and 64-bit lane shapes.
+                let (it, ft) =
+                    *self.u.choose(&[(types::I32X4, types::F32X4), (types::I64X2, types::F64X2)])?;
+                let r = match self.u.int_in_range(0..=5)? {
+                    0 => {
+                        let a = self.get(it)?;
+                        self.b.ins().fcvt_from_sint(ft, a)
+                    }
+                    1 => {
+                        let a = self.get(it)?;
+                        self.b.ins().fcvt_from_uint(ft, a)
+                    }
+                    2 => {
+                        let a = self.get(ft)?;
+                        self.b.ins().fcvt_to_sint_sat(it, a)
+                    }
+                    3 => {
+                        let a = self.get(ft)?;
+                        self.b.ins().fcvt_to_uint_sat(it, a)
+                    }
+                    4 => {
+                        let a = self.get(types::F32X4)?;
+                        self.b.ins().fvpromote_low(a)
+                    }
+                    _ => {
+                        let a = self.get(types::F64X2)?;
+                        self.b.ins().fvdemote(a)
+                    }
+                };
+                self.set(r)
+            }
+            8 => {
+                // Reductions to a scalar.
+                let ty = *self.u.choose(&INT_VECS)?;
+                let a = self.get(ty)?;
+                let r = match self.u.int_in_range(0..=2)? {
+                    0 => self.b.ins().vany_true(a),
+                    1 => self.b.ins().vall_true(a),
+                    _ => {
+                        let to = *self.u.choose(&INTS[..4])?;
+                        self.b.ins().vhigh_bits(to, a)
+                    }
+                };
+                self.set(r)
+            }
+            9 => {
+                let (a, b) = (self.get(ty)?, self.get(ty)?);
+                let r = if self.u.ratio(1, 2)? {
+                    let c = self.get(ty)?;
+                    self.b.ins().bitselect(c, a, b)
+                } else {
+                    let cty = *self.u.choose(&INTS)?;
+                    let c = self.get(cty)?;
+                    self.b.ins().select(c, a, b)
+                };
+                self.set(r)
+            }
+            10 => {
+                let (a, b) = (self.get(types::I8X16)?, self.get(types::I8X16)?);
+                let r = if self.u.ratio(1, 2)? {
+                    // Byte indices into `a` then `b`.
+                    let mut mask = [0u8; 16];
+                    for m in &mut mask {
+                        *m = self.u.int_in_range(0..=31)?;
+                    }
+                    let imm = self.b.func.dfg.immediates.push(mask.to_vec().into());
+                    self.b.ins().shuffle(a, b, imm)
+                } else {
+                    self.b.ins().swizzle(a, b)
+                };
+                self.set(r)
+            }
+            _ => {
+                // Bitcasts between vector shapes, and loads and stores.
+                // (cranelift-interpreter 0.135 has no extending vector loads.)
+                match self.u.int_in_range(0..=2)? {
+                    0 => {
+                        let to = *self.u.choose(&VECS)?;
+                        let a = self.get(ty)?;
+                        let a = if float { self.canonical(a) } else { a };
+                        let r = self.b.ins().bitcast(to, little(), a);
+                        self.set(r)
+                    }
+                    1 => {
+                        let x = self.storable(ty)?;
+                        let off = self.offset(16)?;
+                        let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
+                        self.b.ins().store(MemFlagsData::trusted(), x, p, off);
+                        Ok(())
+                    }
+                    _ => {
+                        let off = self.offset(16)?;
+                        let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
+                        let r = self.b.ins().load(ty, MemFlagsData::trusted(), p, off);
+                        self.set(r)
+                    }
+                }
+            }
         }
     }
 }

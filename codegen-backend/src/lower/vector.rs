@@ -76,7 +76,11 @@ impl Lower<'_> {
         let ctrl = dfg.ctrl_typevar(inst);
         let arg_ty = |i: usize| dfg.value_type(args[i]);
         // The vector type the op works on: its result's, or its first operand's.
-        let vty = if ctrl.is_vector() { ctrl } else { args.iter().map(|&a| dfg.value_type(a)).find(|t| t.is_vector()).unwrap_or(ctrl) };
+        let vty = if ctrl.is_vector() {
+            ctrl
+        } else {
+            args.iter().map(|&a| dfg.value_type(a)).find(|t| t.is_vector()).unwrap_or(ctrl)
+        };
         let lane = vty.lane_type();
         let bits = lane.bits();
         let is_f64 = lane == types::F64;
@@ -96,7 +100,11 @@ impl Lower<'_> {
             Ok(())
         };
         let half_only = |what: &str| -> LowerResult<()> {
-            if full { Ok(()) } else { Err(format!("`{what}` on the 64-bit vector type {vty} is not supported yet")) }
+            if full {
+                Ok(())
+            } else {
+                Err(format!("`{what}` on the 64-bit vector type {vty} is not supported yet"))
+            }
         };
         match (opcode, data) {
             (Opcode::Vconst, InstructionData::UnaryConst { constant_handle, .. }) => {
@@ -146,21 +154,35 @@ impl Lower<'_> {
             }
             (Opcode::Bnot, _) => unary(self, ops::Vbnot { dst: V0, a: V0 }.into())?,
             (Opcode::Bitselect, _) => {
-                let (c, a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                let (c, a, b, d) =
+                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                 self.op(ops::Vbitselect { dst: V0, c: V0, a: V0, b: V0 }, &[d, c, a, b]);
             }
             (Opcode::Select | Opcode::SelectSpectreGuard, _) => {
-                let c = self.extended(args[0], false)?;
+                // The op tests all 64 bits: an i128 condition is its halves or'd.
+                let c = if arg_ty(0) == types::I128 {
+                    self.condition(args[0])?
+                } else {
+                    self.extended(args[0], false)?
+                };
                 let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                 self.op(ops::Vselect { dst: V0, cond: X0, a: V0, b: V0 }, &[d, c, a, b]);
             }
             (Opcode::Iadd, _) => binary(self, int_bin!(bits, VaddI8x16, VaddI16x8, VaddI32x4, VaddI64x2))?,
             (Opcode::Isub, _) => binary(self, int_bin!(bits, VsubI8x16, VsubI16x8, VsubI32x4, VsubI64x2))?,
             (Opcode::Imul, _) => binary(self, int_bin!(bits, VmulI8x16, VmulI16x8, VmulI32x4, VmulI64x2))?,
-            (Opcode::Smin, _) => binary(self, int_bin!(bits, VminSI8x16, VminSI16x8, VminSI32x4, VminSI64x2))?,
-            (Opcode::Umin, _) => binary(self, int_bin!(bits, VminUI8x16, VminUI16x8, VminUI32x4, VminUI64x2))?,
-            (Opcode::Smax, _) => binary(self, int_bin!(bits, VmaxSI8x16, VmaxSI16x8, VmaxSI32x4, VmaxSI64x2))?,
-            (Opcode::Umax, _) => binary(self, int_bin!(bits, VmaxUI8x16, VmaxUI16x8, VmaxUI32x4, VmaxUI64x2))?,
+            (Opcode::Smin, _) => {
+                binary(self, int_bin!(bits, VminSI8x16, VminSI16x8, VminSI32x4, VminSI64x2))?
+            }
+            (Opcode::Umin, _) => {
+                binary(self, int_bin!(bits, VminUI8x16, VminUI16x8, VminUI32x4, VminUI64x2))?
+            }
+            (Opcode::Smax, _) => {
+                binary(self, int_bin!(bits, VmaxSI8x16, VmaxSI16x8, VmaxSI32x4, VmaxSI64x2))?
+            }
+            (Opcode::Umax, _) => {
+                binary(self, int_bin!(bits, VmaxUI8x16, VmaxUI16x8, VmaxUI32x4, VmaxUI64x2))?
+            }
             (Opcode::SaddSat, _) => {
                 binary(self, int_bin!(bits, VaddSatSI8x16, VaddSatSI16x8, VaddSatSI32x4, VaddSatSI64x2))?
             }
@@ -247,7 +269,9 @@ impl Lower<'_> {
                     IntCC::Equal => int_bin!(bits, VeqI8x16, VeqI16x8, VeqI32x4, VeqI64x2),
                     IntCC::NotEqual => int_bin!(bits, VneI8x16, VneI16x8, VneI32x4, VneI64x2),
                     IntCC::SignedLessThan => int_bin!(bits, VsltI8x16, VsltI16x8, VsltI32x4, VsltI64x2),
-                    IntCC::SignedLessThanOrEqual => int_bin!(bits, VsleI8x16, VsleI16x8, VsleI32x4, VsleI64x2),
+                    IntCC::SignedLessThanOrEqual => {
+                        int_bin!(bits, VsleI8x16, VsleI16x8, VsleI32x4, VsleI64x2)
+                    }
                     IntCC::UnsignedLessThan => int_bin!(bits, VultI8x16, VultI16x8, VultI32x4, VultI64x2),
                     _ => int_bin!(bits, VuleI8x16, VuleI16x8, VuleI32x4, VuleI64x2),
                 };
@@ -260,27 +284,47 @@ impl Lower<'_> {
                 let op = float_op!(is_f64, [VfcmpF32x4, VfcmpF64x2] { dst: V0, a: V0, b: V0, cc: cc });
                 self.op(op, &[d, a, b]);
             }
-            (Opcode::Fadd, _) => binary(self, float_op!(is_f64, [VfaddF32x4, VfaddF64x2] { dst: V0, a: V0, b: V0 }))?,
-            (Opcode::Fsub, _) => binary(self, float_op!(is_f64, [VfsubF32x4, VfsubF64x2] { dst: V0, a: V0, b: V0 }))?,
-            (Opcode::Fmul, _) => binary(self, float_op!(is_f64, [VfmulF32x4, VfmulF64x2] { dst: V0, a: V0, b: V0 }))?,
-            (Opcode::Fdiv, _) => binary(self, float_op!(is_f64, [VfdivF32x4, VfdivF64x2] { dst: V0, a: V0, b: V0 }))?,
-            (Opcode::Fmin, _) => binary(self, float_op!(is_f64, [VfminF32x4, VfminF64x2] { dst: V0, a: V0, b: V0 }))?,
-            (Opcode::Fmax, _) => binary(self, float_op!(is_f64, [VfmaxF32x4, VfmaxF64x2] { dst: V0, a: V0, b: V0 }))?,
-            (Opcode::Fcopysign, _) => binary(
-                self,
-                float_op!(is_f64, [VfcopysignF32x4, VfcopysignF64x2] { dst: V0, a: V0, b: V0 }),
-            )?,
+            (Opcode::Fadd, _) => {
+                binary(self, float_op!(is_f64, [VfaddF32x4, VfaddF64x2] { dst: V0, a: V0, b: V0 }))?
+            }
+            (Opcode::Fsub, _) => {
+                binary(self, float_op!(is_f64, [VfsubF32x4, VfsubF64x2] { dst: V0, a: V0, b: V0 }))?
+            }
+            (Opcode::Fmul, _) => {
+                binary(self, float_op!(is_f64, [VfmulF32x4, VfmulF64x2] { dst: V0, a: V0, b: V0 }))?
+            }
+            (Opcode::Fdiv, _) => {
+                binary(self, float_op!(is_f64, [VfdivF32x4, VfdivF64x2] { dst: V0, a: V0, b: V0 }))?
+            }
+            (Opcode::Fmin, _) => {
+                binary(self, float_op!(is_f64, [VfminF32x4, VfminF64x2] { dst: V0, a: V0, b: V0 }))?
+            }
+            (Opcode::Fmax, _) => {
+                binary(self, float_op!(is_f64, [VfmaxF32x4, VfmaxF64x2] { dst: V0, a: V0, b: V0 }))?
+            }
+            (Opcode::Fcopysign, _) => {
+                binary(self, float_op!(is_f64, [VfcopysignF32x4, VfcopysignF64x2] { dst: V0, a: V0, b: V0 }))?
+            }
             (Opcode::Fneg, _) => unary(self, float_op!(is_f64, [VfnegF32x4, VfnegF64x2] { dst: V0, a: V0 }))?,
             (Opcode::Fabs, _) => unary(self, float_op!(is_f64, [VfabsF32x4, VfabsF64x2] { dst: V0, a: V0 }))?,
-            (Opcode::Sqrt, _) => unary(self, float_op!(is_f64, [VfsqrtF32x4, VfsqrtF64x2] { dst: V0, a: V0 }))?,
-            (Opcode::Ceil, _) => unary(self, float_op!(is_f64, [VfceilF32x4, VfceilF64x2] { dst: V0, a: V0 }))?,
-            (Opcode::Floor, _) => unary(self, float_op!(is_f64, [VffloorF32x4, VffloorF64x2] { dst: V0, a: V0 }))?,
-            (Opcode::Trunc, _) => unary(self, float_op!(is_f64, [VftruncF32x4, VftruncF64x2] { dst: V0, a: V0 }))?,
+            (Opcode::Sqrt, _) => {
+                unary(self, float_op!(is_f64, [VfsqrtF32x4, VfsqrtF64x2] { dst: V0, a: V0 }))?
+            }
+            (Opcode::Ceil, _) => {
+                unary(self, float_op!(is_f64, [VfceilF32x4, VfceilF64x2] { dst: V0, a: V0 }))?
+            }
+            (Opcode::Floor, _) => {
+                unary(self, float_op!(is_f64, [VffloorF32x4, VffloorF64x2] { dst: V0, a: V0 }))?
+            }
+            (Opcode::Trunc, _) => {
+                unary(self, float_op!(is_f64, [VftruncF32x4, VftruncF64x2] { dst: V0, a: V0 }))?
+            }
             (Opcode::Nearest, _) => {
                 unary(self, float_op!(is_f64, [VfnearestF32x4, VfnearestF64x2] { dst: V0, a: V0 }))?
             }
             (Opcode::Fma, _) => {
-                let (a, b, c, d) = (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                let (a, b, c, d) =
+                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                 let op = float_op!(is_f64, [VfmaF32x4, VfmaF64x2] { dst: V0, a: V0, b: V0, c: V0 });
                 self.op(op, &[d, a, b, c]);
             }
@@ -294,7 +338,9 @@ impl Lower<'_> {
                 };
                 unary(self, op)?;
             }
-            (Opcode::FcvtToSintSat | Opcode::FcvtToUintSat, _) if ctrl.lane_bits() == arg_ty(0).lane_bits() => {
+            (Opcode::FcvtToSintSat | Opcode::FcvtToUintSat, _)
+                if ctrl.lane_bits() == arg_ty(0).lane_bits() =>
+            {
                 let signed = opcode == Opcode::FcvtToSintSat;
                 let op: Op = match (bits == 64, signed) {
                     (false, true) => ops::Vi32x4FromF32x4SSat { dst: V0, a: V0 }.into(),
@@ -312,7 +358,11 @@ impl Lower<'_> {
                 if high && from.bits() != 128 {
                     return Err(format!("`{opcode}` of the 64-bit vector type {from} is not supported yet"));
                 }
-                let op = self.widen_op(from.lane_bits(), high, matches!(opcode, Opcode::SwidenLow | Opcode::SwidenHigh))?;
+                let op = self.widen_op(
+                    from.lane_bits(),
+                    high,
+                    matches!(opcode, Opcode::SwidenLow | Opcode::SwidenHigh),
+                )?;
                 unary(self, op)?;
             }
             (Opcode::Snarrow | Opcode::Unarrow | Opcode::Uunarrow, _) => {
@@ -333,7 +383,9 @@ impl Lower<'_> {
                 };
                 binary(self, op)?;
             }
-            (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => self.vector_reduce(inst, opcode, args[0])?,
+            (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => {
+                self.vector_reduce(inst, opcode, args[0])?
+            }
             (Opcode::Swizzle, _) => {
                 half_only("swizzle")?;
                 binary(self, ops::Vswizzle { dst: V0, a: V0, b: V0 }.into())?;
@@ -406,7 +458,9 @@ impl Lower<'_> {
             Opcode::VallTrue => {
                 int_op!(bits, [VallTrueI8x16, VallTrueI16x8, VallTrueI32x4, VallTrueI64x2] { dst: X0, a: V0 })
             }
-            _ => int_op!(bits, [VhighBitsI8x16, VhighBitsI16x8, VhighBitsI32x4, VhighBitsI64x2] { dst: X0, a: V0 }),
+            _ => {
+                int_op!(bits, [VhighBitsI8x16, VhighBitsI16x8, VhighBitsI32x4, VhighBitsI64x2] { dst: X0, a: V0 })
+            }
         };
         if opcode == Opcode::VhighBits && ty.bits() == 64 {
             // Only the low lanes' bits count.
@@ -534,7 +588,13 @@ impl Lower<'_> {
         Ok(())
     }
 
-    fn vector_store(&mut self, value: Value, base: VReg, flags: ir::MemFlags, offset: i32) -> LowerResult<()> {
+    fn vector_store(
+        &mut self,
+        value: Value,
+        base: VReg,
+        flags: ir::MemFlags,
+        offset: i32,
+    ) -> LowerResult<()> {
         let ty = self.func.dfg.value_type(value);
         let mut v = self.reg(value)?;
         if let Some(op) = self.lane_swap(ty.lane_bits(), flags) {

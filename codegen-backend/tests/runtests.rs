@@ -53,7 +53,10 @@ fn shared_runtests() {
             }
         }
         eprintln!("{folder}: {passed} of {total} files pass; failing: {failed:?}");
-        assert!(passed >= floor, "{folder}: {passed} files pass, fewer than the floor of {floor}; failing: {failed:?}");
+        assert!(
+            passed >= floor,
+            "{folder}: {passed} files pass, fewer than the floor of {floor}; failing: {failed:?}"
+        );
     }
 }
 

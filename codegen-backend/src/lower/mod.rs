@@ -417,7 +417,8 @@ impl<'f> Lower<'f> {
         let args: Vec<Value> = dfg.inst_args(inst).to_vec();
         let ctrl = dfg.ctrl_typevar(inst);
         let wide = ctrl.bits() == 64;
-        if !matches!(opcode, Opcode::Call | Opcode::CallIndirect) && vector::touches_vectors(self.func, inst) {
+        if !matches!(opcode, Opcode::Call | Opcode::CallIndirect) && vector::touches_vectors(self.func, inst)
+        {
             return self.lower_vector(inst, opcode, &args);
         }
         let is_pair = |t: Type| t == types::I128 || t == types::F128;

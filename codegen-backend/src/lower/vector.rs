@@ -214,13 +214,12 @@ impl Lower<'_> {
                 binary(self, op)?;
             }
             (Opcode::IaddPairwise, _) if bits <= 32 => {
-                half_only("iadd_pairwise")?;
                 let op: Op = match bits {
                     8 => ops::VaddPairwiseI8x16 { dst: V0, a: V0, b: V0 }.into(),
                     16 => ops::VaddPairwiseI16x8 { dst: V0, a: V0, b: V0 }.into(),
                     _ => ops::VaddPairwiseI32x4 { dst: V0, a: V0, b: V0 }.into(),
                 };
-                binary(self, op)?;
+                self.pairs_of_halves(inst, op, args)?;
             }
             (Opcode::Ineg, _) => {
                 unary(self, int_op!(bits, [VnegI8x16, VnegI16x8, VnegI32x4, VnegI64x2] { dst: V0, a: V0 }))?
@@ -250,6 +249,23 @@ impl Lower<'_> {
                     }),
                 };
                 self.op(op, &[d, a, amt]);
+            }
+            (Opcode::Rotl | Opcode::Rotr, _) if arg_ty(1).is_int() => {
+                // `rotl x, n = (x << n) | (x >> -n)`: the shifts take their
+                // amounts modulo the lane width, so `-n` is `width - n` (and a
+                // rotate by 0 ors `x` with itself).
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                let amt = self.regs(args[1])?[0];
+                let neg = self.new_vreg(RegClass::Int);
+                self.op(ops::Xneg64 { dst: X0, a: X0 }, &[neg, amt]);
+                let (left_amt, right_amt) = if opcode == Opcode::Rotl { (amt, neg) } else { (neg, amt) };
+                let (l, r) = (self.new_vreg(RegClass::Vector), self.new_vreg(RegClass::Vector));
+                let shl =
+                    int_op!(bits, [VshlI8x16, VshlI16x8, VshlI32x4, VshlI64x2] { dst: V0, a: V0, amt: X0 });
+                let shr = int_op!(bits, [VshrUI8x16, VshrUI16x8, VshrUI32x4, VshrUI64x2] { dst: V0, a: V0, amt: X0 });
+                self.op(shl, &[l, a, left_amt]);
+                self.op(shr, &[r, a, right_amt]);
+                self.op(ops::Vbor { dst: V0, a: V0, b: V0 }, &[d, l, r]);
             }
             (Opcode::Icmp, InstructionData::IntCompare { cond, .. }) => {
                 let (mut a, mut b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
@@ -355,21 +371,24 @@ impl Lower<'_> {
             (Opcode::SwidenLow | Opcode::SwidenHigh | Opcode::UwidenLow | Opcode::UwidenHigh, _) => {
                 let from = arg_ty(0);
                 let high = matches!(opcode, Opcode::SwidenHigh | Opcode::UwidenHigh);
-                if high && from.bits() != 128 {
-                    return Err(format!("`{opcode}` of the 64-bit vector type {from} is not supported yet"));
+                let signed = matches!(opcode, Opcode::SwidenLow | Opcode::SwidenHigh);
+                if high && from.bits() == 64 {
+                    // The high half of a 64-bit vector is bytes 4..8: move
+                    // them down, then widen the low lanes.
+                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                    let moved = self.new_vreg(RegClass::Vector);
+                    let mask =
+                        u128::from_le_bytes(core::array::from_fn(|i| if i < 4 { 4 + i as u8 } else { 0xff }));
+                    self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[moved, a, a]);
+                    let op = self.widen_op(from.lane_bits(), false, signed)?;
+                    self.op(op, &[d, moved]);
+                } else {
+                    let op = self.widen_op(from.lane_bits(), high, signed)?;
+                    unary(self, op)?;
                 }
-                let op = self.widen_op(
-                    from.lane_bits(),
-                    high,
-                    matches!(opcode, Opcode::SwidenLow | Opcode::SwidenHigh),
-                )?;
-                unary(self, op)?;
             }
             (Opcode::Snarrow | Opcode::Unarrow | Opcode::Uunarrow, _) => {
                 let from = arg_ty(0);
-                if from.bits() != 128 {
-                    return Err(format!("`{opcode}` of the 64-bit vector type {from} is not supported yet"));
-                }
                 let op: Op = match (opcode, from.lane_bits()) {
                     (Opcode::Snarrow, 16) => ops::VnarrowSI16x8 { dst: V0, a: V0, b: V0 }.into(),
                     (Opcode::Snarrow, 32) => ops::VnarrowSI32x4 { dst: V0, a: V0, b: V0 }.into(),
@@ -381,7 +400,7 @@ impl Lower<'_> {
                     (_, 32) => ops::VnarrowUI32x4 { dst: V0, a: V0, b: V0 }.into(),
                     _ => ops::VnarrowUI64x2 { dst: V0, a: V0, b: V0 }.into(),
                 };
-                binary(self, op)?;
+                self.pairs_of_halves(inst, op, args)?;
             }
             (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => {
                 self.vector_reduce(inst, opcode, args[0])?
@@ -407,6 +426,22 @@ impl Lower<'_> {
             }
             _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
         }
+        Ok(())
+    }
+
+    /// A two-operand op whose result takes lanes from `a` then `b` (pairwise
+    /// adds, narrowing). For 64-bit vectors the two low halves are joined
+    /// into one register first, whose result's low half is the answer.
+    fn pairs_of_halves(&mut self, inst: ir::Inst, op: Op, args: &[Value]) -> LowerResult<()> {
+        let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+        if self.func.dfg.value_type(args[0]).bits() == 128 {
+            self.op(op, &[d, a, b]);
+            return Ok(());
+        }
+        let joined = self.new_vreg(RegClass::Vector);
+        let mask = u128::from_le_bytes(core::array::from_fn(|i| if i < 8 { i as u8 } else { 8 + i as u8 }));
+        self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[joined, a, b]);
+        self.op(op, &[d, joined, joined]);
         Ok(())
     }
 

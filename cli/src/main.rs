@@ -186,7 +186,15 @@ fn test(paths: &[PathBuf]) -> Result<ExitCode, String> {
         } else {
             failed += 1;
             match &report.error {
-                Some(e) => say!("FAIL {}: {}", file.display(), e.lines().next().unwrap_or("")),
+                Some(e) => {
+                    // The first line on the FAIL line; the rest (e.g. each
+                    // verifier error) indented below it.
+                    let mut lines = e.lines();
+                    say!("FAIL {}: {}", file.display(), lines.next().unwrap_or(""));
+                    for line in lines {
+                        say!("    {line}");
+                    }
+                }
                 None => say!(
                     "FAIL {}: {} of {} run lines failed",
                     file.display(),

@@ -839,8 +839,8 @@ macro_rules! for_each_extended_op {
             vselect = Vselect { dst: VReg, cond: XReg, a: VReg, b: VReg };
             /// `dst = hi:lo`.
             vfrom_x128 = VfromX128 { dst: VReg, lo: XReg, hi: XReg };
-            /// `hi:lo = a`.
-            vto_x128 = VtoX128 { lo: XReg, hi: XReg, a: VReg };
+            /// `dst_hi:dst_lo = a`.
+            vto_x128 = VtoX128 { dst_lo: XReg, dst_hi: XReg, a: VReg };
             /// `dst = a & b`.
             vband = Vband { dst: VReg, a: VReg, b: VReg };
             /// `dst = a | b`.

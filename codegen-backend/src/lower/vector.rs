@@ -509,61 +509,76 @@ impl Lower<'_> {
         Ok(())
     }
 
-    /// `bitcast` to or from a vector: free between vectors of one byte
-    /// order, a move between register classes otherwise.
+    /// `bitcast` to or from a vector: a store then a load with its flags.
+    /// Free between vectors of one lane order; with big-endian flags and
+    /// lanes of different widths (a scalar is one lane as wide as itself),
+    /// the bytes of each source lane are reversed, then those of each
+    /// result lane.
     fn vector_bitcast(&mut self, inst: ir::Inst, arg: Value) -> LowerResult<()> {
         let dfg = &self.func.dfg;
         let InstructionData::LoadNoOffset { flags, .. } = dfg.insts[inst] else {
             return Err("a bitcast without flags".into());
         };
-        let (from, to) = (dfg.value_type(arg), dfg.value_type(dfg.first_result(inst)));
+        let result = dfg.first_result(inst);
+        let (from, to) = (dfg.value_type(arg), dfg.value_type(result));
         if from.bits() != to.bits() {
             return Err(format!("`bitcast` from {from} to {to} changes the size"));
         }
-        let result = dfg.first_result(inst);
-        if from.is_vector() && to.is_vector() {
+        let lane_bits = |t: Type| if t.is_vector() { t.lane_bits() } else { t.bits() };
+        let reorder = self.big_endian(flags) && lane_bits(from) != lane_bits(to);
+        if from.is_vector() && to.is_vector() && !reorder {
             let a = self.reg(arg)?;
-            if from.lane_bits() == to.lane_bits() || !self.big_endian(flags) {
-                self.alias(result, a);
-                return Ok(());
+            self.alias(result, a);
+            return Ok(());
+        }
+        // Into a v-register.
+        let mut v = if from.is_vector() {
+            self.reg(arg)?
+        } else {
+            let a = self.regs(arg)?;
+            let v = self.new_vreg(RegClass::Vector);
+            match from {
+                types::I128 => self.op(ops::VfromX128 { dst: V0, lo: X0, hi: X0 }, &[v, a[0], a[1]]),
+                types::I64 => self.op(ops::VsplatI64x2 { dst: V0, src: X0 }, &[v, a[0]]),
+                types::F64 => self.op(ops::VsplatF64x2 { dst: V0, src: F0 }, &[v, a[0]]),
+                _ => return Err(format!("`bitcast` from {from} to {to} is not supported yet")),
             }
-            // Big-endian lanes: the bytes of each `from` lane are in the
-            // other order, then read back as `to` lanes.
-            let mid = self.new_vreg(RegClass::Vector);
-            let swap = |bits: u32| -> Option<Op> {
-                match bits {
-                    16 => Some(ops::Vbswap16 { dst: V0, a: V0 }.into()),
-                    32 => Some(ops::Vbswap32 { dst: V0, a: V0 }.into()),
-                    64 => Some(ops::Vbswap64 { dst: V0, a: V0 }.into()),
-                    _ => None,
-                }
-            };
-            let a = match swap(from.lane_bits()) {
-                Some(op) => {
-                    self.op(op, &[mid, a]);
-                    mid
-                }
-                None => a,
-            };
-            let d = self.result(inst)?;
-            match swap(to.lane_bits()) {
-                Some(op) => self.op(op, &[d, a]),
-                None => self.op(ops::Vmov { dst: V0, src: V0 }, &[d, a]),
-            }
+            v
+        };
+        if reorder {
+            v = self.byte_swapped(lane_bits(from), v);
+            v = self.byte_swapped(lane_bits(to), v);
+        }
+        // Out of it.
+        if to.is_vector() {
+            self.alias(result, v);
             return Ok(());
         }
         let d = self.regs(result)?;
-        let a = self.regs(arg)?;
-        match (from, to) {
-            (types::I128, _) => self.op(ops::VfromX128 { dst: V0, lo: X0, hi: X0 }, &[d[0], a[0], a[1]]),
-            (_, types::I128) => self.op(ops::VtoX128 { lo: X0, hi: X0, a: V0 }, &[d[0], d[1], a[0]]),
-            (types::I64, _) => self.op(ops::VsplatI64x2 { dst: V0, src: X0 }, &[d[0], a[0]]),
-            (types::F64, _) => self.op(ops::VsplatF64x2 { dst: V0, src: F0 }, &[d[0], a[0]]),
-            (_, types::I64) => self.op(ops::VextractI64x2 { dst: X0, a: V0, lane: 0 }, &[d[0], a[0]]),
-            (_, types::F64) => self.op(ops::VextractF64x2 { dst: F0, a: V0, lane: 0 }, &[d[0], a[0]]),
+        match to {
+            types::I128 => self.op(ops::VtoX128 { dst_lo: X0, dst_hi: X0, a: V0 }, &[d[0], d[1], v]),
+            types::I64 => self.op(ops::VextractI64x2 { dst: X0, a: V0, lane: 0 }, &[d[0], v]),
+            types::F64 => self.op(ops::VextractF64x2 { dst: F0, a: V0, lane: 0 }, &[d[0], v]),
             _ => return Err(format!("`bitcast` from {from} to {to} is not supported yet")),
         }
         Ok(())
+    }
+
+    /// `v` with the bytes of each `bits`-wide lane reversed (`v` itself
+    /// for bytes).
+    fn byte_swapped(&mut self, bits: u32, v: VReg) -> VReg {
+        let w = self.new_vreg(RegClass::Vector);
+        match bits {
+            16 => self.op(ops::Vbswap16 { dst: V0, a: V0 }, &[w, v]),
+            32 => self.op(ops::Vbswap32 { dst: V0, a: V0 }, &[w, v]),
+            64 => self.op(ops::Vbswap64 { dst: V0, a: V0 }, &[w, v]),
+            128 => {
+                let mask = u128::from_le_bytes(core::array::from_fn(|i| 15 - i as u8));
+                self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[w, v, v]);
+            }
+            _ => return v,
+        }
+        w
     }
 
     /// The lane byte swap of a big-endian vector access, if it needs one.

@@ -376,10 +376,10 @@ impl State {
         Ok(at.next)
     }
     #[inline(always)]
-    pub fn vto_x128(&mut self, at: At, lo: XReg, hi: XReg, a: VReg) -> Flow {
+    pub fn vto_x128(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: VReg) -> Flow {
         let v = self.v(a);
-        self.set_x64(lo, v as u64);
-        self.set_x64(hi, (v >> 64) as u64);
+        self.set_x64(dst_lo, v as u64);
+        self.set_x64(dst_hi, (v >> 64) as u64);
         Ok(at.next)
     }
 

@@ -3,6 +3,8 @@
 //! op of both tables.
 
 mod common;
+/// The 128-bit vector ops (ISA v11).
+mod vector;
 use common::*;
 use sheave_interp::{TrapKind, TrapKind::*, Val, ValType};
 use sheave_opcodes::{Assembler, FloatCC, OP_SIGNATURES, Op, PcRel, RegMask, ops};
@@ -1081,6 +1083,23 @@ fn call_frame_and_trap_ops() {
 }
 
 #[test]
+fn vector_lane_and_bit_ops() {
+    vector::lanes_and_bits(&mut Harness::default());
+}
+#[test]
+fn vector_integer_ops() {
+    vector::integers(&mut Harness::default());
+}
+#[test]
+fn vector_float_ops() {
+    vector::floats(&mut Harness::default());
+}
+#[test]
+fn vector_conversion_ops() {
+    vector::conversions(&mut Harness::default());
+}
+
+#[test]
 fn every_op_is_exercised() {
     let mut h = Harness::default();
     integer_arithmetic(&mut h);
@@ -1090,6 +1109,7 @@ fn every_op_is_exercised() {
     conversions(&mut h);
     memory(&mut h);
     calls_frames_and_traps(&mut h);
+    vector::all(&mut h);
     // Host calls are exercised in tests/entries.rs.
     let missing: Vec<&str> = OP_SIGNATURES
         .iter()

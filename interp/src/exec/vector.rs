@@ -6,7 +6,7 @@
 //! through that byte image, which the compiler turns into plain register
 //! moves on little-endian hosts.
 
-use super::float::{fmax_f32, fmax_f64, fmin_f32, fmin_f64, float_cc};
+use super::float::{float_cc, fmax_f32, fmax_f64, fmin_f32, fmin_f64};
 use crate::float as fl;
 use crate::state::{At, Flow, State};
 use sheave_opcodes::{FReg, FloatCC, VReg, XReg};

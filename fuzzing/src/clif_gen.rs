@@ -693,6 +693,11 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
 
     fn float_binary(&mut self) -> Result<()> {
         let ty = *self.u.choose(&FLOATS)?;
+        self.float_binary_of(ty)
+    }
+
+    /// A float binary op (or `fma`) on `ty`, a float or float vector type.
+    fn float_binary_of(&mut self, ty: Type) -> Result<()> {
         let (a, b) = (self.get(ty)?, self.get(ty)?);
         let ins = self.b.ins();
         let r = match self.u.int_in_range(0..=7)? {
@@ -713,6 +718,11 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
 
     fn float_unary(&mut self) -> Result<()> {
         let ty = *self.u.choose(&FLOATS)?;
+        self.float_unary_of(ty)
+    }
+
+    /// A float unary op on `ty`, a float or float vector type.
+    fn float_unary_of(&mut self, ty: Type) -> Result<()> {
         let a = self.get(ty)?;
         let ins = self.b.ins();
         let r = match self.u.int_in_range(0..=6)? {
@@ -974,24 +984,7 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
                 };
                 self.set(r)
             }
-            0 | 1 => {
-                let (a, b) = (self.get(ty)?, self.get(ty)?);
-                let ins = self.b.ins();
-                let r = match self.u.int_in_range(0..=7)? {
-                    0 => ins.fadd(a, b),
-                    1 => ins.fsub(a, b),
-                    2 => ins.fmul(a, b),
-                    3 => ins.fdiv(a, b),
-                    4 => ins.fmin(a, b),
-                    5 => ins.fmax(a, b),
-                    6 => ins.fcopysign(a, b),
-                    _ => {
-                        let c = self.get(ty)?;
-                        self.b.ins().fma(a, b, c)
-                    }
-                };
-                self.set(r)
-            }
+            0 | 1 => self.float_binary_of(ty),
             2 if !float => {
                 let a = self.get(ty)?;
                 let ins = self.b.ins();
@@ -1003,21 +996,12 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
                 };
                 self.set(r)
             }
-            2 => {
+            2 if self.u.ratio(1, 8)? => {
                 let a = self.get(ty)?;
-                let ins = self.b.ins();
-                let r = match self.u.int_in_range(0..=7)? {
-                    0 => ins.fneg(a),
-                    1 => ins.fabs(a),
-                    2 => ins.sqrt(a),
-                    3 => ins.ceil(a),
-                    4 => ins.floor(a),
-                    5 => ins.trunc(a),
-                    6 => ins.nearest(a),
-                    _ => ins.bnot(a),
-                };
+                let r = self.b.ins().bnot(a);
                 self.set(r)
             }
+            2 => self.float_unary_of(ty),
             3 if !float => {
                 // Shifts by a scalar of any width up to 64 bits.
                 let a = self.get(ty)?;

@@ -124,21 +124,7 @@ impl Lower<'_> {
                 cmp!(Flteq32, Flteq64)
             }
             other => {
-                let cc = match other {
-                    FloatCC::Ordered => sheave_opcodes::FloatCC::ORDERED,
-                    FloatCC::Unordered => sheave_opcodes::FloatCC::UNORDERED,
-                    FloatCC::OrderedNotEqual => sheave_opcodes::FloatCC::ORDERED_NOT_EQUAL,
-                    FloatCC::UnorderedOrEqual => sheave_opcodes::FloatCC::UNORDERED_OR_EQUAL,
-                    FloatCC::UnorderedOrLessThan => sheave_opcodes::FloatCC::UNORDERED_OR_LESS_THAN,
-                    FloatCC::UnorderedOrLessThanOrEqual => {
-                        sheave_opcodes::FloatCC::UNORDERED_OR_LESS_THAN_OR_EQUAL
-                    }
-                    FloatCC::UnorderedOrGreaterThan => sheave_opcodes::FloatCC::UNORDERED_OR_GREATER_THAN,
-                    FloatCC::UnorderedOrGreaterThanOrEqual => {
-                        sheave_opcodes::FloatCC::UNORDERED_OR_GREATER_THAN_OR_EQUAL
-                    }
-                    _ => unreachable!("handled above"),
-                };
+                let cc = float_cc(other);
                 if w {
                     Op::from(ops::Fcmp64 { dst: X0, a: F0, b: F0, cc })
                 } else {
@@ -242,5 +228,26 @@ impl Lower<'_> {
         let (src, d) = (self.reg(arg)?, self.result(inst)?);
         self.op(op, &[d, src]);
         Ok(true)
+    }
+}
+
+/// Map CLIF's float condition to the ISA's.
+pub(super) fn float_cc(cond: FloatCC) -> sheave_opcodes::FloatCC {
+    use sheave_opcodes::FloatCC as S;
+    match cond {
+        FloatCC::Ordered => S::ORDERED,
+        FloatCC::Unordered => S::UNORDERED,
+        FloatCC::Equal => S::EQUAL,
+        FloatCC::NotEqual => S::NOT_EQUAL,
+        FloatCC::OrderedNotEqual => S::ORDERED_NOT_EQUAL,
+        FloatCC::UnorderedOrEqual => S::UNORDERED_OR_EQUAL,
+        FloatCC::LessThan => S::LESS_THAN,
+        FloatCC::LessThanOrEqual => S::LESS_THAN_OR_EQUAL,
+        FloatCC::GreaterThan => S::GREATER_THAN,
+        FloatCC::GreaterThanOrEqual => S::GREATER_THAN_OR_EQUAL,
+        FloatCC::UnorderedOrLessThan => S::UNORDERED_OR_LESS_THAN,
+        FloatCC::UnorderedOrLessThanOrEqual => S::UNORDERED_OR_LESS_THAN_OR_EQUAL,
+        FloatCC::UnorderedOrGreaterThan => S::UNORDERED_OR_GREATER_THAN,
+        FloatCC::UnorderedOrGreaterThanOrEqual => S::UNORDERED_OR_GREATER_THAN_OR_EQUAL,
     }
 }

@@ -48,25 +48,77 @@ pub(super) fn touches_vectors(func: &Function, inst: ir::Inst) -> bool {
         || dfg.inst_results(inst).iter().any(|&r| dfg.value_type(r).is_vector())
 }
 
-/// Map CLIF's float condition to the ISA's.
-pub(super) fn float_cc(cond: FloatCC) -> sheave_opcodes::FloatCC {
-    use sheave_opcodes::FloatCC as S;
-    match cond {
-        FloatCC::Ordered => S::ORDERED,
-        FloatCC::Unordered => S::UNORDERED,
-        FloatCC::Equal => S::EQUAL,
-        FloatCC::NotEqual => S::NOT_EQUAL,
-        FloatCC::OrderedNotEqual => S::ORDERED_NOT_EQUAL,
-        FloatCC::UnorderedOrEqual => S::UNORDERED_OR_EQUAL,
-        FloatCC::LessThan => S::LESS_THAN,
-        FloatCC::LessThanOrEqual => S::LESS_THAN_OR_EQUAL,
-        FloatCC::GreaterThan => S::GREATER_THAN,
-        FloatCC::GreaterThanOrEqual => S::GREATER_THAN_OR_EQUAL,
-        FloatCC::UnorderedOrLessThan => S::UNORDERED_OR_LESS_THAN,
-        FloatCC::UnorderedOrLessThanOrEqual => S::UNORDERED_OR_LESS_THAN_OR_EQUAL,
-        FloatCC::UnorderedOrGreaterThan => S::UNORDERED_OR_GREATER_THAN,
-        FloatCC::UnorderedOrGreaterThanOrEqual => S::UNORDERED_OR_GREATER_THAN_OR_EQUAL,
+/// The op for a lane-wise `a op b` of `lane`-typed lanes, if `opcode` is one.
+fn lanewise_binary(opcode: Opcode, lane: Type) -> Option<Op> {
+    let (bits, is_f64) = (lane.bits(), lane == types::F64);
+    macro_rules! i {
+        ($o8:ident, $o16:ident, $o32:ident, $o64:ident) => {
+            int_bin!(bits, $o8, $o16, $o32, $o64)
+        };
     }
+    macro_rules! f {
+        ($o32:ident, $o64:ident) => {
+            float_op!(is_f64, [$o32, $o64] { dst: V0, a: V0, b: V0 })
+        };
+    }
+    Some(match (opcode, lane.is_float()) {
+        (Opcode::Iadd, false) => i!(VaddI8x16, VaddI16x8, VaddI32x4, VaddI64x2),
+        (Opcode::Isub, false) => i!(VsubI8x16, VsubI16x8, VsubI32x4, VsubI64x2),
+        (Opcode::Imul, false) => i!(VmulI8x16, VmulI16x8, VmulI32x4, VmulI64x2),
+        (Opcode::Smin, false) => i!(VminSI8x16, VminSI16x8, VminSI32x4, VminSI64x2),
+        (Opcode::Umin, false) => i!(VminUI8x16, VminUI16x8, VminUI32x4, VminUI64x2),
+        (Opcode::Smax, false) => i!(VmaxSI8x16, VmaxSI16x8, VmaxSI32x4, VmaxSI64x2),
+        (Opcode::Umax, false) => i!(VmaxUI8x16, VmaxUI16x8, VmaxUI32x4, VmaxUI64x2),
+        (Opcode::SaddSat, false) => i!(VaddSatSI8x16, VaddSatSI16x8, VaddSatSI32x4, VaddSatSI64x2),
+        (Opcode::UaddSat, false) => i!(VaddSatUI8x16, VaddSatUI16x8, VaddSatUI32x4, VaddSatUI64x2),
+        (Opcode::SsubSat, false) => i!(VsubSatSI8x16, VsubSatSI16x8, VsubSatSI32x4, VsubSatSI64x2),
+        (Opcode::UsubSat, false) => i!(VsubSatUI8x16, VsubSatUI16x8, VsubSatUI32x4, VsubSatUI64x2),
+        (Opcode::AvgRound, false) => i!(VavgRoundUI8x16, VavgRoundUI16x8, VavgRoundUI32x4, VavgRoundUI64x2),
+        (Opcode::Smulhi, false) => i!(VmulhiSI8x16, VmulhiSI16x8, VmulhiSI32x4, VmulhiSI64x2),
+        (Opcode::Umulhi, false) => i!(VmulhiUI8x16, VmulhiUI16x8, VmulhiUI32x4, VmulhiUI64x2),
+        (Opcode::SqmulRoundSat, false) if bits == 16 => {
+            ops::VqmulRoundSatI16x8 { dst: V0, a: V0, b: V0 }.into()
+        }
+        (Opcode::SqmulRoundSat, false) if bits == 32 => {
+            ops::VqmulRoundSatI32x4 { dst: V0, a: V0, b: V0 }.into()
+        }
+        (Opcode::Fadd, true) => f!(VfaddF32x4, VfaddF64x2),
+        (Opcode::Fsub, true) => f!(VfsubF32x4, VfsubF64x2),
+        (Opcode::Fmul, true) => f!(VfmulF32x4, VfmulF64x2),
+        (Opcode::Fdiv, true) => f!(VfdivF32x4, VfdivF64x2),
+        (Opcode::Fmin, true) => f!(VfminF32x4, VfminF64x2),
+        (Opcode::Fmax, true) => f!(VfmaxF32x4, VfmaxF64x2),
+        (Opcode::Fcopysign, true) => f!(VfcopysignF32x4, VfcopysignF64x2),
+        _ => return None,
+    })
+}
+
+/// The op for a lane-wise `op a` of `lane`-typed lanes, if `opcode` is one.
+fn lanewise_unary(opcode: Opcode, lane: Type) -> Option<Op> {
+    let (bits, is_f64) = (lane.bits(), lane == types::F64);
+    macro_rules! i {
+        ($o8:ident, $o16:ident, $o32:ident, $o64:ident) => {
+            int_op!(bits, [$o8, $o16, $o32, $o64] { dst: V0, a: V0 })
+        };
+    }
+    macro_rules! f {
+        ($o32:ident, $o64:ident) => {
+            float_op!(is_f64, [$o32, $o64] { dst: V0, a: V0 })
+        };
+    }
+    Some(match (opcode, lane.is_float()) {
+        (Opcode::Ineg, false) => i!(VnegI8x16, VnegI16x8, VnegI32x4, VnegI64x2),
+        (Opcode::Iabs, false) => i!(VabsI8x16, VabsI16x8, VabsI32x4, VabsI64x2),
+        (Opcode::Popcnt, false) => i!(VpopcntI8x16, VpopcntI16x8, VpopcntI32x4, VpopcntI64x2),
+        (Opcode::Fneg, true) => f!(VfnegF32x4, VfnegF64x2),
+        (Opcode::Fabs, true) => f!(VfabsF32x4, VfabsF64x2),
+        (Opcode::Sqrt, true) => f!(VfsqrtF32x4, VfsqrtF64x2),
+        (Opcode::Ceil, true) => f!(VfceilF32x4, VfceilF64x2),
+        (Opcode::Floor, true) => f!(VffloorF32x4, VffloorF64x2),
+        (Opcode::Trunc, true) => f!(VftruncF32x4, VftruncF64x2),
+        (Opcode::Nearest, true) => f!(VfnearestF32x4, VfnearestF64x2),
+        _ => return None,
+    })
 }
 
 impl Lower<'_> {
@@ -84,7 +136,6 @@ impl Lower<'_> {
         let lane = vty.lane_type();
         let bits = lane.bits();
         let is_f64 = lane == types::F64;
-        let full = vty.bits() == 128;
         if vty.is_vector() && !(vty.bits() == 128 || vty.bits() == 64) {
             return Err(format!("vectors of type {vty} are not supported (only 64- and 128-bit vectors)"));
         }
@@ -99,13 +150,12 @@ impl Lower<'_> {
             l.op(op, &[d, a, b]);
             Ok(())
         };
-        let half_only = |what: &str| -> LowerResult<()> {
-            if full {
-                Ok(())
-            } else {
-                Err(format!("`{what}` on the 64-bit vector type {vty} is not supported yet"))
-            }
-        };
+        if let Some(op) = lanewise_binary(opcode, lane) {
+            return binary(self, op);
+        }
+        if let Some(op) = lanewise_unary(opcode, lane) {
+            return unary(self, op);
+        }
         match (opcode, data) {
             (Opcode::Vconst, InstructionData::UnaryConst { constant_handle, .. }) => {
                 let bytes = dfg.constants.get(constant_handle).as_slice();
@@ -168,51 +218,6 @@ impl Lower<'_> {
                 let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                 self.op(ops::Vselect { dst: V0, cond: X0, a: V0, b: V0 }, &[d, c, a, b]);
             }
-            (Opcode::Iadd, _) => binary(self, int_bin!(bits, VaddI8x16, VaddI16x8, VaddI32x4, VaddI64x2))?,
-            (Opcode::Isub, _) => binary(self, int_bin!(bits, VsubI8x16, VsubI16x8, VsubI32x4, VsubI64x2))?,
-            (Opcode::Imul, _) => binary(self, int_bin!(bits, VmulI8x16, VmulI16x8, VmulI32x4, VmulI64x2))?,
-            (Opcode::Smin, _) => {
-                binary(self, int_bin!(bits, VminSI8x16, VminSI16x8, VminSI32x4, VminSI64x2))?
-            }
-            (Opcode::Umin, _) => {
-                binary(self, int_bin!(bits, VminUI8x16, VminUI16x8, VminUI32x4, VminUI64x2))?
-            }
-            (Opcode::Smax, _) => {
-                binary(self, int_bin!(bits, VmaxSI8x16, VmaxSI16x8, VmaxSI32x4, VmaxSI64x2))?
-            }
-            (Opcode::Umax, _) => {
-                binary(self, int_bin!(bits, VmaxUI8x16, VmaxUI16x8, VmaxUI32x4, VmaxUI64x2))?
-            }
-            (Opcode::SaddSat, _) => {
-                binary(self, int_bin!(bits, VaddSatSI8x16, VaddSatSI16x8, VaddSatSI32x4, VaddSatSI64x2))?
-            }
-            (Opcode::UaddSat, _) => {
-                binary(self, int_bin!(bits, VaddSatUI8x16, VaddSatUI16x8, VaddSatUI32x4, VaddSatUI64x2))?
-            }
-            (Opcode::SsubSat, _) => {
-                binary(self, int_bin!(bits, VsubSatSI8x16, VsubSatSI16x8, VsubSatSI32x4, VsubSatSI64x2))?
-            }
-            (Opcode::UsubSat, _) => {
-                binary(self, int_bin!(bits, VsubSatUI8x16, VsubSatUI16x8, VsubSatUI32x4, VsubSatUI64x2))?
-            }
-            (Opcode::AvgRound, _) => binary(
-                self,
-                int_bin!(bits, VavgRoundUI8x16, VavgRoundUI16x8, VavgRoundUI32x4, VavgRoundUI64x2),
-            )?,
-            (Opcode::Smulhi, _) => {
-                binary(self, int_bin!(bits, VmulhiSI8x16, VmulhiSI16x8, VmulhiSI32x4, VmulhiSI64x2))?
-            }
-            (Opcode::Umulhi, _) => {
-                binary(self, int_bin!(bits, VmulhiUI8x16, VmulhiUI16x8, VmulhiUI32x4, VmulhiUI64x2))?
-            }
-            (Opcode::SqmulRoundSat, _) if bits == 16 || bits == 32 => {
-                let op: Op = if bits == 16 {
-                    ops::VqmulRoundSatI16x8 { dst: V0, a: V0, b: V0 }.into()
-                } else {
-                    ops::VqmulRoundSatI32x4 { dst: V0, a: V0, b: V0 }.into()
-                };
-                binary(self, op)?;
-            }
             (Opcode::IaddPairwise, _) if bits <= 32 => {
                 let op: Op = match bits {
                     8 => ops::VaddPairwiseI8x16 { dst: V0, a: V0, b: V0 }.into(),
@@ -221,16 +226,6 @@ impl Lower<'_> {
                 };
                 self.pairs_of_halves(inst, op, args)?;
             }
-            (Opcode::Ineg, _) => {
-                unary(self, int_op!(bits, [VnegI8x16, VnegI16x8, VnegI32x4, VnegI64x2] { dst: V0, a: V0 }))?
-            }
-            (Opcode::Iabs, _) => {
-                unary(self, int_op!(bits, [VabsI8x16, VabsI16x8, VabsI32x4, VabsI64x2] { dst: V0, a: V0 }))?
-            }
-            (Opcode::Popcnt, _) => unary(
-                self,
-                int_op!(bits, [VpopcntI8x16, VpopcntI16x8, VpopcntI32x4, VpopcntI64x2] { dst: V0, a: V0 }),
-            )?,
             (Opcode::Ishl | Opcode::Ushr | Opcode::Sshr, _) if arg_ty(1).is_int() => {
                 let (a, d) = (self.reg(args[0])?, self.result(inst)?);
                 // The interpreter takes the amount modulo the lane width,
@@ -296,47 +291,9 @@ impl Lower<'_> {
             (Opcode::Fcmp, InstructionData::FloatCompare { cond, .. }) => {
                 let is_f64 = dfg.value_type(args[0]).lane_type() == types::F64;
                 let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
-                let cc = float_cc(cond);
+                let cc = super::float::float_cc(cond);
                 let op = float_op!(is_f64, [VfcmpF32x4, VfcmpF64x2] { dst: V0, a: V0, b: V0, cc: cc });
                 self.op(op, &[d, a, b]);
-            }
-            (Opcode::Fadd, _) => {
-                binary(self, float_op!(is_f64, [VfaddF32x4, VfaddF64x2] { dst: V0, a: V0, b: V0 }))?
-            }
-            (Opcode::Fsub, _) => {
-                binary(self, float_op!(is_f64, [VfsubF32x4, VfsubF64x2] { dst: V0, a: V0, b: V0 }))?
-            }
-            (Opcode::Fmul, _) => {
-                binary(self, float_op!(is_f64, [VfmulF32x4, VfmulF64x2] { dst: V0, a: V0, b: V0 }))?
-            }
-            (Opcode::Fdiv, _) => {
-                binary(self, float_op!(is_f64, [VfdivF32x4, VfdivF64x2] { dst: V0, a: V0, b: V0 }))?
-            }
-            (Opcode::Fmin, _) => {
-                binary(self, float_op!(is_f64, [VfminF32x4, VfminF64x2] { dst: V0, a: V0, b: V0 }))?
-            }
-            (Opcode::Fmax, _) => {
-                binary(self, float_op!(is_f64, [VfmaxF32x4, VfmaxF64x2] { dst: V0, a: V0, b: V0 }))?
-            }
-            (Opcode::Fcopysign, _) => {
-                binary(self, float_op!(is_f64, [VfcopysignF32x4, VfcopysignF64x2] { dst: V0, a: V0, b: V0 }))?
-            }
-            (Opcode::Fneg, _) => unary(self, float_op!(is_f64, [VfnegF32x4, VfnegF64x2] { dst: V0, a: V0 }))?,
-            (Opcode::Fabs, _) => unary(self, float_op!(is_f64, [VfabsF32x4, VfabsF64x2] { dst: V0, a: V0 }))?,
-            (Opcode::Sqrt, _) => {
-                unary(self, float_op!(is_f64, [VfsqrtF32x4, VfsqrtF64x2] { dst: V0, a: V0 }))?
-            }
-            (Opcode::Ceil, _) => {
-                unary(self, float_op!(is_f64, [VfceilF32x4, VfceilF64x2] { dst: V0, a: V0 }))?
-            }
-            (Opcode::Floor, _) => {
-                unary(self, float_op!(is_f64, [VffloorF32x4, VffloorF64x2] { dst: V0, a: V0 }))?
-            }
-            (Opcode::Trunc, _) => {
-                unary(self, float_op!(is_f64, [VftruncF32x4, VftruncF64x2] { dst: V0, a: V0 }))?
-            }
-            (Opcode::Nearest, _) => {
-                unary(self, float_op!(is_f64, [VfnearestF32x4, VfnearestF64x2] { dst: V0, a: V0 }))?
             }
             (Opcode::Fma, _) => {
                 let (a, b, c, d) =
@@ -405,10 +362,8 @@ impl Lower<'_> {
             (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => {
                 self.vector_reduce(inst, opcode, args[0])?
             }
-            (Opcode::Swizzle, _) => {
-                half_only("swizzle")?;
-                binary(self, ops::Vswizzle { dst: V0, a: V0, b: V0 }.into())?;
-            }
+            // The verifier allows only i8x16.
+            (Opcode::Swizzle, _) => binary(self, ops::Vswizzle { dst: V0, a: V0, b: V0 }.into())?,
             (Opcode::Shuffle, InstructionData::Shuffle { imm, .. }) => {
                 let bytes = dfg.immediates.get(imm).ok_or("shuffle without its mask")?.as_slice();
                 let mut raw = [0xffu8; 16];
@@ -456,20 +411,19 @@ impl Lower<'_> {
     }
 
     fn widen_op(&self, from_bits: u32, high: bool, signed: bool) -> LowerResult<Op> {
-        let v = (V0, V0);
         Ok(match (from_bits, high, signed) {
-            (8, false, true) => ops::VwidenLowSI8x16 { dst: v.0, a: v.1 }.into(),
-            (8, false, false) => ops::VwidenLowUI8x16 { dst: v.0, a: v.1 }.into(),
-            (8, true, true) => ops::VwidenHighSI8x16 { dst: v.0, a: v.1 }.into(),
-            (8, true, false) => ops::VwidenHighUI8x16 { dst: v.0, a: v.1 }.into(),
-            (16, false, true) => ops::VwidenLowSI16x8 { dst: v.0, a: v.1 }.into(),
-            (16, false, false) => ops::VwidenLowUI16x8 { dst: v.0, a: v.1 }.into(),
-            (16, true, true) => ops::VwidenHighSI16x8 { dst: v.0, a: v.1 }.into(),
-            (16, true, false) => ops::VwidenHighUI16x8 { dst: v.0, a: v.1 }.into(),
-            (32, false, true) => ops::VwidenLowSI32x4 { dst: v.0, a: v.1 }.into(),
-            (32, false, false) => ops::VwidenLowUI32x4 { dst: v.0, a: v.1 }.into(),
-            (32, true, true) => ops::VwidenHighSI32x4 { dst: v.0, a: v.1 }.into(),
-            (32, true, false) => ops::VwidenHighUI32x4 { dst: v.0, a: v.1 }.into(),
+            (8, false, true) => ops::VwidenLowSI8x16 { dst: V0, a: V0 }.into(),
+            (8, false, false) => ops::VwidenLowUI8x16 { dst: V0, a: V0 }.into(),
+            (8, true, true) => ops::VwidenHighSI8x16 { dst: V0, a: V0 }.into(),
+            (8, true, false) => ops::VwidenHighUI8x16 { dst: V0, a: V0 }.into(),
+            (16, false, true) => ops::VwidenLowSI16x8 { dst: V0, a: V0 }.into(),
+            (16, false, false) => ops::VwidenLowUI16x8 { dst: V0, a: V0 }.into(),
+            (16, true, true) => ops::VwidenHighSI16x8 { dst: V0, a: V0 }.into(),
+            (16, true, false) => ops::VwidenHighUI16x8 { dst: V0, a: V0 }.into(),
+            (32, false, true) => ops::VwidenLowSI32x4 { dst: V0, a: V0 }.into(),
+            (32, false, false) => ops::VwidenLowUI32x4 { dst: V0, a: V0 }.into(),
+            (32, true, true) => ops::VwidenHighSI32x4 { dst: V0, a: V0 }.into(),
+            (32, true, false) => ops::VwidenHighUI32x4 { dst: V0, a: V0 }.into(),
             _ => return Err(format!("widening {from_bits}-bit lanes is not supported")),
         })
     }
@@ -567,30 +521,24 @@ impl Lower<'_> {
     /// `v` with the bytes of each `bits`-wide lane reversed (`v` itself
     /// for bytes).
     fn byte_swapped(&mut self, bits: u32, v: VReg) -> VReg {
-        let w = self.new_vreg(RegClass::Vector);
-        match bits {
-            16 => self.op(ops::Vbswap16 { dst: V0, a: V0 }, &[w, v]),
-            32 => self.op(ops::Vbswap32 { dst: V0, a: V0 }, &[w, v]),
-            64 => self.op(ops::Vbswap64 { dst: V0, a: V0 }, &[w, v]),
-            128 => {
-                let mask = u128::from_le_bytes(core::array::from_fn(|i| 15 - i as u8));
-                self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[w, v, v]);
-            }
-            _ => return v,
+        if bits <= 8 {
+            return v;
         }
+        let w = self.new_vreg(RegClass::Vector);
+        self.byte_swap_into(bits, w, v);
         w
     }
 
-    /// The lane byte swap of a big-endian vector access, if it needs one.
-    fn lane_swap(&self, lane_bits: u32, flags: ir::MemFlags) -> Option<Op> {
-        if !self.big_endian(flags) {
-            return None;
-        }
-        match lane_bits {
-            16 => Some(ops::Vbswap16 { dst: V0, a: V0 }.into()),
-            32 => Some(ops::Vbswap32 { dst: V0, a: V0 }.into()),
-            64 => Some(ops::Vbswap64 { dst: V0, a: V0 }.into()),
-            _ => None,
+    /// `dst = src` with the bytes of each `bits`-wide lane (16 to 128) reversed.
+    fn byte_swap_into(&mut self, bits: u32, dst: VReg, src: VReg) {
+        match bits {
+            16 => self.op(ops::Vbswap16 { dst: V0, a: V0 }, &[dst, src]),
+            32 => self.op(ops::Vbswap32 { dst: V0, a: V0 }, &[dst, src]),
+            64 => self.op(ops::Vbswap64 { dst: V0, a: V0 }, &[dst, src]),
+            _ => {
+                let mask = u128::from_le_bytes(core::array::from_fn(|i| 15 - i as u8));
+                self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[dst, src, src]);
+            }
         }
     }
 
@@ -616,23 +564,21 @@ impl Lower<'_> {
             _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
         };
         let lane_bits = if from_bits != 0 { from_bits } else { ty.lane_bits() };
-        let swap = self.lane_swap(lane_bits, flags);
+        let swap = self.big_endian(flags) && lane_bits > 8;
         // Load straight into the result unless a swap or a widening follows.
-        let raw = if from_bits == 0 && swap.is_none() { d } else { self.new_vreg(RegClass::Vector) };
+        let raw = if from_bits == 0 && !swap { d } else { self.new_vreg(RegClass::Vector) };
         if from_bits != 0 || ty.bits() == 64 {
             self.op(ops::Vload64 { dst: V0, base: X0, offset }, &[raw, base]);
         } else {
             self.op(ops::Vload128 { dst: V0, base: X0, offset }, &[raw, base]);
         }
-        let widen = if from_bits != 0 { Some(self.widen_op(from_bits, false, signed)?) } else { None };
-        match (swap, widen) {
-            (None, None) => {}
-            (Some(swap), None) => self.op(swap, &[d, raw]),
-            (None, Some(widen)) => self.op(widen, &[d, raw]),
-            (Some(swap), Some(widen)) => {
-                let swapped = self.new_vreg(RegClass::Vector);
-                self.op(swap, &[swapped, raw]);
-                self.op(widen, &[d, swapped]);
+        match (swap, from_bits) {
+            (false, 0) => {}
+            (true, 0) => self.byte_swap_into(lane_bits, d, raw),
+            (_, _) => {
+                let raw = if swap { self.byte_swapped(lane_bits, raw) } else { raw };
+                let widen = self.widen_op(from_bits, false, signed)?;
+                self.op(widen, &[d, raw]);
             }
         }
         Ok(())
@@ -647,10 +593,8 @@ impl Lower<'_> {
     ) -> LowerResult<()> {
         let ty = self.func.dfg.value_type(value);
         let mut v = self.reg(value)?;
-        if let Some(op) = self.lane_swap(ty.lane_bits(), flags) {
-            let swapped = self.new_vreg(RegClass::Vector);
-            self.op(op, &[swapped, v]);
-            v = swapped;
+        if self.big_endian(flags) {
+            v = self.byte_swapped(ty.lane_bits(), v);
         }
         if ty.bits() == 64 {
             self.op(ops::Vstore64 { base: X0, offset, src: V0 }, &[base, v]);

@@ -22,8 +22,12 @@ pub struct Emitted {
 struct Frame {
     needed: bool,
     saved: RegMask,
-    /// Bytes below `fp`: saved registers, then spill slots.
-    size: u16,
+    /// Bytes below `fp`: saved registers, spill slots, stack slots.
+    size: u32,
+    /// The part `push_frame_save` reserves when the whole frame does not
+    /// fit its 16-bit amount (the rest is a `stack_alloc32`): saved
+    /// registers and spill slots.
+    head: u16,
     /// `fp`-relative offset of spill slot 0.
     spill_base: i32,
 }
@@ -326,8 +330,11 @@ fn forwarding(vcode: &VCode, out: &Output) -> Vec<usize> {
 fn push_frame(asm: &mut Assembler, frame: &Frame) {
     if frame.size == 0 && frame.saved == RegMask::default() {
         asm.op(ops::PushFrame {});
+    } else if let Ok(amt) = u16::try_from(frame.size) {
+        asm.op(ops::PushFrameSave { amt, regs: frame.saved });
     } else {
-        asm.op(ops::PushFrameSave { amt: frame.size, regs: frame.saved });
+        asm.op(ops::PushFrameSave { amt: frame.head, regs: frame.saved });
+        asm.op(ops::StackAlloc32 { amt: frame.size - u32::from(frame.head) });
     }
 }
 
@@ -336,7 +343,9 @@ fn pop_frame(asm: &mut Assembler, frame: &Frame) {
     if frame.size == 0 && frame.saved == RegMask::default() {
         asm.op(ops::PopFrame {});
     } else {
-        asm.op(ops::PopFrameRestore { amt: frame.size, regs: frame.saved });
+        // `sp = fp` frees a `stack_alloc32` part too.
+        let amt = u16::try_from(frame.size).unwrap_or(frame.head);
+        asm.op(ops::PopFrameRestore { amt, regs: frame.saved });
     }
 }
 
@@ -353,7 +362,7 @@ fn tail_call_epilogue(
         pop_frame(asm, frame);
         // sp is back at this function's entry sp; the arguments lie below
         // the frame record and the frame.
-        -(16 + frame.size as i32 + b)
+        -(16 + i32::try_from(frame.size).map_err(|_| too_big())? + b)
     } else {
         // sp still points at the arguments.
         0
@@ -398,9 +407,22 @@ fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
     let spill_bytes = out.num_spillslots * 8;
     let save_bytes = saved.count() as usize * 8;
     let total = (save_bytes + spill_bytes + vcode.stack_slots_size as usize).next_multiple_of(16);
-    let size =
-        u16::try_from(total).map_err(|_| format!("frame of {total} bytes is too large (limit 65535)"))?;
-    Ok(Frame { needed: calls || size > 0, saved, size, spill_base: -((save_bytes + spill_bytes) as i32) })
+    let head = (save_bytes + spill_bytes).next_multiple_of(16);
+    let too_large =
+        |what: &str, n: usize, limit: u64| format!("{what} of {n} bytes is too large (limit {limit})");
+    let head = u16::try_from(head).map_err(|_| too_large("register save and spill area", head, 65535))?;
+    // Frames stay well inside the 32-bit offsets that address them.
+    let size = u32::try_from(total)
+        .ok()
+        .filter(|&s| s <= i32::MAX as u32 / 2)
+        .ok_or_else(|| too_large("frame", total, i32::MAX as u64 / 2))?;
+    Ok(Frame {
+        needed: calls || size > 0,
+        saved,
+        size,
+        head,
+        spill_base: -((save_bytes + spill_bytes) as i32),
+    })
 }
 
 /// Replace the placeholder registers of `op` by the allocated ones.

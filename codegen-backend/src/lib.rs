@@ -13,6 +13,7 @@ pub(crate) mod abi;
 mod emit;
 mod error;
 pub mod link;
+pub mod low_stack;
 mod lower;
 pub mod midend;
 pub mod runtest;

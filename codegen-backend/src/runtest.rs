@@ -2,6 +2,7 @@
 //! `; run:` lines) on Sheave: compile every function of the file, link
 //! them, and check each run line's results bit for bit.
 
+use crate::low_stack::{self, low_stack};
 use crate::{ModuleBuilder, Target, compile};
 use cranelift_codegen::data_value::DataValue;
 use cranelift_codegen::ir::types;
@@ -65,20 +66,21 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     if !report.has_run_tests {
         return Err("no `test run` or `test interpret` command".into());
     }
-    // One configuration per `target` line we can run here (64-bit
-    // little-endian, like this host); without one, the file's flags.
+    // A file only for the interpreter may mix pointer widths.
+    let interpret_only = !test.commands.iter().any(|c| c.command == "run");
+    // One configuration per Pulley `target` line (pointer width and
+    // byte order); without one, the file's flags on 64-bit little-endian.
     let targets: Vec<Target> = match &test.isa_spec {
         IsaSpec::None(flags) => vec![Target::new(flags.clone(), 64, false)?],
-        IsaSpec::Some(isas) => isas
-            .iter()
-            .filter(|isa| {
-                isa.pointer_bits() == 64 && isa.endianness() == cranelift_codegen::ir::Endianness::Little
-            })
-            .map(|isa| Target::like(&**isa))
-            .collect::<Result<_, _>>()?,
+        IsaSpec::Some(isas) => isas.iter().map(|isa| Target::like(&**isa)).collect::<Result<_, _>>()?,
+    };
+    let targets: Vec<Target> = if interpret_only {
+        targets.into_iter().map(Target::with_any_pointer_width).collect::<Result<_, _>>()?
+    } else {
+        targets
     };
     if targets.is_empty() {
-        return Err("no target this host can run (64-bit little-endian)".into());
+        return Err("no Pulley target to run".into());
     }
     for target in &targets {
         let funcs: Vec<_> = test.functions.iter().map(|(f, _)| f.clone()).collect();
@@ -193,6 +195,10 @@ pub fn clif_type(t: ScalarType) -> cranelift_codegen::ir::Type {
     }
 }
 
+/// The runner's VM stack: like a native thread's, so that tests with
+/// megabyte stack slots fit (memory is only committed where touched).
+const RUNTEST_STACK_SIZE: usize = 8 << 20;
+
 /// A verified module and a VM to run it: call functions by name with CLIF values.
 pub struct Program {
     pub module: Module,
@@ -206,7 +212,12 @@ impl Program {
         for func in funcs {
             builder.add(compile(func, target).map_err(|e| e.to_string())?);
         }
-        let mut vm = Vm::new();
+        // Bytecode for 32-bit pointers needs its stack at 32-bit addresses.
+        let mut vm = if target.pointer_bits() == 32 {
+            Vm::with_stack_memory(low_stack(RUNTEST_STACK_SIZE).ok_or(low_stack::UNAVAILABLE)?)
+        } else {
+            Vm::with_stack_size(RUNTEST_STACK_SIZE)
+        };
         if target.pinned_reg() {
             let pinned = sheave_opcodes::XReg::new(crate::abi::PINNED as u8).expect("register below 32");
             vm.set_global_register(pinned);

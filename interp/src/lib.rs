@@ -27,6 +27,7 @@ mod exec;
 mod float;
 mod module;
 mod snapshot;
+mod stack;
 mod state;
 mod trap;
 mod val;
@@ -38,6 +39,7 @@ pub use embed::{
     TrapReason, TypedFunc, Value, ValueList, WithCaller,
 };
 pub use module::{MODULE_FORMAT_VERSION, Module, ModuleError, ModuleFunction, ModuleImport, ScalarType};
+pub use stack::StackMemory;
 pub use trap::{TrapCode, TrapKind};
 pub use val::{Val, ValType};
 pub use vm::{CallError, DoneReason, TrapSite, Vm};

@@ -4,10 +4,12 @@
 use crate::builtins;
 use crate::dispatch::{self, Dispatch};
 use crate::snapshot::SnapshotStack;
+use crate::stack::{GuestStack, StackMemory};
 use crate::state::{Done, State};
 use crate::trap::TrapKind;
 use crate::val::{Val, ValType};
 use crate::{ARG_REGS, DEFAULT_STACK_SIZE};
+use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
@@ -108,8 +110,8 @@ impl std::error::Error for CallError {}
 /// ```
 pub struct Vm {
     state: State,
-    /// The guest stack; `u128` elements keep it 16-byte aligned.
-    stack: Vec<u128>,
+    /// The guest stack.
+    stack: GuestStack,
     /// One per active entry, innermost last.
     snapshots: SnapshotStack,
     dispatch: Dispatch,
@@ -158,11 +160,19 @@ impl Vm {
     /// A VM with a stack of `bytes` (rounded up to 16). Like `Vec`, it
     /// panics if that much memory cannot be asked for at all.
     pub fn with_stack_size(bytes: usize) -> Vm {
-        let mut stack = vec![0u128; bytes.div_ceil(16)];
-        let lo = stack.as_mut_ptr().expose_provenance();
+        Vm::with_stack_memory(Box::new(vec![0u128; bytes.div_ceil(16)]))
+    }
+
+    /// A VM whose guest stack is `memory`, a region the embedder chose:
+    /// for instance one mapped below 4 GiB, so that bytecode compiled for
+    /// 32-bit pointers can run on a 64-bit host (its stack addresses must
+    /// fit in 32 bits).
+    pub fn with_stack_memory(memory: Box<dyn StackMemory>) -> Vm {
+        let stack = GuestStack::new(memory);
+        let lo = stack.lo();
         let mut state = State::new();
         state.stack_lo = lo;
-        state.stack_hi = lo + stack.len() * 16;
+        state.stack_hi = lo + stack.len();
         state.x[31] = state.stack_hi as u64;
         Vm {
             state,
@@ -202,7 +212,13 @@ impl Vm {
 
     /// Size of the stack in bytes.
     pub fn stack_size(&self) -> usize {
-        self.stack.len() * 16
+        self.stack.len()
+    }
+
+    /// Address of the stack's lowest byte (the stack grows down from
+    /// `stack_base() + stack_size()`).
+    pub fn stack_base(&self) -> usize {
+        self.stack.lo()
     }
 
     /// Entries currently suspended in host calls.
@@ -436,18 +452,12 @@ impl Vm {
 
     /// The stack memory as bytes.
     fn stack_bytes(&self) -> &[u8] {
-        // SAFETY: a `[u128]` is valid as bytes for its whole length, and
-        // `u8` has no alignment requirement.
-        unsafe { core::slice::from_raw_parts(self.stack.as_ptr().cast::<u8>(), self.stack.len() * 16) }
+        self.stack.bytes()
     }
 
     /// The stack memory as bytes, mutably.
     fn stack_bytes_mut(&mut self) -> &mut [u8] {
-        // SAFETY: a `[u128]` is valid as bytes for its whole length, and
-        // `u8` has no alignment requirement.
-        unsafe {
-            core::slice::from_raw_parts_mut(self.stack.as_mut_ptr().cast::<u8>(), self.stack.len() * 16)
-        }
+        self.stack.bytes_mut()
     }
 
     /// Place `vals` in the argument/result registers, each class from 0.

@@ -91,7 +91,7 @@ pub fn module() -> Module {
         params: vec![ScalarType::I64],
         results: vec![ScalarType::I64],
     }];
-    let module = Module { code, functions, imports };
+    let module = Module { target: Default::default(), code, functions, imports };
     module.validate().expect("hand-assembled module verifies");
     module
 }

@@ -43,6 +43,8 @@ enum Command {
         invoke: Option<String>,
         /// Arguments, in CLIF syntax (`1`, `-5`, `0x1.8p1` for 3.0, ...).
         args: Vec<String>,
+        #[command(flatten)]
+        target: TargetArg,
     },
     /// Run Cranelift runtest files (`test run` / `test interpret` with `; run:` lines).
     Test {
@@ -57,21 +59,40 @@ enum Command {
         /// Where to write the module.
         #[arg(short, long)]
         output: PathBuf,
+        #[command(flatten)]
+        target: TargetArg,
     },
     /// Print each function's bytecode: offsets, encoded bytes and ops.
     Disas {
         /// The .clif file.
         file: PathBuf,
+        #[command(flatten)]
+        target: TargetArg,
     },
+}
+
+/// What CLIF is compiled for: the pointer width and default byte order
+/// of the host that will run the bytecode (the bytecode format is the same).
+#[derive(clap::Args)]
+struct TargetArg {
+    /// pulley64, pulley64be, pulley32 or pulley32be (for .clif input).
+    #[arg(long = "target", default_value = "pulley64")]
+    name: String,
+}
+
+impl TargetArg {
+    fn get(&self) -> Result<Target, String> {
+        Target::named(&self.name)
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { file, invoke, args } => run(&file, invoke.as_deref(), &args),
+        Command::Run { file, invoke, args, target } => run(&file, invoke.as_deref(), &args, &target),
         Command::Test { paths } => test(&paths),
-        Command::Disas { file } => disas(&file),
-        Command::Compile { file, output } => compile_file(&file, &output),
+        Command::Disas { file, target } => disas(&file, &target),
+        Command::Compile { file, output, target } => compile_file(&file, &output, &target),
     };
     match result {
         Ok(code) => code,
@@ -86,20 +107,22 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Compile a .clif file, or load a .shv module.
-fn load(file: &Path) -> Result<Program, String> {
+/// Compile a .clif file for `target`, or load a .shv module (which
+/// records its own target).
+fn load(file: &Path, target: &TargetArg) -> Result<Program, String> {
     if file.extension().is_some_and(|e| e == "shv") {
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let module = Module::from_bytes(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
-        return Ok(Program::from_module(module));
+        return Program::from_module(module);
     }
+    let target = target.get()?;
     let text = read(file)?;
     let funcs = parse_functions(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    Program::compile(&funcs, &Target::default_64())
+    Program::compile(&funcs, &target)
 }
 
-fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, String> {
-    let mut program = load(file)?;
+fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -> Result<ExitCode, String> {
+    let mut program = load(file, target)?;
     let func = match invoke {
         Some(name) => program
             .module
@@ -137,14 +160,15 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String]) -> Result<ExitCode, S
     }
 }
 
-fn compile_file(file: &Path, output: &Path) -> Result<ExitCode, String> {
-    let program = load(file)?;
+fn compile_file(file: &Path, output: &Path, target: &TargetArg) -> Result<ExitCode, String> {
+    let program = load(file, target)?;
     let bytes = program.module.to_bytes().map_err(|e| e.to_string())?;
     std::fs::write(output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
     say!(
-        "{}: {} functions, {} bytes of bytecode, {} bytes written",
+        "{}: {} functions for {}, {} bytes of bytecode, {} bytes written",
         output.display(),
         program.module.functions.len(),
+        program.module.target,
         program.module.code.len(),
         bytes.len()
     );
@@ -211,10 +235,10 @@ fn test(paths: &[PathBuf]) -> Result<ExitCode, String> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn disas(file: &Path) -> Result<ExitCode, String> {
+fn disas(file: &Path, target: &TargetArg) -> Result<ExitCode, String> {
+    let target = target.get()?;
     let text = read(file)?;
     let funcs = parse_functions(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    let target = Target::default_64();
     for func in &funcs {
         let compiled = compile(func, &target).map_err(|e| e.to_string())?;
         say!("{} ({} bytes):", compiled.name, compiled.code.len());

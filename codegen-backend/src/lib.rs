@@ -39,6 +39,8 @@ pub struct CompiledFunction {
     /// Every function it refers to: what an import (a callee no function
     /// of the module defines) or a libcall stub is checked against.
     pub callees: Vec<Callee>,
+    /// The pointer width and byte order it was compiled for.
+    pub target: sheave_interp::ModuleTarget,
 }
 
 /// A function a compiled function refers to (`fn0 = ...`).
@@ -85,7 +87,16 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
             libcall: matches!(ext.name, cranelift_codegen::ir::ExternalName::LibCall(_)),
         })
         .collect();
-    Ok(CompiledFunction { name, signature: func.signature.clone(), code: emitted.code, calls, callees })
+    let target =
+        sheave_interp::ModuleTarget { pointer_bits: target.pointer_bits(), big_endian: target.big_endian() };
+    Ok(CompiledFunction {
+        name,
+        signature: func.signature.clone(),
+        code: emitted.code,
+        calls,
+        callees,
+        target,
+    })
 }
 
 /// Compile `funcs` for `target` and link them into a verified module:

@@ -3,7 +3,7 @@
 
 use crate::{Callee, CompiledFunction};
 use cranelift_codegen::ir::{Type, types};
-use sheave_interp::{Module, ModuleFunction, ModuleImport, ScalarType};
+use sheave_interp::{Module, ModuleFunction, ModuleImport, ModuleTarget, ScalarType};
 use std::ops::Range;
 
 /// The module file's name for a CLIF type.
@@ -53,6 +53,14 @@ impl ModuleBuilder {
     }
     /// Lay out the functions, patch calls, and run the bytecode verifier.
     pub fn finish(mut self) -> Result<Module, String> {
+        // One target for the whole module (the first function's).
+        let target = self.functions.first().map_or_else(ModuleTarget::default, |f| f.target);
+        if let Some(f) = self.functions.iter().find(|f| f.target != target) {
+            return Err(format!(
+                "{} was compiled for a {} target, {} for a {target} one: a module has one target",
+                f.name, f.target, self.functions[0].name
+            ));
+        }
         // A callee that no function of the module defines gets a small
         // bytecode function of its own: one op for libcalls the ISA has an
         // op for, a host call for the other builtins, and a host call of an
@@ -83,9 +91,9 @@ impl ModuleBuilder {
                     let builtin = sheave_opcodes::Builtin::from_name(callee)
                         .ok_or_else(|| format!("the libcall {callee} has no builtin"))?;
                     crate::abi::check_builtin_signature(callee, builtin, &signature)?;
-                    match libcall_stub(callee, &signature)? {
+                    match libcall_stub(callee, &signature, target)? {
                         Some(stub) => stubs.push(stub),
-                        None => stubs.push(host_call_stub(callee, builtin.id(), signature)),
+                        None => stubs.push(host_call_stub(callee, builtin.id(), signature, target)),
                     }
                 } else {
                     let import = import_of(callee, &signature)?;
@@ -94,7 +102,7 @@ impl ModuleBuilder {
                         .and_then(|k| sheave_opcodes::HOST_FUNC_BASE.checked_add(k))
                         .ok_or("too many imports")?;
                     imports.push(import);
-                    stubs.push(host_call_stub(callee, id, signature));
+                    stubs.push(host_call_stub(callee, id, signature, target));
                 }
             }
         }
@@ -132,7 +140,7 @@ impl ModuleBuilder {
                 Ok(ModuleFunction { name, params, results, range })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Module { code, functions, imports })
+        Ok(Module { target, code, functions, imports })
     }
 }
 
@@ -162,11 +170,23 @@ fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result
 
 /// `call_indirect_host id; ret`: the function through which calls of a
 /// builtin or an import (and their `func_addr`) reach the host.
-fn host_call_stub(name: &str, id: u16, signature: cranelift_codegen::ir::Signature) -> CompiledFunction {
+fn host_call_stub(
+    name: &str,
+    id: u16,
+    signature: cranelift_codegen::ir::Signature,
+    target: ModuleTarget,
+) -> CompiledFunction {
     let mut code = Vec::new();
     sheave_opcodes::encode::call_indirect_host(&mut code, id);
     sheave_opcodes::encode::ret(&mut code);
-    CompiledFunction { name: name.to_string(), signature, code, calls: Vec::new(), callees: Vec::new() }
+    CompiledFunction {
+        name: name.to_string(),
+        signature,
+        code,
+        calls: Vec::new(),
+        callees: Vec::new(),
+        target,
+    }
 }
 
 /// A bytecode function implementing libcall `name` with one op, if the ISA
@@ -174,6 +194,7 @@ fn host_call_stub(name: &str, id: u16, signature: cranelift_codegen::ir::Signatu
 fn libcall_stub(
     name: &str,
     declared: &cranelift_codegen::ir::Signature,
+    target: ModuleTarget,
 ) -> Result<Option<CompiledFunction>, String> {
     use cranelift_codegen::ir::{AbiParam, Signature, types};
     use cranelift_codegen::isa::CallConv;
@@ -210,5 +231,6 @@ fn libcall_stub(
         code,
         calls: Vec::new(),
         callees: Vec::new(),
+        target,
     }))
 }

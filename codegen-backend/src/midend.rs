@@ -59,9 +59,24 @@ impl Target {
 
     /// 64-bit little-endian with `opt_level=speed`.
     pub fn default_64() -> Target {
+        Target::named("pulley64").expect("pulley64 is built in")
+    }
+
+    /// The target a Pulley triple names (`pulley64`, `pulley64be`,
+    /// `pulley32`, `pulley32be`), with `opt_level=speed`.
+    pub fn named(name: &str) -> Result<Target, String> {
+        let (bits, big) = match name {
+            "pulley64" => (64, false),
+            "pulley64be" => (64, true),
+            "pulley32" => (32, false),
+            "pulley32be" => (32, true),
+            _ => {
+                return Err(format!("unknown target `{name}` (pulley64, pulley64be, pulley32 or pulley32be)"));
+            }
+        };
         let mut b = settings::builder();
         b.set("opt_level", "speed").expect("known setting");
-        Target::new(Flags::new(b), 64, false).expect("pulley64 is built in")
+        Target::new(Flags::new(b), bits, big)
     }
 
     /// The same pointer width and endianness as `isa` (e.g. a `target`

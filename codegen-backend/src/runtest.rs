@@ -212,22 +212,19 @@ impl Program {
         for func in funcs {
             builder.add(compile(func, target).map_err(|e| e.to_string())?);
         }
-        // Bytecode for 32-bit pointers needs its stack at 32-bit addresses.
-        let mut vm = if target.pointer_bits() == 32 {
-            Vm::with_stack_memory(low_stack(RUNTEST_STACK_SIZE).ok_or(low_stack::UNAVAILABLE)?)
-        } else {
-            Vm::with_stack_size(RUNTEST_STACK_SIZE)
-        };
+        let module = builder.finish()?;
+        let mut vm = vm_for(&module)?;
         if target.pinned_reg() {
             let pinned = sheave_opcodes::XReg::new(crate::abi::PINNED as u8).expect("register below 32");
             vm.set_global_register(pinned);
         }
-        Ok(Program { module: builder.finish()?, vm })
+        Ok(Program { module, vm })
     }
 
     /// Run a loaded module (`Module::from_bytes` has verified it).
-    pub fn from_module(module: Module) -> Program {
-        Program { module, vm: Vm::new() }
+    pub fn from_module(module: Module) -> Result<Program, String> {
+        let vm = vm_for(&module)?;
+        Ok(Program { module, vm })
     }
 
     /// Call function `name` (without the `%`) with `args`; returns its
@@ -246,6 +243,16 @@ impl Program {
     pub fn run(&mut self, name: &str, args: &[DataValue]) -> Result<Outcome, String> {
         invoke(&mut self.vm, &self.module, name, args)
     }
+}
+
+/// A VM for `module`: a stack its pointers reach (below 4 GiB for 32-bit
+/// pointers on a 64-bit host).
+fn vm_for(module: &Module) -> Result<Vm, String> {
+    if module.target.reaches(usize::MAX) {
+        return Ok(Vm::with_stack_size(RUNTEST_STACK_SIZE));
+    }
+    let stack = low_stack(RUNTEST_STACK_SIZE).ok_or(low_stack::UNAVAILABLE)?;
+    Ok(Vm::with_stack_memory(stack))
 }
 
 /// How a call ended.

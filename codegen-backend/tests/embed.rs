@@ -679,3 +679,48 @@ block0(v0: i64):
     let err = compile_clif(clif).err().unwrap();
     assert!(err.contains("libcall %Memset is declared as (i64, f64, i64) -> i64"), "{err}");
 }
+
+/// A module for 32-bit pointers keeps stack addresses in 32 bits: it runs
+/// only on a VM stack below 4 GiB, and says so instead of writing through
+/// a truncated address.
+#[test]
+fn a_module_for_32_bit_pointers_needs_a_stack_below_4_gib() {
+    let funcs = cranelift_reader::parse_functions(
+        r#"
+        function %slot(i32) -> i32 {
+            ss0 = explicit_slot 100000
+        block0(v0: i32):
+            v1 = stack_addr.i32 ss0+99996
+            store.i32 v0, v1
+            v2 = stack_addr.i32 ss0
+            v3 = iconst.i32 99996
+            v4 = iadd v2, v3
+            v5 = load.i32 v4
+            return v5
+        }
+        "#,
+    )
+    .unwrap();
+    let target = sheave_codegen::Target::named("pulley32be").unwrap();
+    let module = sheave_codegen::compile_module(&funcs, &target).unwrap();
+    assert_eq!(module.target.to_string(), "32-bit big-endian");
+    let module = sheave_interp::Module::from_bytes(&module.to_bytes().unwrap()).unwrap();
+    // SAFETY: the function only touches its own stack slot.
+    let mut instance = unsafe { Linker::new().instantiate(&module, ()) }.unwrap();
+    let slot = instance.get_typed_func::<i32, i32>("slot").unwrap();
+    let stack_end = instance.vm().stack_base() + instance.vm().stack_size();
+    if stack_end as u64 > 1 << 32 {
+        let err = slot.call(&mut instance, 5).unwrap_err().to_string();
+        assert!(
+            err.contains("compiled for a 32-bit big-endian target, whose pointers cannot reach"),
+            "{err}"
+        );
+    }
+    let Some(low) = sheave_codegen::low_stack::low_stack(1 << 20) else {
+        eprintln!("skipped the rest: {}", sheave_codegen::low_stack::UNAVAILABLE);
+        return;
+    };
+    *instance.vm_mut() = sheave_interp::Vm::with_stack_memory(low);
+    assert_eq!(slot.call(&mut instance, 5).unwrap(), 5);
+    assert_eq!(slot.call(&mut instance, -77).unwrap(), -77);
+}

@@ -27,9 +27,10 @@ fn own_clif_tests_pass() {
     assert!(failed.is_empty(), "failing files:\n{}", failed.join("\n"));
 }
 
-/// Cranelift's runtests, SIMD files included: report the counts and the
-/// failing files, and never fall below the number that passed when this
-/// floor was last raised.
+/// Cranelift's runtests, SIMD files included, on every Pulley target a
+/// file names (32- and 64-bit, little- and big-endian): report the counts,
+/// and fail on any failing file that is not a known, explained failure,
+/// or on a known failure that now passes (so the list stays true).
 #[test]
 fn shared_runtests() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/runtests");
@@ -37,7 +38,8 @@ fn shared_runtests() {
         eprintln!("skipping: {} does not exist", root.display());
         return;
     }
-    for (folder, floor) in [("pulley64", PULLEY64_FLOOR), ("beyond", BEYOND_FLOOR)] {
+    let mut surprises = Vec::new();
+    for folder in ["pulley64", "beyond"] {
         let (mut passed, mut failed) = (0, Vec::new());
         let mut total = 0;
         for path in clif_files(&root.join(folder)) {
@@ -46,19 +48,37 @@ fn shared_runtests() {
             let text = std::fs::read_to_string(&path).unwrap();
             // A panic in the backend is a bug, but must not hide the counts.
             let report = std::panic::catch_unwind(|| run_file(&text));
-            if matches!(report, Ok(ref r) if r.passed()) {
-                passed += 1;
-            } else {
-                failed.push(name);
+            let known = KNOWN_FAILURES.iter().find(|&&(f, n, _)| f == folder && n == name);
+            match report {
+                Ok(r) if r.passed() => {
+                    passed += 1;
+                    if known.is_some() {
+                        surprises.push(format!("{folder}/{name} passes now: remove it from KNOWN_FAILURES"));
+                    }
+                }
+                Ok(r) => {
+                    match known {
+                        Some((_, _, why)) => eprintln!("{folder}/{name}: known failure: {why}"),
+                        None => surprises.push(format!("{folder}/{name}: {:?} {:?}", r.error, r.failures)),
+                    }
+                    failed.push(name);
+                }
+                Err(_) => {
+                    surprises.push(format!("{folder}/{name}: the runner panicked"));
+                    failed.push(name);
+                }
             }
         }
         eprintln!("{folder}: {passed} of {total} files pass; failing: {failed:?}");
-        assert!(
-            passed >= floor,
-            "{folder}: {passed} files pass, fewer than the floor of {floor}; failing: {failed:?}"
-        );
     }
+    assert!(surprises.is_empty(), "unexpected results:\n{}", surprises.join("\n"));
 }
 
-const PULLEY64_FLOOR: usize = 151;
-const BEYOND_FLOOR: usize = 86;
+/// Files expected to fail, each with the reason.
+const KNOWN_FAILURES: &[(&str, &str, &str)] = &[(
+    "beyond",
+    "i128-conversion.clif",
+    "3 run lines expect i128::MAX from fcvt_to_{u,s}int{,_sat}.i128 of f32::MAX, which is \
+     cranelift-interpreter's saturating `as i128` cast; CLIF says fcvt_to_sint traps (f32::MAX \
+     exceeds i128::MAX) and the unsigned forms give 2^128 - 2^104, as Sheave does",
+)];

@@ -32,6 +32,7 @@ fn seed_module() -> Vec<u8> {
         range,
     };
     let module = Module {
+        target: Default::default(),
         functions: vec![f("%add", 0..second), f("%twice", second..stub), f("%host", stub..code.len())],
         imports: vec![ModuleImport { name: "%host".into(), params: vec![ScalarType::F64], results: vec![] }],
         code,

@@ -38,7 +38,9 @@ pub use embed::{
     AsInstanceMut, Caller, Error, FrameInfo, Func, HostBuffer, HostResult, Instance, IntoFunc, Linker, Trap,
     TrapReason, TypedFunc, Value, ValueList, WithCaller,
 };
-pub use module::{MODULE_FORMAT_VERSION, Module, ModuleError, ModuleFunction, ModuleImport, ScalarType};
+pub use module::{
+    MODULE_FORMAT_VERSION, Module, ModuleError, ModuleFunction, ModuleImport, ModuleTarget, ScalarType,
+};
 pub use stack::StackMemory;
 pub use trap::{TrapCode, TrapKind};
 pub use val::{Val, ValType};

@@ -6,6 +6,7 @@
 //! magic        8 bytes  "\0sheave\n"
 //! format       u32      MODULE_FORMAT_VERSION
 //! isa          u32      sheave_opcodes::ISA_VERSION
+//! target       u8       bit 0: 32-bit pointers; bit 1: big-endian
 //! functions    u32      count, then per function:
 //!   name       u16 length + UTF-8 bytes
 //!   params     u8 count + one type byte each
@@ -30,7 +31,7 @@ use core::ops::Range;
 
 const MAGIC: &[u8; 8] = b"\0sheave\n";
 /// Version of the file layout above.
-pub const MODULE_FORMAT_VERSION: u32 = 2;
+pub const MODULE_FORMAT_VERSION: u32 = 3;
 
 /// The type of a parameter or result, as CLIF names it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -162,9 +163,64 @@ pub struct ModuleImport {
     pub results: Vec<ScalarType>,
 }
 
+/// What the functions were compiled for: CLIF's pointer width and
+/// default byte order. The bytecode is the same on every host; these tell
+/// what its data means. A module for 32-bit pointers keeps addresses in
+/// 32 bits, so on a 64-bit host the memory it addresses (its VM stack
+/// first of all) must lie below 4 GiB.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct ModuleTarget {
+    /// 32 or 64.
+    pub pointer_bits: u8,
+    /// Whether loads and stores without an explicit byte order are big-endian.
+    pub big_endian: bool,
+}
+
+impl Default for ModuleTarget {
+    /// 64-bit pointers, little-endian.
+    fn default() -> Self {
+        ModuleTarget { pointer_bits: 64, big_endian: false }
+    }
+}
+
+impl ModuleTarget {
+    fn to_byte(self) -> u8 {
+        u8::from(self.pointer_bits == 32) | u8::from(self.big_endian) << 1
+    }
+
+    fn from_byte(b: u8) -> Result<ModuleTarget, ModuleError> {
+        if b & !3 != 0 {
+            return Err(ModuleError::Malformed(alloc::format!("unknown target bits {b:#04x}")));
+        }
+        Ok(ModuleTarget { pointer_bits: if b & 1 != 0 { 32 } else { 64 }, big_endian: b & 2 != 0 })
+    }
+
+    fn check(self) -> Result<(), ModuleError> {
+        match self.pointer_bits {
+            32 | 64 => Ok(()),
+            n => Err(ModuleError::Malformed(alloc::format!("pointer width {n}: only 32 and 64 bits exist"))),
+        }
+    }
+
+    /// Whether a VM stack ending at address `stack_end` (exclusive) is
+    /// addressable by this target's pointers.
+    pub fn reaches(self, stack_end: usize) -> bool {
+        self.pointer_bits >= 64 || stack_end as u64 <= 1 << self.pointer_bits
+    }
+}
+
+impl fmt::Display for ModuleTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let order = if self.big_endian { "big" } else { "little" };
+        write!(f, "{}-bit {order}-endian", self.pointer_bits)
+    }
+}
+
 /// Bytecode and the functions in it.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Module {
+    /// What it was compiled for.
+    pub target: ModuleTarget,
     /// All functions' bytecode, one after another.
     pub code: Vec<u8>,
     /// The functions.
@@ -226,10 +282,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 impl Module {
-    /// Check the functions' ranges and verify the bytecode.
-    /// Check the functions' ranges, verify the bytecode, and check that
+    /// Check the target and the functions' ranges, verify the bytecode, and check that
     /// every host call names a builtin or one of [`Module::imports`].
     pub fn validate(&self) -> Result<(), ModuleError> {
+        self.target.check()?;
         let ranges: Vec<Range<usize>> = self.functions.iter().map(|f| f.range.clone()).collect();
         sheave_opcodes::verify(&self.code, &ranges).map_err(ModuleError::Verify)?;
         for f in &self.functions {
@@ -285,6 +341,8 @@ impl Module {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&MODULE_FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&sheave_opcodes::ISA_VERSION.to_le_bytes());
+        self.target.check()?;
+        out.push(self.target.to_byte());
         let count =
             u32::try_from(self.functions.len()).map_err(|_| ModuleError::TooLarge("function count"))?;
         out.extend_from_slice(&count.to_le_bytes());
@@ -344,6 +402,7 @@ impl Module {
             return Err(ModuleError::ChecksumMismatch);
         }
         let mut r = Reader { bytes: &bytes[..body_end], at: r.at };
+        let target = ModuleTarget::from_byte(r.take(1, "target")?[0])?;
         let count = r.u32("function count")? as usize;
         let mut functions = Vec::new();
         for _ in 0..count {
@@ -365,7 +424,7 @@ impl Module {
         if r.at != r.bytes.len() {
             return Err(ModuleError::Malformed("bytes after the code".into()));
         }
-        let module = Module { code, functions, imports };
+        let module = Module { target, code, functions, imports };
         module.validate()?;
         Ok(module)
     }

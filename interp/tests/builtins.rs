@@ -96,6 +96,7 @@ fn raise_unwinds_to_the_entry_with_a_backtrace() {
         range,
     };
     let module = Module {
+        target: Default::default(),
         functions: vec![function("%inner", 0..outer), function("%outer", outer..code.len())],
         code,
         imports: vec![],

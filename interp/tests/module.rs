@@ -1,6 +1,6 @@
 //! The `.shv` module file: round trip, and every kind of damage refused.
 
-use sheave_interp::{Module, ModuleError, ModuleFunction, ModuleImport, ScalarType};
+use sheave_interp::{Module, ModuleError, ModuleFunction, ModuleImport, ModuleTarget, ScalarType};
 use sheave_opcodes::{XReg, encode};
 
 fn sample() -> Module {
@@ -15,6 +15,7 @@ fn sample() -> Module {
     encode::call_indirect_host(&mut code, sheave_opcodes::HOST_FUNC_BASE);
     encode::ret(&mut code);
     Module {
+        target: Default::default(),
         functions: vec![
             ModuleFunction {
                 name: "%add".into(),
@@ -108,5 +109,46 @@ fn host_calls_must_name_a_builtin_or_an_import() {
     encode::call_indirect_host(&mut code, sheave_opcodes::Builtin::Memcpy.id());
     encode::ret(&mut code);
     let f = ModuleFunction { name: "%f".into(), params: vec![], results: vec![], range: 0..code.len() };
-    Module { code, functions: vec![f], imports: vec![] }.validate().unwrap();
+    Module { target: Default::default(), code, functions: vec![f], imports: vec![] }.validate().unwrap();
+}
+
+#[test]
+fn the_target_travels_with_the_module() {
+    for (pointer_bits, big_endian) in [(64, false), (64, true), (32, false), (32, true)] {
+        let mut m = sample();
+        m.target = ModuleTarget { pointer_bits, big_endian };
+        let bytes = m.to_bytes().unwrap();
+        // The target byte follows magic (8) and the two versions (4 + 4).
+        let expected = u8::from(pointer_bits == 32) | u8::from(big_endian) << 1;
+        assert_eq!(bytes[16], expected);
+        assert_eq!(Module::from_bytes(&bytes).unwrap().target, m.target);
+    }
+    assert_eq!(ModuleTarget::default().to_string(), "64-bit little-endian");
+
+    // Unknown target bits (checksum re-sealed) and impossible widths are refused.
+    let mut bytes = sample().to_bytes().unwrap();
+    bytes[16] = 0x04;
+    let body = bytes.len() - 8;
+    let sum = bytes[..body]
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    bytes[body..].copy_from_slice(&sum.to_le_bytes());
+    let e = Module::from_bytes(&bytes).unwrap_err();
+    assert_eq!(e.to_string(), "malformed module: unknown target bits 0x04");
+    let mut m = sample();
+    m.target.pointer_bits = 16;
+    assert_eq!(
+        m.validate().unwrap_err().to_string(),
+        "malformed module: pointer width 16: only 32 and 64 bits exist"
+    );
+    assert!(m.to_bytes().is_err());
+}
+
+#[test]
+#[cfg(target_pointer_width = "64")] // addresses above 4 GiB
+fn a_target_reaches_the_stacks_its_pointers_can_hold() {
+    let narrow = ModuleTarget { pointer_bits: 32, big_endian: false };
+    assert!(narrow.reaches(1 << 32));
+    assert!(!narrow.reaches((1 << 32) + 16));
+    assert!(ModuleTarget::default().reaches(usize::MAX));
 }

@@ -1,7 +1,7 @@
 //! [`Error`]: everything the embedding API refuses, as a value.
 
 use super::trap::Trap;
-use crate::module::ModuleError;
+use crate::module::{ModuleError, ModuleTarget};
 use crate::val::ValType;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -110,6 +110,14 @@ pub enum Error {
     BufferTooLarge(usize),
     /// This process has made as many instances as instance ids can count.
     TooManyInstances,
+    /// The module was compiled for pointers too narrow to address the
+    /// instance's VM stack (32-bit pointers, a stack above 4 GiB).
+    StackOutOfReach {
+        /// The module's target.
+        target: ModuleTarget,
+        /// The address just past the stack.
+        stack_end: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -153,6 +161,10 @@ impl fmt::Display for Error {
             Error::Trap(trap) => trap.fmt(f),
             Error::BufferTooLarge(len) => write!(f, "a buffer of {len} bytes is larger than memory can be"),
             Error::TooManyInstances => f.write_str("instance ids are exhausted"),
+            Error::StackOutOfReach { target, stack_end } => write!(
+                f,
+                "the module was compiled for a {target} target, whose pointers cannot reach a VM stack ending at {stack_end:#x}: give the instance a stack below 4 GiB (Vm::with_stack_memory)"
+            ),
         }
     }
 }

@@ -160,6 +160,12 @@ impl<T> Instance<T> {
 
     /// The address of function `index`'s first op.
     fn entry(&self, index: usize) -> Result<NonNull<u8>, Trap> {
+        // Stack addresses must fit the module's pointers (the VM may have
+        // been replaced through `vm_mut` since the last call).
+        let stack_end = self.vm.stack_base() + self.vm.stack_size();
+        if !self.module.target.reaches(stack_end) {
+            return Err(Trap::entry(Error::StackOutOfReach { target: self.module.target, stack_end }));
+        }
         // Function ranges were validated to lie inside the code; a handle's
         // index was valid in the instance it came from, which is this one.
         let start = self.module.functions.get(index).map(|f| f.range.start);

@@ -71,7 +71,9 @@ impl Target {
             "pulley32" => (32, false),
             "pulley32be" => (32, true),
             _ => {
-                return Err(format!("unknown target `{name}` (pulley64, pulley64be, pulley32 or pulley32be)"));
+                return Err(format!(
+                    "unknown target `{name}` (pulley64, pulley64be, pulley32 or pulley32be)"
+                ));
             }
         };
         let mut b = settings::builder();

@@ -143,7 +143,11 @@ pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::ReturnCallIndirect { stack_args } => {
                             let target = allocs[0].as_reg().ok_or("call target not in a register")?;
                             tail_call_epilogue(&mut asm, &frame, vcode.callee_pops, *stack_args)?;
-                            asm.op(ops::ReturnCallIndirect { target: xreg(target) });
+                            // An f-register carries it when the x ones all carry arguments.
+                            match target.class() {
+                                RegClass::Float => asm.op(ops::ReturnCallIndirectF { target: freg(target) }),
+                                _ => asm.op(ops::ReturnCallIndirect { target: xreg(target) }),
+                            };
                         }
                         VInstKind::HostCall { id } => {
                             asm.op(ops::CallIndirectHost { id: *id });

@@ -33,7 +33,8 @@ pub enum VInstKind {
     /// frame); the epilogue moves them to the top of this function's
     /// incoming area (see `stack_shuffle`).
     ReturnCall { callee: usize, stack_args: u32 },
-    /// Tail call through a register (operand 0), as `ReturnCall`.
+    /// Tail call through a register (operand 0: an x-register, or an
+    /// f-register holding the address's bits), as `ReturnCall`.
     ReturnCallIndirect { stack_args: u32 },
     /// Call through a register (operand 0), arguments as for `Call`.
     CallIndirect,

@@ -1012,6 +1012,29 @@ fn calls_frames_and_traps(h: &mut Harness) {
     let want = ((first + 1000) & 0xF00) + 0;
     assert_eq!(r, [Val::I64(want as i64)]);
 
+    // return_call_indirect_f: a tail call to the address in an f-register's
+    // bits, with every x argument register still holding its argument.
+    let (code, callee_at) = {
+        let mut a = Assembler::new();
+        let callee = a.label();
+        // (x14's argument is unused, so it may carry the address first.)
+        a.branch(ops::Xpcadd { dst: x(14), offset: PcRel(0) }, callee).unwrap();
+        a.op(ops::BitcastF64FromX { dst: f(15), a: x(14) });
+        a.op(ops::ReturnCallIndirectF { target: f(15) });
+        let callee_at = a.offset();
+        a.bind(callee);
+        // x0 = x0 - x15: both arguments arrived untouched.
+        a.op(ops::Xsub64 { dst: x(0), a: x(0), b: x(15) });
+        a.op(ops::Ret {});
+        (a.finish().unwrap(), callee_at)
+    };
+    let mut args = vec![0u64; 16];
+    args[0] = 100;
+    args[15] = 58;
+    let r =
+        h.run_code(&code, &[0..callee_at, callee_at..code.len()], 0, &i64s(&args), &[ValType::I64]).unwrap();
+    assert_eq!(r, [Val::I64(42)]);
+
     // stack_shuffle: move two words up by 16 bytes, sp follows; leaving
     // the stack traps.
     let shuffle = [

@@ -1223,6 +1223,10 @@ macro_rules! for_each_extended_op {
             vbswap32 = Vbswap32 { dst: VReg, a: VReg };
             /// Reverse the bytes of each 64-bit lane (big-endian lane images).
             vbswap64 = Vbswap64 { dst: VReg, a: VReg };
+            /// Tail call to the bytecode address held in the bits of
+            /// f-register `target`: for when every x argument register
+            /// carries an argument and the callee-saved ones are restored.
+            return_call_indirect_f = ReturnCallIndirectF { target: FReg };
         }
     };
 }

@@ -208,7 +208,12 @@ fn verify_function(
     if let Some(op) = last {
         let ends_flow = matches!(
             op,
-            Op::Ret(_) | Op::Jump(_) | Op::ReturnCall(_) | Op::ReturnCallIndirect(_) | Op::Trap(_)
+            Op::Ret(_)
+                | Op::Jump(_)
+                | Op::ReturnCall(_)
+                | Op::ReturnCallIndirect(_)
+                | Op::ReturnCallIndirectF(_)
+                | Op::Trap(_)
         );
         if !ends_flow {
             let offset = range.start + at - op.size();

@@ -149,20 +149,28 @@ impl Lower<'_> {
 
     /// `return_call_indirect sig, target(args)`: the target travels in the
     /// highest argument register the call leaves free (the epilogue restores
-    /// every callee-saved one).
+    /// every callee-saved one): x15, or when all sixteen x-registers carry
+    /// arguments, f15 (`return_call_indirect_f`).
     pub(super) fn return_call_indirect(&mut self, inst: ir::Inst) -> LowerResult<()> {
         let dfg = &self.func.dfg;
         let all = dfg.inst_args(inst).to_vec();
         let target = self.reg(all[0])?;
         let args: Vec<VReg> = self.flat_regs(&all[1..])?;
         let (mut operands, rest) = self.call_args(&args)?;
-        let int_args = args.iter().filter(|r| r.class() == RegClass::Int).count();
-        if int_args >= ARG_REGS {
+        let count = |class| args.iter().filter(|r| r.class() == class).count();
+        let (int_args, float_args) = (count(RegClass::Int), count(RegClass::Float));
+        let carrier = if int_args < ARG_REGS {
+            Operand::reg_fixed_use(target, abi::x(ARG_REGS - 1))
+        } else if float_args < ARG_REGS {
+            let bits = self.new_vreg(RegClass::Float);
+            self.op(Op::from(ops::BitcastF64FromX { dst: F0, a: X0 }), &[bits, target]);
+            Operand::reg_fixed_use(bits, abi::f(ARG_REGS - 1))
+        } else {
             return Err(format!(
-                "a `return_call_indirect` passing {int_args} integer values leaves no register for its target"
+                "a `return_call_indirect` passing {int_args} integer and {float_args} float values leaves no register for its target"
             ));
-        }
-        operands.insert(0, Operand::reg_fixed_use(target, abi::x(ARG_REGS - 1)));
+        };
+        operands.insert(0, carrier);
         let stack_args = self.store_outgoing(&rest)?;
         self.push(VInstKind::ReturnCallIndirect { stack_args }, operands, PRegSet::empty());
         Ok(())

@@ -2,7 +2,7 @@
 
 use crate::state::{At, Done, Flow, State, Stop};
 use crate::trap::TrapKind;
-use sheave_opcodes::{OpInfo, PcRel, RegMask, XReg, ops};
+use sheave_opcodes::{FReg, OpInfo, PcRel, RegMask, XReg, ops};
 
 /// Conditional branches: `name: |state, operands...| condition`.
 macro_rules! branches {
@@ -153,6 +153,10 @@ impl State {
     #[inline(always)]
     pub fn return_call_indirect(&mut self, _at: At, target: XReg) -> Flow {
         Ok(core::ptr::with_exposed_provenance(self.x64(target) as usize))
+    }
+    #[inline(always)]
+    pub fn return_call_indirect_f(&mut self, _at: At, target: FReg) -> Flow {
+        Ok(core::ptr::with_exposed_provenance(self.f[target.index()] as usize))
     }
     pub fn call_indirect_host(&mut self, at: At, id: u16) -> Flow {
         self.done = Done::HostCall { id, resume: at.next };

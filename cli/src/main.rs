@@ -75,14 +75,15 @@ enum Command {
 /// of the host that will run the bytecode (the bytecode format is the same).
 #[derive(clap::Args)]
 struct TargetArg {
-    /// pulley64, pulley64be, pulley32 or pulley32be (for .clif input).
-    #[arg(long = "target", default_value = "pulley64")]
-    name: String,
+    /// pulley64 (the default), pulley64be, pulley32 or pulley32be. A .shv
+    /// module records its own; given with one, it must match.
+    #[arg(long = "target")]
+    name: Option<String>,
 }
 
 impl TargetArg {
     fn get(&self) -> Result<Target, String> {
-        Target::named(&self.name)
+        Target::named(self.name.as_deref().unwrap_or("pulley64"))
     }
 }
 
@@ -113,6 +114,14 @@ fn load(file: &Path, target: &TargetArg) -> Result<Program, String> {
     if file.extension().is_some_and(|e| e == "shv") {
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let module = Module::from_bytes(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
+        if let Some(name) = &target.name {
+            let wanted = target.get()?;
+            if (wanted.pointer_bits(), wanted.big_endian())
+                != (module.target.pointer_bits, module.target.big_endian)
+            {
+                return Err(format!("{} was compiled for {}, not {name}", file.display(), module.target));
+            }
+        }
         return Program::from_module(module);
     }
     let target = target.get()?;

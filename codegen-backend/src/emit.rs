@@ -3,7 +3,10 @@
 //! Frame (when the function needs one: it calls, spills, or uses a
 //! callee-saved register): `push_frame_save` saves `lr`/`fp` and the
 //! callee-saved registers it uses just below `fp`; spill slots lie below
-//! those. Every `Ret` becomes `pop_frame_restore; ret`.
+//! those, and the stack slots lie at `sp`, below everything. A frame over
+//! 64 KiB (the `push_frame_save` amount is 16 bits) reserves the saved
+//! registers and spills there and the rest with a `stack_alloc32`. Every
+//! `Ret` becomes `pop_frame_restore; ret` (`sp = fp` frees both parts).
 
 use crate::abi;
 use crate::vcode::{Special, VCode, VInstKind};

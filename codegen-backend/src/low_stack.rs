@@ -7,6 +7,12 @@ use sheave_interp::StackMemory;
 /// Why no stack below 4 GiB could be had here.
 pub const UNAVAILABLE: &str = "32-bit pointers need a VM stack below 4 GiB, which this host cannot map";
 
+/// Whether this host can have such a stack at all (a mapping can still
+/// fail when memory below 4 GiB runs out).
+pub fn available() -> bool {
+    cfg!(any(target_pointer_width = "32", all(target_os = "linux", target_pointer_width = "64")))
+}
+
 /// A stack of `bytes` (rounded up to 16) whose every address fits in 32
 /// bits, or `None` where none can be mapped. On a 32-bit host every stack
 /// qualifies.
@@ -21,10 +27,11 @@ pub fn low_stack(bytes: usize) -> Option<Box<dyn StackMemory>> {
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 fn map_low(words: usize) -> Option<Box<dyn StackMemory>> {
     let len = words.checked_mul(16)?;
-    // Ask for a fixed place in a few spots between 256 MiB and 4 GiB,
-    // never replacing a mapping; a kernel that ignores
+    // Ask for a fixed place between 256 MiB and 4 GiB, trying spots a
+    // stack's size apart, never replacing a mapping; a kernel that ignores
     // MAP_FIXED_NOREPLACE takes the address as a hint, so check the result.
-    for hint in (1..16usize).map(|i| i << 28) {
+    let step = len.next_multiple_of(1 << 24);
+    for hint in (1usize << 28..1 << 32).step_by(step) {
         if hint.checked_add(len)? > 1 << 32 {
             break;
         }

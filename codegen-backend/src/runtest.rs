@@ -66,7 +66,7 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     if !report.has_run_tests {
         return Err("no `test run` or `test interpret` command".into());
     }
-    // A file only for the interpreter may mix pointer widths.
+    // A file only for the interpreter may mix pointer widths (see below).
     let interpret_only = !test.commands.iter().any(|c| c.command == "run");
     // One configuration per Pulley `target` line (pointer width and
     // byte order); without one, the file's flags on 64-bit little-endian.
@@ -74,14 +74,24 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
         IsaSpec::None(flags) => vec![Target::new(flags.clone(), 64, false)?],
         IsaSpec::Some(isas) => isas.iter().map(|isa| Target::like(&**isa)).collect::<Result<_, _>>()?,
     };
-    let targets: Vec<Target> = if interpret_only {
-        targets.into_iter().map(Target::with_any_pointer_width).collect::<Result<_, _>>()?
-    } else {
-        targets
-    };
+    let targets: Vec<Target> = targets
+        .into_iter()
+        .map(|t| match interpret_only && t.pointer_bits() == 32 {
+            true => t.with_64_bit_addresses(),
+            false => Ok(t),
+        })
+        .collect::<Result<_, _>>()?;
     if targets.is_empty() {
         return Err("no Pulley target to run".into());
     }
+    // 32-bit targets need a stack below 4 GiB; where none can be had, run
+    // the others, and refuse the file only if none is left.
+    let runnable: Vec<Target> =
+        targets.into_iter().filter(|t| t.pointer_bits() == 64 || low_stack::available()).collect();
+    if runnable.is_empty() {
+        return Err(low_stack::UNAVAILABLE.into());
+    }
+    let targets = runnable;
     for target in &targets {
         let funcs: Vec<_> = test.functions.iter().map(|(f, _)| f.clone()).collect();
         let mut program = Program::compile(&funcs, target)?;

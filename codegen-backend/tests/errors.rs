@@ -43,3 +43,23 @@ fn unsupported_instructions_are_named() {
     .unwrap_err();
     assert!(err.contains("%g") && err.contains("i32x8") && err.contains("not supported"), "{err}");
 }
+
+#[test]
+fn a_return_call_indirect_with_every_argument_register_full_is_refused() {
+    // 16 integer and 16 float arguments: no register is left for the target.
+    let params: Vec<&str> = [["i64"; 16], ["f64"; 16]].concat();
+    let params = params.join(", ");
+    let block_params: Vec<String> =
+        (0..32).map(|i| format!("v{i}: {}", if i < 16 { "i64" } else { "f64" })).collect();
+    let args: Vec<String> = (0..32).map(|i| format!("v{i}")).collect();
+    let clif = format!(
+        "function %f({params}) -> i64 tail {{\n    sig0 = ({params}) -> i64 tail\n    fn0 = %f({params}) -> i64 tail\nblock0({}):\n    v40 = func_addr.i64 fn0\n    return_call_indirect sig0, v40({})\n}}\n",
+        block_params.join(", "),
+        args.join(", ")
+    );
+    let err = compile_clif(&clif).unwrap_err();
+    assert!(
+        err.contains("passing 16 integer and 16 float values leaves no register for its target"),
+        "{err}"
+    );
+}

@@ -167,7 +167,10 @@ pub struct ModuleImport {
 /// default byte order. The bytecode is the same on every host; these tell
 /// what its data means. A module for 32-bit pointers keeps addresses in
 /// 32 bits, so on a 64-bit host the memory it addresses (its VM stack
-/// first of all) must lie below 4 GiB.
+/// first of all, which an instance checks) must lie below 4 GiB. Function
+/// addresses (`func_addr`) are the exception there: they are host
+/// addresses of the bytecode, kept whole in registers, and lose their
+/// upper bits if stored through an `i32`.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub struct ModuleTarget {
     /// 32 or 64.

@@ -4,29 +4,31 @@
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::ptr::NonNull;
 
 /// A region the VM uses as its guest stack.
 ///
 /// # Safety
 ///
-/// [`StackMemory::region`] must return the same region every time it is
-/// called, and that region must stay valid for reads and writes, and be
-/// used by nothing else, until the value is dropped: the VM keeps its
-/// address in registers and guest code writes through it between calls.
+/// The first call of [`StackMemory::region`] gives the region, and it must
+/// stay valid for reads and writes, and be used by nothing else, until the
+/// value is dropped: the VM keeps its address in registers and guest code
+/// writes through it between calls. (The VM never moves the value after
+/// that call, and never calls `region` again.)
 pub unsafe trait StackMemory {
-    /// The region, as 16-byte-aligned words.
+    /// The region, as 16-byte words.
     fn region(&mut self) -> &mut [u128];
 }
 
-// SAFETY: a `Vec`'s buffer does not move when the `Vec` does, and the VM
-// never grows or shrinks it, so every call returns the same region.
+// SAFETY: a `Vec`'s buffer is its own allocation, valid until the `Vec`
+// drops, and the VM never grows or shrinks it.
 unsafe impl StackMemory for Vec<u128> {
     fn region(&mut self) -> &mut [u128] {
         self
     }
 }
 
-// SAFETY: a `Box<[u128]>` owns its buffer, which does not move with the box.
+// SAFETY: a `Box<[u128]>`'s buffer is its own allocation, valid until drop.
 unsafe impl StackMemory for Box<[u128]> {
     fn region(&mut self) -> &mut [u128] {
         self
@@ -35,19 +37,28 @@ unsafe impl StackMemory for Box<[u128]> {
 
 /// The stack a `Vm` owns.
 pub(crate) struct GuestStack {
-    /// Owns the region; only kept alive, it is reached through `lo`.
-    _memory: Box<dyn StackMemory>,
-    /// The region's start and size in bytes, read once.
+    /// Owns the region. Held as a raw pointer (from `Box::into_raw`), so
+    /// that reaching the region through `lo` never conflicts with a live
+    /// `Box` (the region may lie inside the value itself).
+    memory: NonNull<dyn StackMemory>,
+    /// The region's 16-byte-aligned start and its size in bytes from there.
     lo: *mut u8,
     bytes: usize,
 }
 
 impl GuestStack {
-    pub(crate) fn new(mut memory: Box<dyn StackMemory>) -> GuestStack {
-        let region = memory.region();
-        let bytes = region.len() * 16;
-        let lo = region.as_mut_ptr().cast::<u8>();
-        GuestStack { _memory: memory, lo, bytes }
+    pub(crate) fn new(memory: Box<dyn StackMemory>) -> GuestStack {
+        let memory = NonNull::from(Box::leak(memory));
+        // SAFETY: `memory` came from a `Box` just leaked, so it is valid and
+        // unique; the borrow ends before anything else reaches it.
+        let region = unsafe { (*memory.as_ptr()).region() };
+        let (start, len) = (region.as_mut_ptr().cast::<u8>(), region.len() * 16);
+        // `u128` is only 8-byte aligned on some hosts: start at the first
+        // 16-byte boundary, as `sp` must stay 16-byte aligned.
+        let skip = start.align_offset(16).min(len);
+        // SAFETY: `skip <= len`, so the pointer stays inside the region.
+        let lo = unsafe { start.add(skip) };
+        GuestStack { memory, lo, bytes: (len - skip) & !15 }
     }
 
     /// Address of the lowest byte.
@@ -62,8 +73,9 @@ impl GuestStack {
 
     /// The stack as bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
-        // SAFETY: `StackMemory`'s contract keeps the region valid and
-        // unmoved while `memory` lives, and `u8` has no alignment need.
+        // SAFETY: `StackMemory`'s contract keeps the region valid and used by
+        // nothing else while `memory` lives; `lo..lo + bytes` lies inside it,
+        // and `u8` has no alignment need.
         unsafe { core::slice::from_raw_parts(self.lo, self.bytes) }
     }
 
@@ -71,5 +83,12 @@ impl GuestStack {
     pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
         // SAFETY: as in `bytes`; `&mut self` makes this the only view.
         unsafe { core::slice::from_raw_parts_mut(self.lo, self.bytes) }
+    }
+}
+
+impl Drop for GuestStack {
+    fn drop(&mut self) {
+        // SAFETY: `memory` came from `Box::leak` in `new` and is dropped once.
+        drop(unsafe { Box::from_raw(self.memory.as_ptr()) });
     }
 }

@@ -19,6 +19,7 @@ pub(crate) fn signature(params: &[ValType], results: &[ValType]) -> String {
 
 /// Why the embedding API refused a request.
 #[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// The module has no function of that name.
     FunctionNotFound(String),

@@ -124,8 +124,9 @@ impl<T> Instance<T> {
         &self.vm
     }
 
-    /// The VM, mutably: to choose its dispatcher or stack size
-    /// (`*instance.vm_mut() = Vm::with_stack_size(..)` between calls).
+    /// The VM, mutably: to choose its dispatcher or stack
+    /// (`*instance.vm_mut() = Vm::with_stack_size(..)`, or
+    /// `Vm::with_stack_memory(..)` for a stack below 4 GiB, between calls).
     pub fn vm_mut(&mut self) -> &mut Vm {
         &mut self.vm
     }

@@ -115,10 +115,7 @@ fn load(file: &Path, target: &TargetArg) -> Result<Program, String> {
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let module = Module::from_bytes(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
         if let Some(name) = &target.name {
-            let wanted = target.get()?;
-            if (wanted.pointer_bits(), wanted.big_endian())
-                != (module.target.pointer_bits, module.target.big_endian)
-            {
+            if target.get()?.module_target() != module.target {
                 return Err(format!("{} was compiled for {}, not {name}", file.display(), module.target));
             }
         }

@@ -35,6 +35,14 @@ struct Frame {
     spill_base: i32,
 }
 
+impl Frame {
+    /// The amount `push_frame_save` reserves: the whole frame when it
+    /// fits 16 bits, else `head` (and a `stack_alloc32` the rest).
+    fn saved_amount(&self) -> u16 {
+        u16::try_from(self.size).unwrap_or(self.head)
+    }
+}
+
 fn pinned() -> XReg {
     XReg::new(abi::PINNED as u8).expect("register below 32")
 }
@@ -337,11 +345,12 @@ fn forwarding(vcode: &VCode, out: &Output) -> Vec<usize> {
 fn push_frame(asm: &mut Assembler, frame: &Frame) {
     if frame.size == 0 && frame.saved == RegMask::default() {
         asm.op(ops::PushFrame {});
-    } else if let Ok(amt) = u16::try_from(frame.size) {
-        asm.op(ops::PushFrameSave { amt, regs: frame.saved });
     } else {
-        asm.op(ops::PushFrameSave { amt: frame.head, regs: frame.saved });
-        asm.op(ops::StackAlloc32 { amt: frame.size - u32::from(frame.head) });
+        let amt = frame.saved_amount();
+        asm.op(ops::PushFrameSave { amt, regs: frame.saved });
+        if frame.size > u32::from(amt) {
+            asm.op(ops::StackAlloc32 { amt: frame.size - u32::from(amt) });
+        }
     }
 }
 
@@ -351,8 +360,7 @@ fn pop_frame(asm: &mut Assembler, frame: &Frame) {
         asm.op(ops::PopFrame {});
     } else {
         // `sp = fp` frees a `stack_alloc32` part too.
-        let amt = u16::try_from(frame.size).unwrap_or(frame.head);
-        asm.op(ops::PopFrameRestore { amt, regs: frame.saved });
+        asm.op(ops::PopFrameRestore { amt: frame.saved_amount(), regs: frame.saved });
     }
 }
 

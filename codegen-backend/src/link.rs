@@ -176,8 +176,18 @@ fn host_call_stub(
     signature: cranelift_codegen::ir::Signature,
     target: ModuleTarget,
 ) -> CompiledFunction {
+    one_op_stub(name, signature, sheave_opcodes::ops::CallIndirectHost { id }.into(), target)
+}
+
+/// A function of one op and `ret`, calling nothing.
+fn one_op_stub(
+    name: &str,
+    signature: cranelift_codegen::ir::Signature,
+    op: sheave_opcodes::Op,
+    target: ModuleTarget,
+) -> CompiledFunction {
     let mut code = Vec::new();
-    sheave_opcodes::encode::call_indirect_host(&mut code, id);
+    op.encode(&mut code);
     sheave_opcodes::encode::ret(&mut code);
     CompiledFunction {
         name: name.to_string(),
@@ -213,9 +223,6 @@ fn libcall_stub(
         "%FmaF64" => (ops::Fma64 { dst: f(0), a: f(0), b: f(1), c: f(2) }.into(), types::F64, 3),
         _ => return Ok(None),
     };
-    let mut code = Vec::new();
-    op.encode(&mut code);
-    sheave_opcodes::encode::ret(&mut code);
     let mut signature = Signature::new(CallConv::Fast);
     signature.params.extend((0..arity).map(|_| AbiParam::new(ty)));
     signature.returns.push(AbiParam::new(ty));
@@ -225,12 +232,5 @@ fn libcall_stub(
     {
         return Err(format!("libcall {name} is declared as {declared}, not as {signature}"));
     }
-    Ok(Some(CompiledFunction {
-        name: name.to_string(),
-        signature,
-        code,
-        calls: Vec::new(),
-        callees: Vec::new(),
-        target,
-    }))
+    Ok(Some(one_op_stub(name, signature, op, target)))
 }

@@ -104,6 +104,11 @@ impl Target {
         self.isa.pointer_bits()
     }
 
+    /// What a module compiled for this target records of it.
+    pub fn module_target(&self) -> sheave_interp::ModuleTarget {
+        sheave_interp::ModuleTarget { pointer_bits: self.pointer_bits(), big_endian: self.big_endian() }
+    }
+
     /// Whether memory accesses without explicit endianness are big-endian.
     pub fn big_endian(&self) -> bool {
         self.isa.endianness() == cranelift_codegen::ir::Endianness::Big

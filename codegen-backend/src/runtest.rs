@@ -66,35 +66,27 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     if !report.has_run_tests {
         return Err("no `test run` or `test interpret` command".into());
     }
-    // A file only for the interpreter may mix pointer widths (see below).
-    let interpret_only = !test.commands.iter().any(|c| c.command == "run");
     // One configuration per Pulley `target` line (pointer width and
     // byte order); without one, the file's flags on 64-bit little-endian.
-    let targets: Vec<Target> = match &test.isa_spec {
+    let mut targets: Vec<Target> = match &test.isa_spec {
         IsaSpec::None(flags) => vec![Target::new(flags.clone(), 64, false)?],
         IsaSpec::Some(isas) => isas.iter().map(|isa| Target::like(&**isa)).collect::<Result<_, _>>()?,
     };
-    let targets: Vec<Target> = targets
-        .into_iter()
-        .map(|t| match interpret_only && t.pointer_bits() == 32 {
-            true => t.with_64_bit_addresses(),
-            false => Ok(t),
-        })
-        .collect::<Result<_, _>>()?;
-    if targets.is_empty() {
-        return Err("no Pulley target to run".into());
-    }
     // 32-bit targets need a stack below 4 GiB; where none can be had, run
     // the others, and refuse the file only if none is left.
-    let runnable: Vec<Target> =
-        targets.into_iter().filter(|t| t.pointer_bits() == 64 || low_stack::available()).collect();
-    if runnable.is_empty() {
+    targets.retain(|t| t.pointer_bits() == 64 || low_stack::available());
+    if targets.is_empty() {
         return Err(low_stack::UNAVAILABLE.into());
     }
-    let targets = runnable;
-    for target in &targets {
-        let funcs: Vec<_> = test.functions.iter().map(|(f, _)| f.clone()).collect();
-        let mut program = Program::compile(&funcs, target)?;
+    // A file only for the interpreter may mix pointer widths.
+    let interpret_only = !test.commands.iter().any(|c| c.command == "run");
+    let funcs: Vec<_> = test.functions.iter().map(|(f, _)| f.clone()).collect();
+    for target in targets {
+        let target = match interpret_only && target.pointer_bits() == 32 {
+            true => target.with_64_bit_addresses()?,
+            false => target,
+        };
+        let mut program = Program::compile(&funcs, &target)?;
         for (func, details) in &test.functions {
             for comment in &details.comments {
                 let command = match parse_run_command(comment.text, &func.signature) {

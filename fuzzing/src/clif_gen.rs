@@ -737,10 +737,11 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         self.set(r)
     }
 
-    fn float_convert(&mut self) -> Result<()> {
-        let ft = *self.u.choose(&FLOATS)?;
-        let it = *self.u.choose(&[types::I32, types::I64])?;
-        let r = match self.u.int_in_range(0..=6)? {
+    /// Int↔float conversion `k` (0..=3: from signed, from unsigned, to
+    /// signed saturating, to unsigned saturating) between `it` and `ft`,
+    /// scalars or vectors alike.
+    fn int_float_convert(&mut self, k: u32, it: Type, ft: Type) -> Result<Value> {
+        Ok(match k {
             0 => {
                 let a = self.get(it)?;
                 self.b.ins().fcvt_from_sint(ft, a)
@@ -753,10 +754,18 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
                 let a = self.get(ft)?;
                 self.b.ins().fcvt_to_sint_sat(it, a)
             }
-            3 => {
+            _ => {
                 let a = self.get(ft)?;
                 self.b.ins().fcvt_to_uint_sat(it, a)
             }
+        })
+    }
+
+    fn float_convert(&mut self) -> Result<()> {
+        let ft = *self.u.choose(&FLOATS)?;
+        let it = *self.u.choose(&[types::I32, types::I64])?;
+        let r = match self.u.int_in_range(0..=6)? {
+            k @ 0..=3 => self.int_float_convert(k, it, ft)?,
             4 => {
                 let a = self.get(ft)?;
                 self.b.ins().fcvt_to_sint(it, a)
@@ -1113,22 +1122,7 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
                 let (it, ft) =
                     *self.u.choose(&[(types::I32X4, types::F32X4), (types::I64X2, types::F64X2)])?;
                 let r = match self.u.int_in_range(0..=5)? {
-                    0 => {
-                        let a = self.get(it)?;
-                        self.b.ins().fcvt_from_sint(ft, a)
-                    }
-                    1 => {
-                        let a = self.get(it)?;
-                        self.b.ins().fcvt_from_uint(ft, a)
-                    }
-                    2 => {
-                        let a = self.get(ft)?;
-                        self.b.ins().fcvt_to_sint_sat(it, a)
-                    }
-                    3 => {
-                        let a = self.get(ft)?;
-                        self.b.ins().fcvt_to_uint_sat(it, a)
-                    }
+                    k @ 0..=3 => self.int_float_convert(k, it, ft)?,
                     4 => {
                         let a = self.get(types::F32X4)?;
                         self.b.ins().fvpromote_low(a)

@@ -46,7 +46,7 @@ fn cases() -> Vec<Case> {
 
     // The raw entry underneath: arguments set by hand, no host-call loop.
     let inst = instance();
-    let code = inst.module().code.clone();
+    let code = inst.module().code().to_vec();
     let start = inst.module().function("empty").unwrap().range.start;
     let mut vm = sheave_interp::Vm::new();
     cases.push((

@@ -11,7 +11,7 @@
 //! - `%ping_builtin(n: i64) -> i64`: the same loop calling the `Memset`
 //!   builtin (with length 0), which the VM runs without leaving the run loop.
 
-use sheave_interp::{Instance, Linker, Module, ModuleFunction, ModuleImport, ScalarType};
+use sheave_embed::{Instance, Linker, Module, ModuleFunction, ModuleImport, ModuleParts, ScalarType};
 use sheave_opcodes::{Assembler, Builtin, HOST_FUNC_BASE, PcRel, RegMask, XReg, ops};
 
 fn x(i: u8) -> XReg {
@@ -91,16 +91,15 @@ pub fn module() -> Module {
         params: vec![ScalarType::I64],
         results: vec![ScalarType::I64],
     }];
-    let module = Module { target: Default::default(), code, functions, imports };
-    module.validate().expect("hand-assembled module verifies");
-    module
+    Module::new(ModuleParts { target: Default::default(), code, functions, imports })
+        .expect("hand-assembled module verifies")
 }
 
 /// The module instantiated with `inc(x) = x + 1`; the data counts host calls.
 pub fn instance() -> Instance<u64> {
     let mut linker = Linker::<u64>::new();
     linker
-        .func_wrap("inc", |mut caller: sheave_interp::Caller<'_, u64>, v: i64| {
+        .func_wrap("inc", |mut caller: sheave_embed::Caller<'_, u64>, v: i64| {
             *caller.data_mut() += 1;
             v + 1
         })

@@ -1,12 +1,13 @@
 //! `sheave`: run, test and disassemble Cranelift IR (`.clif`) on Sheave.
 
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
 use cranelift_codegen::ir::{AbiParam, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_reader::{RunCommand, parse_functions, parse_run_command};
-use sheave_codegen::runtest::{Program, clif_type, run_file};
 use sheave_codegen::{Target, compile};
-use sheave_interp::Module;
+use sheave_filetests::runtest::{Program, clif_type, run_file};
+use sheave_format::Module;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,7 +65,7 @@ enum Command {
     },
     /// Print each function's bytecode: offsets, encoded bytes and ops.
     Disas {
-        /// The .clif file.
+        /// The .clif file (compiled first) or .shv module.
         file: PathBuf,
         #[command(flatten)]
         target: TargetArg,
@@ -82,8 +83,8 @@ struct TargetArg {
 }
 
 impl TargetArg {
-    fn get(&self) -> Result<Target, String> {
-        Target::named(self.name.as_deref().unwrap_or("pulley64"))
+    fn get(&self) -> Result<Target> {
+        Ok(Target::named(self.name.as_deref().unwrap_or("pulley64"))?)
     }
 }
 
@@ -97,61 +98,80 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            // The whole chain: what failed, and each cause below it.
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// Compile a .clif file for `target`, or load a .shv module (which
-/// records its own target).
-fn load(file: &Path, target: &TargetArg) -> Result<Program, String> {
-    if file.extension().is_some_and(|e| e == "shv") {
-        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let module = Module::from_bytes(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
-        if let Some(name) = &target.name {
-            if target.get()?.module_target() != module.target {
-                return Err(format!("{} was compiled for {}, not {name}", file.display(), module.target));
-            }
+fn is_module_file(file: &Path) -> bool {
+    file.extension().is_some_and(|e| e == "shv")
+}
+
+/// Load a .shv module, which records its own target; `target`, if given,
+/// must be the same.
+fn load_module(file: &Path, target: &TargetArg) -> Result<Module> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let module = Module::from_bytes(&bytes).with_context(|| format!("cannot load {}", file.display()))?;
+    if let Some(name) = &target.name {
+        if target.get()?.module_target() != module.target() {
+            bail!("{} was compiled for {}, not {name}", file.display(), module.target());
         }
-        return Program::from_module(module);
+    }
+    Ok(module)
+}
+
+/// Parse the functions of a .clif file.
+fn parse_clif(file: &Path) -> Result<Vec<cranelift_codegen::ir::Function>> {
+    let text = read(file)?;
+    parse_functions(&text).with_context(|| format!("cannot parse {}", file.display()))
+}
+
+/// Compile a .clif file for `target`, or load a .shv module.
+fn load(file: &Path, target: &TargetArg) -> Result<Program> {
+    if is_module_file(file) {
+        return Program::from_module(load_module(file, target)?).map_err(|e| anyhow!(e));
     }
     let target = target.get()?;
-    let text = read(file)?;
-    let funcs = parse_functions(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let funcs = parse_clif(file)?;
     Program::compile(&funcs, &target)
+        .map_err(|e| anyhow!(e))
+        .with_context(|| format!("cannot compile {}", file.display()))
 }
 
-fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -> Result<ExitCode, String> {
+fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -> Result<ExitCode> {
     let mut program = load(file, target)?;
     let func = match invoke {
         Some(name) => program
             .module
             .function(&format!("%{name}"))
-            .ok_or_else(|| format!("{} has no function %{name}", file.display()))?,
-        None => {
-            program.module.functions.first().ok_or_else(|| format!("{} has no functions", file.display()))?
-        }
+            .ok_or_else(|| anyhow!("{} has no function %{name}", file.display()))?,
+        None => program
+            .module
+            .functions()
+            .first()
+            .ok_or_else(|| anyhow!("{} has no functions", file.display()))?,
     };
     let name = func
         .name
         .strip_prefix('%')
-        .ok_or_else(|| format!("function {} has no %name to call it by", func.name))?
+        .ok_or_else(|| anyhow!("function {} has no %name to call it by", func.name))?
         .to_string();
     // Parse the arguments with the run-line parser, against the signature.
     let mut signature = Signature::new(CallConv::SystemV);
     signature.params.extend(func.params.iter().map(|&t| AbiParam::new(clif_type(t))));
     signature.returns.extend(func.results.iter().map(|&t| AbiParam::new(clif_type(t))));
     let line = format!("print: %{name}({})", args.join(", "));
-    let Some(RunCommand::Print(invocation)) =
-        parse_run_command(&line, &signature).map_err(|e| format!("arguments: {e}"))?
+    let Some(RunCommand::Print(invocation)) = parse_run_command(&line, &signature)
+        .with_context(|| format!("cannot parse the arguments of %{name} ({signature})"))?
     else {
-        return Err("could not parse the arguments".into());
+        bail!("cannot parse the arguments of %{name}");
     };
     match program.call(&name, &invocation.args) {
         Ok(results) => {
@@ -166,27 +186,27 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -
     }
 }
 
-fn compile_file(file: &Path, output: &Path, target: &TargetArg) -> Result<ExitCode, String> {
+fn compile_file(file: &Path, output: &Path, target: &TargetArg) -> Result<ExitCode> {
     let program = load(file, target)?;
-    let bytes = program.module.to_bytes().map_err(|e| e.to_string())?;
-    std::fs::write(output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
+    let bytes = program.module.to_bytes().context("cannot write the module")?;
+    std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     say!(
         "{}: {} functions for {}, {} bytes of bytecode, {} bytes written",
         output.display(),
-        program.module.functions.len(),
-        program.module.target,
-        program.module.code.len(),
+        program.module.functions().len(),
+        program.module.target(),
+        program.module.code().len(),
         bytes.len()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn clif_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+fn clif_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| format!("{}: {e}", path.display()))?
+                .with_context(|| format!("cannot read folder {}", path.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "clif"))
                 .collect();
@@ -199,13 +219,13 @@ fn clif_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn test(paths: &[PathBuf]) -> Result<ExitCode, String> {
+fn test(paths: &[PathBuf]) -> Result<ExitCode> {
     let (mut passed, mut failed) = (0, 0);
     for file in clif_files(paths)? {
         let report = match read(&file) {
             Ok(text) => run_file(&text),
             Err(e) => {
-                say!("FAIL {e}");
+                say!("FAIL {e:#}");
                 failed += 1;
                 continue;
             }
@@ -241,17 +261,28 @@ fn test(paths: &[PathBuf]) -> Result<ExitCode, String> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn disas(file: &Path, target: &TargetArg) -> Result<ExitCode, String> {
+fn disas(file: &Path, target: &TargetArg) -> Result<ExitCode> {
+    if is_module_file(file) {
+        let module = load_module(file, target)?;
+        for f in module.functions() {
+            disas_function(&f.name, &module.code()[f.range.clone()])?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let target = target.get()?;
-    let text = read(file)?;
-    let funcs = parse_functions(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    for func in &funcs {
-        let compiled = compile(func, &target).map_err(|e| e.to_string())?;
-        say!("{} ({} bytes):", compiled.name, compiled.code.len());
-        let mut out = String::new();
-        sheave_opcodes::disassemble(&compiled.code, Default::default(), &mut out)
-            .map_err(|e| e.to_string())?;
-        say_raw(&out);
+    for func in &parse_clif(file)? {
+        let compiled =
+            compile(func, &target).with_context(|| format!("cannot compile {}", file.display()))?;
+        disas_function(&compiled.name, &compiled.code)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn disas_function(name: &str, code: &[u8]) -> Result<()> {
+    say!("{name} ({} bytes):", code.len());
+    let mut out = String::new();
+    sheave_opcodes::disassemble(code, Default::default(), &mut out)
+        .with_context(|| format!("cannot disassemble {name}"))?;
+    say_raw(&out);
+    Ok(())
 }

@@ -1,14 +1,9 @@
-//! Sheave's calling convention, as the register allocator sees it.
-//!
-//! It matches the interpreter's entry snapshot: arguments and results in
-//! `x0..x15` / `f0..f15` / `v0..v15` (each class counted from 0),
-//! `x16..x29` and `f16..f31` callee-saved, everything else caller-saved.
-//! `x30` (fp) and `x31` (sp) are never allocated.
+//! Sheave's calling convention (`sheave_opcodes::abi`, its one source), as
+//! the register allocator sees it.
 
 use regalloc2::{MachineEnv, PReg, PRegSet, RegClass};
-
-/// Registers per class that pass arguments and results.
-pub const ARG_REGS: usize = 16;
+pub use sheave_opcodes::abi::ARG_REGS;
+use sheave_opcodes::abi::{CALLEE_SAVED_F, CALLEE_SAVED_X, REGS_PER_CLASS};
 
 pub fn x(i: usize) -> PReg {
     PReg::new(i, RegClass::Int)
@@ -20,21 +15,25 @@ pub fn v(i: usize) -> PReg {
     PReg::new(i, RegClass::Vector)
 }
 
-/// The allocator's view of the registers.
 /// The register CLIF's `get_pinned_reg`/`set_pinned_reg` use when the
 /// `enable_pinned_reg` setting is on; it is then never allocated.
-pub const PINNED: usize = 29;
+pub const PINNED: usize = sheave_opcodes::abi::PINNED_X;
 
+/// The allocator's view of the registers.
 pub fn machine_env(pinned: bool) -> MachineEnv {
     let set = |range: std::ops::Range<usize>, mk: fn(usize) -> PReg| {
         range.fold(PRegSet::empty(), |s, i| s.with(mk(i)))
     };
     MachineEnv {
         // Caller-saved registers first: using them costs no save/restore.
-        preferred_regs_by_class: [set(0..16, x), set(0..16, f), set(0..32, v)],
+        preferred_regs_by_class: [
+            set(0..CALLEE_SAVED_X.start, x),
+            set(0..CALLEE_SAVED_F.start, f),
+            set(0..REGS_PER_CLASS, v),
+        ],
         non_preferred_regs_by_class: [
-            set(16..if pinned { PINNED } else { 30 }, x),
-            set(16..32, f),
+            set(CALLEE_SAVED_X.start..if pinned { PINNED } else { CALLEE_SAVED_X.end }, x),
+            set(CALLEE_SAVED_F, f),
             PRegSet::empty(),
         ],
         scratch_by_class: [None, None, None],
@@ -45,11 +44,13 @@ pub fn machine_env(pinned: bool) -> MachineEnv {
 /// Registers a call may overwrite.
 pub fn caller_saved() -> PRegSet {
     let mut s = PRegSet::empty();
-    for i in 0..16 {
+    for i in 0..CALLEE_SAVED_X.start {
         s.add(x(i));
+    }
+    for i in 0..CALLEE_SAVED_F.start {
         s.add(f(i));
     }
-    for i in 0..32 {
+    for i in 0..REGS_PER_CLASS {
         s.add(v(i));
     }
     s
@@ -58,8 +59,8 @@ pub fn caller_saved() -> PRegSet {
 /// Whether the callee must preserve `r`.
 pub fn is_callee_saved(r: PReg) -> bool {
     match r.class() {
-        RegClass::Int => (16..30).contains(&r.hw_enc()),
-        RegClass::Float => r.hw_enc() >= 16,
+        RegClass::Int => sheave_opcodes::abi::is_callee_saved_x(r.hw_enc()),
+        RegClass::Float => sheave_opcodes::abi::is_callee_saved_f(r.hw_enc()),
         RegClass::Vector => false,
     }
 }

@@ -1,25 +1,57 @@
 //! Cranelift IR to Sheave bytecode.
 //!
-//! The phases, one module each: [`midend`] (Cranelift's verifier and
-//! optimizer), [`lower`] (instruction selection into [`vcode`]), register
-//! allocation with `regalloc2`, and [`emit`] (frame layout and bytecode).
-//! [`link`] puts compiled functions together and resolves their calls.
+//! [`compile_module`] turns CLIF functions into a verified
+//! [`sheave_format::Module`], which `sheave-embed` runs (or which is written
+//! to a portable `.shv` file with `Module::to_bytes`). The phases, one
+//! module each: [`midend`] (Cranelift's verifier and optimizer), `lower`
+//! (instruction selection into `vcode`, ops over virtual registers),
+//! register allocation with `regalloc2`, and `emit` (frame layout and
+//! bytecode). [`link`] puts compiled functions together, resolves their
+//! calls and makes imports of the callees none of them defines.
 //!
-//! Work in progress: integer ops up to 64 bits, f32/f64 arithmetic,
-//! branches and direct calls are lowered; anything else is reported as an
-//! error naming the instruction.
+//! It compiles integer ops (i8 to i128), f32/f64, 64- and 128-bit vectors,
+//! loads and stores in both byte orders, stack slots, branches, jump
+//! tables, calls and tail calls, atomics, libcalls and host calls, for the
+//! four Pulley targets (32- or 64-bit pointers, either byte order). What it
+//! cannot compile it refuses with an [`Error`] naming the function and the
+//! instruction.
+//!
+//! ```
+//! use cranelift_codegen::ir::{AbiParam, Function, InstBuilder, Signature, UserFuncName, types};
+//! use cranelift_codegen::isa::CallConv;
+//! use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+//!
+//! // fn add1(x: i64) -> i64 { x + 1 }, built with cranelift-frontend.
+//! let target = sheave_codegen::Target::default_64();
+//! let mut sig = Signature::new(CallConv::Fast);
+//! sig.params.push(AbiParam::new(types::I64));
+//! sig.returns.push(AbiParam::new(types::I64));
+//! let mut func = Function::with_name_signature(UserFuncName::testcase("add1"), sig);
+//! let mut ctx = FunctionBuilderContext::new();
+//! let mut b = FunctionBuilder::new(&mut func, &mut ctx);
+//! let block = b.create_block();
+//! b.append_block_params_for_function_params(block);
+//! b.switch_to_block(block);
+//! let x = b.block_params(block)[0];
+//! let y = b.ins().iadd_imm(x, 1);
+//! b.ins().return_(&[y]);
+//! b.seal_all_blocks();
+//! b.finalize(target.frontend_config());
+//!
+//! let module = sheave_codegen::compile_module(&[func], &target)?;
+//! assert_eq!(module.functions()[0].name, "%add1");
+//! # Ok::<(), sheave_codegen::Error>(())
+//! ```
 
 pub(crate) mod abi;
 mod emit;
 mod error;
 pub mod link;
-pub mod low_stack;
 mod lower;
 pub mod midend;
-pub mod runtest;
 mod vcode;
 
-pub use error::CompileError;
+pub use error::Error;
 pub use link::{ModuleBuilder, scalar_type};
 pub use midend::Target;
 
@@ -40,7 +72,7 @@ pub struct CompiledFunction {
     /// of the module defines) or a libcall stub is checked against.
     pub callees: Vec<Callee>,
     /// The pointer width and byte order it was compiled for.
-    pub target: sheave_interp::ModuleTarget,
+    pub target: sheave_format::ModuleTarget,
 }
 
 /// A function a compiled function refers to (`fn0 = ...`).
@@ -55,12 +87,13 @@ pub struct Callee {
     pub libcall: bool,
 }
 
-/// Verify, optimize and compile one function for `target`.
-pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, CompileError> {
+/// Verify, optimize and compile one function for `target`; [`ModuleBuilder`]
+/// links compiled functions into a module.
+pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Error> {
     let name = func.name.to_string();
-    let fail = |message: String| CompileError { function: name.clone(), message };
-    let func = midend::optimize(func, target).map_err(&fail)?;
-    let lowered = lower::lower(&func, target.big_endian(), target.pinned_reg()).map_err(&fail)?;
+    let unsupported = |reason: String| Error::Unsupported { function: name.clone(), reason };
+    let func = midend::optimize(func, target)?;
+    let lowered = lower::lower(&func, target.big_endian(), target.pinned_reg()).map_err(unsupported)?;
     let env = abi::machine_env(target.pinned_reg());
     let options = regalloc2::RegallocOptions {
         verbose_log: false,
@@ -68,8 +101,8 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
         ..Default::default()
     };
     let out = regalloc2::run(&lowered.vcode, &env, &options)
-        .map_err(|e| fail(format!("register allocation failed: {e:?}")))?;
-    let emitted = emit::emit(&lowered.vcode, &out).map_err(&fail)?;
+        .map_err(|e| Error::RegisterAllocation { function: name.clone(), reason: format!("{e:?}") })?;
+    let emitted = emit::emit(&lowered.vcode, &out).map_err(unsupported)?;
     let calls = emitted
         .call_sites
         .iter()
@@ -87,8 +120,7 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
             libcall: matches!(ext.name, cranelift_codegen::ir::ExternalName::LibCall(_)),
         })
         .collect();
-    let target =
-        sheave_interp::ModuleTarget { pointer_bits: target.pointer_bits(), big_endian: target.big_endian() };
+    let target = target.module_target();
     Ok(CompiledFunction {
         name,
         signature: func.signature.clone(),
@@ -101,20 +133,21 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
 
 /// Compile `funcs` for `target` and link them into a verified module:
 /// calls between them are resolved, and callees none of them defines become
-/// the module's imports (host functions bound by `sheave_interp::Linker`).
-pub fn compile_module(funcs: &[Function], target: &Target) -> Result<sheave_interp::Module, String> {
+/// the module's imports (host functions bound by `sheave_embed::Linker`).
+pub fn compile_module(funcs: &[Function], target: &Target) -> Result<sheave_format::Module, Error> {
     let mut builder = ModuleBuilder::new();
     for func in funcs {
-        builder.add(compile(func, target).map_err(|e| e.to_string())?);
+        builder.add(compile(func, target)?);
     }
     builder.finish()
 }
 
 /// Parse CLIF text (one or more functions) and compile it with
-/// [`compile_module`] for a 64-bit little-endian host.
+/// [`compile_module`] for a 64-bit little-endian host (feature `clif-text`,
+/// on by default).
 ///
 /// ```
-/// use sheave_interp::{Caller, Linker, Trap, TrapCode};
+/// use sheave_embed::{Caller, Linker, Trap, TrapCode};
 ///
 /// let module = sheave_codegen::compile_clif(r#"
 ///     function %scaled(i64) -> i64 {
@@ -140,13 +173,20 @@ pub fn compile_module(funcs: &[Function], target: &Target) -> Result<sheave_inte
 /// assert_eq!(*instance.data(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn compile_clif(text: &str) -> Result<sheave_interp::Module, String> {
-    let funcs = cranelift_reader::parse_functions(text).map_err(|e| format!("CLIF parse error: {e}"))?;
+#[cfg(feature = "clif-text")]
+pub fn compile_clif(text: &str) -> Result<sheave_format::Module, Error> {
+    let funcs = cranelift_reader::parse_functions(text).map_err(Error::Parse)?;
     compile_module(&funcs, &Target::default_64())
 }
 
 /// The CLIF trap code a Sheave trap stands for, as Cranelift prints it
 /// (`int_divz`, `user7`); see [`sheave_interp::TrapKind::clif_code`].
+///
+/// ```
+/// use sheave_interp::{TrapCode, TrapKind};
+/// assert_eq!(sheave_codegen::clif_trap_code(TrapKind::DivisionByZero), "int_divz");
+/// assert_eq!(sheave_codegen::clif_trap_code(TrapKind::Explicit(TrapCode(7).0)), "user7");
+/// ```
 pub fn clif_trap_code(kind: sheave_interp::TrapKind) -> String {
     match kind.clif_code() {
         Some(code) => code.to_string(),

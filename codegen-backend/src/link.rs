@@ -1,13 +1,12 @@
 //! Putting compiled functions into one code buffer and resolving the
 //! direct calls between them.
 
-use crate::{Callee, CompiledFunction};
+use crate::{Callee, CompiledFunction, Error};
 use cranelift_codegen::ir::{Type, types};
-use sheave_interp::{Module, ModuleFunction, ModuleImport, ModuleTarget, ScalarType};
-use std::ops::Range;
+use sheave_format::{Module, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ScalarType};
 
 /// The module file's name for a CLIF type.
-pub fn scalar_type(ty: Type) -> Result<ScalarType, String> {
+pub fn scalar_type(ty: Type) -> Result<ScalarType, Error> {
     Ok(match ty {
         types::I8 => ScalarType::I8,
         types::I16 => ScalarType::I16,
@@ -29,37 +28,66 @@ pub fn scalar_type(ty: Type) -> Result<ScalarType, String> {
         types::I32X2 => ScalarType::I32x2,
         types::F32X2 => ScalarType::F32x2,
         _ => {
-            return Err(format!("values of type {ty} cannot cross a module's boundary yet"));
+            return Err(Error::link(
+                None,
+                format!("values of type {ty} cannot cross a module's boundary yet"),
+            ));
         }
     })
 }
 
 /// The module file's names for the types of a signature's parameters or results.
-fn scalar_types(params: &[cranelift_codegen::ir::AbiParam]) -> Result<Vec<ScalarType>, String> {
-    params.iter().map(|p| scalar_type(p.value_type)).collect()
+fn scalar_types(
+    function: &str,
+    params: &[cranelift_codegen::ir::AbiParam],
+) -> Result<Vec<ScalarType>, Error> {
+    let with_function = |e| match e {
+        Error::Link { reason, .. } => Error::link(Some(function), reason),
+        other => other,
+    };
+    params.iter().map(|p| scalar_type(p.value_type).map_err(with_function)).collect()
 }
 
+/// Compiled functions on their way to one [`Module`].
+///
+/// ```
+/// use sheave_codegen::{ModuleBuilder, Target, compile};
+/// let funcs = cranelift_reader::parse_functions(
+///     "function %one() -> i64 {\nblock0:\n    v0 = iconst.i64 1\n    return v0\n}\n",
+/// )?;
+/// let mut builder = ModuleBuilder::new();
+/// builder.add(compile(&funcs[0], &Target::default_64())?);
+/// let module = builder.finish()?;
+/// assert_eq!(module.functions()[0].name, "%one");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Default)]
 pub struct ModuleBuilder {
     functions: Vec<CompiledFunction>,
 }
 
 impl ModuleBuilder {
+    /// An empty builder.
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// Add a compiled function.
     pub fn add(&mut self, f: CompiledFunction) {
         self.functions.push(f);
     }
-    /// Lay out the functions, patch calls, and run the bytecode verifier.
-    pub fn finish(mut self) -> Result<Module, String> {
+
+    /// Lay out the functions, resolve the calls between them, make imports
+    /// of the callees none of them defines, and verify the bytecode.
+    pub fn finish(mut self) -> Result<Module, Error> {
         // One target for the whole module (the first function's).
         let target = self.functions.first().map_or_else(ModuleTarget::default, |f| f.target);
         if let Some(f) = self.functions.iter().find(|f| f.target != target) {
-            return Err(format!(
-                "{} was compiled for a {} target, {} for a {target} one: a module has one target",
-                f.name, f.target, self.functions[0].name
-            ));
+            let reason = format!(
+                "it was compiled for a {} target, {} for a {target} one: a module has one target",
+                f.target, self.functions[0].name
+            );
+            return Err(Error::link(Some(&f.name), reason));
         }
         // A callee that no function of the module defines gets a small
         // bytecode function of its own: one op for libcalls the ISA has an
@@ -77,21 +105,29 @@ impl ModuleBuilder {
                 let refs: Vec<&Callee> =
                     self.functions.iter().flat_map(|g| &g.callees).filter(|c| &c.name == callee).collect();
                 let Some(first) = refs.first() else {
-                    return Err(format!("{} refers to {callee} without a signature for it", f.name));
+                    return Err(Error::link(
+                        Some(&f.name),
+                        format!("it refers to {callee} without a signature"),
+                    ));
                 };
                 // Every reference must call it the same way: they all reach one stub.
                 if let Some(other) = refs.iter().find(|c| c.signature != first.signature) {
-                    return Err(format!(
+                    let reason = format!(
                         "{callee} is declared with two signatures: {} and {}",
                         first.signature, other.signature
-                    ));
+                    );
+                    return Err(Error::link(Some(&f.name), reason));
                 }
                 let signature = first.signature.clone();
                 if first.libcall {
-                    let builtin = sheave_opcodes::Builtin::from_name(callee)
-                        .ok_or_else(|| format!("the libcall {callee} has no builtin"))?;
-                    crate::abi::check_builtin_signature(callee, builtin, &signature)?;
-                    match libcall_stub(callee, &signature, target)? {
+                    let builtin = sheave_opcodes::Builtin::from_name(callee).ok_or_else(|| {
+                        Error::link(Some(&f.name), format!("the libcall {callee} has no builtin"))
+                    })?;
+                    crate::abi::check_builtin_signature(callee, builtin, &signature)
+                        .map_err(|e| Error::link(Some(&f.name), e))?;
+                    match libcall_stub(callee, &signature, target)
+                        .map_err(|e| Error::link(Some(&f.name), e))?
+                    {
                         Some(stub) => stubs.push(stub),
                         None => stubs.push(host_call_stub(callee, builtin.id(), signature, target)),
                     }
@@ -100,7 +136,7 @@ impl ModuleBuilder {
                     let id = u16::try_from(imports.len())
                         .ok()
                         .and_then(|k| sheave_opcodes::HOST_FUNC_BASE.checked_add(k))
-                        .ok_or("too many imports")?;
+                        .ok_or_else(|| Error::link(None, "too many imports"))?;
                     imports.push(import);
                     stubs.push(host_call_stub(callee, id, signature, target));
                 }
@@ -116,40 +152,34 @@ impl ModuleBuilder {
         }
         for (f, (_, range, _)) in self.functions.iter().zip(&functions) {
             for (start, end, callee) in &f.calls {
-                let target = functions
-                    .iter()
-                    .find(|(name, _, _)| name == callee)
-                    .ok_or_else(|| format!("{} refers to {callee}, which is not in the module", f.name))?;
+                let target = functions.iter().find(|(name, _, _)| name == callee).ok_or_else(|| {
+                    Error::link(Some(&f.name), format!("it refers to {callee}, which is not in the module"))
+                })?;
                 let (start, end) = (range.start + start, range.start + end);
                 let rel = target.1.start as i64 - start as i64;
-                let rel = i32::try_from(rel).map_err(|_| "call displacement exceeds 32 bits".to_string())?;
+                let rel = i32::try_from(rel)
+                    .map_err(|_| Error::link(Some(&f.name), "a call displacement exceeds 32 bits"))?;
                 code[end - 4..end].copy_from_slice(&rel.to_le_bytes());
             }
         }
-        let ranges: Vec<Range<usize>> = functions.iter().map(|(_, r, _)| r.clone()).collect();
-        sheave_opcodes::verify(&code, &ranges)
-            .map_err(|e| format!("generated bytecode fails verification: {e}"))?;
         let functions = functions
             .into_iter()
             .map(|(name, range, sig)| {
-                let (params, results) = (scalar_types(&sig.params), scalar_types(&sig.returns));
-                let (params, results) = (
-                    params.map_err(|e| format!("{name}: {e}"))?,
-                    results.map_err(|e| format!("{name}: {e}"))?,
-                );
+                let params = scalar_types(&name, &sig.params)?;
+                let results = scalar_types(&name, &sig.returns)?;
                 Ok(ModuleFunction { name, params, results, range })
             })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(Module { target, code, functions, imports })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Module::new(ModuleParts { target, code, functions, imports }).map_err(Error::Module)
     }
 }
 
 /// The import a call of `name` with `signature` needs.
-fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result<ModuleImport, String> {
-    let params = scalar_types(&signature.params).map_err(|e| format!("import {name}: {e}"))?;
-    let results = scalar_types(&signature.returns).map_err(|e| format!("import {name}: {e}"))?;
+fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result<ModuleImport, Error> {
+    let params = scalar_types(name, &signature.params)?;
+    let results = scalar_types(name, &signature.returns)?;
     if params.iter().chain(&results).any(|t| t.is_vector()) {
-        return Err(format!("import {name}: vectors cannot be passed to or from host functions yet"));
+        return Err(Error::link(Some(name), "vectors cannot be passed to or from host functions yet"));
     }
     for (what, list) in [("arguments", &params), ("results", &results)] {
         let regs = |float: bool| {
@@ -159,10 +189,9 @@ fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result
                 .sum::<usize>()
         };
         if regs(true) > crate::abi::ARG_REGS || regs(false) > crate::abi::ARG_REGS {
-            return Err(format!(
-                "import {name}: host functions take at most {} {what} of each register class",
-                crate::abi::ARG_REGS
-            ));
+            let reason =
+                format!("host functions take at most {} {what} of each register class", crate::abi::ARG_REGS);
+            return Err(Error::link(Some(name), reason));
         }
     }
     Ok(ModuleImport { name: name.to_string(), params, results })

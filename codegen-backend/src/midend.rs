@@ -2,6 +2,7 @@
 //! (unreachable-code removal, e-graph rewrites, GVN, LICM, alias analysis)
 //! at the function's `opt_level`.
 
+use crate::Error;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::Function;
 use cranelift_codegen::isa::{self, OwnedTargetIsa};
@@ -24,18 +25,18 @@ pub struct Target {
 
 impl Target {
     /// A target from Cranelift settings and a pointer width / endianness.
-    pub fn new(flags: Flags, pointer_bits: u8, big_endian: bool) -> Result<Target, String> {
+    pub fn new(flags: Flags, pointer_bits: u8, big_endian: bool) -> Result<Target, Error> {
         let triple = match (pointer_bits, big_endian) {
             (64, false) => "pulley64",
             (64, true) => "pulley64be",
             (32, false) => "pulley32",
             (32, true) => "pulley32be",
-            _ => return Err(format!("unsupported pointer width {pointer_bits}")),
+            _ => return Err(target_error(format!("unsupported pointer width {pointer_bits} (32 or 64)"))),
         };
         // Cranelift's mid-end needs a `TargetIsa`; Pulley's is portable and
         // only its flags, pointer width and endianness are used.
-        let triple = Triple::from_str(triple).map_err(|e| e.to_string())?;
-        let isa = isa::lookup(triple).map_err(|e| e.to_string())?.finish(flags).map_err(|e| e.to_string())?;
+        let triple = Triple::from_str(triple).map_err(target_error)?;
+        let isa = isa::lookup(triple).map_err(target_error)?.finish(flags).map_err(target_error)?;
         Ok(Target { isa, wide_addresses: false })
     }
 
@@ -47,15 +48,15 @@ impl Target {
     /// stack must be) is the same in both widths. A 64-bit target gains
     /// nothing: its stack may lie above 4 GiB, out of a 32-bit address's
     /// reach, so it is refused.
-    pub fn with_64_bit_addresses(self) -> Result<Target, String> {
+    pub fn with_64_bit_addresses(self) -> Result<Target, Error> {
         if self.pointer_bits() != 32 {
-            return Err("only a 32-bit target can also accept 64-bit addresses".into());
+            return Err(target_error("only a 32-bit target can also accept 64-bit addresses"));
         }
         // The mid-end verifies with the ISA when `enable_verifier` is set,
         // so turn it off and verify first, leaving out that one check.
         let mut b = settings::builder();
         for v in self.isa.flags().iter() {
-            b.set(v.name, &v.value_string()).map_err(|e| e.to_string())?;
+            b.set(v.name, &v.value_string()).map_err(target_error)?;
         }
         b.set("enable_verifier", "false").expect("known setting");
         let mut target = Target::new(Flags::new(b), self.pointer_bits(), self.big_endian())?;
@@ -70,16 +71,16 @@ impl Target {
 
     /// The target a Pulley triple names (`pulley64`, `pulley64be`,
     /// `pulley32`, `pulley32be`), with `opt_level=speed`.
-    pub fn named(name: &str) -> Result<Target, String> {
+    pub fn named(name: &str) -> Result<Target, Error> {
         let (bits, big) = match name {
             "pulley64" => (64, false),
             "pulley64be" => (64, true),
             "pulley32" => (32, false),
             "pulley32be" => (32, true),
             _ => {
-                return Err(format!(
+                return Err(target_error(format!(
                     "unknown target `{name}` (pulley64, pulley64be, pulley32 or pulley32be)"
-                ));
+                )));
             }
         };
         let mut b = settings::builder();
@@ -89,7 +90,7 @@ impl Target {
 
     /// The same pointer width and endianness as `isa` (e.g. a `target`
     /// line of a test file), with its flags.
-    pub fn like(isa: &dyn isa::TargetIsa) -> Result<Target, String> {
+    pub fn like(isa: &dyn isa::TargetIsa) -> Result<Target, Error> {
         let big = isa.endianness() == cranelift_codegen::ir::Endianness::Big;
         Target::new(isa.flags().clone(), isa.pointer_bits(), big)
     }
@@ -105,8 +106,8 @@ impl Target {
     }
 
     /// What a module compiled for this target records of it.
-    pub fn module_target(&self) -> sheave_interp::ModuleTarget {
-        sheave_interp::ModuleTarget { pointer_bits: self.pointer_bits(), big_endian: self.big_endian() }
+    pub fn module_target(&self) -> sheave_format::ModuleTarget {
+        sheave_format::ModuleTarget { pointer_bits: self.pointer_bits(), big_endian: self.big_endian() }
     }
 
     /// Whether memory accesses without explicit endianness are big-endian.
@@ -126,10 +127,12 @@ impl Target {
 }
 
 /// Verify `func` and run the mid-end on a copy of it.
-pub fn optimize(func: &Function, target: &Target) -> Result<Function, String> {
+pub fn optimize(func: &Function, target: &Target) -> Result<Function, Error> {
     let mut ctx = Context::for_function(func.clone());
-    let verifier_errors =
-        |func: &Function, errors| format!("verifier errors:\n{}", pretty_verifier_error(func, None, errors));
+    let verifier_errors = |func: &Function, errors| Error::Verifier {
+        function: func.name.to_string(),
+        report: pretty_verifier_error(func, None, errors),
+    };
     // The mid-end verifies the function itself (before its first pass and
     // after each) when `enable_verifier` is set, as it is by default; a
     // separate check first cost a fifth of the mid-end's time. Lowering
@@ -147,6 +150,10 @@ pub fn optimize(func: &Function, target: &Target) -> Result<Function, String> {
     match ctx.optimize(target.isa(), &mut ControlPlane::default()) {
         Ok(()) => Ok(ctx.func),
         Err(CodegenError::Verifier(errors)) => Err(verifier_errors(&ctx.func, errors)),
-        Err(e) => Err(format!("mid-end failed: {e:?}")),
+        Err(source) => Err(Error::MidEnd { function: func.name.to_string(), source }),
     }
+}
+
+fn target_error(reason: impl std::fmt::Display) -> Error {
+    Error::Target { reason: reason.to_string() }
 }

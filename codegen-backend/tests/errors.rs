@@ -1,13 +1,16 @@
 //! CLIF the backend cannot or must not compile gives an error that says
 //! why, never a panic.
 
-use sheave_codegen::compile_clif;
+use sheave_codegen::{Error, compile_clif};
 
 #[test]
 fn invalid_clif_reports_the_verifier_errors() {
     // Parses, but block0 has no terminator.
     let err =
         compile_clif("function %f(i64) -> i64 {\nblock0(v0: i64):\n    v1 = iadd v0, v0\n}\n").unwrap_err();
+    assert!(matches!(&err, Error::Verifier { function, .. } if function == "%f"), "{err:?}");
+    assert_eq!(err.function(), Some("%f"));
+    let err = err.to_string();
     assert!(err.contains("verifier errors"), "{err}");
     assert!(err.contains("block0"), "{err}");
 }
@@ -32,6 +35,8 @@ fn unsupported_instructions_are_named() {
         "function %f(i32) -> i32 {\nblock0(v0: i32):\n    v1 = bitcast.i16x2 little v0\n    v2 = iadd v1, v1\n    v3 = bitcast.i32 little v2\n    return v3\n}\n",
     )
     .unwrap_err();
+    assert!(matches!(&err, Error::Unsupported { .. }), "{err:?}");
+    let err = err.to_string();
     // 32-bit vectors have no register form.
     assert!(err.contains("%f"), "{err}");
     assert!(err.contains("bitcast.i16x2"), "{err}");
@@ -40,7 +45,8 @@ fn unsupported_instructions_are_named() {
     let err = compile_clif(
         "function %g(i32) -> i32x8 {\nblock0(v0: i32):\n    v1 = splat.i32x8 v0\n    return v1\n}\n",
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("%g") && err.contains("i32x8") && err.contains("not supported"), "{err}");
 }
 
@@ -57,9 +63,37 @@ fn a_return_call_indirect_with_every_argument_register_full_is_refused() {
         block_params.join(", "),
         args.join(", ")
     );
-    let err = compile_clif(&clif).unwrap_err();
+    let err = compile_clif(&clif).unwrap_err().to_string();
     assert!(
         err.contains("passing 16 integer and 16 float values leaves no register for its target"),
         "{err}"
     );
+}
+
+#[test]
+fn parse_errors_keep_the_parser_error_as_their_source() {
+    let err = compile_clif("function %f( {").unwrap_err();
+    assert!(matches!(err, Error::Parse(_)), "{err:?}");
+    assert_eq!(err.to_string(), "cannot parse the CLIF text");
+    let source = std::error::Error::source(&err).expect("the parser's error");
+    assert!(source.to_string().contains("1:"), "the parser's error gives the line: {source}");
+}
+
+#[test]
+fn link_errors_name_the_function() {
+    // One callee declared with two signatures by two functions.
+    let err = compile_clif(
+        "function %a(i64) -> i64 {\n    fn0 = %h(i64) -> i64\nblock0(v0: i64):\n    v1 = call fn0(v0)\n    return v1\n}\n\
+         function %b(i32) -> i32 {\n    fn0 = %h(i32) -> i32\nblock0(v0: i32):\n    v1 = call fn0(v0)\n    return v1\n}\n",
+    )
+    .unwrap_err();
+    assert!(matches!(&err, Error::Link { function: Some(_), .. }), "{err:?}");
+    assert!(err.to_string().contains("%h is declared with two signatures"), "{err}");
+}
+
+#[test]
+fn bad_targets_are_typed_errors() {
+    let err = sheave_codegen::Target::named("x86").err().expect("refused");
+    assert!(matches!(&err, Error::Target { .. }), "{err:?}");
+    assert!(err.to_string().contains("unknown target `x86`"), "{err}");
 }

@@ -11,7 +11,7 @@ use cranelift_interpreter::environment::FunctionStore;
 use cranelift_interpreter::interpreter::{Interpreter, InterpreterError, InterpreterState};
 use cranelift_interpreter::step::{ControlFlow, CraneliftTrap};
 use sheave_codegen::Target;
-use sheave_codegen::runtest::{self, Outcome};
+use sheave_filetests::runtest::{self, Outcome};
 
 /// Instructions the reference may execute before a case is given up.
 const REFERENCE_FUEL: u64 = 200_000;

@@ -6,7 +6,7 @@
 //! cases edit a valid module instead and fix its checksum up: that reaches
 //! the section parsing and the verifier.
 
-use sheave_interp::{Module, ModuleFunction, ModuleImport, ScalarType};
+use sheave_format::{Module, ModuleFunction, ModuleImport, ModuleParts, ScalarType};
 use sheave_opcodes::{DisasOptions, disassemble, encode};
 
 /// A small valid module with two functions, a call, a builtin call and an import.
@@ -31,7 +31,7 @@ fn seed_module() -> Vec<u8> {
         results: vec![ScalarType::I64],
         range,
     };
-    let module = Module {
+    let module = ModuleParts {
         target: Default::default(),
         functions: vec![f("%add", 0..second), f("%twice", second..stub), f("%host", stub..code.len())],
         imports: vec![ModuleImport { name: "%host".into(), params: vec![ScalarType::F64], results: vec![] }],
@@ -67,8 +67,8 @@ pub fn run(data: &[u8]) -> Result<bool, String> {
         _ => data.to_vec(),
     };
     let Ok(module) = Module::from_bytes(&bytes) else { return Ok(false) };
-    for f in &module.functions {
-        let code = &module.code[f.range.clone()];
+    for f in module.functions() {
+        let code = &module.code()[f.range.clone()];
         sheave_opcodes::decode_all(code).map_err(|e| format!("accepted {} fails to decode: {e}", f.name))?;
         disassemble(code, DisasOptions::default(), &mut String::new())
             .map_err(|e| format!("accepted {} fails to disassemble: {e}", f.name))?;

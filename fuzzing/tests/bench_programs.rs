@@ -53,9 +53,9 @@ fn the_host_call_program_calls_the_host() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../benches/clif");
     let module =
         sheave_codegen::compile_clif(&std::fs::read_to_string(dir.join("host_loop.clif")).unwrap()).unwrap();
-    let mut linker = sheave_interp::Linker::<u64>::new();
+    let mut linker = sheave_embed::Linker::<u64>::new();
     linker
-        .func_wrap("host_add", |mut caller: sheave_interp::Caller<'_, u64>, a: i64, b: i64| {
+        .func_wrap("host_add", |mut caller: sheave_embed::Caller<'_, u64>, a: i64, b: i64| {
             *caller.data_mut() += 1;
             a + b
         })

@@ -84,7 +84,7 @@ fn printed_cases_are_runnable_test_files() {
             continue;
         }
         let text = program.to_clif(Ok(&values));
-        let report = sheave_codegen::runtest::run_file(&text);
+        let report = sheave_filetests::runtest::run_file(&text);
         assert!(
             report.passed() && report.passed == 1,
             "seed {seed}: {:?} {:?}\n{text}",

@@ -5,6 +5,7 @@
 
 use crate::state::State;
 use sheave_opcodes::RegMask;
+use sheave_opcodes::abi::{FP, SP};
 
 const X_FIRST: usize = RegMask::FIRST_X;
 const X_LEN: usize = RegMask::X_COUNT;
@@ -45,7 +46,7 @@ impl Snapshot {
     pub fn fill(&mut self, s: &State) {
         self.x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
         self.f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
-        (self.fp, self.sp, self.lr, self.caller_sp) = (s.x[30], s.x[31], s.lr, s.x[31]);
+        (self.fp, self.sp, self.lr, self.caller_sp) = (s.x[FP], s.x[SP], s.lr, s.x[SP]);
     }
 
     /// Overwrite the saved value of callee-saved x-register `r`.
@@ -60,8 +61,8 @@ impl Snapshot {
     /// normally needs (it preserved the callee-saved registers itself).
     #[inline]
     pub fn restore_frame(&self, s: &mut State) {
-        s.x[30] = self.fp;
-        s.x[31] = self.caller_sp;
+        s.x[FP] = self.fp;
+        s.x[SP] = self.caller_sp;
         s.lr = self.lr;
     }
 
@@ -73,8 +74,8 @@ impl Snapshot {
     pub fn restore(&self, s: &mut State) {
         s.x[X_FIRST..X_FIRST + X_LEN].copy_from_slice(&self.x);
         s.f[F_FIRST..F_FIRST + F_LEN].copy_from_slice(&self.f);
-        s.x[30] = self.fp;
-        s.x[31] = self.caller_sp;
+        s.x[FP] = self.fp;
+        s.x[SP] = self.caller_sp;
         s.lr = self.lr;
     }
 

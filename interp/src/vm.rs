@@ -1,6 +1,7 @@
 //! The embedder-facing machine: owns the registers and the stack, enters
 //! guest code, and keeps the entry snapshots.
 
+use crate::DEFAULT_STACK_SIZE;
 use crate::builtins;
 use crate::dispatch::{self, Dispatch};
 use crate::snapshot::SnapshotStack;
@@ -8,12 +9,12 @@ use crate::stack::{GuestStack, StackMemory};
 use crate::state::{Done, State};
 use crate::trap::TrapKind;
 use crate::val::{Val, ValType};
-use crate::{ARG_REGS, DEFAULT_STACK_SIZE};
 use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 use core::ptr::NonNull;
+use sheave_opcodes::abi::{ARG_REGS, FP, SP};
 use sheave_opcodes::{Builtin, FReg, OpInfo, VReg, XReg, ops};
 
 /// Why a run stopped.
@@ -173,7 +174,7 @@ impl Vm {
         let mut state = State::new();
         state.stack_lo = lo;
         state.stack_hi = lo + stack.len();
-        state.x[31] = state.stack_hi as u64;
+        state.x[SP] = state.stack_hi as u64;
         Vm {
             state,
             stack,
@@ -265,7 +266,7 @@ impl Vm {
         // the entry's sp, 8 bytes each in order (the callee reads them
         // above its frame record); the entry's snapshot remembers the sp
         // from before the area, so it is released when the entry ends.
-        let caller_sp = self.state.x[31];
+        let caller_sp = self.state.x[SP];
         let (mut xi, mut fi, mut vi) = (0, 0, 0);
         let mut in_regs = Vec::new();
         let mut on_stack = Vec::new();
@@ -299,7 +300,7 @@ impl Vm {
                 let words = self.stack_bytes_mut();
                 words[slot..slot + 8].copy_from_slice(&bits.to_le_bytes());
             }
-            self.state.x[31] = sp;
+            self.state.x[SP] = sp;
             entry_area = (sp, slots);
         }
         self.entry_area = (0, 0);
@@ -318,7 +319,7 @@ impl Vm {
     /// As [`Vm::call`].
     pub unsafe fn call_prepared(&mut self, func: NonNull<u8>) -> Result<DoneReason, CallError> {
         self.check_sp()?;
-        let sp = self.state.x[31];
+        let sp = self.state.x[SP];
         self.entry_area = (0, 0);
         self.snapshots.push(&self.state, sp, (sp, 0));
         self.state.lr = core::ptr::null();
@@ -331,7 +332,7 @@ impl Vm {
     /// entry whose `sp` was moved outside it (with [`Vm::set_x`]).
     #[inline]
     fn check_sp(&self) -> Result<(), CallError> {
-        let sp = self.state.x[31];
+        let sp = self.state.x[SP];
         if sp < self.state.stack_lo as u64 || sp > self.state.stack_hi as u64 {
             return Err(CallError::StackPointerOutsideStack);
         }
@@ -432,7 +433,7 @@ impl Vm {
             Some(u64::from_ne_bytes(bytes.try_into().ok()?))
         };
         let mut callers = Vec::new();
-        let mut fp = self.state.x[30] as usize;
+        let mut fp = self.state.x[FP] as usize;
         while callers.len() < MAX_BACKTRACE {
             let (Some(saved_fp), Some(saved_lr)) = (read(fp), fp.checked_add(8).and_then(read)) else {
                 break;
@@ -528,22 +529,26 @@ impl Vm {
         Ok(())
     }
 
-    /// Argument/result register `i` of the integer class (`x[i]`).
+    /// Argument/result register `i` of the integer class (`x[i]`), for
+    /// moving values in and out without a [`Val`]. Panics if `i >= 32`.
     #[inline]
-    pub(crate) fn xi(&self, i: usize) -> u64 {
+    pub fn xi(&self, i: usize) -> u64 {
         self.state.x[i]
     }
+    /// Set `x[i]`, as [`Vm::xi`] reads it. Panics if `i >= 32`.
     #[inline]
-    pub(crate) fn set_xi(&mut self, i: usize, v: u64) {
+    pub fn set_xi(&mut self, i: usize, v: u64) {
         self.state.x[i] = v;
     }
-    /// Argument/result register `i` of the float class (`f[i]`).
+    /// Argument/result register `i` of the float class (`f[i]`, its bits).
+    /// Panics if `i >= 32`.
     #[inline]
-    pub(crate) fn fi(&self, i: usize) -> u64 {
+    pub fn fi(&self, i: usize) -> u64 {
         self.state.f[i]
     }
+    /// Set `f[i]`'s bits, as [`Vm::fi`] reads them. Panics if `i >= 32`.
     #[inline]
-    pub(crate) fn set_fi(&mut self, i: usize, v: u64) {
+    pub fn set_fi(&mut self, i: usize, v: u64) {
         self.state.f[i] = v;
     }
 

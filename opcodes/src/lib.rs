@@ -20,6 +20,7 @@ extern crate std;
 
 #[macro_use]
 mod table;
+pub mod abi;
 mod asm;
 mod builtins;
 mod disas;

@@ -112,9 +112,9 @@ register_type!(
 
 impl XReg {
     /// The frame pointer.
-    pub const FP: XReg = XReg(30);
+    pub const FP: XReg = XReg(crate::abi::FP as u8);
     /// The stack pointer.
-    pub const SP: XReg = XReg(31);
+    pub const SP: XReg = XReg(crate::abi::SP as u8);
 }
 
 macro_rules! immediate_type {
@@ -171,14 +171,14 @@ impl fmt::Display for PcRel {
 pub struct RegMask(pub u32);
 
 impl RegMask {
-    /// First x-register a mask can name.
-    pub const FIRST_X: usize = 16;
+    /// First x-register a mask can name: the first callee-saved one.
+    pub const FIRST_X: usize = crate::abi::CALLEE_SAVED_X.start;
     /// Number of x-registers a mask can name (`x16`..=`x29`).
-    pub const X_COUNT: usize = 14;
-    /// First f-register a mask can name.
-    pub const FIRST_F: usize = 16;
+    pub const X_COUNT: usize = crate::abi::CALLEE_SAVED_X.end - crate::abi::CALLEE_SAVED_X.start;
+    /// First f-register a mask can name: the first callee-saved one.
+    pub const FIRST_F: usize = crate::abi::CALLEE_SAVED_F.start;
     /// Number of f-registers a mask can name (`f16`..=`f31`).
-    pub const F_COUNT: usize = 16;
+    pub const F_COUNT: usize = crate::abi::CALLEE_SAVED_F.end - crate::abi::CALLEE_SAVED_F.start;
 
     /// The x-registers in the mask, lowest first.
     #[inline(always)]

@@ -6,7 +6,7 @@ use super::{Output, Runner};
 use crate::suite::{Returns, host_add};
 use cranelift_codegen::ir::Function;
 use sheave_codegen::{Target, compile_module};
-use sheave_interp::{Instance, Linker, TypedFunc};
+use sheave_embed::{Instance, Linker, TypedFunc};
 use std::time::{Duration, Instant};
 
 pub(super) enum SheaveRunner {
@@ -20,11 +20,11 @@ pub(super) fn compile(
     returns: Returns,
 ) -> Result<(SheaveRunner, Duration, usize), String> {
     let start = Instant::now();
-    let module = compile_module(functions, &Target::default_64())?;
+    let module = compile_module(functions, &Target::default_64()).map_err(|e| e.to_string())?;
     let compile_time = start.elapsed();
-    let code_size = module.code.len();
+    let code_size = module.code().len();
     let mut linker = Linker::<()>::new();
-    if module.imports.iter().any(|i| i.name == "%host_add") {
+    if module.imports().iter().any(|i| i.name == "%host_add") {
         linker.func_wrap("host_add", host_add).map_err(|e| e.to_string())?;
     }
     // SAFETY: the suite's programs touch no memory but their own stack

@@ -13,7 +13,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use sheave_codegen::{Target, compile_module};
-use sheave_interp::{Caller, HostBuffer, Linker};
+use sheave_embed::{Caller, HostBuffer, Linker};
 
 /// `weighted_sum(data: *const i32, len: i64, weight: f64) -> f64`: the sum
 /// of `data[i] * weight`, reporting each partial sum to the host function
@@ -101,9 +101,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let module = compile_module(&build(&target), &target)?;
     println!(
         "compiled {} functions, {} bytes of bytecode, imports: {:?}",
-        module.functions.len(),
-        module.code.len(),
-        module.imports.iter().map(|i| &i.name).collect::<Vec<_>>()
+        module.functions().len(),
+        module.code().len(),
+        module.imports().iter().map(|i| &i.name).collect::<Vec<_>>()
     );
 
     // The host function keeps what it is told in the instance's data.

@@ -1,9 +1,11 @@
 //! The `.shv` module file: round trip, and every kind of damage refused.
 
-use sheave_interp::{Module, ModuleError, ModuleFunction, ModuleImport, ModuleTarget, ScalarType};
+use sheave_format::{
+    Module, ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ScalarType,
+};
 use sheave_opcodes::{XReg, encode};
 
-fn sample() -> Module {
+fn sample() -> ModuleParts {
     let x = |i| XReg::new(i).unwrap();
     let mut code = Vec::new();
     encode::xadd64(&mut code, x(0), x(0), x(1));
@@ -14,7 +16,7 @@ fn sample() -> Module {
     let stub = code.len();
     encode::call_indirect_host(&mut code, sheave_opcodes::HOST_FUNC_BASE);
     encode::ret(&mut code);
-    Module {
+    ModuleParts {
         target: Default::default(),
         functions: vec![
             ModuleFunction {
@@ -43,9 +45,10 @@ fn sample() -> Module {
 
 #[test]
 fn round_trips() {
-    let m = sample();
+    let m = Module::new(sample()).unwrap();
     let bytes = m.to_bytes().unwrap();
     assert_eq!(Module::from_bytes(&bytes).unwrap(), m);
+    assert_eq!(ModuleParts::from_bytes(&bytes).unwrap(), sample());
 }
 
 #[test]
@@ -96,7 +99,7 @@ fn versions_and_verification_are_checked() {
 fn host_calls_must_name_a_builtin_or_an_import() {
     let mut m = sample();
     m.imports.clear();
-    let err = m.validate().unwrap_err();
+    let err = Module::new(m.clone()).unwrap_err();
     assert!(
         err.to_string().contains(
             "calls host function 256, which is neither a builtin nor one of the module's 0 imports"
@@ -109,7 +112,8 @@ fn host_calls_must_name_a_builtin_or_an_import() {
     encode::call_indirect_host(&mut code, sheave_opcodes::Builtin::Memcpy.id());
     encode::ret(&mut code);
     let f = ModuleFunction { name: "%f".into(), params: vec![], results: vec![], range: 0..code.len() };
-    Module { target: Default::default(), code, functions: vec![f], imports: vec![] }.validate().unwrap();
+    Module::new(ModuleParts { target: Default::default(), code, functions: vec![f], imports: vec![] })
+        .unwrap();
 }
 
 #[test]
@@ -121,7 +125,7 @@ fn the_target_travels_with_the_module() {
         // The target byte follows magic (8) and the two versions (4 + 4).
         let expected = u8::from(pointer_bits == 32) | u8::from(big_endian) << 1;
         assert_eq!(bytes[16], expected);
-        assert_eq!(Module::from_bytes(&bytes).unwrap().target, m.target);
+        assert_eq!(Module::from_bytes(&bytes).unwrap().target(), m.target);
     }
     assert_eq!(ModuleTarget::default().to_string(), "64-bit little-endian");
 
@@ -151,4 +155,18 @@ fn a_target_reaches_the_stacks_its_pointers_can_hold() {
     assert!(narrow.reaches(1 << 32));
     assert!(!narrow.reaches((1 << 32) + 16));
     assert!(ModuleTarget::default().reaches(usize::MAX));
+}
+
+#[test]
+fn a_module_is_shared_and_its_parts_come_back() {
+    let m = Module::new(sample()).unwrap();
+    let copy = m.clone();
+    // Cloning shares the parts: the same code, not a copy of it.
+    assert!(core::ptr::eq(m.code(), copy.code()));
+    assert_eq!(m.function("add").map(|f| f.name.as_str()), Some("%add"));
+    assert_eq!(m.function_index("%log"), Some(2));
+    assert_eq!(m.function_at(m.functions()[1].range.start).map(|(i, _)| i), Some(1));
+    assert_eq!(m.import_index(sheave_opcodes::HOST_FUNC_BASE), Some(0));
+    assert_eq!(m.import_index(sheave_opcodes::HOST_FUNC_BASE + 1), None);
+    assert_eq!(copy.into_parts(), sample());
 }

@@ -1,11 +1,11 @@
 //! [`Trap`]: why a call into the guest did not return, where, and the
 //! guest frames it passed through.
 
-use crate::trap::{TrapCode, TrapKind};
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use sheave_interp::{TrapCode, TrapKind};
 
 /// A guest call that did not return normally.
 ///

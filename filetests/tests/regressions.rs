@@ -2,7 +2,7 @@
 
 use cranelift_codegen::data_value::DataValue;
 use sheave_codegen::Target;
-use sheave_codegen::runtest::{Outcome, Program};
+use sheave_filetests::runtest::{Outcome, Program};
 use sheave_interp::TrapCode;
 
 fn run(clif: &str, name: &str, args: &[DataValue]) -> Outcome {

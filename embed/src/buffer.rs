@@ -1,7 +1,7 @@
 //! [`HostBuffer`]: memory the embedder owns and hands to guest code by
 //! address.
 
-use super::error::Error;
+use crate::error::Error;
 use alloc::alloc::{Layout, alloc_zeroed, dealloc};
 use core::ptr::NonNull;
 
@@ -17,13 +17,13 @@ use core::ptr::NonNull;
 /// for this host's endianness (`sheave_codegen::Target`).
 ///
 /// ```
-/// let mut buf = sheave_interp::HostBuffer::new(64)?;
+/// let mut buf = sheave_embed::HostBuffer::new(64)?;
 /// buf.write_u32(4, 7)?;
 /// assert_eq!(buf.read_u32(4)?, 7);
 /// assert!(buf.read_u32(62).is_err()); // past the end: an error, not a panic
 /// let address: u64 = buf.addr(); // for the guest
 /// # let _ = address;
-/// # Ok::<(), sheave_interp::Error>(())
+/// # Ok::<(), sheave_embed::Error>(())
 /// ```
 pub struct HostBuffer {
     ptr: NonNull<u8>,

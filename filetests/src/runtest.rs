@@ -3,12 +3,26 @@
 //! them, and check each run line's results bit for bit.
 
 use crate::low_stack::{self, low_stack};
-use crate::{ModuleBuilder, Target, compile};
 use cranelift_codegen::data_value::DataValue;
 use cranelift_codegen::ir::types;
 use cranelift_reader::{IsaSpec, ParseOptions, parse_run_command, parse_test};
-use sheave_interp::{DoneReason, Module, ScalarType, Val, ValType, Vm};
+use sheave_codegen::{ModuleBuilder, Target, compile};
+use sheave_format::{Module, ScalarType};
+use sheave_interp::{DoneReason, Val, ValType, Vm};
+use sheave_opcodes::abi::ARG_REGS;
 use std::ptr::NonNull;
+
+/// `e` and its sources, as one message: `outer: inner: innermost`.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}
 
 /// What happened to one file.
 #[derive(Debug, Default)]
@@ -69,8 +83,10 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     // One configuration per Pulley `target` line (pointer width and
     // byte order); without one, the file's flags on 64-bit little-endian.
     let mut targets: Vec<Target> = match &test.isa_spec {
-        IsaSpec::None(flags) => vec![Target::new(flags.clone(), 64, false)?],
-        IsaSpec::Some(isas) => isas.iter().map(|isa| Target::like(&**isa)).collect::<Result<_, _>>()?,
+        IsaSpec::None(flags) => vec![Target::new(flags.clone(), 64, false).map_err(|e| chain(&e))?],
+        IsaSpec::Some(isas) => {
+            isas.iter().map(|isa| Target::like(&**isa)).collect::<Result<_, _>>().map_err(|e| chain(&e))?
+        }
     };
     // 32-bit targets need a stack below 4 GiB; where none can be had, run
     // the others, and refuse the file only if none is left.
@@ -83,7 +99,7 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     let funcs: Vec<_> = test.functions.iter().map(|(f, _)| f.clone()).collect();
     for target in targets {
         let target = match interpret_only && target.pointer_bits() == 32 {
-            true => target.with_64_bit_addresses()?,
+            true => target.with_64_bit_addresses().map_err(|e| chain(&e))?,
             false => target,
         };
         let mut program = Program::compile(&funcs, &target)?;
@@ -212,12 +228,13 @@ impl Program {
     pub fn compile(funcs: &[cranelift_codegen::ir::Function], target: &Target) -> Result<Program, String> {
         let mut builder = ModuleBuilder::new();
         for func in funcs {
-            builder.add(compile(func, target).map_err(|e| e.to_string())?);
+            builder.add(compile(func, target).map_err(|e| chain(&e))?);
         }
-        let module = builder.finish()?;
+        let module = builder.finish().map_err(|e| chain(&e))?;
         let mut vm = vm_for(&module)?;
         if target.pinned_reg() {
-            let pinned = sheave_opcodes::XReg::new(crate::abi::PINNED as u8).expect("register below 32");
+            let pinned =
+                sheave_opcodes::XReg::new(sheave_opcodes::abi::PINNED_X as u8).expect("register below 32");
             vm.set_global_register(pinned);
         }
         Ok(Program { module, vm })
@@ -235,7 +252,7 @@ impl Program {
         match self.run(name, args)? {
             Outcome::Returned(values) => Ok(values),
             Outcome::Trapped { kind, at } => {
-                Err(format!("trapped at {at}: {} ({kind})", crate::clif_trap_code(kind)))
+                Err(format!("trapped at {at}: {} ({kind})", sheave_codegen::clif_trap_code(kind)))
             }
         }
     }
@@ -250,7 +267,7 @@ impl Program {
 /// A VM for `module`: a stack its pointers reach (below 4 GiB for 32-bit
 /// pointers on a 64-bit host).
 fn vm_for(module: &Module) -> Result<Vm, String> {
-    if module.target.reaches(usize::MAX) {
+    if module.target().reaches(usize::MAX) {
         return Ok(Vm::with_stack_size(RUNTEST_STACK_SIZE));
     }
     let stack = low_stack(RUNTEST_STACK_SIZE).ok_or(low_stack::UNAVAILABLE)?;
@@ -295,14 +312,13 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
     // Results beyond the registers of their class travel in memory.
     let ints = ret_types.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64)).count();
     let floats = ret_types.iter().filter(|t| matches!(t, ValType::F32 | ValType::F64)).count();
-    let stack_results =
-        ints.saturating_sub(sheave_interp::ARG_REGS) + floats.saturating_sub(sheave_interp::ARG_REGS);
+    let stack_results = ints.saturating_sub(ARG_REGS) + floats.saturating_sub(ARG_REGS);
     // SAFETY: the module was verified (when linked or loaded), lives while
     // it runs, and was compiled from verified CLIF; the memory it reaches
     // through pointers is the caller's responsibility (runtests use only
     // their stack slots).
     let done = unsafe {
-        vm.call_with_stack_results(NonNull::from(&module.code[func.range.start]), &vals, stack_results)
+        vm.call_with_stack_results(NonNull::from(&module.code()[func.range.start]), &vals, stack_results)
     }
     .map_err(|e| e.to_string())?;
     match done {
@@ -318,9 +334,9 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
             Ok(Outcome::Returned(out))
         }
         DoneReason::Trap { pc, kind } => {
-            let at = pc.as_ptr() as usize - module.code.as_ptr() as usize;
+            let at = pc.as_ptr() as usize - module.code().as_ptr() as usize;
             let place = module
-                .functions
+                .functions()
                 .iter()
                 .find(|f| f.range.contains(&at))
                 .map(|f| format!("{}+{:#x}", f.name, at - f.range.start))
@@ -332,9 +348,9 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
             let _ = vm.abandon();
             let import = module
                 .import_index(id)
-                .map_or_else(|| format!("host function {id}"), |k| module.imports[k].name.clone());
+                .map_or_else(|| format!("host function {id}"), |k| module.imports()[k].name.clone());
             Err(format!(
-                "calls {import}, which no function in the file defines: a host function, which only an embedder (sheave_interp::Linker) can provide"
+                "calls {import}, which no function in the file defines: a host function, which only an embedder (sheave_embed::Linker) can provide"
             ))
         }
     }

@@ -1,7 +1,7 @@
 //! The project's own `.clif` tests (every file must pass), and Cranelift's
 //! runtests from `../shared/runtests` when that folder exists.
 
-use sheave_codegen::runtest::run_file;
+use sheave_filetests::runtest::run_file;
 use std::path::{Path, PathBuf};
 
 fn clif_files(dir: &Path) -> Vec<PathBuf> {
@@ -16,7 +16,7 @@ fn clif_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn own_clif_tests_pass() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clif");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen-backend/tests/clif");
     let mut failed = Vec::new();
     for path in clif_files(&dir) {
         let report = run_file(&std::fs::read_to_string(&path).unwrap());

@@ -3,7 +3,7 @@
 //! re-entrancy, backtraces, and every misuse answered with an error.
 
 use sheave_codegen::compile_clif;
-use sheave_interp::{
+use sheave_embed::{
     Caller, Error, HostBuffer, Instance, Linker, Trap, TrapCode, TrapKind, TrapReason, Val, ValType,
 };
 
@@ -355,7 +355,7 @@ block0(v0: i8):
 #[test]
 fn unresolved_and_mistyped_imports_are_errors() {
     let module = compile_clif(TRAPS).unwrap();
-    assert_eq!(module.imports.len(), 1);
+    assert_eq!(module.imports().len(), 1);
     let empty = Linker::<()>::new();
     // SAFETY: instantiation fails before anything runs.
     let err = unsafe { empty.instantiate(&module, ()) }.err().unwrap();
@@ -442,7 +442,7 @@ block0(v0: i64, v1: i64, v2: i64):
 }
 "#;
     let mut instance = instantiate(&Linker::<()>::new(), clif, ());
-    assert!(instance.module().imports.is_empty());
+    assert!(instance.module().imports().is_empty());
     let mut src = HostBuffer::new(8).unwrap();
     src.write(0, b"sheave!!").unwrap();
     let dst = HostBuffer::new(8).unwrap();
@@ -471,7 +471,7 @@ block0(v0: i64):
     let mut linker = Linker::<()>::new();
     linker.func_wrap("u0:5", move || addr).unwrap();
     let mut instance = instantiate(&linker, clif, ());
-    assert_eq!(instance.module().imports[0].name, "u0:5");
+    assert_eq!(instance.module().imports()[0].name, "u0:5");
     let f = instance.get_typed_func::<i64, i64>("store_via_host").unwrap();
     assert_eq!(f.call(&mut instance, -5).unwrap(), 77);
     assert_eq!(buffer.read_i64(8).unwrap(), -5);
@@ -605,7 +605,7 @@ block0(v0: i32):
 }
 "#;
     let err = compile_clif(two_signatures).err().unwrap();
-    assert!(err.contains("%ext is declared with two signatures"), "{err}");
+    assert!(err.to_string().contains("%ext is declared with two signatures"), "{err}");
 
     // A builtin reached through its address must be declared as it is.
     let wrong_builtin = r#"
@@ -617,7 +617,7 @@ block0:
 }
 "#;
     let err = compile_clif(wrong_builtin).err().unwrap();
-    assert!(err.contains("libcall %Memset is declared as (i64, i64) -> i64"), "{err}");
+    assert!(err.to_string().contains("libcall %Memset is declared as (i64, i64) -> i64"), "{err}");
 
     let wrong_float = r#"
 function %f() -> i64 {
@@ -628,7 +628,7 @@ block0:
 }
 "#;
     let err = compile_clif(wrong_float).err().unwrap();
-    assert!(err.contains("libcall %CeilF32 is declared as (f64) -> f64"), "{err}");
+    assert!(err.to_string().contains("libcall %CeilF32 is declared as (f64) -> f64"), "{err}");
 }
 
 /// An untyped host function calls back into the guest untyped, through
@@ -677,7 +677,7 @@ block0(v0: i64):
 }
 "#;
     let err = compile_clif(clif).err().unwrap();
-    assert!(err.contains("libcall %Memset is declared as (i64, f64, i64) -> i64"), "{err}");
+    assert!(err.to_string().contains("libcall %Memset is declared as (i64, f64, i64) -> i64"), "{err}");
 }
 
 /// A module for 32-bit pointers keeps stack addresses in 32 bits: it runs
@@ -703,8 +703,8 @@ fn a_module_for_32_bit_pointers_needs_a_stack_below_4_gib() {
     .unwrap();
     let target = sheave_codegen::Target::named("pulley32be").unwrap();
     let module = sheave_codegen::compile_module(&funcs, &target).unwrap();
-    assert_eq!(module.target.to_string(), "32-bit big-endian");
-    let module = sheave_interp::Module::from_bytes(&module.to_bytes().unwrap()).unwrap();
+    assert_eq!(module.target().to_string(), "32-bit big-endian");
+    let module = sheave_embed::Module::from_bytes(&module.to_bytes().unwrap()).unwrap();
     // SAFETY: the function only touches its own stack slot.
     let mut instance = unsafe { Linker::new().instantiate(&module, ()) }.unwrap();
     let slot = instance.get_typed_func::<i32, i32>("slot").unwrap();
@@ -716,11 +716,11 @@ fn a_module_for_32_bit_pointers_needs_a_stack_below_4_gib() {
             "{err}"
         );
     }
-    let Some(low) = sheave_codegen::low_stack::low_stack(1 << 20) else {
-        eprintln!("skipped the rest: {}", sheave_codegen::low_stack::UNAVAILABLE);
+    let Some(low) = sheave_filetests::low_stack::low_stack(1 << 20) else {
+        eprintln!("skipped the rest: {}", sheave_filetests::low_stack::UNAVAILABLE);
         return;
     };
-    *instance.vm_mut() = sheave_interp::Vm::with_stack_memory(low);
+    *instance.vm_mut() = sheave_embed::Vm::with_stack_memory(low);
     assert_eq!(slot.call(&mut instance, 5).unwrap(), 5);
     assert_eq!(slot.call(&mut instance, -77).unwrap(), -77);
 }

@@ -2,9 +2,9 @@
 //! lists of them (a function's parameters or results), moved straight
 //! between Rust and the argument registers with no [`Val`] in between.
 
-use crate::val::{Val, ValType};
-use crate::vm::Vm;
 use alloc::vec::Vec;
+use sheave_interp::Vm;
+use sheave_interp::{Val, ValType};
 
 mod sealed {
     pub trait Sealed {}

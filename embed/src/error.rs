@@ -1,11 +1,11 @@
 //! [`Error`]: everything the embedding API refuses, as a value.
 
-use super::trap::Trap;
-use crate::module::{ModuleError, ModuleTarget};
-use crate::val::ValType;
+use crate::trap::Trap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use sheave_format::{ModuleError, ModuleTarget};
+use sheave_interp::ValType;
 
 /// A signature as text: `(i32, i64) -> f64`.
 pub(crate) fn signature(params: &[ValType], results: &[ValType]) -> String {
@@ -91,12 +91,12 @@ pub enum Error {
     },
     /// The linker already defines a function of that name.
     DuplicateDefinition(String),
-    /// A [`super::Func`] or [`super::TypedFunc`] used with an instance
+    /// A [`crate::Func`] or [`crate::TypedFunc`] used with an instance
     /// other than the one it came from.
     ForeignFunction(String),
-    /// The module failed validation.
+    /// A module was refused (when loading or verifying it).
     Module(ModuleError),
-    /// An access to a [`super::HostBuffer`] outside its bytes.
+    /// An access to a [`crate::HostBuffer`] outside its bytes.
     OutOfBounds {
         /// First byte of the access.
         offset: usize,
@@ -107,7 +107,7 @@ pub enum Error {
     },
     /// The guest trapped.
     Trap(Trap),
-    /// A [`super::HostBuffer`] of that many bytes cannot exist.
+    /// A [`crate::HostBuffer`] of that many bytes cannot exist.
     BufferTooLarge(usize),
     /// This process has made as many instances as instance ids can count.
     TooManyInstances,
@@ -183,4 +183,14 @@ impl From<ModuleError> for Error {
 }
 
 #[cfg(feature = "std")]
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // `Module` and `Trap` are transparent: their `Display` is the
+        // inner error's, so the chain goes on from the inner one's source.
+        match self {
+            Error::Module(e) => std::error::Error::source(e),
+            Error::Trap(trap) => std::error::Error::source(trap),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Guest backtraces: from the VM's [`TrapSite`] (pc, `lr`, the frame
+//! records' return addresses) to function names and offsets.
+
+use crate::trap::FrameInfo;
+use alloc::vec::Vec;
+use sheave_format::Module;
+use sheave_interp::TrapSite;
+use sheave_opcodes::Op;
+
+/// Per function of `module`: whether its code starts by pushing a frame.
+/// A function that does not keeps its return address in `lr`.
+pub(crate) fn framed_functions(module: &Module) -> Vec<bool> {
+    module
+        .functions()
+        .iter()
+        .map(|f| {
+            let first = module.code().get(f.range.clone()).and_then(|code| Op::decode(code).ok());
+            matches!(first, Some((Op::PushFrame(_) | Op::PushFrameSave(_), _)))
+        })
+        .collect()
+}
+
+/// The guest frames of a trap site, innermost first.
+pub(crate) fn frames(module: &Module, framed: &[bool], site: &TrapSite) -> Vec<FrameInfo> {
+    let base = module.code().as_ptr().addr();
+    let locate = |addr: usize| -> FrameInfo {
+        let found = addr
+            .checked_sub(base)
+            .and_then(|off| module.function_at(off).map(|(i, f)| (i, off - f.range.start)));
+        match found {
+            Some((i, offset)) => FrameInfo { function: Some(module.functions()[i].name.clone()), offset },
+            None => FrameInfo { function: None, offset: addr },
+        }
+    };
+    let mut frames = alloc::vec![locate(site.pc)];
+    // Has the innermost function pushed its frame? Then its return
+    // address is in the first frame record; otherwise it is in `lr`.
+    let innermost_framed = site
+        .pc
+        .checked_sub(base)
+        .and_then(|off| module.function_at(off))
+        .is_some_and(|(i, f)| framed[i] && site.pc - base != f.range.start);
+    if !innermost_framed {
+        if site.lr == 0 {
+            return frames;
+        }
+        frames.push(locate(site.lr));
+    }
+    frames.extend(site.callers.iter().map(|&ret| locate(ret)));
+    frames
+}

@@ -1,0 +1,41 @@
+//! [`Caller`]: what a host function sees of the guest that called it.
+
+use crate::store::{AsContextMut, Store, Token};
+use core::ops::Deref;
+
+/// The calling side of a host function: the store whose guest called it.
+/// Through it a host function reads or changes the embedder's data
+/// ([`Caller::data_mut`]), looks up functions (it derefs to [`Store`]) and
+/// calls back into the guest (re-entrancy): `f.call(&mut caller, args)`.
+///
+/// It gives no `&mut Store`: replacing the store's VM or imports while its
+/// guest is suspended in this call would free the stack the guest resumes
+/// on and the closures it is running.
+pub struct Caller<'a, T> {
+    store: &'a mut Store<T>,
+}
+
+impl<'a, T> Caller<'a, T> {
+    pub(crate) fn new(store: &'a mut Store<T>) -> Self {
+        Caller { store }
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+}
+
+impl<T> Deref for Caller<'_, T> {
+    type Target = Store<T>;
+    fn deref(&self) -> &Store<T> {
+        self.store
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    type Data = T;
+    fn as_context_mut(&mut self, _: Token) -> &mut Store<T> {
+        self.store
+    }
+}

@@ -1,0 +1,174 @@
+//! [`Store`]: what calls into a module run on (its VM, the module, its
+//! bound imports and the embedder's data), and the loop that runs an entry
+//! to its end, serving the guest's host calls.
+//!
+//! Everything above this module (functions, callers, instances, the
+//! linker) reaches the guest through a `Store`; this module imports none of
+//! them.
+
+use crate::backtrace;
+use crate::error::Error;
+use crate::trap::{Trap, TrapReason};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicUsize, Ordering};
+use sheave_format::Module;
+use sheave_interp::{DoneReason, Vm};
+use sheave_opcodes::{OpInfo, ops};
+
+/// What a bound host function runs: it reads its arguments from the
+/// argument registers of the store's VM and writes its results to the
+/// result registers.
+pub(crate) type HostCallable<T> = dyn Fn(&mut Store<T>) -> Result<(), Trap> + Send + Sync;
+
+/// Tells stores apart, so that a function handle is never used with a
+/// store whose code it does not point into.
+static NEXT_STORE_ID: AtomicUsize = AtomicUsize::new(1);
+
+/// The state an instance's calls run on: a [`Vm`], the verified module, its
+/// imports bound to host functions, and the embedder's data `T`.
+///
+/// An [`crate::Instance`] owns one; a host function sees it through its
+/// [`crate::Caller`]. Both deref to it, so [`Store::get_func`],
+/// [`Store::data`] and the rest work on either.
+pub struct Store<T> {
+    pub(crate) vm: Vm,
+    pub(crate) module: Module,
+    /// Host functions by import index.
+    imports: Vec<Arc<HostCallable<T>>>,
+    /// Per function: whether its code starts by pushing a frame (for
+    /// backtraces: a function without one returns through `lr`).
+    framed: Vec<bool>,
+    pub(crate) id: usize,
+    data: T,
+}
+
+/// What a guest function is called in: an [`crate::Instance`], or the
+/// [`crate::Caller`] of a host function (to call back into the guest).
+/// Sealed: only this crate reaches the store through it.
+pub trait AsContextMut {
+    /// The embedder's data type.
+    type Data;
+    #[doc(hidden)]
+    fn as_context_mut(&mut self, _: Token) -> &mut Store<Self::Data>;
+}
+
+/// Proof of being inside this crate; outside code cannot make one.
+#[doc(hidden)]
+pub struct Token(pub(crate) ());
+
+impl<T> Store<T> {
+    /// A store for `module`, whose imports are bound to `imports` (in
+    /// import order), or `None` once store ids run out (ids never repeat,
+    /// so a stale function handle never matches another store).
+    pub(crate) fn new(module: Module, imports: Vec<Arc<HostCallable<T>>>, data: T) -> Option<Store<T>> {
+        let id =
+            NEXT_STORE_ID.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1)).ok()?;
+        let framed = backtrace::framed_functions(&module);
+        Some(Store { vm: Vm::new(), module, imports, framed, id, data })
+    }
+
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    pub(crate) fn into_data(self) -> T {
+        self.data
+    }
+
+    /// The module.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// The VM the calls run on (registers, stack size, dispatcher).
+    pub fn vm(&self) -> &Vm {
+        &self.vm
+    }
+
+    /// The address of function `index`'s first op, checking that the VM's
+    /// stack is one the module's pointers can reach.
+    pub(crate) fn entry(&self, index: usize) -> Result<NonNull<u8>, Trap> {
+        // The VM may have been replaced through `Instance::vm_mut` since
+        // the last call.
+        let stack_end = self.vm.stack_base() + self.vm.stack_size();
+        let target = self.module.target();
+        if !target.reaches(stack_end) {
+            return Err(Trap::entry(Error::StackOutOfReach { target, stack_end }));
+        }
+        // Function ranges were verified to lie inside the code; a handle's
+        // index was valid in the store it came from, which is this one.
+        let start = self.module.functions().get(index).map(|f| f.range.start);
+        let byte = start.and_then(|s| self.module.code().get(s));
+        byte.map(NonNull::from).ok_or_else(|| Trap::entry("no such function"))
+    }
+
+    /// Run a started entry to its end, serving its host calls.
+    pub(crate) fn finish(&mut self, mut done: DoneReason) -> Result<(), Trap> {
+        loop {
+            match done {
+                DoneReason::Returned => return Ok(()),
+                DoneReason::Trap { kind, .. } => {
+                    let mut trap = Trap::with_reason(TrapReason::Guest(kind));
+                    let site = self.vm.last_trap_site().cloned().unwrap_or_default();
+                    trap.push_frames(backtrace::frames(&self.module, &self.framed, &site));
+                    return Err(trap);
+                }
+                DoneReason::HostCall { id, resume } => {
+                    let depth = self.vm.suspended_entries();
+                    let result = self.call_import(id);
+                    // A host function returns with the entries it made
+                    // finished, unless it caught a panic out of one: unwind
+                    // those, which restores this entry's registers from the
+                    // snapshot of the innermost one, taken at this call.
+                    while self.vm.suspended_entries() > depth {
+                        let _ = self.vm.abandon();
+                    }
+                    match result {
+                        // SAFETY: `resume` comes from this entry's host call
+                        // and the code is this store's module, verified.
+                        Ok(()) => match unsafe { self.vm.resume(resume) } {
+                            Ok(next) => done = next,
+                            Err(e) => return Err(Trap::entry(e)),
+                        },
+                        Err(mut trap) => {
+                            // The guest frames that called the failing host
+                            // function, after any frames the trap already has
+                            // (from a nested entry it came out of).
+                            let at = resume.as_ptr().wrapping_sub(ops::CallIndirectHost::SIZE);
+                            let site = self.vm.trap_site(at);
+                            trap.push_frames(backtrace::frames(&self.module, &self.framed, &site));
+                            // Unwind this entry like a guest trap.
+                            let _ = self.vm.abandon();
+                            return Err(trap);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Call the host function that host-call `id` names.
+    fn call_import(&mut self, id: u16) -> Result<(), Trap> {
+        // Verification let only builtins (run inside the VM) and this
+        // module's imports into the code.
+        let Some(f) = self.module.import_index(id).and_then(|k| self.imports.get(k)) else {
+            return Err(Trap::new(alloc::format!("no host function has id {id}")));
+        };
+        let call: *const HostCallable<T> = Arc::as_ptr(f);
+        // SAFETY: the closure lives in an `Arc` that `self.imports` holds,
+        // and nothing can drop or replace `imports` while it runs: host
+        // functions only get a `Caller`, which gives no way to replace the
+        // store or its imports, and calling back in only reads `imports`.
+        // The closure's heap allocation is not part of the `Store` that
+        // `self` borrows mutably.
+        unsafe { (*call)(self) }
+    }
+}

@@ -11,7 +11,9 @@
 /// What `%main` returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Returns {
+    /// An `i64`.
     I64,
+    /// An `f64`.
     F64,
 }
 
@@ -24,6 +26,7 @@ pub struct Program {
     pub stresses: &'static str,
     /// The CLIF text.
     pub clif: &'static str,
+    /// What `%main` returns.
     pub returns: Returns,
     /// `n` for timed runs.
     pub n: i64,

@@ -119,11 +119,10 @@ fn is_module_file(file: &Path) -> bool {
 fn load_module(file: &Path, target: &TargetArg) -> Result<Module> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let module = Module::from_bytes(&bytes).with_context(|| format!("cannot load {}", file.display()))?;
-    if let Some(name) = &target.name {
-        if target.get()?.module_target() != module.target() {
+    if let Some(name) = &target.name
+        && target.get()?.module_target() != module.target() {
             bail!("{} was compiled for {}, not {name}", file.display(), module.target());
         }
-    }
     Ok(module)
 }
 

@@ -219,6 +219,7 @@ const RUNTEST_STACK_SIZE: usize = 8 << 20;
 
 /// A verified module and a VM to run it: call functions by name with CLIF values.
 pub struct Program {
+    /// The module (compiled and linked, or loaded).
     pub module: Module,
     vm: Vm,
 }

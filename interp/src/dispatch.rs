@@ -46,9 +46,9 @@ mod step {
             /// `pc` points at a verified op of this kind.
             #[inline(always)]
             pub unsafe fn $name(s: &mut State, pc: *const u8) -> Flow {
-                // SAFETY: the op at `pc` is verified, so its operand bytes
-                // are all present after the opcode bytes.
                 let ops::$Camel { $($field),* } =
+                    // SAFETY: the op at `pc` is verified, so its operand
+                    // bytes are all present after the opcode bytes.
                     unsafe { ops::$Camel::decode_unchecked(pc.add(<ops::$Camel as OpInfo>::PREFIX_LEN)) };
                 let at = crate::state::At { pc, next: pc.wrapping_add(<ops::$Camel as OpInfo>::SIZE) };
                 s.$name(at $(, $field)*)
@@ -80,6 +80,7 @@ unsafe fn escape_step(s: &mut State, pc: *const u8) -> Flow {
     match EXT_STEPS.get(n as usize) {
         // SAFETY: forwarded: `pc` is a verified op of that kind.
         Some(step) => unsafe { step(s, pc) },
+        // SAFETY: `invalid_step` reads nothing at `pc`; it only records it.
         None => unsafe { invalid_step(s, pc) },
     }
 }

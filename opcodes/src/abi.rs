@@ -46,15 +46,10 @@ pub const fn is_callee_saved_f(index: usize) -> bool {
     index >= CALLEE_SAVED_F.start && index < CALLEE_SAVED_F.end
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn frame_registers_are_outside_allocation() {
-        assert!(!is_callee_saved_x(FP) && !is_callee_saved_x(SP));
-        assert!(CALLEE_SAVED_X.end <= FP && FP < SP && SP < REGS_PER_CLASS);
-        assert!(ARG_REGS <= CALLEE_SAVED_X.start && ARG_REGS <= CALLEE_SAVED_F.start);
-        assert!(CALLEE_SAVED_X.contains(&PINNED_X));
-    }
-}
+// The layout above, checked when this crate compiles.
+const _: () = {
+    assert!(!is_callee_saved_x(FP) && !is_callee_saved_x(SP));
+    assert!(CALLEE_SAVED_X.end <= FP && FP < SP && SP < REGS_PER_CLASS);
+    assert!(ARG_REGS <= CALLEE_SAVED_X.start && ARG_REGS <= CALLEE_SAVED_F.start);
+    assert!(PINNED_X >= CALLEE_SAVED_X.start && PINNED_X < CALLEE_SAVED_X.end);
+};

@@ -22,15 +22,21 @@ use std::time::Duration;
 /// An engine of the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Engine {
+    /// Sheave's backend, module and embedding API.
     Sheave,
+    /// Cranelift's `pulley64` backend run by `pulley-interpreter`.
     Pulley,
+    /// Cranelift's host backend through `cranelift-jit`.
     Native,
+    /// `cranelift-interpreter`, the reference.
     ClifInterp,
 }
 
 impl Engine {
+    /// Every engine, in report order.
     pub const ALL: [Engine; 4] = [Engine::Sheave, Engine::Pulley, Engine::Native, Engine::ClifInterp];
 
+    /// Its name on the command line and in the report.
     pub fn name(self) -> &'static str {
         match self {
             Engine::Sheave => "sheave",
@@ -51,7 +57,9 @@ impl fmt::Display for Engine {
 /// compute exactly the same value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Output {
+    /// An `i64` result.
     I64(i64),
+    /// An `f64` result's bits.
     F64Bits(u64),
 }
 
@@ -66,11 +74,13 @@ impl fmt::Display for Output {
 
 /// A program compiled for one engine, ready to run `%main(n)`.
 pub trait Runner {
+    /// Run `%main(n)`; `Err` with a message if it trapped or failed.
     fn run(&mut self, n: i64) -> Result<Output, String>;
 }
 
 /// A compiled program with what compiling it cost.
 pub struct Compiled {
+    /// What runs it.
     pub runner: Box<dyn Runner>,
     /// From parsed CLIF to code in memory, linked: Sheave's module,
     /// Pulley's linked bytecode, native code finalized in executable

@@ -277,15 +277,15 @@ impl State {
         self.x64(lo) as u128 | (self.x64(hi) as u128) << 64
     }
     /// Float to 128-bit integer; `signed` picks the range, `sat` saturates.
-    fn to_x128(&mut self, at: At, dst: (XReg, XReg), x: f64, signed: bool, sat: bool) -> Flow {
+    fn convert_to_x128(&mut self, at: At, dst: (XReg, XReg), x: f64, signed: bool, sat: bool) -> Flow {
         if !sat {
             if x.is_nan() {
                 return self.trap_with(at, TrapKind::BadConversionToInteger);
             }
             // -2^127 is in range; 2^127 (signed) and 2^128 (unsigned) are not.
             let in_range = if signed {
-                x >= -170141183460469231731687303715884105728.0
-                    && x < 170141183460469231731687303715884105728.0
+                (-170141183460469231731687303715884105728.0..170141183460469231731687303715884105728.0)
+                    .contains(&x)
             } else {
                 x > -1.0 && x < 340282366920938463463374607431768211456.0
             };
@@ -300,11 +300,11 @@ impl State {
     }
     pub fn x128_from_f32_s(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
         let x = self.f32(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, true, false)
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, true, false)
     }
     pub fn x128_from_f32_s_sat(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
         let x = self.f32(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, true, true)
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, true, true)
     }
     pub fn f32_from_x128_s(&mut self, at: At, dst: FReg, a_lo: XReg, a_hi: XReg) -> Flow {
         let v = self.get_pair(a_lo, a_hi);
@@ -314,11 +314,11 @@ impl State {
     }
     pub fn x128_from_f32_u(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
         let x = self.f32(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, false, false)
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, false, false)
     }
     pub fn x128_from_f32_u_sat(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
         let x = self.f32(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, false, true)
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, false, true)
     }
     pub fn f32_from_x128_u(&mut self, at: At, dst: FReg, a_lo: XReg, a_hi: XReg) -> Flow {
         let v = self.get_pair(a_lo, a_hi);
@@ -327,12 +327,12 @@ impl State {
         Ok(at.next)
     }
     pub fn x128_from_f64_s(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
-        let x = self.f64(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, true, false)
+        let x = self.f64(a);
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, true, false)
     }
     pub fn x128_from_f64_s_sat(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
-        let x = self.f64(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, true, true)
+        let x = self.f64(a);
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, true, true)
     }
     pub fn f64_from_x128_s(&mut self, at: At, dst: FReg, a_lo: XReg, a_hi: XReg) -> Flow {
         let v = self.get_pair(a_lo, a_hi);
@@ -341,12 +341,12 @@ impl State {
         Ok(at.next)
     }
     pub fn x128_from_f64_u(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
-        let x = self.f64(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, false, false)
+        let x = self.f64(a);
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, false, false)
     }
     pub fn x128_from_f64_u_sat(&mut self, at: At, dst_lo: XReg, dst_hi: XReg, a: FReg) -> Flow {
-        let x = self.f64(a) as f64;
-        self.to_x128(at, (dst_lo, dst_hi), x, false, true)
+        let x = self.f64(a);
+        self.convert_to_x128(at, (dst_lo, dst_hi), x, false, true)
     }
     pub fn f64_from_x128_u(&mut self, at: At, dst: FReg, a_lo: XReg, a_hi: XReg) -> Flow {
         let v = self.get_pair(a_lo, a_hi);

@@ -1,6 +1,6 @@
 //! Benchmarks of Sheave against its peers.
 //!
-//! [`micro`] holds the dispatch micro-benchmark programs: four small loops
+//! The dispatch micro-benchmark programs are four small loops
 //! hand-encoded for both Sheave ([`sheave_programs`]) and Pulley
 //! ([`pulley_programs`]), with the same shape on both (fused compare-and-
 //! branch at the bottom of each loop, immediates where the ISA has them,

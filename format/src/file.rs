@@ -72,7 +72,7 @@ impl ModuleParts {
     }
 
     /// Parse a module file, checking its layout, versions and checksum but
-    /// not its bytecode (see [`Module::from_bytes`]).
+    /// not its bytecode (see [`crate::Module::from_bytes`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<ModuleParts, ModuleError> {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(ModuleError::BadMagic);

@@ -12,7 +12,7 @@
 //!   file and verifies it; [`Module::to_bytes`] writes one. A `Module`
 //!   cannot be made any other way, so its code is always verified.
 //!
-//! The file layout is in the [`file`] module's documentation. Like
+//! The file layout is in the [`file`](mod@file) module's documentation. Like
 //! `sheave-opcodes`, this crate is `no_std` (with `alloc`); its `std`
 //! feature only adds `std::error::Error` for [`ModuleError`].
 

@@ -15,7 +15,7 @@
 //! * memory operands are host addresses `x[base] + offset`.
 
 /// The hot ops: one opcode byte each. Opcode `0xFF` is the escape that
-/// introduces an op of [`for_each_extended_op!`].
+/// introduces an op of [`for_each_extended_op!`](crate::for_each_extended_op).
 #[macro_export]
 macro_rules! for_each_op {
     ($m:ident $(, $($pre:tt)*)?) => {

@@ -1,6 +1,6 @@
 //! Functions: guest functions to call ([`Func`], checked on every call,
 //! and [`TypedFunc`], checked once), and host functions the guest calls
-//! ([`host`]), which see the guest through a [`Caller`].
+//! ([`HostFunc`], [`IntoFunc`]), which see the guest through a [`Caller`].
 
 mod caller;
 pub(crate) mod host;

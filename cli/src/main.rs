@@ -6,7 +6,7 @@ use cranelift_codegen::ir::{AbiParam, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_reader::{RunCommand, parse_functions, parse_run_command};
 use sheave_codegen::{Target, compile};
-use sheave_filetests::runtest::{Program, clif_type, run_file};
+use sheave_filetests::runtest::{Outcome, Program, clif_type, run_file};
 use sheave_format::Module;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -120,9 +120,10 @@ fn load_module(file: &Path, target: &TargetArg) -> Result<Module> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let module = Module::from_bytes(&bytes).with_context(|| format!("cannot load {}", file.display()))?;
     if let Some(name) = &target.name
-        && target.get()?.module_target() != module.target() {
-            bail!("{} was compiled for {}, not {name}", file.display(), module.target());
-        }
+        && target.get()?.module_target() != module.target()
+    {
+        bail!("{} was compiled for {}, not {name}", file.display(), module.target());
+    }
     Ok(module)
 }
 
@@ -135,13 +136,11 @@ fn parse_clif(file: &Path) -> Result<Vec<cranelift_codegen::ir::Function>> {
 /// Compile a .clif file for `target`, or load a .shv module.
 fn load(file: &Path, target: &TargetArg) -> Result<Program> {
     if is_module_file(file) {
-        return Program::from_module(load_module(file, target)?).map_err(|e| anyhow!(e));
+        return Ok(Program::from_module(load_module(file, target)?)?);
     }
     let target = target.get()?;
     let funcs = parse_clif(file)?;
-    Program::compile(&funcs, &target)
-        .map_err(|e| anyhow!(e))
-        .with_context(|| format!("cannot compile {}", file.display()))
+    Program::compile(&funcs, &target).with_context(|| format!("cannot compile {}", file.display()))
 }
 
 fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -> Result<ExitCode> {
@@ -172,14 +171,14 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -
     else {
         bail!("cannot parse the arguments of %{name}");
     };
-    match program.call(&name, &invocation.args) {
-        Ok(results) => {
+    match program.run(&name, &invocation.args)? {
+        Outcome::Returned(results) => {
             let shown: Vec<String> = results.iter().map(|v| v.to_string()).collect();
             say!("{}", shown.join(", "));
             Ok(ExitCode::SUCCESS)
         }
-        Err(message) => {
-            eprintln!("%{name}: {message}");
+        Outcome::Trapped { kind, at } => {
+            eprintln!("%{name}: trapped at {at}: {} ({kind})", sheave_codegen::clif_trap_code(kind));
             Ok(ExitCode::FAILURE)
         }
     }

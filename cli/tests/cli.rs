@@ -77,13 +77,23 @@ fn compile_writes_a_module_that_runs_and_damage_is_refused() {
     assert_eq!(out.trim(), "45");
     let (ok, _, err) = sheave(&["run", shv.to_str().unwrap(), "--invoke", "sum", "1", "2"]);
     assert!(!ok, "wrong argument count is an error: {err}");
+    // A module disassembles like the CLIF it came from, function by
+    // function (but for calls, which only the module has linked).
+    let (ok, from_module, err) = sheave(&["disas", shv.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let (_, from_clif, _) = sheave(&["disas", &file]);
+    assert!(from_module.contains("%fib ("), "{from_module}");
+    for line in from_clif.lines().filter(|l| !l.contains("call")) {
+        assert!(from_module.contains(line), "{line} is missing from the module's disassembly");
+    }
     let mut bytes = std::fs::read(&shv).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x40;
     std::fs::write(&shv, &bytes).unwrap();
     let (ok, _, err) = sheave(&["run", shv.to_str().unwrap(), "--invoke", "sum", "10"]);
     assert!(!ok);
-    assert!(err.contains("corrupted"), "{err}");
+    // The whole chain: which file, then why.
+    assert!(err.contains("cannot load") && err.contains("corrupted"), "{err}");
     std::fs::write(&shv, &bytes[..10]).unwrap();
     let (ok, _, err) = sheave(&["run", shv.to_str().unwrap()]);
     assert!(!ok && err.contains("error:"), "{err}");

@@ -12,6 +12,48 @@ use sheave_interp::{DoneReason, Val, ValType, Vm};
 use sheave_opcodes::abi::ARG_REGS;
 use std::ptr::NonNull;
 
+/// Why a program could not be made, or a call could not be made (a call
+/// that traps is an [`Outcome`], not an error).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The functions do not compile or link.
+    Compile(sheave_codegen::Error),
+    /// The module has 32-bit pointers and this host cannot map a VM stack
+    /// below 4 GiB.
+    NoLowStack,
+    /// The module has no function of that name.
+    NoFunction(String),
+    /// The call cannot be made as asked (argument types, a type the
+    /// harness cannot pass, or a host function only an embedder has).
+    Call {
+        /// The function.
+        function: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Compile(_) => f.write_str("the program does not compile"),
+            Error::NoLowStack => f.write_str(low_stack::UNAVAILABLE),
+            Error::NoFunction(name) => write!(f, "no function {name}"),
+            Error::Call { function, reason } => write!(f, "cannot call {function}: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Compile(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// `e` and its sources, as one message: `outer: inner: innermost`.
 pub fn chain(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
@@ -102,7 +144,7 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
             true => target.with_64_bit_addresses().map_err(|e| chain(&e))?,
             false => target,
         };
-        let mut program = Program::compile(&funcs, &target)?;
+        let mut program = Program::compile(&funcs, &target).map_err(|e| chain(&e))?;
         for (func, details) in &test.functions {
             for comment in &details.comments {
                 let command = match parse_run_command(comment.text, &func.signature) {
@@ -113,7 +155,7 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
                 // As in Cranelift's runner, a run line calls the function it
                 // follows, whatever name it gives (a bare `; run` gives none).
                 let name = func.name.to_string();
-                let result = command.run(|_, args| program.call(name.trim_start_matches('%'), args));
+                let result = command.run(|_, args| program.run_line(name.trim_start_matches('%'), args));
                 match result {
                     Ok(()) => report.passed += 1,
                     Err(e) => {
@@ -226,12 +268,12 @@ pub struct Program {
 
 impl Program {
     /// Compile every function of `funcs` for `target` and link them.
-    pub fn compile(funcs: &[cranelift_codegen::ir::Function], target: &Target) -> Result<Program, String> {
+    pub fn compile(funcs: &[cranelift_codegen::ir::Function], target: &Target) -> Result<Program, Error> {
         let mut builder = ModuleBuilder::new();
         for func in funcs {
-            builder.add(compile(func, target).map_err(|e| chain(&e))?);
+            builder.add(compile(func, target).map_err(Error::Compile)?);
         }
-        let module = builder.finish().map_err(|e| chain(&e))?;
+        let module = builder.finish().map_err(Error::Compile)?;
         let mut vm = vm_for(&module)?;
         if target.pinned_reg() {
             let pinned =
@@ -242,15 +284,15 @@ impl Program {
     }
 
     /// Run a loaded module (`Module::from_bytes` has verified it).
-    pub fn from_module(module: Module) -> Result<Program, String> {
+    pub fn from_module(module: Module) -> Result<Program, Error> {
         let vm = vm_for(&module)?;
         Ok(Program { module, vm })
     }
 
-    /// Call function `name` (without the `%`) with `args`; returns its
-    /// results, or a message for a trap or a type mismatch.
-    pub fn call(&mut self, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
-        match self.run(name, args)? {
+    /// Call function `name` as a run line does: its results, or a message
+    /// for a trap or a call that cannot be made.
+    fn run_line(&mut self, name: &str, args: &[DataValue]) -> Result<Vec<DataValue>, String> {
+        match self.run(name, args).map_err(|e| chain(&e))? {
             Outcome::Returned(values) => Ok(values),
             Outcome::Trapped { kind, at } => {
                 Err(format!("trapped at {at}: {} ({kind})", sheave_codegen::clif_trap_code(kind)))
@@ -260,18 +302,18 @@ impl Program {
 
     /// Call function `name` (without the `%`) with `args`: its results or
     /// its trap; `Err` only when the call cannot be made.
-    pub fn run(&mut self, name: &str, args: &[DataValue]) -> Result<Outcome, String> {
+    pub fn run(&mut self, name: &str, args: &[DataValue]) -> Result<Outcome, Error> {
         invoke(&mut self.vm, &self.module, name, args)
     }
 }
 
 /// A VM for `module`: a stack its pointers reach (below 4 GiB for 32-bit
 /// pointers on a 64-bit host).
-fn vm_for(module: &Module) -> Result<Vm, String> {
+fn vm_for(module: &Module) -> Result<Vm, Error> {
     if module.target().reaches(usize::MAX) {
         return Ok(Vm::with_stack_size(RUNTEST_STACK_SIZE));
     }
-    let stack = low_stack(RUNTEST_STACK_SIZE).ok_or(low_stack::UNAVAILABLE)?;
+    let stack = low_stack(RUNTEST_STACK_SIZE).ok_or(Error::NoLowStack)?;
     Ok(Vm::with_stack_memory(stack))
 }
 
@@ -289,9 +331,10 @@ pub enum Outcome {
     },
 }
 
-fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Result<Outcome, String> {
+fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Result<Outcome, Error> {
     let wanted = format!("%{name}");
-    let func = module.function(&wanted).ok_or_else(|| format!("no function {wanted}"))?;
+    let func = module.function(&wanted).ok_or_else(|| Error::NoFunction(wanted.clone()))?;
+    let fail = |reason: String| Error::Call { function: wanted.clone(), reason };
     // A vector argument carries only its size (its lanes come from the signature).
     let fits = |a: &DataValue, &t: &ScalarType| {
         let t = clif_type(t);
@@ -300,15 +343,15 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
     if args.len() != func.params.len() || !args.iter().zip(&func.params).all(|(a, t)| fits(a, t)) {
         let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
         let expected: Vec<String> = func.params.iter().map(|t| t.to_string()).collect();
-        return Err(format!("{wanted} takes ({}), given ({})", expected.join(", "), given.join(", ")));
+        return Err(fail(format!("it takes ({}), given ({})", expected.join(", "), given.join(", "))));
     }
     let mut vals = Vec::new();
     for a in args {
-        vals.extend(to_vals(a)?);
+        vals.extend(to_vals(a).map_err(fail)?);
     }
     let mut ret_types = Vec::new();
     for &r in &func.results {
-        ret_types.extend(val_types(clif_type(r))?);
+        ret_types.extend(val_types(clif_type(r)).map_err(fail)?);
     }
     // Results beyond the registers of their class travel in memory.
     let ints = ret_types.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64)).count();
@@ -321,15 +364,15 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
     let done = unsafe {
         vm.call_with_stack_results(NonNull::from(&module.code()[func.range.start]), &vals, stack_results)
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| fail(e.to_string()))?;
     match done {
         DoneReason::Returned => {
-            let vals = vm.results(&ret_types).map_err(|e| e.to_string())?;
+            let vals = vm.results(&ret_types).map_err(|e| fail(e.to_string()))?;
             let mut rest = &vals[..];
             let mut out = Vec::new();
             for &r in &func.results {
-                let n = val_types(clif_type(r))?.len();
-                out.push(from_vals(&rest[..n], clif_type(r))?);
+                let n = val_types(clif_type(r)).map_err(fail)?.len();
+                out.push(from_vals(&rest[..n], clif_type(r)).map_err(fail)?);
                 rest = &rest[n..];
             }
             Ok(Outcome::Returned(out))
@@ -350,9 +393,9 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
             let import = module
                 .import_index(id)
                 .map_or_else(|| format!("host function {id}"), |k| module.imports()[k].name.clone());
-            Err(format!(
-                "calls {import}, which no function in the file defines: a host function, which only an embedder (sheave_embed::Linker) can provide"
-            ))
+            Err(fail(format!(
+                "it calls {import}, which no function in the file defines: a host function, which only an embedder (sheave_embed::Linker) can provide"
+            )))
         }
     }
 }

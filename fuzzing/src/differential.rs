@@ -128,8 +128,8 @@ fn reference(functions: &[Function], name: &str, args: &[DataValue], fuel: u64) 
 
 fn sheave(functions: &[Function], name: &str, args: &[DataValue]) -> Result<Ending, String> {
     let mut compiled = runtest::Program::compile(functions, &Target::default_64())
-        .map_err(|e| format!("sheave cannot compile: {e}"))?;
-    match compiled.run(name, args)? {
+        .map_err(|e| format!("sheave cannot compile: {}", runtest::chain(&e)))?;
+    match compiled.run(name, args).map_err(|e| runtest::chain(&e))? {
         Outcome::Returned(values) => Ok(Ending::Returned(values)),
         Outcome::Trapped { kind, .. } => match kind.clif_code() {
             Some(code) => Ok(Ending::Trapped(code.0)),

@@ -174,9 +174,10 @@ fn verify_function(
         }
         if let Op::PushFrameSave(crate::ops::PushFrameSave { amt, regs })
         | Op::PopFrameRestore(crate::ops::PopFrameRestore { amt, regs }) = op
-            && (amt as u64) < 8 * regs.count() as u64 {
-                return Err(fail(VerifyErrorKind::FrameTooSmall { amt, saved: regs.count() }));
-            }
+            && (amt as u64) < 8 * regs.count() as u64
+        {
+            return Err(fail(VerifyErrorKind::FrameTooSmall { amt, saved: regs.count() }));
+        }
         if let Some(rel) = op.pc_rel() {
             let target = offset as i64 + rel.0 as i64;
             match op {

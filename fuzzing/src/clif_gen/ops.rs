@@ -1,7 +1,9 @@
 //! The table of operations the generator picks from: one row per opcode
 //! and type signature, built once from the type lists below. A new op is
-//! one `row` call here; a new type is one entry in a type list (and, for
-//! its variables, in `SCALARS` or `VECS`).
+//! one `row` call in its family's function; a new type is one entry in
+//! the type lists it belongs to (`FLOATS` for `f16`, say: its variables,
+//! arithmetic, compares, loads and stores follow), plus its constants and
+//! argument values in `arbitrary_value`.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{Opcode, Type, types};
@@ -11,7 +13,7 @@ pub(super) const INTS: [Type; 5] = [types::I8, types::I16, types::I32, types::I6
 /// Integers up to 64 bits: overflow ops, `umulhi`/`smulhi`, vector shift
 /// amounts and `vhigh_bits` results never take `i128`.
 const NARROW_INTS: [Type; 4] = [types::I8, types::I16, types::I32, types::I64];
-pub(super) const FLOATS: [Type; 2] = [types::F32, types::F64];
+const FLOATS: [Type; 2] = [types::F32, types::F64];
 /// The 128-bit vector types: variables of each, and sometimes in signatures.
 pub(super) const VECS: [Type; 6] =
     [types::I8X16, types::I16X8, types::I32X4, types::I64X2, types::F32X4, types::F64X2];

@@ -11,17 +11,32 @@
 //! wired, end. Floats are canonicalized before they are stored or bitcast
 //! to integers: CLIF leaves NaN payloads open, and only there could they
 //! become visible as bits.
+//!
+//! Instructions come from a table of operations ([`ops`]): one row per
+//! opcode and type signature, with the shape of builder call it needs. A
+//! block picks a family of rows by weight, then one of its rows whose
+//! types have variables, and inserts it on variables of those types.
+//! Rules that keep the two engines comparable (guards on values the
+//! reference treats differently, ops it lacks) live in the rows and
+//! shapes.
+
+mod ops;
+#[cfg(test)]
+mod tests;
 
 use arbitrary::{Result, Unstructured};
 use cranelift_codegen::data_value::DataValue;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::instructions::InstructionFormat;
 use cranelift_codegen::ir::{
-    AbiParam, Block, ExtFuncData, ExternalName, FuncRef, Function, InstBuilder, JumpTableData, MemFlagsData,
-    Signature, StackSlot, StackSlotData, StackSlotKind, TrapCode, Type, UserFuncName, Value, types,
+    AbiParam, Block, Endianness, ExtFuncData, ExternalName, FuncRef, Function, InstBuilder, InstBuilderBase,
+    InstructionData, JumpTableData, MemFlags, MemFlagsData, Signature, StackSlot, StackSlotData,
+    StackSlotKind, TrapCode, Type, UserFuncName, Value, types,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use std::sync::LazyLock;
 
 /// Bounds of a generated program.
 #[derive(Clone, Debug)]
@@ -76,12 +91,8 @@ impl Program {
     }
 }
 
-const INTS: [Type; 5] = [types::I8, types::I16, types::I32, types::I64, types::I128];
-const FLOATS: [Type; 2] = [types::F32, types::F64];
-const ALL: [Type; 7] = [types::I8, types::I16, types::I32, types::I64, types::I128, types::F32, types::F64];
-/// The 128-bit vector types: variables of each, and sometimes in signatures.
-const VECS: [Type; 6] = [types::I8X16, types::I16X8, types::I32X4, types::I64X2, types::F32X4, types::F64X2];
-const INT_VECS: [Type; 4] = [types::I8X16, types::I16X8, types::I32X4, types::I64X2];
+use ops::{Access, FAMILIES, INTS, Row, SCALARS, Shape, TABLE, VECS};
+
 /// Variables kept per type.
 const VARS_PER_TYPE: usize = 2;
 /// Bytes of the stack slot loads and stores use.
@@ -95,7 +106,7 @@ fn is_float(ty: Type) -> bool {
 /// Flags for a bitcast between vector types: little-endian lane order.
 fn little() -> MemFlagsData {
     let mut flags = MemFlagsData::new();
-    flags.set_endianness(cranelift_codegen::ir::Endianness::Little);
+    flags.set_endianness(Endianness::Little);
     flags
 }
 
@@ -107,12 +118,18 @@ fn signature_type(u: &mut Unstructured, vectors: &mut usize) -> Result<Type> {
         *vectors += 1;
         u.choose(&VECS).copied()
     } else {
-        u.choose(&ALL).copied()
+        u.choose(&SCALARS).copied()
     }
 }
 
 /// Generate a program.
 pub fn generate(u: &mut Unstructured, config: &Config) -> Result<Program> {
+    generate_recording(u, config, &mut Vec::new())
+}
+
+/// Generate a program, appending to `used` the index in `TABLE` of each
+/// row inserted.
+fn generate_recording(u: &mut Unstructured, config: &Config, used: &mut Vec<usize>) -> Result<Program> {
     let count = u.int_in_range(1..=config.max_functions.max(1))?;
     let mut signatures: Vec<Signature> = Vec::new();
     for _ in 0..count {
@@ -138,7 +155,7 @@ pub fn generate(u: &mut Unstructured, config: &Config) -> Result<Program> {
     }
     let mut functions = Vec::new();
     for k in 0..count {
-        functions.push(FnGen::build(u, config, k, &signatures)?);
+        functions.push(FnGen::build(u, config, k, &signatures, used)?);
     }
     let args =
         signatures[0].params.iter().map(|p| arbitrary_value(u, p.value_type)).collect::<Result<_>>()?;
@@ -229,6 +246,10 @@ struct FnGen<'u, 'd, 'f> {
     /// Block entries (each starts with the fuel check).
     headers: Vec<Block>,
     ret: Block,
+    /// The rows this function may use: (weight, row indices) by family.
+    menu: &'static [(u32, Vec<usize>)],
+    /// Rows inserted, by index in `TABLE`.
+    used: &'u mut Vec<usize>,
 }
 
 impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
@@ -237,12 +258,13 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         config: &'u Config,
         k: usize,
         sigs: &[Signature],
+        used: &'u mut Vec<usize>,
     ) -> Result<Function> {
         let mut func =
             Function::with_name_signature(UserFuncName::testcase(format!("f{k}")), sigs[k].clone());
         let mut ctx = FunctionBuilderContext::new();
         let mut b = FunctionBuilder::new(&mut func, &mut ctx);
-        let callees = (k + 1..sigs.len())
+        let callees: Vec<(FuncRef, Signature)> = (k + 1..sigs.len())
             .map(|j| {
                 let signature = b.import_signature(sigs[j].clone());
                 let f = b.import_function(ExtFuncData {
@@ -257,7 +279,7 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, SLOT_BYTES, 4));
         let fuel = b.declare_var(types::I32);
         let mut vars = Vec::new();
-        for ty in ALL.into_iter().chain(VECS) {
+        for ty in var_types() {
             for _ in 0..VARS_PER_TYPE {
                 vars.push((ty, b.declare_var(ty)));
             }
@@ -267,7 +289,8 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         let blocks = u.int_in_range(1..=config.max_blocks.max(1))?;
         let headers = (0..blocks).map(|_| b.create_block()).collect();
         let ret = b.create_block();
-        let mut g = FnGen { u, b, config, vars, fuel, slot, callees, headers, ret };
+        let menu = if callees.is_empty() { &MENUS.0 } else { &MENUS.1 };
+        let mut g = FnGen { u, b, config, vars, fuel, slot, callees, headers, ret, menu, used };
         g.entry(entry)?;
         for i in 0..blocks {
             g.block(i)?;
@@ -483,87 +506,146 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         self.b.ins().return_(&values);
     }
 
-    /// One instruction (or a few, for a compound operation).
+    /// One instruction (or a few, for a guarded or compound operation):
+    /// a row of the table, inserted.
     fn inst(&mut self) -> Result<()> {
-        let ins_kind = self.u.int_in_range(0..=22)?;
-        match ins_kind {
-            19..=21 => self.vector(),
-            0..=3 => self.int_binary(),
-            4 => self.int_div(),
-            5 => self.int_unary(),
-            6 => self.compare_select(),
-            7 => self.int_convert(),
-            8 => self.overflow(),
-            9..=10 => self.float_binary(),
-            11 => self.float_unary(),
-            12 => self.float_convert(),
-            13 => self.bitcast(),
-            14..=15 => self.memory(),
-            16 => self.conditional_trap(),
-            17 => self.call(),
-            18 => self.i128_parts(),
-            _ => {
-                let ty = *self.u.choose(&ALL)?;
-                let c = self.constant(ty)?;
+        let row = self.pick_row()?;
+        self.used.push(row);
+        self.insert(&TABLE[row])
+    }
+
+    /// A family by weight, then one of its usable rows.
+    fn pick_row(&mut self) -> Result<usize> {
+        let total: u32 = self.menu.iter().map(|(weight, _)| weight).sum();
+        let mut x = self.u.int_in_range(0..=total - 1)?;
+        for (weight, rows) in self.menu {
+            if x < *weight {
+                return Ok(*self.u.choose(rows)?);
+            }
+            x -= weight;
+        }
+        unreachable!("x is below the total weight")
+    }
+
+    fn insert(&mut self, row: &Row) -> Result<()> {
+        match row.shape {
+            Shape::Constant => {
+                let c = self.constant(row.results[0])?;
                 self.set(c)
+            }
+            Shape::Call => self.call(false),
+            Shape::CallIndirect => self.call(true),
+            Shape::Load { access, bytes } => {
+                let (p, offset, flags) = self.address(access, bytes)?;
+                let data = InstructionData::Load { opcode: row.opcode, arg: p, flags, offset: offset.into() };
+                self.emit(data, row)
+            }
+            Shape::Store { access, bytes } => {
+                let x = self.storable(row.args[0])?;
+                let (p, offset, flags) = self.address(access, bytes)?;
+                let data =
+                    InstructionData::Store { opcode: row.opcode, args: [x, p], flags, offset: offset.into() };
+                self.emit(data, row)
+            }
+            _ => {
+                let args = row.args.iter().map(|&ty| self.get(ty)).collect::<Result<Vec<_>>>()?;
+                let data = self.with_operands(row, &args)?;
+                self.emit(data, row)
             }
         }
     }
 
-    fn int_binary(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&INTS)?;
-        let (a, b) = (self.get(ty)?, self.get(ty)?);
-        let ins = self.b.ins();
-        let r = match self.u.int_in_range(0..=19)? {
-            0 => ins.iadd(a, b),
-            1 => ins.isub(a, b),
-            2 => ins.imul(a, b),
-            3 => ins.band(a, b),
-            4 => ins.bor(a, b),
-            5 => ins.bxor(a, b),
-            6 => ins.band_not(a, b),
-            7 => ins.bor_not(a, b),
-            8 => ins.bxor_not(a, b),
-            9 => ins.smin(a, b),
-            10 => ins.smax(a, b),
-            11 => ins.umin(a, b),
-            12 => ins.umax(a, b),
-            13 if ty != types::I128 => ins.umulhi(a, b),
-            14 if ty != types::I128 => ins.smulhi(a, b),
-            k => {
-                // Shifts and rotates by an amount of any integer type.
-                let amt_ty = *self.u.choose(&INTS)?;
-                let amt = self.get(amt_ty)?;
-                let ins = self.b.ins();
-                match k % 5 {
-                    0 => ins.ishl(a, amt),
-                    1 => ins.ushr(a, amt),
-                    2 => ins.sshr(a, amt),
-                    3 => ins.rotl(a, amt),
-                    _ => ins.rotr(a, amt),
+    /// The instruction of `row` on `a`, with the immediates its shape needs.
+    fn with_operands(&mut self, row: &Row, a: &[Value]) -> Result<InstructionData> {
+        let opcode = row.opcode;
+        Ok(match row.shape {
+            Shape::Operands => match opcode.format() {
+                InstructionFormat::Unary => InstructionData::Unary { opcode, arg: a[0] },
+                InstructionFormat::Binary => InstructionData::Binary { opcode, args: [a[0], a[1]] },
+                InstructionFormat::Ternary => InstructionData::Ternary { opcode, args: [a[0], a[1], a[2]] },
+                f => panic!("{opcode} has format {f:?}: its row needs another shape"),
+            },
+            Shape::InvertSecond => {
+                let not_b = self.b.ins().bnot(a[1]);
+                InstructionData::Binary { opcode, args: [a[0], not_b] }
+            }
+            Shape::SremGuarded => {
+                let b = self.avoid_min_by_minus_one(a[0], a[1]);
+                InstructionData::Binary { opcode, args: [a[0], b] }
+            }
+            Shape::IntCompare(codes) => {
+                InstructionData::IntCompare { opcode, args: [a[0], a[1]], cond: *self.u.choose(codes)? }
+            }
+            Shape::FloatCompare(codes) => {
+                InstructionData::FloatCompare { opcode, args: [a[0], a[1]], cond: *self.u.choose(codes)? }
+            }
+            Shape::Lane => {
+                let imm = self.u.int_in_range(0..=row.args[0].lane_count() as u8 - 1)?;
+                match opcode.format() {
+                    InstructionFormat::BinaryImm8 => InstructionData::BinaryImm8 { opcode, arg: a[0], imm },
+                    _ => InstructionData::TernaryImm8 { opcode, args: [a[0], a[1]], imm },
                 }
             }
-        };
-        self.set(r)
+            Shape::Shuffle => {
+                // Byte indices into the first operand then the second.
+                let mut mask = [0u8; 16];
+                for m in &mut mask {
+                    *m = self.u.int_in_range(0..=31)?;
+                }
+                let imm = self.b.func.dfg.immediates.push(mask.to_vec().into());
+                InstructionData::Shuffle { opcode, args: [a[0], a[1]], imm }
+            }
+            Shape::Bitcast => {
+                let x = if is_float(row.args[0]) { self.canonical(a[0]) } else { a[0] };
+                let flags = if row.args[0].is_vector() { little() } else { MemFlagsData::new() };
+                let flags = self.b.func.dfg.mem_flags.insert_unchecked(flags);
+                InstructionData::LoadNoOffset { opcode, arg: x, flags }
+            }
+            Shape::CondTrap => {
+                let code = TrapCode::unwrap_user(self.u.int_in_range(1..=9)?);
+                InstructionData::CondTrap { opcode, arg: a[0], code }
+            }
+            Shape::AddTrap => {
+                InstructionData::IntAddTrap { opcode, args: [a[0], a[1]], code: TrapCode::INTEGER_OVERFLOW }
+            }
+            Shape::Constant
+            | Shape::Call
+            | Shape::CallIndirect
+            | Shape::Load { .. }
+            | Shape::Store { .. } => {
+                unreachable!("inserted without operands")
+            }
+        })
     }
 
-    fn int_div(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&INTS)?;
-        let (a, b) = (self.get(ty)?, self.get(ty)?);
-        let r = match self.u.int_in_range(0..=3)? {
-            0 => self.b.ins().udiv(a, b),
-            1 => self.b.ins().sdiv(a, b),
-            2 => self.b.ins().urem(a, b),
-            _ => {
-                // CLIF defines `srem MIN, -1` as 0 (Cranelift's runtest
-                // div-checks.clif, passed by every native backend), but
-                // cranelift-interpreter 0.135 traps there: divide by 1
-                // instead in just that case, so the reference stays right.
-                let b = self.avoid_min_by_minus_one(a, b);
-                self.b.ins().srem(a, b)
-            }
-        };
-        self.set(r)
+    /// Insert `data` and store its results in variables.
+    fn emit(&mut self, data: InstructionData, row: &Row) -> Result<()> {
+        let ctrl = self.ctrl_type(&data, &row.results);
+        let (inst, dfg) = self.b.ins().build(data, ctrl);
+        let results = dfg.inst_results(inst).to_vec();
+        debug_assert_eq!(
+            results.iter().map(|&r| dfg.value_type(r)).collect::<Vec<_>>(),
+            row.results,
+            "{row:?} results"
+        );
+        for r in results {
+            self.set(r)?;
+        }
+        Ok(())
+    }
+
+    /// The controlling type of `data`: its typevar operand's type where
+    /// the opcode infers it from there, else its first result's.
+    fn ctrl_type(&self, data: &InstructionData, results: &[Type]) -> Type {
+        let constraints = data.opcode().constraints();
+        if !constraints.is_polymorphic() {
+            return types::INVALID;
+        }
+        let dfg = &self.b.func.dfg;
+        match data.typevar_operand(&dfg.value_lists) {
+            Some(v) if constraints.use_typevar_operand() => dfg.value_type(v),
+            _ => results[0],
+        }
     }
 
     /// `b`, or 1 where `a` is the type's minimum and `b` is -1.
@@ -585,221 +667,6 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         self.b.ins().select(both, one, b)
     }
 
-    fn int_unary(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&INTS)?;
-        let a = self.get(ty)?;
-        let ins = self.b.ins();
-        let r = match self.u.int_in_range(0..=8)? {
-            0 => ins.ineg(a),
-            1 => ins.bnot(a),
-            2 => ins.clz(a),
-            3 => ins.ctz(a),
-            4 => ins.popcnt(a),
-            5 => ins.cls(a),
-            6 => ins.bitrev(a),
-            7 if ty != types::I8 => ins.bswap(a),
-            _ => ins.iabs(a),
-        };
-        self.set(r)
-    }
-
-    fn compare_select(&mut self) -> Result<()> {
-        const ICC: [IntCC; 10] = [
-            IntCC::Equal,
-            IntCC::NotEqual,
-            IntCC::SignedLessThan,
-            IntCC::SignedGreaterThanOrEqual,
-            IntCC::SignedGreaterThan,
-            IntCC::SignedLessThanOrEqual,
-            IntCC::UnsignedLessThan,
-            IntCC::UnsignedGreaterThanOrEqual,
-            IntCC::UnsignedGreaterThan,
-            IntCC::UnsignedLessThanOrEqual,
-        ];
-        const FCC: [FloatCC; 14] = [
-            FloatCC::Ordered,
-            FloatCC::Unordered,
-            FloatCC::Equal,
-            FloatCC::NotEqual,
-            FloatCC::OrderedNotEqual,
-            FloatCC::UnorderedOrEqual,
-            FloatCC::LessThan,
-            FloatCC::LessThanOrEqual,
-            FloatCC::GreaterThan,
-            FloatCC::GreaterThanOrEqual,
-            FloatCC::UnorderedOrLessThan,
-            FloatCC::UnorderedOrLessThanOrEqual,
-            FloatCC::UnorderedOrGreaterThan,
-            FloatCC::UnorderedOrGreaterThanOrEqual,
-        ];
-        let ty = *self.u.choose(&ALL)?;
-        let (a, b) = (self.get(ty)?, self.get(ty)?);
-        let cond = if is_float(ty) {
-            let cc = *self.u.choose(&FCC)?;
-            self.b.ins().fcmp(cc, a, b)
-        } else {
-            let cc = *self.u.choose(&ICC)?;
-            self.b.ins().icmp(cc, a, b)
-        };
-        if self.u.ratio(1, 2)? {
-            return self.set(cond);
-        }
-        // A select on that condition, or on any integer.
-        let any = *self.u.choose(&INTS)?;
-        let cond = if self.u.ratio(1, 2)? { cond } else { self.get(any)? };
-        let ty = *self.u.choose(&ALL)?;
-        let (x, y) = (self.get(ty)?, self.get(ty)?);
-        let r = if self.u.ratio(1, 4)? {
-            self.b.ins().select_spectre_guard(cond, x, y)
-        } else {
-            self.b.ins().select(cond, x, y)
-        };
-        self.set(r)
-    }
-
-    fn int_convert(&mut self) -> Result<()> {
-        let (from, to) = (*self.u.choose(&INTS)?, *self.u.choose(&INTS)?);
-        let a = self.get(from)?;
-        let r = if from.bits() < to.bits() {
-            if self.u.ratio(1, 2)? { self.b.ins().uextend(to, a) } else { self.b.ins().sextend(to, a) }
-        } else if from.bits() > to.bits() {
-            self.b.ins().ireduce(to, a)
-        } else {
-            self.b.ins().bmask(*self.u.choose(&INTS)?, a)
-        };
-        self.set(r)
-    }
-
-    fn overflow(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&INTS[..4])?;
-        let (a, b) = (self.get(ty)?, self.get(ty)?);
-        let ins = self.b.ins();
-        let (r, of) = match self.u.int_in_range(0..=6)? {
-            0 => ins.uadd_overflow(a, b),
-            1 => ins.sadd_overflow(a, b),
-            2 => ins.usub_overflow(a, b),
-            3 => ins.ssub_overflow(a, b),
-            4 => ins.umul_overflow(a, b),
-            5 => ins.smul_overflow(a, b),
-            _ if ty == types::I32 || ty == types::I64 => {
-                let r = ins.uadd_overflow_trap(a, b, TrapCode::INTEGER_OVERFLOW);
-                return self.set(r);
-            }
-            _ => ins.uadd_overflow(a, b),
-        };
-        self.set(r)?;
-        self.set(of)
-    }
-
-    fn float_binary(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&FLOATS)?;
-        self.float_binary_of(ty)
-    }
-
-    /// A float binary op (or `fma`) on `ty`, a float or float vector type.
-    fn float_binary_of(&mut self, ty: Type) -> Result<()> {
-        let (a, b) = (self.get(ty)?, self.get(ty)?);
-        let ins = self.b.ins();
-        let r = match self.u.int_in_range(0..=7)? {
-            0 => ins.fadd(a, b),
-            1 => ins.fsub(a, b),
-            2 => ins.fmul(a, b),
-            3 => ins.fdiv(a, b),
-            4 => ins.fmin(a, b),
-            5 => ins.fmax(a, b),
-            6 => ins.fcopysign(a, b),
-            _ => {
-                let c = self.get(ty)?;
-                self.b.ins().fma(a, b, c)
-            }
-        };
-        self.set(r)
-    }
-
-    fn float_unary(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&FLOATS)?;
-        self.float_unary_of(ty)
-    }
-
-    /// A float unary op on `ty`, a float or float vector type.
-    fn float_unary_of(&mut self, ty: Type) -> Result<()> {
-        let a = self.get(ty)?;
-        let ins = self.b.ins();
-        let r = match self.u.int_in_range(0..=6)? {
-            0 => ins.fneg(a),
-            1 => ins.fabs(a),
-            2 => ins.sqrt(a),
-            3 => ins.ceil(a),
-            4 => ins.floor(a),
-            5 => ins.trunc(a),
-            _ => ins.nearest(a),
-        };
-        self.set(r)
-    }
-
-    /// Int↔float conversion `k` (0..=3: from signed, from unsigned, to
-    /// signed saturating, to unsigned saturating) between `it` and `ft`,
-    /// scalars or vectors alike.
-    fn int_float_convert(&mut self, k: u32, it: Type, ft: Type) -> Result<Value> {
-        Ok(match k {
-            0 => {
-                let a = self.get(it)?;
-                self.b.ins().fcvt_from_sint(ft, a)
-            }
-            1 => {
-                let a = self.get(it)?;
-                self.b.ins().fcvt_from_uint(ft, a)
-            }
-            2 => {
-                let a = self.get(ft)?;
-                self.b.ins().fcvt_to_sint_sat(it, a)
-            }
-            _ => {
-                let a = self.get(ft)?;
-                self.b.ins().fcvt_to_uint_sat(it, a)
-            }
-        })
-    }
-
-    fn float_convert(&mut self) -> Result<()> {
-        let ft = *self.u.choose(&FLOATS)?;
-        let it = *self.u.choose(&[types::I32, types::I64])?;
-        let r = match self.u.int_in_range(0..=6)? {
-            k @ 0..=3 => self.int_float_convert(k, it, ft)?,
-            4 => {
-                let a = self.get(ft)?;
-                self.b.ins().fcvt_to_sint(it, a)
-            }
-            5 => {
-                let a = self.get(ft)?;
-                self.b.ins().fcvt_to_uint(it, a)
-            }
-            _ => {
-                if ft == types::F32 {
-                    let a = self.get(types::F32)?;
-                    self.b.ins().fpromote(types::F64, a)
-                } else {
-                    let a = self.get(types::F64)?;
-                    self.b.ins().fdemote(types::F32, a)
-                }
-            }
-        };
-        self.set(r)
-    }
-
-    fn bitcast(&mut self) -> Result<()> {
-        let (ft, it) = *self.u.choose(&[(types::F32, types::I32), (types::F64, types::I64)])?;
-        let r = if self.u.ratio(1, 2)? {
-            let a = self.get(it)?;
-            self.b.ins().bitcast(ft, MemFlagsData::new(), a)
-        } else {
-            let a = self.get(ft)?;
-            let a = self.canonical(a);
-            self.b.ins().bitcast(it, MemFlagsData::new(), a)
-        };
-        self.set(r)
-    }
-
     /// An offset in the slot for an access of `bytes`, aligned to them.
     fn offset(&mut self, bytes: u32) -> Result<i32> {
         let slots = SLOT_BYTES / bytes;
@@ -813,127 +680,31 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         Ok(if is_float(ty) { self.canonical(x) } else { x })
     }
 
-    /// The slot's address, an aligned offset for `bytes`, and flags with an
-    /// explicit byte order.
-    fn ordered_access(&mut self, bytes: u32) -> Result<(Value, i32, MemFlagsData)> {
+    /// The address, offset and flags of an access of `bytes` to the slot.
+    fn address(&mut self, access: Access, bytes: u32) -> Result<(Value, i32, MemFlags)> {
         let off = self.offset(bytes)?;
-        let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
-        let mut flags = MemFlagsData::trusted();
-        let order = [cranelift_codegen::ir::Endianness::Big, cranelift_codegen::ir::Endianness::Little];
-        flags.set_endianness(*self.u.choose(&order)?);
-        Ok((p, off, flags))
+        let (p, off, flags) = match access {
+            // What `stack_load` and `stack_store` expand to.
+            Access::Stack => {
+                (self.b.ins().stack_addr(types::I64, self.slot, off), 0, MemFlagsData::new().with_notrap())
+            }
+            Access::Ordered => {
+                let mut flags = MemFlagsData::trusted();
+                let order = [Endianness::Big, Endianness::Little];
+                flags.set_endianness(*self.u.choose(&order)?);
+                (self.b.ins().stack_addr(types::I64, self.slot, 0), off, flags)
+            }
+            Access::Native => {
+                (self.b.ins().stack_addr(types::I64, self.slot, 0), off, MemFlagsData::trusted())
+            }
+        };
+        Ok((p, off, self.b.func.dfg.mem_flags.insert_unchecked(flags)))
     }
 
-    fn memory(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&ALL)?;
-        let bytes = ty.bytes();
-        match self.u.int_in_range(0..=5)? {
-            0 => {
-                let x = self.storable(ty)?;
-                let off = self.offset(bytes)?;
-                self.b.ins().stack_store(types::I64, x, self.slot, off);
-                Ok(())
-            }
-            1 => {
-                let off = self.offset(bytes)?;
-                let r = self.b.ins().stack_load(types::I64, ty, self.slot, off);
-                self.set(r)
-            }
-            2 => {
-                // Through an address, with an explicit byte order.
-                let x = self.storable(ty)?;
-                let (p, off, flags) = self.ordered_access(bytes)?;
-                self.b.ins().store(flags, x, p, off);
-                Ok(())
-            }
-            3 => {
-                let (p, off, flags) = self.ordered_access(bytes)?;
-                let r = self.b.ins().load(ty, flags, p, off);
-                self.set(r)
-            }
-            4 => {
-                // Narrow stores.
-                let ty = *self.u.choose(&[types::I16, types::I32, types::I64])?;
-                let x = self.get(ty)?;
-                let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
-                let flags = MemFlagsData::trusted();
-                let width = self.u.int_in_range(0..=2)?;
-                match width {
-                    0 => {
-                        let off = self.offset(1)?;
-                        self.b.ins().istore8(flags, x, p, off);
-                    }
-                    1 if ty.bits() > 16 => {
-                        let off = self.offset(2)?;
-                        self.b.ins().istore16(flags, x, p, off);
-                    }
-                    _ if ty == types::I64 => {
-                        let off = self.offset(4)?;
-                        self.b.ins().istore32(flags, x, p, off);
-                    }
-                    _ => {
-                        let off = self.offset(1)?;
-                        self.b.ins().istore8(flags, x, p, off);
-                    }
-                }
-                Ok(())
-            }
-            _ => {
-                // Extending loads.
-                let ty = *self.u.choose(&[types::I16, types::I32, types::I64])?;
-                let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
-                let flags = MemFlagsData::trusted();
-                let signed = self.u.ratio(1, 2)?;
-                let r = match self.u.int_in_range(0..=2)? {
-                    1 if ty.bits() > 16 => {
-                        let off = self.offset(2)?;
-                        if signed {
-                            self.b.ins().sload16(ty, flags, p, off)
-                        } else {
-                            self.b.ins().uload16(ty, flags, p, off)
-                        }
-                    }
-                    2 if ty == types::I64 => {
-                        let off = self.offset(4)?;
-                        if signed {
-                            self.b.ins().sload32(flags, p, off)
-                        } else {
-                            self.b.ins().uload32(flags, p, off)
-                        }
-                    }
-                    _ => {
-                        let off = self.offset(1)?;
-                        if signed {
-                            self.b.ins().sload8(ty, flags, p, off)
-                        } else {
-                            self.b.ins().uload8(ty, flags, p, off)
-                        }
-                    }
-                };
-                self.set(r)
-            }
-        }
-    }
-
-    fn conditional_trap(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&INTS)?;
-        let c = self.get(ty)?;
-        let code = TrapCode::unwrap_user(self.u.int_in_range(1..=9)?);
-        if self.u.ratio(1, 2)? {
-            self.b.ins().trapz(c, code);
-        } else {
-            self.b.ins().trapnz(c, code);
-        }
-        Ok(())
-    }
-
-    fn call(&mut self) -> Result<()> {
-        if self.callees.is_empty() {
-            return Ok(());
-        }
+    fn call(&mut self, indirect: bool) -> Result<()> {
         let (f, sig) = self.callees[self.u.choose_index(self.callees.len())?].clone();
         let args = sig.params.iter().map(|p| self.get(p.value_type)).collect::<Result<Vec<_>>>()?;
-        let call = if self.u.ratio(1, 3)? {
+        let call = if indirect {
             let sig_ref = self.b.import_signature(sig);
             let addr = self.b.ins().func_addr(types::I64, f);
             self.b.ins().call_indirect(sig_ref, addr, &args)
@@ -946,261 +717,31 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         }
         Ok(())
     }
+}
 
-    fn i128_parts(&mut self) -> Result<()> {
-        if self.u.ratio(1, 2)? {
-            let a = self.get(types::I128)?;
-            let (lo, hi) = self.b.ins().isplit(a);
-            self.set(lo)?;
-            self.set(hi)
-        } else {
-            let (lo, hi) = (self.get(types::I64)?, self.get(types::I64)?);
-            let r = self.b.ins().iconcat(lo, hi);
-            self.set(r)
+/// The types functions keep variables of.
+fn var_types() -> impl Iterator<Item = Type> {
+    SCALARS.iter().copied().chain(VECS)
+}
+
+/// The menus of functions without and with functions to call.
+static MENUS: LazyLock<(Menu, Menu)> = LazyLock::new(|| (menu(false), menu(true)));
+
+/// Rows a function can use, grouped by family with the family's weight.
+type Menu = Vec<(u32, Vec<usize>)>;
+
+/// The rows whose types all have variables, and calls only where there is
+/// a function to call.
+fn menu(has_callees: bool) -> Menu {
+    let var_types: Vec<Type> = var_types().collect();
+    let mut menu: Menu = FAMILIES.iter().map(|f| (f.1, Vec::new())).collect();
+    for (i, row) in TABLE.iter().enumerate() {
+        let is_call = matches!(row.shape, Shape::Call | Shape::CallIndirect);
+        if row.args.iter().chain(&row.results).all(|ty| var_types.contains(ty)) && (has_callees || !is_call) {
+            let family = FAMILIES.iter().position(|f| f.0 == row.family).expect("every family is listed");
+            menu[family].1.push(i);
         }
     }
-
-    /// One vector instruction (or a few) on the vector variables.
-    fn vector(&mut self) -> Result<()> {
-        let ty = *self.u.choose(&VECS)?;
-        let lane = ty.lane_type();
-        let float = lane.is_float();
-        match self.u.int_in_range(0..=11)? {
-            0 | 1 if !float => {
-                let (a, b) = (self.get(ty)?, self.get(ty)?);
-                let ins = self.b.ins();
-                let r = match self.u.int_in_range(0..=17)? {
-                    0 => ins.iadd(a, b),
-                    1 => ins.isub(a, b),
-                    2 => ins.imul(a, b),
-                    3 => ins.smin(a, b),
-                    4 => ins.smax(a, b),
-                    5 => ins.umin(a, b),
-                    6 => ins.umax(a, b),
-                    7 => ins.uadd_sat(a, b),
-                    8 => ins.sadd_sat(a, b),
-                    9 => ins.usub_sat(a, b),
-                    10 => ins.ssub_sat(a, b),
-                    // (No `avg_round`: cranelift-interpreter 0.135 lacks it on vectors.)
-                    11 => ins.band_not(a, b),
-                    12 => ins.band(a, b),
-                    13 => ins.bor(a, b),
-                    14 => ins.bxor(a, b),
-                    15 => ins.smulhi(a, b),
-                    16 => ins.umulhi(a, b),
-                    _ if lane == types::I16 || lane == types::I32 => ins.sqmul_round_sat(a, b),
-                    _ => ins.band_not(a, b),
-                };
-                self.set(r)
-            }
-            0 | 1 => self.float_binary_of(ty),
-            2 if !float => {
-                let a = self.get(ty)?;
-                let ins = self.b.ins();
-                let r = match self.u.int_in_range(0..=3)? {
-                    0 => ins.ineg(a),
-                    1 => ins.iabs(a),
-                    2 => ins.bnot(a),
-                    _ => ins.popcnt(a),
-                };
-                self.set(r)
-            }
-            2 if self.u.ratio(1, 8)? => {
-                let a = self.get(ty)?;
-                let r = self.b.ins().bnot(a);
-                self.set(r)
-            }
-            2 => self.float_unary_of(ty),
-            3 if !float => {
-                // Shifts by a scalar of any width up to 64 bits.
-                let a = self.get(ty)?;
-                let amt_ty = *self.u.choose(&INTS[..4])?;
-                let amt = self.get(amt_ty)?;
-                let ins = self.b.ins();
-                let r = match self.u.int_in_range(0..=2)? {
-                    0 => ins.ishl(a, amt),
-                    1 => ins.ushr(a, amt),
-                    _ => ins.sshr(a, amt),
-                };
-                self.set(r)
-            }
-            3 | 4 => {
-                // Compare into a lane mask.
-                let (a, b) = (self.get(ty)?, self.get(ty)?);
-                let r = if float {
-                    let cc = *self.u.choose(&[
-                        FloatCC::Ordered,
-                        FloatCC::Unordered,
-                        FloatCC::Equal,
-                        FloatCC::NotEqual,
-                        FloatCC::LessThan,
-                        FloatCC::GreaterThanOrEqual,
-                        FloatCC::UnorderedOrLessThan,
-                        FloatCC::OrderedNotEqual,
-                    ])?;
-                    self.b.ins().fcmp(cc, a, b)
-                } else {
-                    let cc = *self.u.choose(&[
-                        IntCC::Equal,
-                        IntCC::NotEqual,
-                        IntCC::SignedLessThan,
-                        IntCC::SignedGreaterThanOrEqual,
-                        IntCC::SignedGreaterThan,
-                        IntCC::SignedLessThanOrEqual,
-                        IntCC::UnsignedLessThan,
-                        IntCC::UnsignedGreaterThanOrEqual,
-                        IntCC::UnsignedGreaterThan,
-                        IntCC::UnsignedLessThanOrEqual,
-                    ])?;
-                    self.b.ins().icmp(cc, a, b)
-                };
-                self.set(r)
-            }
-            5 => {
-                let lanes = ty.lane_count() as u8;
-                let idx = self.u.int_in_range(0..=lanes - 1)?;
-                match self.u.int_in_range(0..=2)? {
-                    0 => {
-                        let x = self.get(lane)?;
-                        let r = self.b.ins().splat(ty, x);
-                        self.set(r)
-                    }
-                    1 => {
-                        let v = self.get(ty)?;
-                        let r = self.b.ins().extractlane(v, idx);
-                        self.set(r)
-                    }
-                    _ => {
-                        let (v, x) = (self.get(ty)?, self.get(lane)?);
-                        let r = self.b.ins().insertlane(v, x, idx);
-                        self.set(r)
-                    }
-                }
-            }
-            6 => {
-                // Widen, narrow and pairwise add between integer shapes.
-                let narrow = *self.u.choose(&INT_VECS[..3])?;
-                let wide = *self.u.choose(&INT_VECS[1..])?;
-                let r = match self.u.int_in_range(0..=7)? {
-                    0 => {
-                        let a = self.get(narrow)?;
-                        self.b.ins().swiden_low(a)
-                    }
-                    1 => {
-                        let a = self.get(narrow)?;
-                        self.b.ins().swiden_high(a)
-                    }
-                    2 => {
-                        let a = self.get(narrow)?;
-                        self.b.ins().uwiden_low(a)
-                    }
-                    3 => {
-                        let a = self.get(narrow)?;
-                        self.b.ins().uwiden_high(a)
-                    }
-                    4 => {
-                        let (a, b) = (self.get(wide)?, self.get(wide)?);
-                        self.b.ins().snarrow(a, b)
-                    }
-                    5 => {
-                        let (a, b) = (self.get(wide)?, self.get(wide)?);
-                        self.b.ins().unarrow(a, b)
-                    }
-                    6 => {
-                        let (a, b) = (self.get(wide)?, self.get(wide)?);
-                        self.b.ins().uunarrow(a, b)
-                    }
-                    _ => {
-                        let (a, b) = (self.get(narrow)?, self.get(narrow)?);
-                        self.b.ins().iadd_pairwise(a, b)
-                    }
-                };
-                self.set(r)
-            }
-            7 => {
-                // Conversions between the 32- and 64-bit lane shapes.
-                let (it, ft) =
-                    *self.u.choose(&[(types::I32X4, types::F32X4), (types::I64X2, types::F64X2)])?;
-                let r = match self.u.int_in_range(0..=5)? {
-                    k @ 0..=3 => self.int_float_convert(k, it, ft)?,
-                    4 => {
-                        let a = self.get(types::F32X4)?;
-                        self.b.ins().fvpromote_low(a)
-                    }
-                    _ => {
-                        let a = self.get(types::F64X2)?;
-                        self.b.ins().fvdemote(a)
-                    }
-                };
-                self.set(r)
-            }
-            8 => {
-                // Reductions to a scalar.
-                let ty = *self.u.choose(&INT_VECS)?;
-                let a = self.get(ty)?;
-                let r = match self.u.int_in_range(0..=2)? {
-                    0 => self.b.ins().vany_true(a),
-                    1 => self.b.ins().vall_true(a),
-                    _ => {
-                        let to = *self.u.choose(&INTS[..4])?;
-                        self.b.ins().vhigh_bits(to, a)
-                    }
-                };
-                self.set(r)
-            }
-            9 => {
-                let (a, b) = (self.get(ty)?, self.get(ty)?);
-                let r = if self.u.ratio(1, 2)? {
-                    let c = self.get(ty)?;
-                    self.b.ins().bitselect(c, a, b)
-                } else {
-                    let cty = *self.u.choose(&INTS)?;
-                    let c = self.get(cty)?;
-                    self.b.ins().select(c, a, b)
-                };
-                self.set(r)
-            }
-            10 => {
-                let (a, b) = (self.get(types::I8X16)?, self.get(types::I8X16)?);
-                let r = if self.u.ratio(1, 2)? {
-                    // Byte indices into `a` then `b`.
-                    let mut mask = [0u8; 16];
-                    for m in &mut mask {
-                        *m = self.u.int_in_range(0..=31)?;
-                    }
-                    let imm = self.b.func.dfg.immediates.push(mask.to_vec().into());
-                    self.b.ins().shuffle(a, b, imm)
-                } else {
-                    self.b.ins().swizzle(a, b)
-                };
-                self.set(r)
-            }
-            _ => {
-                // Bitcasts between vector shapes, and loads and stores.
-                // (cranelift-interpreter 0.135 has no extending vector loads.)
-                match self.u.int_in_range(0..=2)? {
-                    0 => {
-                        let to = *self.u.choose(&VECS)?;
-                        let a = self.get(ty)?;
-                        let a = if float { self.canonical(a) } else { a };
-                        let r = self.b.ins().bitcast(to, little(), a);
-                        self.set(r)
-                    }
-                    1 => {
-                        let x = self.storable(ty)?;
-                        let off = self.offset(16)?;
-                        let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
-                        self.b.ins().store(MemFlagsData::trusted(), x, p, off);
-                        Ok(())
-                    }
-                    _ => {
-                        let off = self.offset(16)?;
-                        let p = self.b.ins().stack_addr(types::I64, self.slot, 0);
-                        let r = self.b.ins().load(ty, MemFlagsData::trusted(), p, off);
-                        self.set(r)
-                    }
-                }
-            }
-        }
-    }
+    menu.retain(|(_, rows)| !rows.is_empty());
+    menu
 }

@@ -18,6 +18,7 @@ mod lower;
 pub mod midend;
 pub mod runtest;
 mod vcode;
+mod vops;
 
 pub use error::CompileError;
 pub use link::{ModuleBuilder, scalar_type};

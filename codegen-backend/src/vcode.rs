@@ -3,13 +3,13 @@
 //! register allocator needs. Implements [`regalloc2::Function`].
 
 use regalloc2::{Block, Inst, InstRange, Operand, PRegSet, RegClass, VReg};
-use sheave_opcodes::{Op, RegFieldMut};
+use sheave_opcodes::Op;
 
 /// What a [`VInst`] becomes when emitted.
 #[derive(Clone, Debug)]
 pub enum VInstKind {
     /// One op. Its register fields, in declaration order, are the
-    /// instruction's operands.
+    /// instruction's operands (as `crate::vops` builds them).
     Op(Op),
     /// Defines the function's arguments in their ABI registers.
     Args,
@@ -99,27 +99,6 @@ pub struct VCode {
     /// returns (the `tail` convention is callee-pops, so that tail calls
     /// can change the size of the argument area).
     pub callee_pops: u32,
-}
-
-/// Whether a register field is written by its op (by naming convention of
-/// the op table: outputs are `dst*`, `of`, `carry_out`, `borrow_out`).
-pub fn is_def_field(name: &str) -> bool {
-    name.starts_with("dst") || matches!(name, "of" | "carry_out" | "borrow_out")
-}
-
-/// The register class of each register field of `op`, with whether it is a def.
-pub fn reg_fields(op: &Op) -> Vec<(RegClass, bool)> {
-    let mut op = *op;
-    let mut fields = Vec::new();
-    op.for_each_reg_field(|name, field| {
-        let class = match field {
-            RegFieldMut::X(_) => RegClass::Int,
-            RegFieldMut::F(_) => RegClass::Float,
-            RegFieldMut::V(_) => RegClass::Vector,
-        };
-        fields.push((class, is_def_field(name)));
-    });
-    fields
 }
 
 impl regalloc2::Function for VCode {

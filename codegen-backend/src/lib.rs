@@ -70,6 +70,8 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Com
     };
     let out = regalloc2::run(&lowered.vcode, &env, &options)
         .map_err(|e| fail(format!("register allocation failed: {e:?}")))?;
+    #[cfg(any(debug_assertions, feature = "regalloc-checker"))]
+    vcode::check_allocation(&lowered.vcode, &env, &out).map_err(&fail)?;
     let emitted = emit::emit(&lowered.vcode, &out).map_err(&fail)?;
     let calls = emitted
         .call_sites

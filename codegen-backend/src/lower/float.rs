@@ -3,6 +3,38 @@
 use super::*;
 
 impl Lower<'_> {
+    /// `result = a op b` on f32 (or f64 when `w`).
+    pub(super) fn float_binary(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        a: Value,
+        b: Value,
+        w: bool,
+    ) -> LowerResult<()> {
+        let (ra, rb, d) = (self.reg(a)?, self.reg(b)?, self.result(inst)?);
+        macro_rules! fop {
+            ($a32:ident, $a64:ident) => {
+                if w { vop::$a64 } else { vop::$a32 }
+            };
+        }
+        let op = match opcode {
+            Opcode::Fadd => fop!(fadd32, fadd64),
+            Opcode::Fsub => fop!(fsub32, fsub64),
+            Opcode::Fmul => fop!(fmul32, fmul64),
+            Opcode::Fdiv => fop!(fdiv32, fdiv64),
+            Opcode::Fmin => fop!(fmin32, fmin64),
+            Opcode::Fmax => fop!(fmax32, fmax64),
+            Opcode::Fcopysign => fop!(fcopysign32, fcopysign64),
+            Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+                return self.float_bitwise(opcode, d, Some((ra, rb)), w);
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
+        };
+        self.emit(op(d, ra, rb));
+        Ok(())
+    }
+
     /// band/bor/bxor/bnot on float bits: through x-registers.
     pub(super) fn float_bitwise(
         &mut self,

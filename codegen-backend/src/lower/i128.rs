@@ -6,8 +6,64 @@ use crate::vops::Binary;
 impl Lower<'_> {
     /// Instructions with an i128 operand or result: register pairs.
     pub(super) fn lower_i128(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        match opcode {
+            Opcode::Iconcat
+            | Opcode::Isplit
+            | Opcode::Uextend
+            | Opcode::Sextend
+            | Opcode::Ireduce
+            | Opcode::Bitcast => self.i128_halves(inst, opcode, args),
+            Opcode::Iadd
+            | Opcode::Isub
+            | Opcode::Band
+            | Opcode::Bor
+            | Opcode::Bxor
+            | Opcode::Imul
+            | Opcode::Udiv
+            | Opcode::Sdiv
+            | Opcode::Urem
+            | Opcode::Srem
+            | Opcode::Bnot
+            | Opcode::Ineg
+            | Opcode::Iabs => self.i128_arithmetic(inst, opcode, args),
+            Opcode::FcvtToSint
+            | Opcode::FcvtToUint
+            | Opcode::FcvtToSintSat
+            | Opcode::FcvtToUintSat
+            | Opcode::FcvtFromSint
+            | Opcode::FcvtFromUint => self.i128_float_conversion(inst, opcode, args),
+            Opcode::Icmp
+            | Opcode::Select
+            | Opcode::SelectSpectreGuard
+            | Opcode::Trapz
+            | Opcode::Trapnz
+            | Opcode::Smin
+            | Opcode::Smax
+            | Opcode::Umin
+            | Opcode::Umax
+            | Opcode::Bmask => self.i128_conditions(inst, opcode, args),
+            Opcode::Load
+            | Opcode::Store
+            | Opcode::AtomicLoad
+            | Opcode::AtomicStore
+            | Opcode::AtomicRmw
+            | Opcode::AtomicCas => self.i128_memory(inst, opcode),
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr => {
+                self.i128_shift(inst, opcode, args)
+            }
+            Opcode::UaddOverflow | Opcode::UsubOverflow | Opcode::SaddOverflow | Opcode::SsubOverflow => {
+                self.i128_overflow(inst, opcode, args)
+            }
+            Opcode::Bswap | Opcode::Bitrev | Opcode::Clz | Opcode::Ctz | Opcode::Cls | Opcode::Popcnt => {
+                self.i128_bits(inst, opcode, args)
+            }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+    }
+
+    /// Moves between an i128 and its halves: `iconcat`, `isplit`, extends, `ireduce`, `bitcast`.
+    fn i128_halves(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
         let dfg = &self.func.dfg;
-        let data = dfg.insts[inst];
         let results = dfg.inst_results(inst).to_vec();
         let int = RegClass::Int;
         match opcode {
@@ -20,6 +76,37 @@ impl Lower<'_> {
                 self.alias(results[0], lo);
                 self.alias(results[1], hi);
             }
+            Opcode::Uextend | Opcode::Sextend => {
+                let signed = opcode == Opcode::Sextend;
+                let lo = self.extended(args[0], signed)?;
+                let hi = self.new_vreg(int);
+                if signed {
+                    self.emit(vop::xshr64_s_i(hi, lo, 63));
+                } else {
+                    self.emit(vop::xzero(hi));
+                }
+                self.alias_pair(results[0], lo, hi);
+            }
+            Opcode::Ireduce => {
+                let (lo, _) = self.pair(args[0])?;
+                self.alias(results[0], lo);
+            }
+            // i128 <-> f128 (and same-type) bitcasts move nothing.
+            Opcode::Bitcast => {
+                let (lo, hi) = self.pair(args[0])?;
+                self.alias_pair(results[0], lo, hi);
+            }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Arithmetic on pairs: add, subtract, bitwise ops, multiply, divide, negate, absolute value.
+    fn i128_arithmetic(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let results = dfg.inst_results(inst).to_vec();
+        let int = RegClass::Int;
+        match opcode {
             Opcode::Iadd | Opcode::Isub | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Imul => {
                 let ((alo, ahi), (blo, bhi)) = (self.pair(args[0])?, self.pair(args[1])?);
                 let (dlo, dhi) = self.pair(results[0])?;
@@ -66,6 +153,38 @@ impl Lower<'_> {
                 };
                 self.emit(op(dlo, dhi, alo, ahi, blo, bhi));
             }
+            Opcode::Bnot | Opcode::Ineg => {
+                let (alo, ahi) = self.pair(args[0])?;
+                let (dlo, dhi) = self.pair(results[0])?;
+                if opcode == Opcode::Bnot {
+                    self.emit(vop::xbnot64(dlo, alo));
+                    self.emit(vop::xbnot64(dhi, ahi));
+                } else {
+                    let z = self.new_vreg(int);
+                    self.emit(vop::xzero(z));
+                    self.emit(vop::xsub128(dlo, dhi, z, z, alo, ahi));
+                }
+            }
+            Opcode::Iabs => {
+                // (x ^ sign) - sign, with sign = x >> 127 (arithmetic).
+                let (lo, hi) = self.pair(args[0])?;
+                let (dlo, dhi) = self.pair(results[0])?;
+                let (sign, xlo, xhi) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                self.emit(vop::xshr64_s_i(sign, hi, 63));
+                self.emit(vop::xbxor64(xlo, lo, sign));
+                self.emit(vop::xbxor64(xhi, hi, sign));
+                self.emit(vop::xsub128(dlo, dhi, xlo, xhi, sign, sign));
+            }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Conversions between i128 and f32/f64.
+    fn i128_float_conversion(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let results = dfg.inst_results(inst).to_vec();
+        match opcode {
             Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat => {
                 let a = self.reg(args[0])?;
                 let (dlo, dhi) = self.pair(results[0])?;
@@ -104,33 +223,18 @@ impl Lower<'_> {
                 };
                 self.emit(op(d, lo, hi));
             }
-            Opcode::Bnot | Opcode::Ineg => {
-                let (alo, ahi) = self.pair(args[0])?;
-                let (dlo, dhi) = self.pair(results[0])?;
-                if opcode == Opcode::Bnot {
-                    self.emit(vop::xbnot64(dlo, alo));
-                    self.emit(vop::xbnot64(dhi, ahi));
-                } else {
-                    let z = self.new_vreg(int);
-                    self.emit(vop::xzero(z));
-                    self.emit(vop::xsub128(dlo, dhi, z, z, alo, ahi));
-                }
-            }
-            Opcode::Uextend | Opcode::Sextend => {
-                let signed = opcode == Opcode::Sextend;
-                let lo = self.extended(args[0], signed)?;
-                let hi = self.new_vreg(int);
-                if signed {
-                    self.emit(vop::xshr64_s_i(hi, lo, 63));
-                } else {
-                    self.emit(vop::xzero(hi));
-                }
-                self.alias_pair(results[0], lo, hi);
-            }
-            Opcode::Ireduce => {
-                let (lo, _) = self.pair(args[0])?;
-                self.alias(results[0], lo);
-            }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Compares, selects, min/max, `bmask` and conditional traps with i128 values.
+    fn i128_conditions(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let results = dfg.inst_results(inst).to_vec();
+        let int = RegClass::Int;
+        match opcode {
             Opcode::Icmp => {
                 let InstructionData::IntCompare { cond, .. } = data else { unreachable!() };
                 let d = self.reg(results[0])?;
@@ -152,6 +256,51 @@ impl Lower<'_> {
                     }
                 }
             }
+            Opcode::Trapz | Opcode::Trapnz => {
+                let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
+                let c = self.condition(args[0])?;
+                let code = code.as_raw().get();
+                let op = if opcode == Opcode::Trapz { vop::trap_if_zero64 } else { vop::trap_if_nonzero64 };
+                self.emit(op(c, code));
+            }
+            Opcode::Smin | Opcode::Smax | Opcode::Umin | Opcode::Umax => {
+                let (a, b) = (self.pair(args[0])?, self.pair(args[1])?);
+                let (dlo, dhi) = self.pair(results[0])?;
+                let cond = match opcode {
+                    Opcode::Smin => IntCC::SignedLessThan,
+                    Opcode::Smax => IntCC::SignedGreaterThan,
+                    Opcode::Umin => IntCC::UnsignedLessThan,
+                    _ => IntCC::UnsignedGreaterThan,
+                };
+                let pick_a = self.new_vreg(int);
+                self.icmp128_regs(pick_a, cond, a, b);
+                self.emit(vop::xselect(dlo, pick_a, a.0, b.0));
+                self.emit(vop::xselect(dhi, pick_a, a.1, b.1));
+            }
+            Opcode::Bmask => {
+                let c = self.condition(args[0])?;
+                let (z, ne, m) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
+                self.emit(vop::xzero(z));
+                self.emit(vop::xneq64(ne, c, z));
+                self.emit(vop::xneg64(m, ne));
+                if dfg.value_type(results[0]) == types::I128 {
+                    self.alias_pair(results[0], m, m);
+                } else {
+                    self.alias(results[0], m);
+                }
+            }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Loads, stores and atomics of i128 values.
+    fn i128_memory(&mut self, inst: ir::Inst, opcode: Opcode) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let results = dfg.inst_results(inst).to_vec();
+        let int = RegClass::Int;
+        match opcode {
             Opcode::Load => {
                 let InstructionData::Load { arg, flags, offset, .. } = data else { unreachable!() };
                 let base = self.reg(arg)?;
@@ -208,6 +357,17 @@ impl Lower<'_> {
                 self.store_pair(base, flags, 0, new)?;
                 self.alias_pair(results[0], old.0, old.1);
             }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Shifts and rotates with an i128 value or amount.
+    fn i128_shift(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let results = dfg.inst_results(inst).to_vec();
+        let int = RegClass::Int;
+        match opcode {
             Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr
                 if dfg.value_type(args[0]) == types::I128 =>
             {
@@ -279,32 +439,17 @@ impl Lower<'_> {
                 };
                 self.emit(op(d, a, amount));
             }
-            Opcode::Trapz | Opcode::Trapnz => {
-                let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
-                let c = self.condition(args[0])?;
-                let code = code.as_raw().get();
-                let op = if opcode == Opcode::Trapz { vop::trap_if_zero64 } else { vop::trap_if_nonzero64 };
-                self.emit(op(c, code));
-            }
-            // i128 <-> f128 (and same-type) bitcasts move nothing.
-            Opcode::Bitcast => {
-                let (lo, hi) = self.pair(args[0])?;
-                self.alias_pair(results[0], lo, hi);
-            }
-            Opcode::Smin | Opcode::Smax | Opcode::Umin | Opcode::Umax => {
-                let (a, b) = (self.pair(args[0])?, self.pair(args[1])?);
-                let (dlo, dhi) = self.pair(results[0])?;
-                let cond = match opcode {
-                    Opcode::Smin => IntCC::SignedLessThan,
-                    Opcode::Smax => IntCC::SignedGreaterThan,
-                    Opcode::Umin => IntCC::UnsignedLessThan,
-                    _ => IntCC::UnsignedGreaterThan,
-                };
-                let pick_a = self.new_vreg(int);
-                self.icmp128_regs(pick_a, cond, a, b);
-                self.emit(vop::xselect(dlo, pick_a, a.0, b.0));
-                self.emit(vop::xselect(dhi, pick_a, a.1, b.1));
-            }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// `{u,s}{add,sub}_overflow` on i128: the pair and the flag.
+    fn i128_overflow(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let results = dfg.inst_results(inst).to_vec();
+        let int = RegClass::Int;
+        match opcode {
             Opcode::UaddOverflow | Opcode::UsubOverflow | Opcode::SaddOverflow | Opcode::SsubOverflow => {
                 let (a, b) = (self.pair(args[0])?, self.pair(args[1])?);
                 let (dlo, dhi) = self.pair(results[0])?;
@@ -334,6 +479,17 @@ impl Lower<'_> {
                 self.alias_regs(dlo, rlo);
                 self.alias_regs(dhi, rhi);
             }
+            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Byte swaps, bit reversal and bit counts of i128 values.
+    fn i128_bits(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let results = dfg.inst_results(inst).to_vec();
+        let int = RegClass::Int;
+        match opcode {
             Opcode::Bswap | Opcode::Bitrev => {
                 let (lo, hi) = self.pair(args[0])?;
                 let (dlo, dhi) = self.pair(results[0])?;
@@ -383,28 +539,6 @@ impl Lower<'_> {
                     }
                 }
                 self.alias_regs(dhi, zero);
-            }
-            Opcode::Iabs => {
-                // (x ^ sign) - sign, with sign = x >> 127 (arithmetic).
-                let (lo, hi) = self.pair(args[0])?;
-                let (dlo, dhi) = self.pair(results[0])?;
-                let (sign, xlo, xhi) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
-                self.emit(vop::xshr64_s_i(sign, hi, 63));
-                self.emit(vop::xbxor64(xlo, lo, sign));
-                self.emit(vop::xbxor64(xhi, hi, sign));
-                self.emit(vop::xsub128(dlo, dhi, xlo, xhi, sign, sign));
-            }
-            Opcode::Bmask => {
-                let c = self.condition(args[0])?;
-                let (z, ne, m) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
-                self.emit(vop::xzero(z));
-                self.emit(vop::xneq64(ne, c, z));
-                self.emit(vop::xneg64(m, ne));
-                if dfg.value_type(results[0]) == types::I128 {
-                    self.alias_pair(results[0], m, m);
-                } else {
-                    self.alias(results[0], m);
-                }
             }
             _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
         }

@@ -164,6 +164,29 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// `old = *addr; if old == expected { *addr = replacement }; result = old`
+    /// for integers of up to 64 bits.
+    pub(super) fn atomic_cas(
+        &mut self,
+        inst: ir::Inst,
+        addr: Value,
+        expected: Value,
+        replacement: Value,
+        flags: ir::MemFlags,
+        ty: Type,
+    ) -> LowerResult<()> {
+        let base = self.reg(addr)?;
+        self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
+        let old = self.result(inst)?;
+        let e = self.extended(expected, false)?;
+        let old64 = self.extend(old, ty.bits(), false);
+        let (eq, new) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
+        self.emit(vop::xeq64(eq, old64, e));
+        let r = self.reg(replacement)?;
+        self.emit(vop::xselect(new, eq, r, old));
+        self.store_reg(new, ty, base, flags)
+    }
+
     /// `old = *addr; *addr = op(old, x); result = old`.
     pub(super) fn atomic_rmw(
         &mut self,

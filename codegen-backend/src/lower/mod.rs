@@ -400,7 +400,6 @@ impl<'f> Lower<'f> {
         let opcode = data.opcode();
         let args: Vec<Value> = dfg.inst_args(inst).to_vec();
         let ctrl = dfg.ctrl_typevar(inst);
-        let wide = ctrl.bits() == 64;
         if !matches!(opcode, Opcode::Call | Opcode::CallIndirect) && vector::touches_vectors(self.func, inst)
         {
             return self.lower_vector(inst, opcode, &args);
@@ -434,27 +433,7 @@ impl<'f> Lower<'f> {
                 self.int_binary(inst, opcode, a, b, ctrl)?;
             }
             InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_float() => {
-                let (ra, rb, d) = (self.reg(a)?, self.reg(b)?, self.result(inst)?);
-                let w = ctrl == types::F64;
-                macro_rules! fop {
-                    ($a32:ident, $a64:ident) => {
-                        if w { vop::$a64 } else { vop::$a32 }
-                    };
-                }
-                let op = match opcode {
-                    Opcode::Fadd => fop!(fadd32, fadd64),
-                    Opcode::Fsub => fop!(fsub32, fsub64),
-                    Opcode::Fmul => fop!(fmul32, fmul64),
-                    Opcode::Fdiv => fop!(fdiv32, fdiv64),
-                    Opcode::Fmin => fop!(fmin32, fmin64),
-                    Opcode::Fmax => fop!(fmax32, fmax64),
-                    Opcode::Fcopysign => fop!(fcopysign32, fcopysign64),
-                    Opcode::Band | Opcode::Bor | Opcode::Bxor => {
-                        return self.float_bitwise(opcode, d, Some((ra, rb)), w);
-                    }
-                    _ => return Err(format!("`{opcode}` is not supported yet")),
-                };
-                self.emit(op(d, ra, rb));
+                self.float_binary(inst, opcode, a, b, ctrl == types::F64)?;
             }
             InstructionData::IntCompare { cond, args: [a, b], .. } => {
                 let d = self.result(inst)?;
@@ -493,174 +472,234 @@ impl<'f> Lower<'f> {
             InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. }
                 if ctrl.bits() <= 64 =>
             {
-                let base = self.reg(addr)?;
-                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
-                let old = self.result(inst)?;
-                let e = self.extended(expected, false)?;
-                let old64 = self.extend(old, ctrl.bits(), false);
-                let (eq, new) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
-                self.emit(vop::xeq64(eq, old64, e));
-                let r = self.reg(replacement)?;
-                self.emit(vop::xselect(new, eq, r, old));
-                self.store_reg(new, ctrl, base, flags)?;
+                self.atomic_cas(inst, addr, expected, replacement, flags, ctrl)?;
             }
             InstructionData::NullAry { opcode: Opcode::Fence, .. } => {}
             _ => match opcode {
-                Opcode::Uextend | Opcode::Sextend => {
-                    let from = dfg.value_type(args[0]).bits();
-                    let r = self.reg(args[0])?;
-                    let e = self.extend(r, from, opcode == Opcode::Sextend);
-                    self.alias(dfg.first_result(inst), e);
-                }
-                Opcode::Ireduce => {
-                    let r = self.reg(args[0])?;
-                    self.alias(dfg.first_result(inst), r);
-                }
-                Opcode::Select if ctrl.is_int() || ctrl.is_float() => {
-                    let c = self.extended(args[0], false)?;
-                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                    if ctrl.is_int() {
-                        self.emit(vop::xselect(d, c, a, b));
-                    } else {
-                        self.emit(vop::fselect(d, c, a, b));
-                    }
-                }
-                Opcode::Bnot if ctrl == types::F32 || ctrl == types::F64 => {
-                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
-                    self.float_bitwise(opcode, d, Some((a, a)), ctrl == types::F64)?;
-                }
-                Opcode::Bitcast
-                    if ctrl.bits() == dfg.value_type(args[0]).bits()
-                        && (dfg.value_type(args[0]) == ctrl
-                            || ctrl == types::F16
-                            || dfg.value_type(args[0]) == types::F16) =>
-                {
-                    let r = self.reg(args[0])?;
-                    self.alias(dfg.first_result(inst), r);
-                }
-                Opcode::Bitcast if ctrl.bits() == dfg.value_type(args[0]).bits() => {
-                    // Between an f32/f64 and an integer of the same width.
-                    let from = dfg.value_type(args[0]);
-                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
-                    let op = match (from, ctrl) {
-                        (types::F32, types::I32) => vop::bitcast_x_from_f32,
-                        (types::F64, types::I64) => vop::bitcast_x_from_f64,
-                        (types::I32, types::F32) => vop::bitcast_f32_from_x,
-                        (types::I64, types::F64) => vop::bitcast_f64_from_x,
-                        _ => return Err(format!("`bitcast` from {from} to {ctrl} is not supported yet")),
-                    };
-                    self.emit(op(d, a));
-                }
-                Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
-                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
-                    let op = match (opcode, wide) {
-                        (Opcode::Ineg, false) => vop::xneg32,
-                        (Opcode::Ineg, true) => vop::xneg64,
-                        (_, false) => vop::xbnot32,
-                        (_, true) => vop::xbnot64,
-                    };
-                    self.emit(op(d, a));
-                }
-                Opcode::Clz
+                Opcode::Uextend
+                | Opcode::Sextend
+                | Opcode::Ireduce
+                | Opcode::Select
+                | Opcode::Bitcast
+                | Opcode::Bmask
+                | Opcode::SelectSpectreGuard => self.scalar_moves(inst, opcode, &args)?,
+                Opcode::Bnot
+                | Opcode::Ineg
+                | Opcode::Clz
                 | Opcode::Ctz
                 | Opcode::Cls
                 | Opcode::Popcnt
                 | Opcode::Bswap
                 | Opcode::Bitrev
                 | Opcode::Iabs
-                    if ctrl.is_int() && ctrl.bits() <= 64 =>
-                {
-                    self.int_unary(inst, opcode, args[0], ctrl.bits())?;
-                }
-                Opcode::Bmask if ctrl.bits() <= 64 && dfg.value_type(args[0]).bits() <= 64 => {
-                    // All ones when the input is not zero: -(x != 0).
-                    let x = self.extended(args[0], false)?;
-                    let (z, ne, d) =
-                        (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int), self.result(inst)?);
-                    self.emit(vop::xzero(z));
-                    self.emit(vop::xneq64(ne, x, z));
-                    self.emit(vop::xneg64(d, ne));
-                }
-                Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
-                    let c = self.extended(args[0], false)?;
-                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                    if ctrl.is_int() {
-                        self.emit(vop::xselect(d, c, a, b));
-                    } else {
-                        self.emit(vop::fselect(d, c, a, b));
-                    }
-                }
-                Opcode::Fma if ctrl == types::F32 || ctrl == types::F64 => {
-                    let (a, b, c, d) =
-                        (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                    let fma = if ctrl == types::F64 { vop::fma64 } else { vop::fma32 };
-                    self.emit(fma(d, a, b, c));
-                }
-                Opcode::Call => self.call(inst)?,
-                Opcode::CallIndirect => self.call_indirect(inst)?,
-                Opcode::UaddOverflowCin
+                | Opcode::Fma
+                | Opcode::UaddOverflowCin
                 | Opcode::SaddOverflowCin
                 | Opcode::UsubOverflowBin
                 | Opcode::SsubOverflowBin
-                    if ctrl.bits() <= 64 =>
-                {
-                    self.overflow_with_carry(inst, opcode, &args, ctrl.bits())?;
-                }
-                Opcode::GetPinnedReg | Opcode::SetPinnedReg if !self.pinned_reg => {
-                    return Err("the pinned register needs the `enable_pinned_reg` setting".into());
-                }
-                Opcode::GetPinnedReg => {
-                    let d = self.result(inst)?;
-                    self.push(
-                        VInstKind::ReadSpecial(Special::Pinned),
-                        vec![Operand::reg_def(d)],
-                        PRegSet::empty(),
-                    );
-                }
-                Opcode::SetPinnedReg => {
-                    let v = self.reg(args[0])?;
-                    self.push(VInstKind::WritePinned, vec![Operand::reg_use(v)], PRegSet::empty());
-                }
-                Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
-                    let which = match opcode {
-                        Opcode::GetStackPointer => Special::Sp,
-                        Opcode::GetFramePointer => Special::Fp,
-                        _ => Special::Lr,
-                    };
-                    let d = self.result(inst)?;
-                    self.push(VInstKind::ReadSpecial(which), vec![Operand::reg_def(d)], PRegSet::empty());
-                }
-                Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
-                    let InstructionData::IntAddTrap { code, .. } = data else { unreachable!() };
-                    let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
-                    let of = self.new_vreg(RegClass::Int);
-                    let add = if wide { vop::xadd64_uof } else { vop::xadd32_uof };
-                    self.emit(add(d, of, a, b));
-                    self.emit(vop::trap_if_nonzero64(of, code.as_raw().get()));
-                }
-                Opcode::FuncAddr => {
-                    let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
-                    let name = dfg.ext_funcs[func_ref].name.clone();
-                    let callee = self.callee_index(name);
-                    let d = self.result(inst)?;
-                    self.push(VInstKind::FuncAddr { callee }, vec![Operand::reg_def(d)], PRegSet::empty());
-                }
-                Opcode::Trapz | Opcode::Trapnz => {
-                    let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
-                    let c = self.condition(args[0])?;
-                    let code = code.as_raw().get();
-                    let bits64 = dfg.value_type(args[0]).bits() == 64;
-                    let trap_if = match (opcode, bits64) {
-                        (Opcode::Trapz, false) => vop::trap_if_zero32,
-                        (Opcode::Trapz, true) => vop::trap_if_zero64,
-                        (_, false) => vop::trap_if_nonzero32,
-                        (_, true) => vop::trap_if_nonzero64,
-                    };
-                    self.emit(trap_if(c, code));
-                }
+                | Opcode::UaddOverflowTrap => self.scalar_arithmetic(inst, opcode, &args)?,
+                Opcode::Call
+                | Opcode::CallIndirect
+                | Opcode::GetPinnedReg
+                | Opcode::SetPinnedReg
+                | Opcode::GetStackPointer
+                | Opcode::GetFramePointer
+                | Opcode::GetReturnAddress
+                | Opcode::FuncAddr
+                | Opcode::Trapz
+                | Opcode::Trapnz => self.calls_traps_and_registers(inst, opcode, &args)?,
                 Opcode::Nop => {}
                 _ => return Err(format!("`{opcode}` is not supported yet")),
             },
+        }
+        Ok(())
+    }
+
+    /// Extends, reductions, bitcasts, selects and `bmask` of scalars.
+    fn scalar_moves(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let ctrl = dfg.ctrl_typevar(inst);
+        match opcode {
+            Opcode::Uextend | Opcode::Sextend => {
+                let from = dfg.value_type(args[0]).bits();
+                let r = self.reg(args[0])?;
+                let e = self.extend(r, from, opcode == Opcode::Sextend);
+                self.alias(dfg.first_result(inst), e);
+            }
+            Opcode::Ireduce => {
+                let r = self.reg(args[0])?;
+                self.alias(dfg.first_result(inst), r);
+            }
+            Opcode::Select if ctrl.is_int() || ctrl.is_float() => {
+                let c = self.extended(args[0], false)?;
+                let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                if ctrl.is_int() {
+                    self.emit(vop::xselect(d, c, a, b));
+                } else {
+                    self.emit(vop::fselect(d, c, a, b));
+                }
+            }
+            Opcode::Bitcast
+                if ctrl.bits() == dfg.value_type(args[0]).bits()
+                    && (dfg.value_type(args[0]) == ctrl
+                        || ctrl == types::F16
+                        || dfg.value_type(args[0]) == types::F16) =>
+            {
+                let r = self.reg(args[0])?;
+                self.alias(dfg.first_result(inst), r);
+            }
+            Opcode::Bitcast if ctrl.bits() == dfg.value_type(args[0]).bits() => {
+                // Between an f32/f64 and an integer of the same width.
+                let from = dfg.value_type(args[0]);
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                let op = match (from, ctrl) {
+                    (types::F32, types::I32) => vop::bitcast_x_from_f32,
+                    (types::F64, types::I64) => vop::bitcast_x_from_f64,
+                    (types::I32, types::F32) => vop::bitcast_f32_from_x,
+                    (types::I64, types::F64) => vop::bitcast_f64_from_x,
+                    _ => return Err(format!("`bitcast` from {from} to {ctrl} is not supported yet")),
+                };
+                self.emit(op(d, a));
+            }
+            Opcode::Bmask if ctrl.bits() <= 64 && dfg.value_type(args[0]).bits() <= 64 => {
+                // All ones when the input is not zero: -(x != 0).
+                let x = self.extended(args[0], false)?;
+                let (z, ne, d) =
+                    (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int), self.result(inst)?);
+                self.emit(vop::xzero(z));
+                self.emit(vop::xneq64(ne, x, z));
+                self.emit(vop::xneg64(d, ne));
+            }
+            Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
+                let c = self.extended(args[0], false)?;
+                let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                if ctrl.is_int() {
+                    self.emit(vop::xselect(d, c, a, b));
+                } else {
+                    self.emit(vop::fselect(d, c, a, b));
+                }
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Negation, `bnot`, bit counts, `fma`, the carry-in adds and `uadd_overflow_trap` of scalars.
+    fn scalar_arithmetic(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let ctrl = dfg.ctrl_typevar(inst);
+        let wide = ctrl.bits() == 64;
+        match opcode {
+            Opcode::Bnot if ctrl == types::F32 || ctrl == types::F64 => {
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                self.float_bitwise(opcode, d, Some((a, a)), ctrl == types::F64)?;
+            }
+            Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                let op = match (opcode, wide) {
+                    (Opcode::Ineg, false) => vop::xneg32,
+                    (Opcode::Ineg, true) => vop::xneg64,
+                    (_, false) => vop::xbnot32,
+                    (_, true) => vop::xbnot64,
+                };
+                self.emit(op(d, a));
+            }
+            Opcode::Clz
+            | Opcode::Ctz
+            | Opcode::Cls
+            | Opcode::Popcnt
+            | Opcode::Bswap
+            | Opcode::Bitrev
+            | Opcode::Iabs
+                if ctrl.is_int() && ctrl.bits() <= 64 =>
+            {
+                self.int_unary(inst, opcode, args[0], ctrl.bits())?;
+            }
+            Opcode::Fma if ctrl == types::F32 || ctrl == types::F64 => {
+                let (a, b, c, d) =
+                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                let fma = if ctrl == types::F64 { vop::fma64 } else { vop::fma32 };
+                self.emit(fma(d, a, b, c));
+            }
+            Opcode::UaddOverflowCin
+            | Opcode::SaddOverflowCin
+            | Opcode::UsubOverflowBin
+            | Opcode::SsubOverflowBin
+                if ctrl.bits() <= 64 =>
+            {
+                self.overflow_with_carry(inst, opcode, &args, ctrl.bits())?;
+            }
+            Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
+                let InstructionData::IntAddTrap { code, .. } = data else { unreachable!() };
+                let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+                let of = self.new_vreg(RegClass::Int);
+                let add = if wide { vop::xadd64_uof } else { vop::xadd32_uof };
+                self.emit(add(d, of, a, b));
+                self.emit(vop::trap_if_nonzero64(of, code.as_raw().get()));
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Calls, function addresses, conditional traps and the registers outside allocation (pinned, sp, fp, lr).
+    fn calls_traps_and_registers(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        match opcode {
+            Opcode::Call => self.call(inst)?,
+            Opcode::CallIndirect => self.call_indirect(inst)?,
+            Opcode::GetPinnedReg | Opcode::SetPinnedReg if !self.pinned_reg => {
+                return Err("the pinned register needs the `enable_pinned_reg` setting".into());
+            }
+            Opcode::GetPinnedReg => {
+                let d = self.result(inst)?;
+                self.push(
+                    VInstKind::ReadSpecial(Special::Pinned),
+                    vec![Operand::reg_def(d)],
+                    PRegSet::empty(),
+                );
+            }
+            Opcode::SetPinnedReg => {
+                let v = self.reg(args[0])?;
+                self.push(VInstKind::WritePinned, vec![Operand::reg_use(v)], PRegSet::empty());
+            }
+            Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
+                let which = match opcode {
+                    Opcode::GetStackPointer => Special::Sp,
+                    Opcode::GetFramePointer => Special::Fp,
+                    _ => Special::Lr,
+                };
+                let d = self.result(inst)?;
+                self.push(VInstKind::ReadSpecial(which), vec![Operand::reg_def(d)], PRegSet::empty());
+            }
+            Opcode::FuncAddr => {
+                let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
+                let name = dfg.ext_funcs[func_ref].name.clone();
+                let callee = self.callee_index(name);
+                let d = self.result(inst)?;
+                self.push(VInstKind::FuncAddr { callee }, vec![Operand::reg_def(d)], PRegSet::empty());
+            }
+            Opcode::Trapz | Opcode::Trapnz => {
+                let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
+                let c = self.condition(args[0])?;
+                let code = code.as_raw().get();
+                let bits64 = dfg.value_type(args[0]).bits() == 64;
+                let trap_if = match (opcode, bits64) {
+                    (Opcode::Trapz, false) => vop::trap_if_zero32,
+                    (Opcode::Trapz, true) => vop::trap_if_zero64,
+                    (_, false) => vop::trap_if_nonzero32,
+                    (_, true) => vop::trap_if_nonzero64,
+                };
+                self.emit(trap_if(c, code));
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
         }
         Ok(())
     }

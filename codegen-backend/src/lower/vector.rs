@@ -129,7 +129,6 @@ impl Lower<'_> {
         let dfg = &self.func.dfg;
         let data = dfg.insts[inst];
         let ctrl = dfg.ctrl_typevar(inst);
-        let arg_ty = |i: usize| dfg.value_type(args[i]);
         // The vector type the op works on: its result's, or its first operand's.
         let vty = if ctrl.is_vector() {
             ctrl
@@ -137,28 +136,77 @@ impl Lower<'_> {
             args.iter().map(|&a| dfg.value_type(a)).find(|t| t.is_vector()).unwrap_or(ctrl)
         };
         let lane = vty.lane_type();
-        let bits = lane.bits();
-        let is_f64 = lane == types::F64;
         if vty.is_vector() && !(vty.bits() == 128 || vty.bits() == 64) {
             return Err(format!("vectors of type {vty} are not supported (only 64- and 128-bit vectors)"));
         }
-        // Results that are one more register of the same kind as the op's operands.
-        let unary = |l: &mut Self, op: Unary| -> LowerResult<()> {
-            let (a, d) = (l.reg(args[0])?, l.result(inst)?);
-            l.emit(op(d, a));
-            Ok(())
-        };
-        let binary = |l: &mut Self, op: Binary| -> LowerResult<()> {
-            let (a, b, d) = (l.reg(args[0])?, l.reg(args[1])?, l.result(inst)?);
-            l.emit(op(d, a, b));
-            Ok(())
-        };
         if let Some(op) = lanewise_binary(opcode, lane) {
-            return binary(self, op);
+            return self.binary_op(inst, args, op);
         }
         if let Some(op) = lanewise_unary(opcode, lane) {
-            return unary(self, op);
+            return self.unary_op(inst, args, op);
         }
+        match (opcode, data) {
+            (
+                Opcode::Vconst
+                | Opcode::Splat
+                | Opcode::Extractlane
+                | Opcode::Insertlane
+                | Opcode::ScalarToVector
+                | Opcode::Swizzle
+                | Opcode::Shuffle,
+                _,
+            ) => self.vector_lanes(inst, opcode, args, vty)?,
+            (Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Bnot, _) => {
+                self.vector_bitwise(inst, opcode, args, vty)?
+            }
+            (Opcode::Bitselect | Opcode::Select | Opcode::SelectSpectreGuard | Opcode::Fma, _) => {
+                self.vector_ternary(inst, opcode, args, vty)?
+            }
+            (Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr, _) => {
+                self.vector_shift(inst, opcode, args, vty)?
+            }
+            (Opcode::Icmp | Opcode::Fcmp, _) => self.vector_compare(inst, opcode, args, vty)?,
+            (
+                Opcode::IaddPairwise
+                | Opcode::FcvtFromSint
+                | Opcode::FcvtFromUint
+                | Opcode::FcvtToSintSat
+                | Opcode::FcvtToUintSat
+                | Opcode::FvpromoteLow
+                | Opcode::Fvdemote
+                | Opcode::SwidenLow
+                | Opcode::SwidenHigh
+                | Opcode::UwidenLow
+                | Opcode::UwidenHigh
+                | Opcode::Snarrow
+                | Opcode::Unarrow
+                | Opcode::Uunarrow,
+                _,
+            ) => self.vector_conversion(inst, opcode, args, vty)?,
+            (Opcode::Bitcast, _) => self.vector_bitcast(inst, args[0])?,
+            (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => {
+                self.vector_reduce(inst, opcode, args[0])?
+            }
+            (_, InstructionData::Load { opcode, arg, flags, offset }) => {
+                let base = self.reg(arg)?;
+                self.vector_load(inst, opcode, base, flags, offset.into())?;
+            }
+            (_, InstructionData::Store { args: [value, addr], flags, offset, .. }) => {
+                let base = self.reg(addr)?;
+                self.vector_store(value, base, flags, offset.into())?;
+            }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Vector constants, splats, lane extracts and inserts, swizzles and shuffles.
+    fn vector_lanes(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value], vty: Type) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let lane = vty.lane_type();
+        let bits = lane.bits();
+        let is_f64 = lane == types::F64;
+        let data = dfg.insts[inst];
         match (opcode, data) {
             (Opcode::Vconst, InstructionData::UnaryConst { constant_handle, .. }) => {
                 let bytes = dfg.constants.get(constant_handle).as_slice();
@@ -176,7 +224,7 @@ impl Lower<'_> {
                 } else {
                     int_op!(bits, [vsplat_i8x16, vsplat_i16x8, vsplat_i32x4, vsplat_i64x2])
                 };
-                unary(self, op)?;
+                self.unary_op(inst, args, op)?;
             }
             (Opcode::Extractlane, InstructionData::BinaryImm8 { imm, .. }) => {
                 let op = if lane.is_float() {
@@ -198,16 +246,59 @@ impl Lower<'_> {
                 let op = insert_op(lane);
                 self.emit(op(d, zero, s, 0));
             }
-            (Opcode::Bitcast, _) => self.vector_bitcast(inst, args[0])?,
+            // The verifier allows only i8x16.
+            (Opcode::Swizzle, _) => self.binary_op(inst, args, vop::vswizzle)?,
+            (Opcode::Shuffle, InstructionData::Shuffle { imm, .. }) => {
+                let bytes = dfg.immediates.get(imm).ok_or("shuffle without its mask")?.as_slice();
+                let mut raw = [0xffu8; 16];
+                raw[..bytes.len().min(16)].copy_from_slice(&bytes[..bytes.len().min(16)]);
+                let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+                self.emit(vop::vshuffle(d, a, b, u128::from_le_bytes(raw)));
+            }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// `band`, `bor`, `bxor` and `bnot` on vectors.
+    fn vector_bitwise(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Band | Opcode::Bor | Opcode::Bxor, _) => {
                 let op = match opcode {
                     Opcode::Band => vop::vband,
                     Opcode::Bor => vop::vbor,
                     _ => vop::vbxor,
                 };
-                binary(self, op)?;
+                self.binary_op(inst, args, op)?;
             }
-            (Opcode::Bnot, _) => unary(self, vop::vbnot)?,
+            (Opcode::Bnot, _) => self.unary_op(inst, args, vop::vbnot)?,
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// `bitselect`, `select` and `fma` on vectors.
+    fn vector_ternary(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let arg_ty = |i: usize| dfg.value_type(args[i]);
+        let lane = vty.lane_type();
+        let is_f64 = lane == types::F64;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Bitselect, _) => {
                 let (c, a, b, d) =
                     (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
@@ -223,14 +314,25 @@ impl Lower<'_> {
                 let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
                 self.emit(vop::vselect(d, c, a, b));
             }
-            (Opcode::IaddPairwise, _) if bits <= 32 => {
-                let op = match bits {
-                    8 => vop::vadd_pairwise_i8x16,
-                    16 => vop::vadd_pairwise_i16x8,
-                    _ => vop::vadd_pairwise_i32x4,
-                };
-                self.pairs_of_halves(inst, op, args)?;
+            (Opcode::Fma, _) => {
+                let (a, b, c, d) =
+                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                let op = float_op!(is_f64, [vfma_f32x4, vfma_f64x2]);
+                self.emit(op(d, a, b, c));
             }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Shifts and rotates of every lane by one scalar amount.
+    fn vector_shift(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value], vty: Type) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let arg_ty = |i: usize| dfg.value_type(args[i]);
+        let lane = vty.lane_type();
+        let bits = lane.bits();
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Ishl | Opcode::Ushr | Opcode::Sshr, _) if arg_ty(1).is_int() => {
                 let (a, d) = (self.reg(args[0])?, self.result(inst)?);
                 // The interpreter takes the amount modulo the lane width,
@@ -262,6 +364,22 @@ impl Lower<'_> {
                 self.emit(shr(r, a, right_amt));
                 self.emit(vop::vbor(d, l, r));
             }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Lane-wise integer and float compares (all-ones lanes where true).
+    fn vector_compare(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Icmp, InstructionData::IntCompare { cond, .. }) => {
                 let (mut a, mut b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
                 let bits = dfg.value_type(args[0]).lane_bits();
@@ -297,11 +415,34 @@ impl Lower<'_> {
                 let op = float_op!(is_f64, [vfcmp_f32x4, vfcmp_f64x2]);
                 self.emit(op(d, a, b, cc));
             }
-            (Opcode::Fma, _) => {
-                let (a, b, c, d) =
-                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                let op = float_op!(is_f64, [vfma_f32x4, vfma_f64x2]);
-                self.emit(op(d, a, b, c));
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Lane type changes: int/float conversions, promote and demote, widening, narrowing and pairwise adds.
+    fn vector_conversion(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let ctrl = dfg.ctrl_typevar(inst);
+        let arg_ty = |i: usize| dfg.value_type(args[i]);
+        let lane = vty.lane_type();
+        let bits = lane.bits();
+        let is_f64 = lane == types::F64;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
+            (Opcode::IaddPairwise, _) if bits <= 32 => {
+                let op = match bits {
+                    8 => vop::vadd_pairwise_i8x16,
+                    16 => vop::vadd_pairwise_i16x8,
+                    _ => vop::vadd_pairwise_i32x4,
+                };
+                self.pairs_of_halves(inst, op, args)?;
             }
             (Opcode::FcvtFromSint | Opcode::FcvtFromUint, _) if ctrl.lane_bits() == arg_ty(0).lane_bits() => {
                 let signed = opcode == Opcode::FcvtFromSint;
@@ -311,7 +452,7 @@ impl Lower<'_> {
                     (true, true) => vop::vf64x2_from_i64x2_s,
                     (true, false) => vop::vf64x2_from_i64x2_u,
                 };
-                unary(self, op)?;
+                self.unary_op(inst, args, op)?;
             }
             (Opcode::FcvtToSintSat | Opcode::FcvtToUintSat, _)
                 if ctrl.lane_bits() == arg_ty(0).lane_bits() =>
@@ -323,10 +464,10 @@ impl Lower<'_> {
                     (true, true) => vop::vi64x2_from_f64x2_s_sat,
                     (true, false) => vop::vi64x2_from_f64x2_u_sat,
                 };
-                unary(self, op)?;
+                self.unary_op(inst, args, op)?;
             }
-            (Opcode::FvpromoteLow, _) => unary(self, vop::vfpromote_low)?,
-            (Opcode::Fvdemote, _) => unary(self, vop::vfdemote)?,
+            (Opcode::FvpromoteLow, _) => self.unary_op(inst, args, vop::vfpromote_low)?,
+            (Opcode::Fvdemote, _) => self.unary_op(inst, args, vop::vfdemote)?,
             (Opcode::SwidenLow | Opcode::SwidenHigh | Opcode::UwidenLow | Opcode::UwidenHigh, _) => {
                 let from = arg_ty(0);
                 let high = matches!(opcode, Opcode::SwidenHigh | Opcode::UwidenHigh);
@@ -343,7 +484,7 @@ impl Lower<'_> {
                     self.emit(op(d, moved));
                 } else {
                     let op = self.widen_op(from.lane_bits(), high, signed)?;
-                    unary(self, op)?;
+                    self.unary_op(inst, args, op)?;
                 }
             }
             (Opcode::Snarrow | Opcode::Unarrow | Opcode::Uunarrow, _) => {
@@ -361,28 +502,22 @@ impl Lower<'_> {
                 };
                 self.pairs_of_halves(inst, op, args)?;
             }
-            (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => {
-                self.vector_reduce(inst, opcode, args[0])?
-            }
-            // The verifier allows only i8x16.
-            (Opcode::Swizzle, _) => binary(self, vop::vswizzle)?,
-            (Opcode::Shuffle, InstructionData::Shuffle { imm, .. }) => {
-                let bytes = dfg.immediates.get(imm).ok_or("shuffle without its mask")?.as_slice();
-                let mut raw = [0xffu8; 16];
-                raw[..bytes.len().min(16)].copy_from_slice(&bytes[..bytes.len().min(16)]);
-                let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
-                self.emit(vop::vshuffle(d, a, b, u128::from_le_bytes(raw)));
-            }
-            (_, InstructionData::Load { opcode, arg, flags, offset }) => {
-                let base = self.reg(arg)?;
-                self.vector_load(inst, opcode, base, flags, offset.into())?;
-            }
-            (_, InstructionData::Store { args: [value, addr], flags, offset, .. }) => {
-                let base = self.reg(addr)?;
-                self.vector_store(value, base, flags, offset.into())?;
-            }
             _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
         }
+        Ok(())
+    }
+
+    /// `result = op(args[0])`.
+    fn unary_op(&mut self, inst: ir::Inst, args: &[Value], op: Unary) -> LowerResult<()> {
+        let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+        self.emit(op(d, a));
+        Ok(())
+    }
+
+    /// `result = op(args[0], args[1])`.
+    fn binary_op(&mut self, inst: ir::Inst, args: &[Value], op: Binary) -> LowerResult<()> {
+        let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+        self.emit(op(d, a, b));
         Ok(())
     }
 

@@ -7,7 +7,7 @@
 //! `VDst` in the table), a use for each other register field. Debug builds
 //! check each register's class against its field.
 
-#![allow(dead_code, clippy::too_many_arguments)]
+#![allow(dead_code, clippy::too_many_arguments, clippy::vec_init_then_push)]
 
 use regalloc2::{Operand, RegClass, VReg};
 use sheave_opcodes::{FReg, FloatCC, Op, PcRel, RegMask, VReg as SVReg, XReg, ops};

@@ -11,10 +11,30 @@ impl Lower<'_> {
     /// constant operand of ALU ops that have immediate forms. `uses` counts
     /// the uses by instructions that are lowered (dead ones excluded).
     pub(super) fn find_fusions(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
-        let func = self.func;
-        let dfg = &func.dfg;
+        let dfg = &self.func.dfg;
         // Uses of each constant turned into an immediate.
         let mut folded_uses: HashMap<ir::Inst, u32> = HashMap::new();
+        self.fuse_compares_into_branches(order, uses, &mut folded_uses);
+        self.fold_alu_immediates(order, &mut folded_uses);
+        self.fuse_indexed_addresses(order, uses);
+        // A constant every use of which became an immediate needs no register.
+        for (k, n) in folded_uses {
+            if uses[dfg.first_result(k)] == n {
+                self.folded_consts.insert(k);
+            }
+        }
+    }
+
+    /// `brif`s on an `icmp` of their own block used nowhere else: the
+    /// compare becomes the branch (with an immediate for a small constant).
+    fn fuse_compares_into_branches(
+        &mut self,
+        order: &[ir::Block],
+        uses: &super::dead::UseCounts,
+        folded_uses: &mut HashMap<ir::Inst, u32>,
+    ) {
+        let func = self.func;
+        let dfg = &func.dfg;
         for &b in order {
             let Some(last) = func.layout.last_inst(b) else {
                 continue;
@@ -51,7 +71,12 @@ impl Lower<'_> {
             }
             self.fused.insert(icmp, FusedCompare { cond, imm });
         }
-        // ALU ops with a constant second operand.
+    }
+
+    /// ALU ops with a constant second operand: the constant becomes an immediate.
+    fn fold_alu_immediates(&mut self, order: &[ir::Block], folded_uses: &mut HashMap<ir::Inst, u32>) {
+        let func = self.func;
+        let dfg = &func.dfg;
         for &b in order {
             for inst in func.layout.block_insts(b).filter(|&i| !self.dead.contains(i)) {
                 let InstructionData::Binary { opcode, args: [_, y] } = dfg.insts[inst] else {
@@ -88,8 +113,13 @@ impl Lower<'_> {
                 }
             }
         }
-        // Loads and stores (little-endian, scalar) whose address is a 64-bit
-        // `iadd` used only there: one indexed op, and the add is not lowered.
+    }
+
+    /// Loads and stores (little-endian, scalar) whose address is a 64-bit
+    /// `iadd` used only there: one indexed op, and the add is not lowered.
+    fn fuse_indexed_addresses(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
         for &b in order {
             for inst in func.layout.block_insts(b).filter(|&i| !self.dead.contains(i)) {
                 let (addr, ty, flags) = match dfg.insts[inst] {
@@ -134,12 +164,6 @@ impl Lower<'_> {
                 }
                 self.indexed.insert(inst, (x, y));
                 self.index_adds.insert(add);
-            }
-        }
-        // A constant every use of which became an immediate needs no register.
-        for (k, n) in folded_uses {
-            if uses[dfg.first_result(k)] == n {
-                self.folded_consts.insert(k);
             }
         }
     }

@@ -57,7 +57,7 @@ impl Lower<'_> {
             Opcode::Bswap | Opcode::Bitrev | Opcode::Clz | Opcode::Ctz | Opcode::Cls | Opcode::Popcnt => {
                 self.i128_bits(inst, opcode, args)
             }
-            _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
+            _ => Err(format!("`{opcode}` with i128 values is not supported yet")),
         }
     }
 
@@ -140,16 +140,11 @@ impl Lower<'_> {
             Opcode::Udiv | Opcode::Sdiv | Opcode::Urem | Opcode::Srem => {
                 let ((alo, ahi), (blo, bhi)) = (self.pair(args[0])?, self.pair(args[1])?);
                 let (dlo, dhi) = self.pair(results[0])?;
-                macro_rules! div {
-                    ($op:ident) => {
-                        vop::$op
-                    };
-                }
                 let op = match opcode {
-                    Opcode::Udiv => div!(xdiv128_u),
-                    Opcode::Sdiv => div!(xdiv128_s),
-                    Opcode::Urem => div!(xrem128_u),
-                    _ => div!(xrem128_s),
+                    Opcode::Udiv => vop::xdiv128_u,
+                    Opcode::Sdiv => vop::xdiv128_s,
+                    Opcode::Urem => vop::xrem128_u,
+                    _ => vop::xrem128_s,
                 };
                 self.emit(op(dlo, dhi, alo, ahi, blo, bhi));
             }
@@ -189,20 +184,15 @@ impl Lower<'_> {
                 let a = self.reg(args[0])?;
                 let (dlo, dhi) = self.pair(results[0])?;
                 let f64_in = dfg.value_type(args[0]) == types::F64;
-                macro_rules! cv {
-                    ($o:ident) => {
-                        vop::$o
-                    };
-                }
                 let op = match (opcode, f64_in) {
-                    (Opcode::FcvtToSint, false) => cv!(x128_from_f32_s),
-                    (Opcode::FcvtToSint, true) => cv!(x128_from_f64_s),
-                    (Opcode::FcvtToUint, false) => cv!(x128_from_f32_u),
-                    (Opcode::FcvtToUint, true) => cv!(x128_from_f64_u),
-                    (Opcode::FcvtToSintSat, false) => cv!(x128_from_f32_s_sat),
-                    (Opcode::FcvtToSintSat, true) => cv!(x128_from_f64_s_sat),
-                    (_, false) => cv!(x128_from_f32_u_sat),
-                    (_, true) => cv!(x128_from_f64_u_sat),
+                    (Opcode::FcvtToSint, false) => vop::x128_from_f32_s,
+                    (Opcode::FcvtToSint, true) => vop::x128_from_f64_s,
+                    (Opcode::FcvtToUint, false) => vop::x128_from_f32_u,
+                    (Opcode::FcvtToUint, true) => vop::x128_from_f64_u,
+                    (Opcode::FcvtToSintSat, false) => vop::x128_from_f32_s_sat,
+                    (Opcode::FcvtToSintSat, true) => vop::x128_from_f64_s_sat,
+                    (_, false) => vop::x128_from_f32_u_sat,
+                    (_, true) => vop::x128_from_f64_u_sat,
                 };
                 self.emit(op(dlo, dhi, a));
             }
@@ -210,16 +200,11 @@ impl Lower<'_> {
                 let (lo, hi) = self.pair(args[0])?;
                 let d = self.reg(results[0])?;
                 let to64 = dfg.value_type(results[0]) == types::F64;
-                macro_rules! cv {
-                    ($o:ident) => {
-                        vop::$o
-                    };
-                }
                 let op = match (opcode, to64) {
-                    (Opcode::FcvtFromSint, false) => cv!(f32_from_x128_s),
-                    (Opcode::FcvtFromSint, true) => cv!(f64_from_x128_s),
-                    (_, false) => cv!(f32_from_x128_u),
-                    (_, true) => cv!(f64_from_x128_u),
+                    (Opcode::FcvtFromSint, false) => vop::f32_from_x128_s,
+                    (Opcode::FcvtFromSint, true) => vop::f64_from_x128_s,
+                    (_, false) => vop::f32_from_x128_u,
+                    (_, true) => vop::f64_from_x128_u,
                 };
                 self.emit(op(d, lo, hi));
             }

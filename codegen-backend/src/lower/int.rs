@@ -117,54 +117,78 @@ impl Lower<'_> {
             _ => None,
         };
         if let Some(&imm) = self.alu_imm.get(&inst) {
-            let ra = self.reg(a)?;
-            let imm32 = imm as i32;
-            // The short form when the immediate fits in a byte.
-            macro_rules! xi {
-                ($o32:ident, $o64:ident, $s32:ident, $s64:ident) => {
-                    match i8::try_from(imm) {
-                        Ok(i) if w => vop::$s64(d, ra, i),
-                        Ok(i) => vop::$s32(d, ra, i),
-                        Err(_) if w => vop::$o64(d, ra, imm32),
-                        Err(_) => vop::$o32(d, ra, imm32),
-                    }
-                };
-            }
-            macro_rules! sh {
-                ($o32:ident, $o64:ident) => {
-                    if w { vop::$o64(d, ra, (imm & 63) as u8) } else { vop::$o32(d, ra, (imm & 31) as u8) }
-                };
-            }
-            let op = match opcode {
-                Opcode::Iadd | Opcode::Isub => xi!(xadd32_i, xadd64_i, xadd32_i8, xadd64_i8),
-                Opcode::Imul => xi!(xmul32_i, xmul64_i, xmul32_i8, xmul64_i8),
-                Opcode::Band => xi!(xband32_i, xband64_i, xband32_i8, xband64_i8),
-                Opcode::Bor => xi!(xbor32_i, xbor64_i, xbor32_i8, xbor64_i8),
-                Opcode::Bxor => xi!(xbxor32_i, xbxor64_i, xbxor32_i8, xbxor64_i8),
-                Opcode::Ishl => sh!(xshl32_i, xshl64_i),
-                Opcode::Ushr => sh!(xshr32_u_i, xshr64_u_i),
-                Opcode::Sshr => sh!(xshr32_s_i, xshr64_s_i),
-                Opcode::Rotl => sh!(xrotl32_i, xrotl64_i),
-                // Rotating right by k is rotating left by -k (mod the width).
-                _ => {
-                    let left = imm.wrapping_neg();
-                    if w {
-                        vop::xrotl64_i(d, ra, (left & 63) as u8)
-                    } else {
-                        vop::xrotl32_i(d, ra, (left & 31) as u8)
-                    }
-                }
-            };
-            self.emit(op);
-            return Ok(());
+            return self.int_binary_imm(opcode, d, a, imm, w);
         }
         if let Some(op) = plain {
             let (ra, rb) = (self.reg(a)?, self.reg(b)?);
             self.emit(op(d, ra, rb));
             return Ok(());
         }
-        // Ops that need the operands' upper bits defined: narrow types are
-        // extended and computed with 32-bit ops.
+        self.int_binary_extended(opcode, d, a, b, ty)
+    }
+
+    /// `d = a op imm` for an integer op whose second operand is the
+    /// constant `imm` (the short form when it fits in a byte).
+    fn int_binary_imm(&mut self, opcode: Opcode, d: VReg, a: Value, imm: i64, w: bool) -> LowerResult<()> {
+        let ra = self.reg(a)?;
+        let imm32 = imm as i32;
+        macro_rules! xi {
+            ($o32:ident, $o64:ident, $s32:ident, $s64:ident) => {
+                match i8::try_from(imm) {
+                    Ok(i) if w => vop::$s64(d, ra, i),
+                    Ok(i) => vop::$s32(d, ra, i),
+                    Err(_) if w => vop::$o64(d, ra, imm32),
+                    Err(_) => vop::$o32(d, ra, imm32),
+                }
+            };
+        }
+        macro_rules! sh {
+            ($o32:ident, $o64:ident) => {
+                if w { vop::$o64(d, ra, (imm & 63) as u8) } else { vop::$o32(d, ra, (imm & 31) as u8) }
+            };
+        }
+        let op = match opcode {
+            Opcode::Iadd | Opcode::Isub => xi!(xadd32_i, xadd64_i, xadd32_i8, xadd64_i8),
+            Opcode::Imul => xi!(xmul32_i, xmul64_i, xmul32_i8, xmul64_i8),
+            Opcode::Band => xi!(xband32_i, xband64_i, xband32_i8, xband64_i8),
+            Opcode::Bor => xi!(xbor32_i, xbor64_i, xbor32_i8, xbor64_i8),
+            Opcode::Bxor => xi!(xbxor32_i, xbxor64_i, xbxor32_i8, xbxor64_i8),
+            Opcode::Ishl => sh!(xshl32_i, xshl64_i),
+            Opcode::Ushr => sh!(xshr32_u_i, xshr64_u_i),
+            Opcode::Sshr => sh!(xshr32_s_i, xshr64_s_i),
+            Opcode::Rotl => sh!(xrotl32_i, xrotl64_i),
+            // Rotating right by k is rotating left by -k (mod the width).
+            _ => {
+                let left = imm.wrapping_neg();
+                if w {
+                    vop::xrotl64_i(d, ra, (left & 63) as u8)
+                } else {
+                    vop::xrotl32_i(d, ra, (left & 31) as u8)
+                }
+            }
+        };
+        self.emit(op);
+        Ok(())
+    }
+
+    /// `d = a op b` for the ops that need the operands' upper bits defined
+    /// (division, shifts, rotates, min/max): narrow types are extended and
+    /// computed with 32-bit ops.
+    fn int_binary_extended(
+        &mut self,
+        opcode: Opcode,
+        d: VReg,
+        a: Value,
+        b: Value,
+        ty: Type,
+    ) -> LowerResult<()> {
+        let bits = ty.bits();
+        let w = bits == 64;
+        macro_rules! xop {
+            ($o32:ident, $o64:ident) => {
+                if w { vop::$o64 } else { vop::$o32 }
+            };
+        }
         let signed =
             matches!(opcode, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr | Opcode::Smin | Opcode::Smax);
         let (ra, rb) = if bits < 32 {

@@ -64,26 +64,24 @@ impl Lower<'_> {
         };
         let be = self.big_endian(flags);
         let d = self.result(inst)?;
-        macro_rules! x {
-            ($le:ident, $be:ident) => {
-                if be { vop::$be } else { vop::$le }
-            };
-        }
-        macro_rules! f {
+        // The little-endian op, or the big-endian one for `be` accesses.
+        macro_rules! endian {
             ($le:ident, $be:ident) => {
                 if be { vop::$be } else { vop::$le }
             };
         }
         let op = match (opcode, ty) {
-            (Opcode::Load, types::I8) | (Opcode::Uload8, _) => x!(xload8_u, xload8_u),
-            (Opcode::Sload8, _) => x!(xload8_s, xload8_s),
-            (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => x!(xload16_u, xload16_be_u),
-            (Opcode::Sload16, _) => x!(xload16_s, xload16_be_s),
-            (Opcode::Load, types::I32) | (Opcode::Uload32, _) => x!(xload32_u, xload32_be_u),
-            (Opcode::Sload32, _) => x!(xload32_s, xload32_be_s),
-            (Opcode::Load, types::I64) => x!(xload64, xload64_be),
-            (Opcode::Load, types::F32) => f!(fload32, fload32_be),
-            (Opcode::Load, types::F64) => f!(fload64, fload64_be),
+            (Opcode::Load, types::I8) | (Opcode::Uload8, _) => endian!(xload8_u, xload8_u),
+            (Opcode::Sload8, _) => endian!(xload8_s, xload8_s),
+            (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => {
+                endian!(xload16_u, xload16_be_u)
+            }
+            (Opcode::Sload16, _) => endian!(xload16_s, xload16_be_s),
+            (Opcode::Load, types::I32) | (Opcode::Uload32, _) => endian!(xload32_u, xload32_be_u),
+            (Opcode::Sload32, _) => endian!(xload32_s, xload32_be_s),
+            (Opcode::Load, types::I64) => endian!(xload64, xload64_be),
+            (Opcode::Load, types::F32) => endian!(fload32, fload32_be),
+            (Opcode::Load, types::F64) => endian!(fload64, fload64_be),
             _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
         };
         self.emit(op(d, base, offset));
@@ -117,23 +115,21 @@ impl Lower<'_> {
                 return Ok(());
             }
         };
-        macro_rules! x {
-            ($le:ident, $be:ident) => {
-                if be { vop::$be } else { vop::$le }
-            };
-        }
-        macro_rules! f {
+        // The little-endian op, or the big-endian one for `be` accesses.
+        macro_rules! endian {
             ($le:ident, $be:ident) => {
                 if be { vop::$be } else { vop::$le }
             };
         }
         let op = match (opcode, ty) {
-            (Opcode::Store, types::I8) | (Opcode::Istore8, _) => x!(xstore8, xstore8),
-            (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => x!(xstore16, xstore16_be),
-            (Opcode::Store, types::I32) | (Opcode::Istore32, _) => x!(xstore32, xstore32_be),
-            (Opcode::Store, types::I64) => x!(xstore64, xstore64_be),
-            (Opcode::Store, types::F32) => f!(fstore32, fstore32_be),
-            (Opcode::Store, types::F64) => f!(fstore64, fstore64_be),
+            (Opcode::Store, types::I8) | (Opcode::Istore8, _) => endian!(xstore8, xstore8),
+            (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => {
+                endian!(xstore16, xstore16_be)
+            }
+            (Opcode::Store, types::I32) | (Opcode::Istore32, _) => endian!(xstore32, xstore32_be),
+            (Opcode::Store, types::I64) => endian!(xstore64, xstore64_be),
+            (Opcode::Store, types::F32) => endian!(fstore32, fstore32_be),
+            (Opcode::Store, types::F64) => endian!(fstore64, fstore64_be),
             _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
         };
         self.emit(op(base, offset, v));

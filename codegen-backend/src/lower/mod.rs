@@ -17,7 +17,7 @@ use cranelift_codegen::ir::{
     types,
 };
 use regalloc2::{Block as VBlockId, Operand, PRegSet, RegClass, VReg};
-use sheave_opcodes::{PcRel, ops};
+use sheave_opcodes::PcRel;
 use std::collections::HashMap;
 
 mod calls;
@@ -377,11 +377,9 @@ impl<'f> Lower<'f> {
                 }
                 self.push(VInstKind::Ret, operands, PRegSet::empty());
             }
-            InstructionData::Trap { code, .. } => self.push(
-                VInstKind::Trap(ops::Trap { code: code.as_raw().get() }.into()),
-                vec![],
-                PRegSet::empty(),
-            ),
+            InstructionData::Trap { code, .. } => {
+                self.push(VInstKind::Trap(vop::trap(code.as_raw().get()).op), vec![], PRegSet::empty())
+            }
             _ => {
                 return Err(format!("terminator `{}` is not supported yet", dfg.insts[inst].opcode()));
             }
@@ -628,7 +626,7 @@ impl<'f> Lower<'f> {
             | Opcode::SsubOverflowBin
                 if ctrl.bits() <= 64 =>
             {
-                self.overflow_with_carry(inst, opcode, &args, ctrl.bits())?;
+                self.overflow_with_carry(inst, opcode, args, ctrl.bits())?;
             }
             Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
                 let InstructionData::IntAddTrap { code, .. } = data else { unreachable!() };

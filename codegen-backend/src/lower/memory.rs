@@ -19,6 +19,57 @@ impl Lower<'_> {
         })
     }
 
+    /// Loads, stores, stack addresses, scalar atomics and fences: whether
+    /// `data` (of `inst`, controlling type `ctrl`) is one and was lowered.
+    pub(super) fn memory_access(
+        &mut self,
+        inst: ir::Inst,
+        data: InstructionData,
+        ctrl: Type,
+    ) -> LowerResult<bool> {
+        Ok(match data {
+            InstructionData::Load { opcode, arg, flags, offset } => {
+                let addr = self.address(inst, arg)?;
+                self.load(inst, opcode, addr, flags, offset.into())?;
+                true
+            }
+            InstructionData::Store { opcode, args: [value, addr], flags, offset } => {
+                let addr = self.address(inst, addr)?;
+                self.store(opcode, value, addr, flags, offset.into())?;
+                true
+            }
+            InstructionData::StackAddr { stack_slot, offset, .. } => {
+                let a = self.stack_addr(stack_slot, offset.into())?;
+                self.alias(self.func.dfg.first_result(inst), a);
+                true
+            }
+            // Atomics: one VM runs one guest thread at a time, so plain
+            // accesses are atomic with respect to it.
+            InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, flags } => {
+                let base = self.reg(arg)?;
+                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
+                true
+            }
+            InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], flags } => {
+                let base = self.reg(addr)?;
+                self.store(Opcode::Store, value, Addr::Base(base), flags, 0)?;
+                true
+            }
+            InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } if ctrl.bits() <= 64 => {
+                self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
+                true
+            }
+            InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. }
+                if ctrl.bits() <= 64 =>
+            {
+                self.atomic_cas(inst, addr, expected, replacement, flags, ctrl)?;
+                true
+            }
+            InstructionData::NullAry { opcode: Opcode::Fence, .. } => true,
+            _ => false,
+        })
+    }
+
     pub(super) fn stack_addr(&mut self, slot: ir::StackSlot, offset: i32) -> LowerResult<VReg> {
         let base = *self.slot_offsets.get(&slot).ok_or("unknown stack slot")?;
         let offset = i32::try_from(base as i64 + offset as i64).map_err(|_| "stack slot offset overflows")?;

@@ -28,7 +28,6 @@ mod i128;
 mod int;
 mod memory;
 mod vector;
-use memory::Addr;
 
 const P: PcRel = PcRel(0);
 
@@ -409,6 +408,9 @@ impl<'f> Lower<'f> {
         if touches_i128 && !matches!(opcode, Opcode::Call | Opcode::CallIndirect) {
             return self.lower_i128(inst, opcode, &args);
         }
+        if self.memory_access(inst, data, ctrl)? {
+            return Ok(());
+        }
         match data {
             InstructionData::UnaryImm { imm, .. } => {
                 let d = self.result(inst)?;
@@ -442,37 +444,6 @@ impl<'f> Lower<'f> {
                 self.fcmp(d, cond, a, b)?;
             }
             InstructionData::Unary { opcode, arg } if self.float_unary(inst, opcode, arg)? => {}
-            InstructionData::Load { opcode, arg, flags, offset } => {
-                let addr = self.address(inst, arg)?;
-                self.load(inst, opcode, addr, flags, offset.into())?;
-            }
-            InstructionData::Store { opcode, args: [value, addr], flags, offset } => {
-                let addr = self.address(inst, addr)?;
-                self.store(opcode, value, addr, flags, offset.into())?;
-            }
-            InstructionData::StackAddr { stack_slot, offset, .. } => {
-                let a = self.stack_addr(stack_slot, offset.into())?;
-                self.alias(dfg.first_result(inst), a);
-            }
-            // Atomics: one VM runs one guest thread at a time, so plain
-            // accesses are atomic with respect to it.
-            InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, flags } => {
-                let base = self.reg(arg)?;
-                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
-            }
-            InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], flags } => {
-                let base = self.reg(addr)?;
-                self.store(Opcode::Store, value, Addr::Base(base), flags, 0)?;
-            }
-            InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } if ctrl.bits() <= 64 => {
-                self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
-            }
-            InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. }
-                if ctrl.bits() <= 64 =>
-            {
-                self.atomic_cas(inst, addr, expected, replacement, flags, ctrl)?;
-            }
-            InstructionData::NullAry { opcode: Opcode::Fence, .. } => {}
             _ => match opcode {
                 Opcode::Uextend
                 | Opcode::Sextend

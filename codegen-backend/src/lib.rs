@@ -50,6 +50,7 @@ pub mod link;
 mod lower;
 pub mod midend;
 mod vcode;
+mod vops;
 
 pub use error::Error;
 pub use link::{ModuleBuilder, scalar_type};
@@ -102,6 +103,9 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Err
     };
     let out = regalloc2::run(&lowered.vcode, &env, &options)
         .map_err(|e| Error::RegisterAllocation { function: name.clone(), reason: format!("{e:?}") })?;
+    #[cfg(any(debug_assertions, feature = "regalloc-checker"))]
+    vcode::check_allocation(&lowered.vcode, &env, &out)
+        .map_err(|reason| Error::RegisterAllocation { function: name.clone(), reason })?;
     let emitted = emit::emit(&lowered.vcode, &out).map_err(unsupported)?;
     let calls = emitted
         .call_sites

@@ -3,13 +3,13 @@
 //! register allocator needs. Implements [`regalloc2::Function`].
 
 use regalloc2::{Block, Inst, InstRange, Operand, PRegSet, RegClass, VReg};
-use sheave_opcodes::{Op, RegFieldMut};
+use sheave_opcodes::Op;
 
 /// What a [`VInst`] becomes when emitted.
 #[derive(Clone, Debug)]
 pub enum VInstKind {
     /// One op. Its register fields, in declaration order, are the
-    /// instruction's operands.
+    /// instruction's operands (as `crate::vops` builds them).
     Op(Op),
     /// Defines the function's arguments in their ABI registers.
     Args,
@@ -101,27 +101,6 @@ pub struct VCode {
     pub callee_pops: u32,
 }
 
-/// Whether a register field is written by its op (by naming convention of
-/// the op table: outputs are `dst*`, `of`, `carry_out`, `borrow_out`).
-pub fn is_def_field(name: &str) -> bool {
-    name.starts_with("dst") || matches!(name, "of" | "carry_out" | "borrow_out")
-}
-
-/// The register class of each register field of `op`, with whether it is a def.
-pub fn reg_fields(op: &Op) -> Vec<(RegClass, bool)> {
-    let mut op = *op;
-    let mut fields = Vec::new();
-    op.for_each_reg_field(|name, field| {
-        let class = match field {
-            RegFieldMut::X(_) => RegClass::Int,
-            RegFieldMut::F(_) => RegClass::Float,
-            RegFieldMut::V(_) => RegClass::Vector,
-        };
-        fields.push((class, is_def_field(name)));
-    });
-    fields
-}
-
 impl regalloc2::Function for VCode {
     fn num_insts(&self) -> usize {
         self.insts.len()
@@ -175,5 +154,80 @@ impl regalloc2::Function for VCode {
             RegClass::Vector => 2,
             _ => 1,
         }
+    }
+}
+
+/// Check `out`, the allocation of `vcode`, with regalloc2's checker: every
+/// use must find its vreg's value in the allocated location (through the
+/// allocator's moves and the block parameters' parallel moves), and every
+/// operand must meet its constraint. Run in debug builds and with the
+/// `regalloc-checker` feature.
+///
+/// What the checker sees is the `regalloc2::Function` view above: each
+/// instruction's operands and clobbers, `is_branch` for the terminators that
+/// pass block arguments (`Jump`, `CondBr`, `BrTable`) and `is_ret` for the
+/// ones that leave the function. The special kinds (`Args`, `Call`,
+/// `ReadSpecial`, `StackAddr`, ...) are described entirely by their
+/// operands (fixed-register defs and uses, clobbers), so they are checked
+/// like ops. Not checked, because the allocator never sees them: the frame
+/// (prologue, epilogue, callee-saved registers), the moves emission folds
+/// into `call1`..`call3`, registers outside allocation (`sp`, `fp`, `lr`,
+/// the pinned register) and stack arguments, which live in memory.
+/// (regalloc2 0.15 has no reference types or safepoints, so there is no
+/// `requires_refs_on_stack` to report.)
+#[cfg(any(debug_assertions, feature = "regalloc-checker"))]
+pub fn check_allocation(
+    vcode: &VCode,
+    env: &regalloc2::MachineEnv,
+    out: &regalloc2::Output,
+) -> Result<(), String> {
+    let mut checker = regalloc2::checker::Checker::new(vcode, env);
+    checker.prepare(out);
+    checker.run().map_err(|errors| format!("the register allocation fails regalloc2's checker: {errors:?}"))
+}
+
+#[cfg(all(test, debug_assertions))]
+mod tests {
+    use super::*;
+    use regalloc2::{Allocation, PReg};
+
+    fn allocated(clif: &str) -> (VCode, regalloc2::MachineEnv, regalloc2::Output) {
+        let func = cranelift_reader::parse_functions(clif).expect("parses").remove(0);
+        let vcode = crate::lower::lower(&func, false, false).expect("lowers").vcode;
+        let env = crate::abi::machine_env(false);
+        let out = regalloc2::run(&vcode, &env, &Default::default()).expect("allocates");
+        (vcode, env, out)
+    }
+
+    const SUM_OF_PRODUCTS: &str = "
+        function %f(i64, i64, i64) -> i64 {
+        block0(v0: i64, v1: i64, v2: i64):
+            v3 = imul v0, v1
+            v4 = imul v1, v2
+            v5 = iadd v3, v4
+            brif v5, block1(v5), block1(v0)
+        block1(v6: i64):
+            return v6
+        }";
+
+    #[test]
+    fn a_correct_allocation_passes() {
+        let (vcode, env, out) = allocated(SUM_OF_PRODUCTS);
+        assert_eq!(check_allocation(&vcode, &env, &out), Ok(()));
+    }
+
+    #[test]
+    fn a_use_in_the_wrong_register_is_an_error() {
+        let (vcode, env, mut out) = allocated(SUM_OF_PRODUCTS);
+        // Point the first `iadd` operand (a use) at a register nothing wrote.
+        let add = vcode
+            .insts
+            .iter()
+            .position(|i| matches!(i.kind, VInstKind::Op(sheave_opcodes::Op::Xadd64(_))))
+            .expect("an xadd64");
+        let slot = out.inst_alloc_offsets[add] as usize + 1;
+        out.allocs[slot] = Allocation::reg(PReg::new(15, RegClass::Int));
+        let e = check_allocation(&vcode, &env, &out).unwrap_err();
+        assert!(e.contains("checker"), "{e}");
     }
 }

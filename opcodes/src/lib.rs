@@ -32,7 +32,9 @@ pub use asm::{AsmError, Assembler, Label};
 pub use builtins::{Builtin, BuiltinType, HOST_FUNC_BASE};
 pub use disas::{DisasError, DisasOptions, disassemble};
 pub use generated::*;
-pub use operands::{FReg, FloatCC, Operand, PcRel, RegFieldMut, RegMask, VReg, XReg, read_reg_field};
+pub use operands::{
+    FDst, FReg, FloatCC, Operand, PcRel, RegFieldMut, RegMask, VDst, VReg, XDst, XReg, read_reg_field,
+};
 pub use verify::{VerifyError, VerifyErrorKind, verify};
 
 /// Version of the instruction set. Modules record it; a module built for
@@ -61,7 +63,7 @@ pub fn isa_fingerprint() -> u64 {
         feed(&number.to_le_bytes());
         feed(name.as_bytes());
         for operand in *operands {
-            feed(operand.as_bytes());
+            feed(encoded_operand(operand).as_bytes());
         }
     }
     for &b in Builtin::ALL {
@@ -76,6 +78,16 @@ pub fn isa_fingerprint() -> u64 {
         }
     }
     hash
+}
+
+/// An operand signature (`name:Type`) as it is encoded: the output aliases
+/// (`XDst`, ...) are the register types, so marking an output changes no
+/// fingerprint.
+fn encoded_operand(operand: &str) -> alloc::string::String {
+    match operand.split_once(':') {
+        Some((name, ty @ ("XDst" | "FDst" | "VDst"))) => alloc::format!("{name}:{}Reg", &ty[..1]),
+        _ => operand.into(),
+    }
 }
 
 /// An error at an offset in a bytecode buffer.

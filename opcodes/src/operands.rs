@@ -110,6 +110,15 @@ register_type!(
     VReg, "v", V
 );
 
+/// An x-register the op writes: an output field in the op tables. The
+/// same type as [`XReg`] (the encoding does not distinguish inputs from
+/// outputs); the name tells the code generator which fields are defs.
+pub type XDst = XReg;
+/// An f-register the op writes (see [`XDst`]).
+pub type FDst = FReg;
+/// A v-register the op writes (see [`XDst`]).
+pub type VDst = VReg;
+
 impl XReg {
     /// The frame pointer.
     pub const FP: XReg = XReg(crate::abi::FP as u8);

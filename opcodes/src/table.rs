@@ -12,7 +12,12 @@
 //!   write a zero-extended 32-bit result; `64` ops use the whole register;
 //! * `f32` values live in the low 32 bits of an f-register, upper bits zero;
 //! * branch and call offsets are relative to the first byte of the op;
-//! * memory operands are host addresses `x[base] + offset`.
+//! * memory operands are host addresses `x[base] + offset`;
+//! * a register field the op writes has type [`crate::XDst`], [`crate::FDst`]
+//!   or [`crate::VDst`] (aliases of the register types, so consumers that
+//!   only encode or decode see no difference; the code generator reads
+//!   them as the op's outputs); every other register field is only read.
+//!   Every op reads all of its inputs before it writes an output.
 
 /// The hot ops: one opcode byte each. Opcode `0xFF` is the escape that
 /// introduces an op of [`for_each_extended_op!`](crate::for_each_extended_op).
@@ -195,269 +200,269 @@ macro_rules! for_each_op {
             stack_free32 = StackFree32 { amt: u32 };
 
             /// `dst = 0`.
-            xzero = Xzero { dst: XReg };
+            xzero = Xzero { dst: XDst };
             /// `dst = src` (x-registers).
-            xmov = Xmov { dst: XReg, src: XReg };
+            xmov = Xmov { dst: XDst, src: XReg };
             /// `dst = src` (f-registers).
-            fmov = Fmov { dst: FReg, src: FReg };
+            fmov = Fmov { dst: FDst, src: FReg };
             /// `dst = imm` sign-extended to 64 bits.
-            xconst8 = Xconst8 { dst: XReg, imm: i8 };
+            xconst8 = Xconst8 { dst: XDst, imm: i8 };
             /// `dst = imm` sign-extended to 64 bits.
-            xconst16 = Xconst16 { dst: XReg, imm: i16 };
+            xconst16 = Xconst16 { dst: XDst, imm: i16 };
             /// `dst = imm` sign-extended to 64 bits.
-            xconst32 = Xconst32 { dst: XReg, imm: i32 };
+            xconst32 = Xconst32 { dst: XDst, imm: i32 };
             /// `dst = imm`.
-            xconst64 = Xconst64 { dst: XReg, imm: i64 };
+            xconst64 = Xconst64 { dst: XDst, imm: i64 };
             /// `dst = f32::from_bits(bits)`.
-            fconst32 = Fconst32 { dst: FReg, bits: u32 };
+            fconst32 = Fconst32 { dst: FDst, bits: u32 };
             /// `dst = f64::from_bits(bits)`.
-            fconst64 = Fconst64 { dst: FReg, bits: u64 };
+            fconst64 = Fconst64 { dst: FDst, bits: u64 };
 
             /// `dst = a + b` (wrapping, 32-bit).
-            xadd32 = Xadd32 { dst: XReg, a: XReg, b: XReg };
+            xadd32 = Xadd32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a + b` (wrapping, 64-bit).
-            xadd64 = Xadd64 { dst: XReg, a: XReg, b: XReg };
+            xadd64 = Xadd64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a - b` (wrapping, 32-bit).
-            xsub32 = Xsub32 { dst: XReg, a: XReg, b: XReg };
+            xsub32 = Xsub32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a - b` (wrapping, 64-bit).
-            xsub64 = Xsub64 { dst: XReg, a: XReg, b: XReg };
+            xsub64 = Xsub64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a * b` (wrapping, 32-bit).
-            xmul32 = Xmul32 { dst: XReg, a: XReg, b: XReg };
+            xmul32 = Xmul32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a * b` (wrapping, 64-bit).
-            xmul64 = Xmul64 { dst: XReg, a: XReg, b: XReg };
+            xmul64 = Xmul64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a & b` (32-bit).
-            xband32 = Xband32 { dst: XReg, a: XReg, b: XReg };
+            xband32 = Xband32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a & b` (64-bit).
-            xband64 = Xband64 { dst: XReg, a: XReg, b: XReg };
+            xband64 = Xband64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a | b` (32-bit).
-            xbor32 = Xbor32 { dst: XReg, a: XReg, b: XReg };
+            xbor32 = Xbor32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a | b` (64-bit).
-            xbor64 = Xbor64 { dst: XReg, a: XReg, b: XReg };
+            xbor64 = Xbor64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a ^ b` (32-bit).
-            xbxor32 = Xbxor32 { dst: XReg, a: XReg, b: XReg };
+            xbxor32 = Xbxor32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a ^ b` (64-bit).
-            xbxor64 = Xbxor64 { dst: XReg, a: XReg, b: XReg };
+            xbxor64 = Xbxor64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a << (b & 31)`.
-            xshl32 = Xshl32 { dst: XReg, a: XReg, b: XReg };
+            xshl32 = Xshl32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a << (b & 63)`.
-            xshl64 = Xshl64 { dst: XReg, a: XReg, b: XReg };
+            xshl64 = Xshl64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a >> (b & 31)`, logical.
-            xshr32_u = Xshr32U { dst: XReg, a: XReg, b: XReg };
+            xshr32_u = Xshr32U { dst: XDst, a: XReg, b: XReg };
             /// `dst = a >> (b & 63)`, logical.
-            xshr64_u = Xshr64U { dst: XReg, a: XReg, b: XReg };
+            xshr64_u = Xshr64U { dst: XDst, a: XReg, b: XReg };
             /// `dst = a >> (b & 31)`, arithmetic.
-            xshr32_s = Xshr32S { dst: XReg, a: XReg, b: XReg };
+            xshr32_s = Xshr32S { dst: XDst, a: XReg, b: XReg };
             /// `dst = a >> (b & 63)`, arithmetic.
-            xshr64_s = Xshr64S { dst: XReg, a: XReg, b: XReg };
+            xshr64_s = Xshr64S { dst: XDst, a: XReg, b: XReg };
             /// `dst = a.rotate_left(b & 31)`.
-            xrotl32 = Xrotl32 { dst: XReg, a: XReg, b: XReg };
+            xrotl32 = Xrotl32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a.rotate_left(b & 63)`.
-            xrotl64 = Xrotl64 { dst: XReg, a: XReg, b: XReg };
+            xrotl64 = Xrotl64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a.rotate_right(b & 31)`.
-            xrotr32 = Xrotr32 { dst: XReg, a: XReg, b: XReg };
+            xrotr32 = Xrotr32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a.rotate_right(b & 63)`.
-            xrotr64 = Xrotr64 { dst: XReg, a: XReg, b: XReg };
+            xrotr64 = Xrotr64 { dst: XDst, a: XReg, b: XReg };
 
             /// `dst = a + imm` (32-bit).
-            xadd32_i = Xadd32I { dst: XReg, a: XReg, imm: i32 };
+            xadd32_i = Xadd32I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a + imm` (64-bit, `imm` sign-extended).
-            xadd64_i = Xadd64I { dst: XReg, a: XReg, imm: i32 };
+            xadd64_i = Xadd64I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a + imm` (32-bit, short form).
-            xadd32_i8 = Xadd32I8 { dst: XReg, a: XReg, imm: i8 };
+            xadd32_i8 = Xadd32I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a + imm` (64-bit, `imm` sign-extended, short form).
-            xadd64_i8 = Xadd64I8 { dst: XReg, a: XReg, imm: i8 };
+            xadd64_i8 = Xadd64I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a * imm` (32-bit).
-            xmul32_i = Xmul32I { dst: XReg, a: XReg, imm: i32 };
+            xmul32_i = Xmul32I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a * imm` (64-bit, `imm` sign-extended).
-            xmul64_i = Xmul64I { dst: XReg, a: XReg, imm: i32 };
+            xmul64_i = Xmul64I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a & imm` (32-bit).
-            xband32_i = Xband32I { dst: XReg, a: XReg, imm: i32 };
+            xband32_i = Xband32I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a & imm` (64-bit, `imm` sign-extended).
-            xband64_i = Xband64I { dst: XReg, a: XReg, imm: i32 };
+            xband64_i = Xband64I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a | imm` (32-bit).
-            xbor32_i = Xbor32I { dst: XReg, a: XReg, imm: i32 };
+            xbor32_i = Xbor32I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a | imm` (64-bit, `imm` sign-extended).
-            xbor64_i = Xbor64I { dst: XReg, a: XReg, imm: i32 };
+            xbor64_i = Xbor64I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a ^ imm` (32-bit).
-            xbxor32_i = Xbxor32I { dst: XReg, a: XReg, imm: i32 };
+            xbxor32_i = Xbxor32I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a ^ imm` (64-bit, `imm` sign-extended).
-            xbxor64_i = Xbxor64I { dst: XReg, a: XReg, imm: i32 };
+            xbxor64_i = Xbxor64I { dst: XDst, a: XReg, imm: i32 };
             /// `dst = a << (amt & 31)`.
-            xshl32_i = Xshl32I { dst: XReg, a: XReg, amt: u8 };
+            xshl32_i = Xshl32I { dst: XDst, a: XReg, amt: u8 };
             /// `dst = a << (amt & 63)`.
-            xshl64_i = Xshl64I { dst: XReg, a: XReg, amt: u8 };
+            xshl64_i = Xshl64I { dst: XDst, a: XReg, amt: u8 };
             /// `dst = a >> (amt & 31)`, logical.
-            xshr32_u_i = Xshr32UI { dst: XReg, a: XReg, amt: u8 };
+            xshr32_u_i = Xshr32UI { dst: XDst, a: XReg, amt: u8 };
             /// `dst = a >> (amt & 63)`, logical.
-            xshr64_u_i = Xshr64UI { dst: XReg, a: XReg, amt: u8 };
+            xshr64_u_i = Xshr64UI { dst: XDst, a: XReg, amt: u8 };
             /// `dst = a >> (amt & 31)`, arithmetic.
-            xshr32_s_i = Xshr32SI { dst: XReg, a: XReg, amt: u8 };
+            xshr32_s_i = Xshr32SI { dst: XDst, a: XReg, amt: u8 };
             /// `dst = a >> (amt & 63)`, arithmetic.
-            xshr64_s_i = Xshr64SI { dst: XReg, a: XReg, amt: u8 };
+            xshr64_s_i = Xshr64SI { dst: XDst, a: XReg, amt: u8 };
             /// `dst = a.rotate_left(amt & 31)`.
-            xrotl32_i = Xrotl32I { dst: XReg, a: XReg, amt: u8 };
+            xrotl32_i = Xrotl32I { dst: XDst, a: XReg, amt: u8 };
             /// `dst = a.rotate_left(amt & 63)`.
-            xrotl64_i = Xrotl64I { dst: XReg, a: XReg, amt: u8 };
+            xrotl64_i = Xrotl64I { dst: XDst, a: XReg, amt: u8 };
 
             /// `dst = -a` (wrapping, 32-bit).
-            xneg32 = Xneg32 { dst: XReg, a: XReg };
+            xneg32 = Xneg32 { dst: XDst, a: XReg };
             /// `dst = -a` (wrapping, 64-bit).
-            xneg64 = Xneg64 { dst: XReg, a: XReg };
+            xneg64 = Xneg64 { dst: XDst, a: XReg };
             /// `dst = !a` (32-bit).
-            xbnot32 = Xbnot32 { dst: XReg, a: XReg };
+            xbnot32 = Xbnot32 { dst: XDst, a: XReg };
             /// `dst = !a` (64-bit).
-            xbnot64 = Xbnot64 { dst: XReg, a: XReg };
+            xbnot64 = Xbnot64 { dst: XDst, a: XReg };
 
             /// Signed division; traps on `b == 0` and on `MIN / -1`.
-            xdiv32_s = Xdiv32S { dst: XReg, a: XReg, b: XReg };
+            xdiv32_s = Xdiv32S { dst: XDst, a: XReg, b: XReg };
             /// Signed division; traps on `b == 0` and on `MIN / -1`.
-            xdiv64_s = Xdiv64S { dst: XReg, a: XReg, b: XReg };
+            xdiv64_s = Xdiv64S { dst: XDst, a: XReg, b: XReg };
             /// Unsigned division; traps on `b == 0`.
-            xdiv32_u = Xdiv32U { dst: XReg, a: XReg, b: XReg };
+            xdiv32_u = Xdiv32U { dst: XDst, a: XReg, b: XReg };
             /// Unsigned division; traps on `b == 0`.
-            xdiv64_u = Xdiv64U { dst: XReg, a: XReg, b: XReg };
+            xdiv64_u = Xdiv64U { dst: XDst, a: XReg, b: XReg };
             /// Signed remainder (sign of `a`); traps on `b == 0`; `MIN % -1 == 0`.
-            xrem32_s = Xrem32S { dst: XReg, a: XReg, b: XReg };
+            xrem32_s = Xrem32S { dst: XDst, a: XReg, b: XReg };
             /// Signed remainder (sign of `a`); traps on `b == 0`; `MIN % -1 == 0`.
-            xrem64_s = Xrem64S { dst: XReg, a: XReg, b: XReg };
+            xrem64_s = Xrem64S { dst: XDst, a: XReg, b: XReg };
             /// Unsigned remainder; traps on `b == 0`.
-            xrem32_u = Xrem32U { dst: XReg, a: XReg, b: XReg };
+            xrem32_u = Xrem32U { dst: XDst, a: XReg, b: XReg };
             /// Unsigned remainder; traps on `b == 0`.
-            xrem64_u = Xrem64U { dst: XReg, a: XReg, b: XReg };
+            xrem64_u = Xrem64U { dst: XDst, a: XReg, b: XReg };
 
             /// `dst = a as i8 as i64`.
-            xsext8 = Xsext8 { dst: XReg, a: XReg };
+            xsext8 = Xsext8 { dst: XDst, a: XReg };
             /// `dst = a as i16 as i64`.
-            xsext16 = Xsext16 { dst: XReg, a: XReg };
+            xsext16 = Xsext16 { dst: XDst, a: XReg };
             /// `dst = a as i32 as i64`.
-            xsext32 = Xsext32 { dst: XReg, a: XReg };
+            xsext32 = Xsext32 { dst: XDst, a: XReg };
             /// `dst = a as u8`.
-            xzext8 = Xzext8 { dst: XReg, a: XReg };
+            xzext8 = Xzext8 { dst: XDst, a: XReg };
             /// `dst = a as u16`.
-            xzext16 = Xzext16 { dst: XReg, a: XReg };
+            xzext16 = Xzext16 { dst: XDst, a: XReg };
             /// `dst = a as u32`.
-            xzext32 = Xzext32 { dst: XReg, a: XReg };
+            xzext32 = Xzext32 { dst: XDst, a: XReg };
 
             /// `dst = (a == b) as u64` (32-bit).
-            xeq32 = Xeq32 { dst: XReg, a: XReg, b: XReg };
+            xeq32 = Xeq32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a != b) as u64` (32-bit).
-            xneq32 = Xneq32 { dst: XReg, a: XReg, b: XReg };
+            xneq32 = Xneq32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a < b) as u64`, signed 32-bit.
-            xslt32 = Xslt32 { dst: XReg, a: XReg, b: XReg };
+            xslt32 = Xslt32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a <= b) as u64`, signed 32-bit.
-            xslteq32 = Xslteq32 { dst: XReg, a: XReg, b: XReg };
+            xslteq32 = Xslteq32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a < b) as u64`, unsigned 32-bit.
-            xult32 = Xult32 { dst: XReg, a: XReg, b: XReg };
+            xult32 = Xult32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a <= b) as u64`, unsigned 32-bit.
-            xulteq32 = Xulteq32 { dst: XReg, a: XReg, b: XReg };
+            xulteq32 = Xulteq32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a == b) as u64` (64-bit).
-            xeq64 = Xeq64 { dst: XReg, a: XReg, b: XReg };
+            xeq64 = Xeq64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a != b) as u64` (64-bit).
-            xneq64 = Xneq64 { dst: XReg, a: XReg, b: XReg };
+            xneq64 = Xneq64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a < b) as u64`, signed 64-bit.
-            xslt64 = Xslt64 { dst: XReg, a: XReg, b: XReg };
+            xslt64 = Xslt64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a <= b) as u64`, signed 64-bit.
-            xslteq64 = Xslteq64 { dst: XReg, a: XReg, b: XReg };
+            xslteq64 = Xslteq64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a < b) as u64`, unsigned 64-bit.
-            xult64 = Xult64 { dst: XReg, a: XReg, b: XReg };
+            xult64 = Xult64 { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a <= b) as u64`, unsigned 64-bit.
-            xulteq64 = Xulteq64 { dst: XReg, a: XReg, b: XReg };
+            xulteq64 = Xulteq64 { dst: XDst, a: XReg, b: XReg };
 
             /// `dst = if cond != 0 { a } else { b }` (`cond` 64-bit).
-            xselect = Xselect { dst: XReg, cond: XReg, a: XReg, b: XReg };
+            xselect = Xselect { dst: XDst, cond: XReg, a: XReg, b: XReg };
             /// `dst = if cond != 0 { a } else { b }` (`cond` 64-bit).
-            fselect = Fselect { dst: FReg, cond: XReg, a: FReg, b: FReg };
+            fselect = Fselect { dst: FDst, cond: XReg, a: FReg, b: FReg };
 
             /// `dst = clz(a)` (32-bit).
-            xclz32 = Xclz32 { dst: XReg, a: XReg };
+            xclz32 = Xclz32 { dst: XDst, a: XReg };
             /// `dst = clz(a)` (64-bit).
-            xclz64 = Xclz64 { dst: XReg, a: XReg };
+            xclz64 = Xclz64 { dst: XDst, a: XReg };
             /// `dst = ctz(a)` (32-bit).
-            xctz32 = Xctz32 { dst: XReg, a: XReg };
+            xctz32 = Xctz32 { dst: XDst, a: XReg };
             /// `dst = ctz(a)` (64-bit).
-            xctz64 = Xctz64 { dst: XReg, a: XReg };
+            xctz64 = Xctz64 { dst: XDst, a: XReg };
             /// `dst = popcnt(a)` (32-bit).
-            xpopcnt32 = Xpopcnt32 { dst: XReg, a: XReg };
+            xpopcnt32 = Xpopcnt32 { dst: XDst, a: XReg };
             /// `dst = popcnt(a)` (64-bit).
-            xpopcnt64 = Xpopcnt64 { dst: XReg, a: XReg };
+            xpopcnt64 = Xpopcnt64 { dst: XDst, a: XReg };
 
             /// `dst = a + b` (f32).
-            fadd32 = Fadd32 { dst: FReg, a: FReg, b: FReg };
+            fadd32 = Fadd32 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a + b` (f64).
-            fadd64 = Fadd64 { dst: FReg, a: FReg, b: FReg };
+            fadd64 = Fadd64 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a - b` (f32).
-            fsub32 = Fsub32 { dst: FReg, a: FReg, b: FReg };
+            fsub32 = Fsub32 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a - b` (f64).
-            fsub64 = Fsub64 { dst: FReg, a: FReg, b: FReg };
+            fsub64 = Fsub64 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a * b` (f32).
-            fmul32 = Fmul32 { dst: FReg, a: FReg, b: FReg };
+            fmul32 = Fmul32 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a * b` (f64).
-            fmul64 = Fmul64 { dst: FReg, a: FReg, b: FReg };
+            fmul64 = Fmul64 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a / b` (f32).
-            fdiv32 = Fdiv32 { dst: FReg, a: FReg, b: FReg };
+            fdiv32 = Fdiv32 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a / b` (f64).
-            fdiv64 = Fdiv64 { dst: FReg, a: FReg, b: FReg };
+            fdiv64 = Fdiv64 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a * b + c`, one rounding (f32).
-            fma32 = Fma32 { dst: FReg, a: FReg, b: FReg, c: FReg };
+            fma32 = Fma32 { dst: FDst, a: FReg, b: FReg, c: FReg };
             /// `dst = a * b + c`, one rounding (f64).
-            fma64 = Fma64 { dst: FReg, a: FReg, b: FReg, c: FReg };
+            fma64 = Fma64 { dst: FDst, a: FReg, b: FReg, c: FReg };
             /// CLIF `fmin` (f32): NaN if either is NaN, `-0.0 < +0.0`.
-            fmin32 = Fmin32 { dst: FReg, a: FReg, b: FReg };
+            fmin32 = Fmin32 { dst: FDst, a: FReg, b: FReg };
             /// CLIF `fmin` (f64).
-            fmin64 = Fmin64 { dst: FReg, a: FReg, b: FReg };
+            fmin64 = Fmin64 { dst: FDst, a: FReg, b: FReg };
             /// CLIF `fmax` (f32): NaN if either is NaN, `-0.0 < +0.0`.
-            fmax32 = Fmax32 { dst: FReg, a: FReg, b: FReg };
+            fmax32 = Fmax32 { dst: FDst, a: FReg, b: FReg };
             /// CLIF `fmax` (f64).
-            fmax64 = Fmax64 { dst: FReg, a: FReg, b: FReg };
+            fmax64 = Fmax64 { dst: FDst, a: FReg, b: FReg };
             /// `dst = -a` (sign bit flipped, f32).
-            fneg32 = Fneg32 { dst: FReg, a: FReg };
+            fneg32 = Fneg32 { dst: FDst, a: FReg };
             /// `dst = -a` (sign bit flipped, f64).
-            fneg64 = Fneg64 { dst: FReg, a: FReg };
+            fneg64 = Fneg64 { dst: FDst, a: FReg };
             /// `dst = |a|` (sign bit cleared, f32).
-            fabs32 = Fabs32 { dst: FReg, a: FReg };
+            fabs32 = Fabs32 { dst: FDst, a: FReg };
             /// `dst = |a|` (sign bit cleared, f64).
-            fabs64 = Fabs64 { dst: FReg, a: FReg };
+            fabs64 = Fabs64 { dst: FDst, a: FReg };
             /// `dst = sqrt(a)` (f32).
-            fsqrt32 = Fsqrt32 { dst: FReg, a: FReg };
+            fsqrt32 = Fsqrt32 { dst: FDst, a: FReg };
             /// `dst = sqrt(a)` (f64).
-            fsqrt64 = Fsqrt64 { dst: FReg, a: FReg };
+            fsqrt64 = Fsqrt64 { dst: FDst, a: FReg };
 
             /// `dst = (a == b) as u64` (f32).
-            feq32 = Feq32 { dst: XReg, a: FReg, b: FReg };
+            feq32 = Feq32 { dst: XDst, a: FReg, b: FReg };
             /// `dst = (a != b) as u64` (f32, true on NaN).
-            fneq32 = Fneq32 { dst: XReg, a: FReg, b: FReg };
+            fneq32 = Fneq32 { dst: XDst, a: FReg, b: FReg };
             /// `dst = (a < b) as u64` (f32).
-            flt32 = Flt32 { dst: XReg, a: FReg, b: FReg };
+            flt32 = Flt32 { dst: XDst, a: FReg, b: FReg };
             /// `dst = (a <= b) as u64` (f32).
-            flteq32 = Flteq32 { dst: XReg, a: FReg, b: FReg };
+            flteq32 = Flteq32 { dst: XDst, a: FReg, b: FReg };
             /// `dst = (a == b) as u64` (f64).
-            feq64 = Feq64 { dst: XReg, a: FReg, b: FReg };
+            feq64 = Feq64 { dst: XDst, a: FReg, b: FReg };
             /// `dst = (a != b) as u64` (f64, true on NaN).
-            fneq64 = Fneq64 { dst: XReg, a: FReg, b: FReg };
+            fneq64 = Fneq64 { dst: XDst, a: FReg, b: FReg };
             /// `dst = (a < b) as u64` (f64).
-            flt64 = Flt64 { dst: XReg, a: FReg, b: FReg };
+            flt64 = Flt64 { dst: XDst, a: FReg, b: FReg };
             /// `dst = (a <= b) as u64` (f64).
-            flteq64 = Flteq64 { dst: XReg, a: FReg, b: FReg };
+            flteq64 = Flteq64 { dst: XDst, a: FReg, b: FReg };
 
             /// `dst = a as f64` (exact).
-            fpromote = Fpromote { dst: FReg, a: FReg };
+            fpromote = Fpromote { dst: FDst, a: FReg };
             /// `dst = a as f32` (rounded).
-            fdemote = Fdemote { dst: FReg, a: FReg };
+            fdemote = Fdemote { dst: FDst, a: FReg };
 
             /// `dst = *(base + offset) as u8`, zero-extended.
-            xload8_u = Xload8U { dst: XReg, base: XReg, offset: i32 };
+            xload8_u = Xload8U { dst: XDst, base: XReg, offset: i32 };
             /// `dst = *(base + offset) as i8`, sign-extended.
-            xload8_s = Xload8S { dst: XReg, base: XReg, offset: i32 };
+            xload8_s = Xload8S { dst: XDst, base: XReg, offset: i32 };
             /// 16-bit little-endian load, zero-extended.
-            xload16_u = Xload16U { dst: XReg, base: XReg, offset: i32 };
+            xload16_u = Xload16U { dst: XDst, base: XReg, offset: i32 };
             /// 16-bit little-endian load, sign-extended.
-            xload16_s = Xload16S { dst: XReg, base: XReg, offset: i32 };
+            xload16_s = Xload16S { dst: XDst, base: XReg, offset: i32 };
             /// 32-bit little-endian load, zero-extended.
-            xload32_u = Xload32U { dst: XReg, base: XReg, offset: i32 };
+            xload32_u = Xload32U { dst: XDst, base: XReg, offset: i32 };
             /// 32-bit little-endian load, sign-extended.
-            xload32_s = Xload32S { dst: XReg, base: XReg, offset: i32 };
+            xload32_s = Xload32S { dst: XDst, base: XReg, offset: i32 };
             /// 64-bit little-endian load.
-            xload64 = Xload64 { dst: XReg, base: XReg, offset: i32 };
+            xload64 = Xload64 { dst: XDst, base: XReg, offset: i32 };
             /// Store the low 8 bits of `src`.
             xstore8 = Xstore8 { base: XReg, offset: i32, src: XReg };
             /// Store the low 16 bits of `src`, little-endian.
@@ -467,9 +472,9 @@ macro_rules! for_each_op {
             /// Store `src`, little-endian.
             xstore64 = Xstore64 { base: XReg, offset: i32, src: XReg };
             /// Load an f32, little-endian.
-            fload32 = Fload32 { dst: FReg, base: XReg, offset: i32 };
+            fload32 = Fload32 { dst: FDst, base: XReg, offset: i32 };
             /// Load an f64, little-endian.
-            fload64 = Fload64 { dst: FReg, base: XReg, offset: i32 };
+            fload64 = Fload64 { dst: FDst, base: XReg, offset: i32 };
             /// Store an f32, little-endian.
             fstore32 = Fstore32 { base: XReg, offset: i32, src: FReg };
             /// Store an f64, little-endian.
@@ -489,39 +494,39 @@ macro_rules! for_each_op {
             // ISA v9: short-immediate forms of the ALU ops with immediates,
             // for small constants (masks, multipliers, flags).
             /// `dst = a * imm` (32-bit, short form).
-            xmul32_i8 = Xmul32I8 { dst: XReg, a: XReg, imm: i8 };
+            xmul32_i8 = Xmul32I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a * imm` (64-bit, `imm` sign-extended, short form).
-            xmul64_i8 = Xmul64I8 { dst: XReg, a: XReg, imm: i8 };
+            xmul64_i8 = Xmul64I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a & imm` (32-bit, short form).
-            xband32_i8 = Xband32I8 { dst: XReg, a: XReg, imm: i8 };
+            xband32_i8 = Xband32I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a & imm` (64-bit, `imm` sign-extended, short form).
-            xband64_i8 = Xband64I8 { dst: XReg, a: XReg, imm: i8 };
+            xband64_i8 = Xband64I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a | imm` (32-bit, short form).
-            xbor32_i8 = Xbor32I8 { dst: XReg, a: XReg, imm: i8 };
+            xbor32_i8 = Xbor32I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a | imm` (64-bit, `imm` sign-extended, short form).
-            xbor64_i8 = Xbor64I8 { dst: XReg, a: XReg, imm: i8 };
+            xbor64_i8 = Xbor64I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a ^ imm` (32-bit, short form).
-            xbxor32_i8 = Xbxor32I8 { dst: XReg, a: XReg, imm: i8 };
+            xbxor32_i8 = Xbxor32I8 { dst: XDst, a: XReg, imm: i8 };
             /// `dst = a ^ imm` (64-bit, `imm` sign-extended, short form).
-            xbxor64_i8 = Xbxor64I8 { dst: XReg, a: XReg, imm: i8 };
+            xbxor64_i8 = Xbxor64I8 { dst: XDst, a: XReg, imm: i8 };
 
             // ISA v10: indexed addressing, `x[base] + x[index] + offset`
             // (64-bit wrapping add), little-endian: a load or store whose
             // address is a sum of two registers is one op.
             /// `dst = *(base + index + offset) as u8`, zero-extended.
-            xload8_u_ix = Xload8UIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            xload8_u_ix = Xload8UIx { dst: XDst, base: XReg, index: XReg, offset: i32 };
             /// `dst = *(base + index + offset) as i8`, sign-extended.
-            xload8_s_ix = Xload8SIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            xload8_s_ix = Xload8SIx { dst: XDst, base: XReg, index: XReg, offset: i32 };
             /// 16-bit load at `base + index + offset`, zero-extended.
-            xload16_u_ix = Xload16UIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            xload16_u_ix = Xload16UIx { dst: XDst, base: XReg, index: XReg, offset: i32 };
             /// 16-bit load at `base + index + offset`, sign-extended.
-            xload16_s_ix = Xload16SIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            xload16_s_ix = Xload16SIx { dst: XDst, base: XReg, index: XReg, offset: i32 };
             /// 32-bit load at `base + index + offset`, zero-extended.
-            xload32_u_ix = Xload32UIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            xload32_u_ix = Xload32UIx { dst: XDst, base: XReg, index: XReg, offset: i32 };
             /// 32-bit load at `base + index + offset`, sign-extended.
-            xload32_s_ix = Xload32SIx { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            xload32_s_ix = Xload32SIx { dst: XDst, base: XReg, index: XReg, offset: i32 };
             /// 64-bit load at `base + index + offset`.
-            xload64_ix = Xload64Ix { dst: XReg, base: XReg, index: XReg, offset: i32 };
+            xload64_ix = Xload64Ix { dst: XDst, base: XReg, index: XReg, offset: i32 };
             /// Store the low 8 bits of `src` at `base + index + offset`.
             xstore8_ix = Xstore8Ix { base: XReg, index: XReg, offset: i32, src: XReg };
             /// Store the low 16 bits of `src` at `base + index + offset`.
@@ -531,9 +536,9 @@ macro_rules! for_each_op {
             /// Store `src` at `base + index + offset`.
             xstore64_ix = Xstore64Ix { base: XReg, index: XReg, offset: i32, src: XReg };
             /// Load an f32 from `base + index + offset`.
-            fload32_ix = Fload32Ix { dst: FReg, base: XReg, index: XReg, offset: i32 };
+            fload32_ix = Fload32Ix { dst: FDst, base: XReg, index: XReg, offset: i32 };
             /// Load an f64 from `base + index + offset`.
-            fload64_ix = Fload64Ix { dst: FReg, base: XReg, index: XReg, offset: i32 };
+            fload64_ix = Fload64Ix { dst: FDst, base: XReg, index: XReg, offset: i32 };
             /// Store an f32 at `base + index + offset`.
             fstore32_ix = Fstore32Ix { base: XReg, index: XReg, offset: i32, src: FReg };
             /// Store an f64 at `base + index + offset`.
@@ -551,221 +556,221 @@ macro_rules! for_each_extended_op {
             /// Do nothing.
             nop = Nop {};
             /// `dst = src` (v-registers).
-            vmov = Vmov { dst: VReg, src: VReg };
+            vmov = Vmov { dst: VDst, src: VReg };
             /// `dst = pc + offset`: the address of the function starting there.
-            xpcadd = Xpcadd { dst: XReg, offset: PcRel };
+            xpcadd = Xpcadd { dst: XDst, offset: PcRel };
             /// `dst = lr`.
-            get_lr = GetLr { dst: XReg };
+            get_lr = GetLr { dst: XDst };
             /// Trap with "memory out of bounds" unless `addr + size <= bound`
             /// (unsigned, without wrapping).
             bounds_check = BoundsCheck { addr: XReg, bound: XReg, size: u32 };
 
             /// `dst = (a * b) >> 64`, signed.
-            xmulhi64_s = Xmulhi64S { dst: XReg, a: XReg, b: XReg };
+            xmulhi64_s = Xmulhi64S { dst: XDst, a: XReg, b: XReg };
             /// `dst = (a * b) >> 64`, unsigned.
-            xmulhi64_u = Xmulhi64U { dst: XReg, a: XReg, b: XReg };
+            xmulhi64_u = Xmulhi64U { dst: XDst, a: XReg, b: XReg };
             /// Full 64x64->128 signed multiply.
-            xmul_wide64_s = XmulWide64S { dst_lo: XReg, dst_hi: XReg, a: XReg, b: XReg };
+            xmul_wide64_s = XmulWide64S { dst_lo: XDst, dst_hi: XDst, a: XReg, b: XReg };
             /// Full 64x64->128 unsigned multiply.
-            xmul_wide64_u = XmulWide64U { dst_lo: XReg, dst_hi: XReg, a: XReg, b: XReg };
+            xmul_wide64_u = XmulWide64U { dst_lo: XDst, dst_hi: XDst, a: XReg, b: XReg };
             /// 128-bit add of register pairs.
-            xadd128 = Xadd128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            xadd128 = Xadd128 { dst_lo: XDst, dst_hi: XDst, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// 128-bit subtract of register pairs.
-            xsub128 = Xsub128 { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            xsub128 = Xsub128 { dst_lo: XDst, dst_hi: XDst, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// 128-bit unsigned division of register pairs; traps on division by zero.
-            xdiv128_u = Xdiv128U { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            xdiv128_u = Xdiv128U { dst_lo: XDst, dst_hi: XDst, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// 128-bit signed division; traps on division by zero and `MIN / -1`.
-            xdiv128_s = Xdiv128S { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            xdiv128_s = Xdiv128S { dst_lo: XDst, dst_hi: XDst, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// 128-bit unsigned remainder; traps on division by zero.
-            xrem128_u = Xrem128U { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            xrem128_u = Xrem128U { dst_lo: XDst, dst_hi: XDst, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// 128-bit signed remainder (sign of `a`); traps on division by zero; `MIN % -1 == 0`.
-            xrem128_s = Xrem128S { dst_lo: XReg, dst_hi: XReg, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
+            xrem128_s = Xrem128S { dst_lo: XDst, dst_hi: XDst, a_lo: XReg, a_hi: XReg, b_lo: XReg, b_hi: XReg };
             /// `dst = a + b + (carry_in != 0)`, `carry_out` = unsigned carry (64-bit).
-            xadd64_carry = Xadd64Carry { dst: XReg, carry_out: XReg, a: XReg, b: XReg, carry_in: XReg };
+            xadd64_carry = Xadd64Carry { dst: XDst, carry_out: XDst, a: XReg, b: XReg, carry_in: XReg };
             /// `dst = a - b - (borrow_in != 0)`, `borrow_out` = unsigned borrow (64-bit).
-            xsub64_borrow = Xsub64Borrow { dst: XReg, borrow_out: XReg, a: XReg, b: XReg, borrow_in: XReg };
+            xsub64_borrow = Xsub64Borrow { dst: XDst, borrow_out: XDst, a: XReg, b: XReg, borrow_in: XReg };
 
             /// Unsigned add (32-bit); `of = 1` on overflow.
-            xadd32_uof = Xadd32Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xadd32_uof = Xadd32Uof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Unsigned add (64-bit); `of = 1` on overflow.
-            xadd64_uof = Xadd64Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xadd64_uof = Xadd64Uof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Signed add (32-bit); `of = 1` on overflow.
-            xadd32_sof = Xadd32Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xadd32_sof = Xadd32Sof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Signed add (64-bit); `of = 1` on overflow.
-            xadd64_sof = Xadd64Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xadd64_sof = Xadd64Sof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Unsigned subtract (32-bit); `of = 1` on borrow.
-            xsub32_uof = Xsub32Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xsub32_uof = Xsub32Uof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Unsigned subtract (64-bit); `of = 1` on borrow.
-            xsub64_uof = Xsub64Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xsub64_uof = Xsub64Uof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Signed subtract (32-bit); `of = 1` on overflow.
-            xsub32_sof = Xsub32Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xsub32_sof = Xsub32Sof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Signed subtract (64-bit); `of = 1` on overflow.
-            xsub64_sof = Xsub64Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xsub64_sof = Xsub64Sof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Unsigned multiply (32-bit); `of = 1` on overflow.
-            xmul32_uof = Xmul32Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xmul32_uof = Xmul32Uof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Unsigned multiply (64-bit); `of = 1` on overflow.
-            xmul64_uof = Xmul64Uof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xmul64_uof = Xmul64Uof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Signed multiply (32-bit); `of = 1` on overflow.
-            xmul32_sof = Xmul32Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xmul32_sof = Xmul32Sof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// Signed multiply (64-bit); `of = 1` on overflow.
-            xmul64_sof = Xmul64Sof { dst: XReg, of: XReg, a: XReg, b: XReg };
+            xmul64_sof = Xmul64Sof { dst: XDst, of: XDst, a: XReg, b: XReg };
             /// `dst = a + b`, trapping with "integer overflow" on unsigned overflow (32-bit).
-            xadd32_u_trap = Xadd32UTrap { dst: XReg, a: XReg, b: XReg };
+            xadd32_u_trap = Xadd32UTrap { dst: XDst, a: XReg, b: XReg };
             /// `dst = a + b`, trapping with "integer overflow" on unsigned overflow (64-bit).
-            xadd64_u_trap = Xadd64UTrap { dst: XReg, a: XReg, b: XReg };
+            xadd64_u_trap = Xadd64UTrap { dst: XDst, a: XReg, b: XReg };
 
             /// Signed minimum (32-bit).
-            xmin32_s = Xmin32S { dst: XReg, a: XReg, b: XReg };
+            xmin32_s = Xmin32S { dst: XDst, a: XReg, b: XReg };
             /// Signed minimum (64-bit).
-            xmin64_s = Xmin64S { dst: XReg, a: XReg, b: XReg };
+            xmin64_s = Xmin64S { dst: XDst, a: XReg, b: XReg };
             /// Unsigned minimum (32-bit).
-            xmin32_u = Xmin32U { dst: XReg, a: XReg, b: XReg };
+            xmin32_u = Xmin32U { dst: XDst, a: XReg, b: XReg };
             /// Unsigned minimum (64-bit).
-            xmin64_u = Xmin64U { dst: XReg, a: XReg, b: XReg };
+            xmin64_u = Xmin64U { dst: XDst, a: XReg, b: XReg };
             /// Signed maximum (32-bit).
-            xmax32_s = Xmax32S { dst: XReg, a: XReg, b: XReg };
+            xmax32_s = Xmax32S { dst: XDst, a: XReg, b: XReg };
             /// Signed maximum (64-bit).
-            xmax64_s = Xmax64S { dst: XReg, a: XReg, b: XReg };
+            xmax64_s = Xmax64S { dst: XDst, a: XReg, b: XReg };
             /// Unsigned maximum (32-bit).
-            xmax32_u = Xmax32U { dst: XReg, a: XReg, b: XReg };
+            xmax32_u = Xmax32U { dst: XDst, a: XReg, b: XReg };
             /// Unsigned maximum (64-bit).
-            xmax64_u = Xmax64U { dst: XReg, a: XReg, b: XReg };
+            xmax64_u = Xmax64U { dst: XDst, a: XReg, b: XReg };
             /// `dst = |a|` (wrapping, 32-bit).
-            xabs32 = Xabs32 { dst: XReg, a: XReg };
+            xabs32 = Xabs32 { dst: XDst, a: XReg };
             /// `dst = |a|` (wrapping, 64-bit).
-            xabs64 = Xabs64 { dst: XReg, a: XReg };
+            xabs64 = Xabs64 { dst: XDst, a: XReg };
 
             /// Count leading sign bits, not counting the sign bit (32-bit).
-            xcls32 = Xcls32 { dst: XReg, a: XReg };
+            xcls32 = Xcls32 { dst: XDst, a: XReg };
             /// Count leading sign bits, not counting the sign bit (64-bit).
-            xcls64 = Xcls64 { dst: XReg, a: XReg };
+            xcls64 = Xcls64 { dst: XDst, a: XReg };
             /// Swap the two low bytes; result zero-extended.
-            xbswap16 = Xbswap16 { dst: XReg, a: XReg };
+            xbswap16 = Xbswap16 { dst: XDst, a: XReg };
             /// Reverse the bytes of the low 32 bits.
-            xbswap32 = Xbswap32 { dst: XReg, a: XReg };
+            xbswap32 = Xbswap32 { dst: XDst, a: XReg };
             /// Reverse the bytes of the register.
-            xbswap64 = Xbswap64 { dst: XReg, a: XReg };
+            xbswap64 = Xbswap64 { dst: XDst, a: XReg };
             /// Reverse the bits of the low 32 bits.
-            xbitrev32 = Xbitrev32 { dst: XReg, a: XReg };
+            xbitrev32 = Xbitrev32 { dst: XDst, a: XReg };
             /// Reverse the bits of the register.
-            xbitrev64 = Xbitrev64 { dst: XReg, a: XReg };
+            xbitrev64 = Xbitrev64 { dst: XDst, a: XReg };
 
             /// General f32 compare into `dst`; `cc` is a [`crate::FloatCC`].
-            fcmp32 = Fcmp32 { dst: XReg, a: FReg, b: FReg, cc: FloatCC };
+            fcmp32 = Fcmp32 { dst: XDst, a: FReg, b: FReg, cc: FloatCC };
             /// General f64 compare into `dst`; `cc` is a [`crate::FloatCC`].
-            fcmp64 = Fcmp64 { dst: XReg, a: FReg, b: FReg, cc: FloatCC };
+            fcmp64 = Fcmp64 { dst: XDst, a: FReg, b: FReg, cc: FloatCC };
             /// Magnitude of `a` with the sign of `b` (f32).
-            fcopysign32 = Fcopysign32 { dst: FReg, a: FReg, b: FReg };
+            fcopysign32 = Fcopysign32 { dst: FDst, a: FReg, b: FReg };
             /// Magnitude of `a` with the sign of `b` (f64).
-            fcopysign64 = Fcopysign64 { dst: FReg, a: FReg, b: FReg };
+            fcopysign64 = Fcopysign64 { dst: FDst, a: FReg, b: FReg };
             /// Round toward +inf (f32).
-            fceil32 = Fceil32 { dst: FReg, a: FReg };
+            fceil32 = Fceil32 { dst: FDst, a: FReg };
             /// Round toward +inf (f64).
-            fceil64 = Fceil64 { dst: FReg, a: FReg };
+            fceil64 = Fceil64 { dst: FDst, a: FReg };
             /// Round toward -inf (f32).
-            ffloor32 = Ffloor32 { dst: FReg, a: FReg };
+            ffloor32 = Ffloor32 { dst: FDst, a: FReg };
             /// Round toward -inf (f64).
-            ffloor64 = Ffloor64 { dst: FReg, a: FReg };
+            ffloor64 = Ffloor64 { dst: FDst, a: FReg };
             /// Round toward zero (f32).
-            ftrunc32 = Ftrunc32 { dst: FReg, a: FReg };
+            ftrunc32 = Ftrunc32 { dst: FDst, a: FReg };
             /// Round toward zero (f64).
-            ftrunc64 = Ftrunc64 { dst: FReg, a: FReg };
+            ftrunc64 = Ftrunc64 { dst: FDst, a: FReg };
             /// Round to nearest, ties to even (f32).
-            fnearest32 = Fnearest32 { dst: FReg, a: FReg };
+            fnearest32 = Fnearest32 { dst: FDst, a: FReg };
             /// Round to nearest, ties to even (f64).
-            fnearest64 = Fnearest64 { dst: FReg, a: FReg };
+            fnearest64 = Fnearest64 { dst: FDst, a: FReg };
 
             /// f32 -> i32, trapping on NaN ("bad conversion") or out of range ("overflow").
-            x32_from_f32_s = X32FromF32S { dst: XReg, a: FReg };
+            x32_from_f32_s = X32FromF32S { dst: XDst, a: FReg };
             /// f32 -> u32, trapping.
-            x32_from_f32_u = X32FromF32U { dst: XReg, a: FReg };
+            x32_from_f32_u = X32FromF32U { dst: XDst, a: FReg };
             /// f64 -> i32, trapping.
-            x32_from_f64_s = X32FromF64S { dst: XReg, a: FReg };
+            x32_from_f64_s = X32FromF64S { dst: XDst, a: FReg };
             /// f64 -> u32, trapping.
-            x32_from_f64_u = X32FromF64U { dst: XReg, a: FReg };
+            x32_from_f64_u = X32FromF64U { dst: XDst, a: FReg };
             /// f32 -> i64, trapping.
-            x64_from_f32_s = X64FromF32S { dst: XReg, a: FReg };
+            x64_from_f32_s = X64FromF32S { dst: XDst, a: FReg };
             /// f32 -> u64, trapping.
-            x64_from_f32_u = X64FromF32U { dst: XReg, a: FReg };
+            x64_from_f32_u = X64FromF32U { dst: XDst, a: FReg };
             /// f64 -> i64, trapping.
-            x64_from_f64_s = X64FromF64S { dst: XReg, a: FReg };
+            x64_from_f64_s = X64FromF64S { dst: XDst, a: FReg };
             /// f64 -> u64, trapping.
-            x64_from_f64_u = X64FromF64U { dst: XReg, a: FReg };
+            x64_from_f64_u = X64FromF64U { dst: XDst, a: FReg };
             /// f32 -> i32, saturating (NaN -> 0).
-            x32_from_f32_s_sat = X32FromF32SSat { dst: XReg, a: FReg };
+            x32_from_f32_s_sat = X32FromF32SSat { dst: XDst, a: FReg };
             /// f32 -> u32, saturating.
-            x32_from_f32_u_sat = X32FromF32USat { dst: XReg, a: FReg };
+            x32_from_f32_u_sat = X32FromF32USat { dst: XDst, a: FReg };
             /// f64 -> i32, saturating.
-            x32_from_f64_s_sat = X32FromF64SSat { dst: XReg, a: FReg };
+            x32_from_f64_s_sat = X32FromF64SSat { dst: XDst, a: FReg };
             /// f64 -> u32, saturating.
-            x32_from_f64_u_sat = X32FromF64USat { dst: XReg, a: FReg };
+            x32_from_f64_u_sat = X32FromF64USat { dst: XDst, a: FReg };
             /// f32 -> i64, saturating.
-            x64_from_f32_s_sat = X64FromF32SSat { dst: XReg, a: FReg };
+            x64_from_f32_s_sat = X64FromF32SSat { dst: XDst, a: FReg };
             /// f32 -> u64, saturating.
-            x64_from_f32_u_sat = X64FromF32USat { dst: XReg, a: FReg };
+            x64_from_f32_u_sat = X64FromF32USat { dst: XDst, a: FReg };
             /// f64 -> i64, saturating.
-            x64_from_f64_s_sat = X64FromF64SSat { dst: XReg, a: FReg };
+            x64_from_f64_s_sat = X64FromF64SSat { dst: XDst, a: FReg };
             /// f64 -> u64, saturating.
-            x64_from_f64_u_sat = X64FromF64USat { dst: XReg, a: FReg };
+            x64_from_f64_u_sat = X64FromF64USat { dst: XDst, a: FReg };
             /// i32 -> f32.
-            f32_from_x32_s = F32FromX32S { dst: FReg, a: XReg };
+            f32_from_x32_s = F32FromX32S { dst: FDst, a: XReg };
             /// u32 -> f32.
-            f32_from_x32_u = F32FromX32U { dst: FReg, a: XReg };
+            f32_from_x32_u = F32FromX32U { dst: FDst, a: XReg };
             /// i64 -> f32.
-            f32_from_x64_s = F32FromX64S { dst: FReg, a: XReg };
+            f32_from_x64_s = F32FromX64S { dst: FDst, a: XReg };
             /// u64 -> f32.
-            f32_from_x64_u = F32FromX64U { dst: FReg, a: XReg };
+            f32_from_x64_u = F32FromX64U { dst: FDst, a: XReg };
             /// i32 -> f64.
-            f64_from_x32_s = F64FromX32S { dst: FReg, a: XReg };
+            f64_from_x32_s = F64FromX32S { dst: FDst, a: XReg };
             /// u32 -> f64.
-            f64_from_x32_u = F64FromX32U { dst: FReg, a: XReg };
+            f64_from_x32_u = F64FromX32U { dst: FDst, a: XReg };
             /// i64 -> f64.
-            f64_from_x64_s = F64FromX64S { dst: FReg, a: XReg };
+            f64_from_x64_s = F64FromX64S { dst: FDst, a: XReg };
             /// u64 -> f64.
-            f64_from_x64_u = F64FromX64U { dst: FReg, a: XReg };
+            f64_from_x64_u = F64FromX64U { dst: FDst, a: XReg };
             /// f32 -> i128 pair, trapping like the 64-bit forms.
-            x128_from_f32_s = X128FromF32S { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f32_s = X128FromF32S { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// f32 -> i128 pair, saturating (NaN -> 0).
-            x128_from_f32_s_sat = X128FromF32SSat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f32_s_sat = X128FromF32SSat { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// i128 pair -> f32, rounded to nearest.
-            f32_from_x128_s = F32FromX128S { dst: FReg, a_lo: XReg, a_hi: XReg };
+            f32_from_x128_s = F32FromX128S { dst: FDst, a_lo: XReg, a_hi: XReg };
             /// f32 -> u128 pair, trapping like the 64-bit forms.
-            x128_from_f32_u = X128FromF32U { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f32_u = X128FromF32U { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// f32 -> u128 pair, saturating (NaN -> 0).
-            x128_from_f32_u_sat = X128FromF32USat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f32_u_sat = X128FromF32USat { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// u128 pair -> f32, rounded to nearest.
-            f32_from_x128_u = F32FromX128U { dst: FReg, a_lo: XReg, a_hi: XReg };
+            f32_from_x128_u = F32FromX128U { dst: FDst, a_lo: XReg, a_hi: XReg };
             /// f64 -> i128 pair, trapping like the 64-bit forms.
-            x128_from_f64_s = X128FromF64S { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f64_s = X128FromF64S { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// f64 -> i128 pair, saturating (NaN -> 0).
-            x128_from_f64_s_sat = X128FromF64SSat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f64_s_sat = X128FromF64SSat { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// i128 pair -> f64, rounded to nearest.
-            f64_from_x128_s = F64FromX128S { dst: FReg, a_lo: XReg, a_hi: XReg };
+            f64_from_x128_s = F64FromX128S { dst: FDst, a_lo: XReg, a_hi: XReg };
             /// f64 -> u128 pair, trapping like the 64-bit forms.
-            x128_from_f64_u = X128FromF64U { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f64_u = X128FromF64U { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// f64 -> u128 pair, saturating (NaN -> 0).
-            x128_from_f64_u_sat = X128FromF64USat { dst_lo: XReg, dst_hi: XReg, a: FReg };
+            x128_from_f64_u_sat = X128FromF64USat { dst_lo: XDst, dst_hi: XDst, a: FReg };
             /// u128 pair -> f64, rounded to nearest.
-            f64_from_x128_u = F64FromX128U { dst: FReg, a_lo: XReg, a_hi: XReg };
+            f64_from_x128_u = F64FromX128U { dst: FDst, a_lo: XReg, a_hi: XReg };
             /// Move the bits of an f32 into an x-register (zero-extended).
-            bitcast_x_from_f32 = BitcastXFromF32 { dst: XReg, a: FReg };
+            bitcast_x_from_f32 = BitcastXFromF32 { dst: XDst, a: FReg };
             /// Move the bits of an f64 into an x-register.
-            bitcast_x_from_f64 = BitcastXFromF64 { dst: XReg, a: FReg };
+            bitcast_x_from_f64 = BitcastXFromF64 { dst: XDst, a: FReg };
             /// Move the low 32 bits of an x-register into an f-register as an f32.
-            bitcast_f32_from_x = BitcastF32FromX { dst: FReg, a: XReg };
+            bitcast_f32_from_x = BitcastF32FromX { dst: FDst, a: XReg };
             /// Move an x-register's bits into an f-register as an f64.
-            bitcast_f64_from_x = BitcastF64FromX { dst: FReg, a: XReg };
+            bitcast_f64_from_x = BitcastF64FromX { dst: FDst, a: XReg };
 
             /// 16-bit big-endian load, zero-extended.
-            xload16_be_u = Xload16BeU { dst: XReg, base: XReg, offset: i32 };
+            xload16_be_u = Xload16BeU { dst: XDst, base: XReg, offset: i32 };
             /// 16-bit big-endian load, sign-extended.
-            xload16_be_s = Xload16BeS { dst: XReg, base: XReg, offset: i32 };
+            xload16_be_s = Xload16BeS { dst: XDst, base: XReg, offset: i32 };
             /// 32-bit big-endian load, zero-extended.
-            xload32_be_u = Xload32BeU { dst: XReg, base: XReg, offset: i32 };
+            xload32_be_u = Xload32BeU { dst: XDst, base: XReg, offset: i32 };
             /// 32-bit big-endian load, sign-extended.
-            xload32_be_s = Xload32BeS { dst: XReg, base: XReg, offset: i32 };
+            xload32_be_s = Xload32BeS { dst: XDst, base: XReg, offset: i32 };
             /// 64-bit big-endian load.
-            xload64_be = Xload64Be { dst: XReg, base: XReg, offset: i32 };
+            xload64_be = Xload64Be { dst: XDst, base: XReg, offset: i32 };
             /// Store the low 16 bits of `src`, big-endian.
             xstore16_be = Xstore16Be { base: XReg, offset: i32, src: XReg };
             /// Store the low 32 bits of `src`, big-endian.
@@ -773,15 +778,15 @@ macro_rules! for_each_extended_op {
             /// Store `src`, big-endian.
             xstore64_be = Xstore64Be { base: XReg, offset: i32, src: XReg };
             /// Load an f32, big-endian.
-            fload32_be = Fload32Be { dst: FReg, base: XReg, offset: i32 };
+            fload32_be = Fload32Be { dst: FDst, base: XReg, offset: i32 };
             /// Load an f64, big-endian.
-            fload64_be = Fload64Be { dst: FReg, base: XReg, offset: i32 };
+            fload64_be = Fload64Be { dst: FDst, base: XReg, offset: i32 };
             /// Store an f32, big-endian.
             fstore32_be = Fstore32Be { base: XReg, offset: i32, src: FReg };
             /// Store an f64, big-endian.
             fstore64_be = Fstore64Be { base: XReg, offset: i32, src: FReg };
             /// Load 128 bits, little-endian.
-            vload128 = Vload128 { dst: VReg, base: XReg, offset: i32 };
+            vload128 = Vload128 { dst: VDst, base: XReg, offset: i32 };
             /// Store 128 bits, little-endian.
             vstore128 = Vstore128 { base: XReg, offset: i32, src: VReg };
             /// Move `bytes` bytes of stack from `sp + from` to `sp + to`
@@ -794,435 +799,435 @@ macro_rules! for_each_extended_op {
             // 128-bit vectors: lane `i` of an `NxM` shape is bits `[i*N, (i+1)*N)`
             // of the register, so lane 0 is the lowest address in memory.
             /// `dst = bits`; lane 0 is in the low bits.
-            vconst = Vconst { dst: VReg, bits: u128 };
+            vconst = Vconst { dst: VDst, bits: u128 };
             /// Every i8 lane = the low bits of `src`.
-            vsplat_i8x16 = VsplatI8x16 { dst: VReg, src: XReg };
+            vsplat_i8x16 = VsplatI8x16 { dst: VDst, src: XReg };
             /// Every i16 lane = the low bits of `src`.
-            vsplat_i16x8 = VsplatI16x8 { dst: VReg, src: XReg };
+            vsplat_i16x8 = VsplatI16x8 { dst: VDst, src: XReg };
             /// Every i32 lane = the low bits of `src`.
-            vsplat_i32x4 = VsplatI32x4 { dst: VReg, src: XReg };
+            vsplat_i32x4 = VsplatI32x4 { dst: VDst, src: XReg };
             /// Every i64 lane = the low bits of `src`.
-            vsplat_i64x2 = VsplatI64x2 { dst: VReg, src: XReg };
+            vsplat_i64x2 = VsplatI64x2 { dst: VDst, src: XReg };
             /// Every f32 lane = `src`.
-            vsplat_f32x4 = VsplatF32x4 { dst: VReg, src: FReg };
+            vsplat_f32x4 = VsplatF32x4 { dst: VDst, src: FReg };
             /// Every f64 lane = `src`.
-            vsplat_f64x2 = VsplatF64x2 { dst: VReg, src: FReg };
+            vsplat_f64x2 = VsplatF64x2 { dst: VDst, src: FReg };
             /// `dst` = i8 lane `lane % 16` of `a`, zero-extended.
-            vextract_i8x16 = VextractI8x16 { dst: XReg, a: VReg, lane: u8 };
+            vextract_i8x16 = VextractI8x16 { dst: XDst, a: VReg, lane: u8 };
             /// `dst` = i16 lane `lane % 8` of `a`, zero-extended.
-            vextract_i16x8 = VextractI16x8 { dst: XReg, a: VReg, lane: u8 };
+            vextract_i16x8 = VextractI16x8 { dst: XDst, a: VReg, lane: u8 };
             /// `dst` = i32 lane `lane % 4` of `a`, zero-extended.
-            vextract_i32x4 = VextractI32x4 { dst: XReg, a: VReg, lane: u8 };
+            vextract_i32x4 = VextractI32x4 { dst: XDst, a: VReg, lane: u8 };
             /// `dst` = i64 lane `lane % 2` of `a`, zero-extended.
-            vextract_i64x2 = VextractI64x2 { dst: XReg, a: VReg, lane: u8 };
+            vextract_i64x2 = VextractI64x2 { dst: XDst, a: VReg, lane: u8 };
             /// `dst` = f32 lane `lane % 4` of `a`.
-            vextract_f32x4 = VextractF32x4 { dst: FReg, a: VReg, lane: u8 };
+            vextract_f32x4 = VextractF32x4 { dst: FDst, a: VReg, lane: u8 };
             /// `dst` = f64 lane `lane % 2` of `a`.
-            vextract_f64x2 = VextractF64x2 { dst: FReg, a: VReg, lane: u8 };
+            vextract_f64x2 = VextractF64x2 { dst: FDst, a: VReg, lane: u8 };
             /// `dst` = `a` with i8 lane `lane % 16` replaced by the low bits of `src`.
-            vinsert_i8x16 = VinsertI8x16 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            vinsert_i8x16 = VinsertI8x16 { dst: VDst, a: VReg, src: XReg, lane: u8 };
             /// `dst` = `a` with i16 lane `lane % 8` replaced by the low bits of `src`.
-            vinsert_i16x8 = VinsertI16x8 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            vinsert_i16x8 = VinsertI16x8 { dst: VDst, a: VReg, src: XReg, lane: u8 };
             /// `dst` = `a` with i32 lane `lane % 4` replaced by the low bits of `src`.
-            vinsert_i32x4 = VinsertI32x4 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            vinsert_i32x4 = VinsertI32x4 { dst: VDst, a: VReg, src: XReg, lane: u8 };
             /// `dst` = `a` with i64 lane `lane % 2` replaced by the low bits of `src`.
-            vinsert_i64x2 = VinsertI64x2 { dst: VReg, a: VReg, src: XReg, lane: u8 };
+            vinsert_i64x2 = VinsertI64x2 { dst: VDst, a: VReg, src: XReg, lane: u8 };
             /// `dst` = `a` with f32 lane `lane % 4` replaced by `src`.
-            vinsert_f32x4 = VinsertF32x4 { dst: VReg, a: VReg, src: FReg, lane: u8 };
+            vinsert_f32x4 = VinsertF32x4 { dst: VDst, a: VReg, src: FReg, lane: u8 };
             /// `dst` = `a` with f64 lane `lane % 2` replaced by `src`.
-            vinsert_f64x2 = VinsertF64x2 { dst: VReg, a: VReg, src: FReg, lane: u8 };
+            vinsert_f64x2 = VinsertF64x2 { dst: VDst, a: VReg, src: FReg, lane: u8 };
             /// Byte `i` of `dst` = byte `mask[i]` of the 32 bytes `a` then `b`; 0 when `mask[i] > 31`.
-            vshuffle = Vshuffle { dst: VReg, a: VReg, b: VReg, mask: u128 };
+            vshuffle = Vshuffle { dst: VDst, a: VReg, b: VReg, mask: u128 };
             /// Byte `i` of `dst` = byte `b[i]` of `a`; 0 when `b[i] > 15`.
-            vswizzle = Vswizzle { dst: VReg, a: VReg, b: VReg };
+            vswizzle = Vswizzle { dst: VDst, a: VReg, b: VReg };
             /// `dst = cond != 0 ? a : b` (whole register).
-            vselect = Vselect { dst: VReg, cond: XReg, a: VReg, b: VReg };
+            vselect = Vselect { dst: VDst, cond: XReg, a: VReg, b: VReg };
             /// `dst = hi:lo`.
-            vfrom_x128 = VfromX128 { dst: VReg, lo: XReg, hi: XReg };
+            vfrom_x128 = VfromX128 { dst: VDst, lo: XReg, hi: XReg };
             /// `dst_hi:dst_lo = a`.
-            vto_x128 = VtoX128 { dst_lo: XReg, dst_hi: XReg, a: VReg };
+            vto_x128 = VtoX128 { dst_lo: XDst, dst_hi: XDst, a: VReg };
             /// `dst = a & b`.
-            vband = Vband { dst: VReg, a: VReg, b: VReg };
+            vband = Vband { dst: VDst, a: VReg, b: VReg };
             /// `dst = a | b`.
-            vbor = Vbor { dst: VReg, a: VReg, b: VReg };
+            vbor = Vbor { dst: VDst, a: VReg, b: VReg };
             /// `dst = a ^ b`.
-            vbxor = Vbxor { dst: VReg, a: VReg, b: VReg };
+            vbxor = Vbxor { dst: VDst, a: VReg, b: VReg };
             /// `dst = !a`.
-            vbnot = Vbnot { dst: VReg, a: VReg };
+            vbnot = Vbnot { dst: VDst, a: VReg };
             /// `dst = (a & c) | (b & !c)`.
-            vbitselect = Vbitselect { dst: VReg, c: VReg, a: VReg, b: VReg };
+            vbitselect = Vbitselect { dst: VDst, c: VReg, a: VReg, b: VReg };
             /// `dst = 1` if any bit of `a` is set, else 0.
-            vany_true = VanyTrue { dst: XReg, a: VReg };
+            vany_true = VanyTrue { dst: XDst, a: VReg };
             /// Lane-wise wrapping add (i8x16).
-            vadd_i8x16 = VaddI8x16 { dst: VReg, a: VReg, b: VReg };
+            vadd_i8x16 = VaddI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping subtract (i8x16).
-            vsub_i8x16 = VsubI8x16 { dst: VReg, a: VReg, b: VReg };
+            vsub_i8x16 = VsubI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping multiply (i8x16).
-            vmul_i8x16 = VmulI8x16 { dst: VReg, a: VReg, b: VReg };
+            vmul_i8x16 = VmulI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed minimum (i8x16).
-            vmin_s_i8x16 = VminSI8x16 { dst: VReg, a: VReg, b: VReg };
+            vmin_s_i8x16 = VminSI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned minimum (i8x16).
-            vmin_u_i8x16 = VminUI8x16 { dst: VReg, a: VReg, b: VReg };
+            vmin_u_i8x16 = VminUI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed maximum (i8x16).
-            vmax_s_i8x16 = VmaxSI8x16 { dst: VReg, a: VReg, b: VReg };
+            vmax_s_i8x16 = VmaxSI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned maximum (i8x16).
-            vmax_u_i8x16 = VmaxUI8x16 { dst: VReg, a: VReg, b: VReg };
+            vmax_u_i8x16 = VmaxUI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating add (i8x16).
-            vadd_sat_s_i8x16 = VaddSatSI8x16 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_s_i8x16 = VaddSatSI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating add (i8x16).
-            vadd_sat_u_i8x16 = VaddSatUI8x16 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_u_i8x16 = VaddSatUI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating subtract (i8x16).
-            vsub_sat_s_i8x16 = VsubSatSI8x16 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_s_i8x16 = VsubSatSI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating subtract (i8x16).
-            vsub_sat_u_i8x16 = VsubSatUI8x16 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_u_i8x16 = VsubSatUI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i8x16).
-            vavg_round_u_i8x16 = VavgRoundUI8x16 { dst: VReg, a: VReg, b: VReg };
+            vavg_round_u_i8x16 = VavgRoundUI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the signed product (i8x16).
-            vmulhi_s_i8x16 = VmulhiSI8x16 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_s_i8x16 = VmulhiSI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the unsigned product (i8x16).
-            vmulhi_u_i8x16 = VmulhiUI8x16 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_u_i8x16 = VmulhiUI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a == b` (i8x16).
-            veq_i8x16 = VeqI8x16 { dst: VReg, a: VReg, b: VReg };
+            veq_i8x16 = VeqI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a != b` (i8x16).
-            vne_i8x16 = VneI8x16 { dst: VReg, a: VReg, b: VReg };
+            vne_i8x16 = VneI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, signed (i8x16).
-            vslt_i8x16 = VsltI8x16 { dst: VReg, a: VReg, b: VReg };
+            vslt_i8x16 = VsltI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, signed (i8x16).
-            vsle_i8x16 = VsleI8x16 { dst: VReg, a: VReg, b: VReg };
+            vsle_i8x16 = VsleI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, unsigned (i8x16).
-            vult_i8x16 = VultI8x16 { dst: VReg, a: VReg, b: VReg };
+            vult_i8x16 = VultI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, unsigned (i8x16).
-            vule_i8x16 = VuleI8x16 { dst: VReg, a: VReg, b: VReg };
+            vule_i8x16 = VuleI8x16 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping negate (i8x16).
-            vneg_i8x16 = VnegI8x16 { dst: VReg, a: VReg };
+            vneg_i8x16 = VnegI8x16 { dst: VDst, a: VReg };
             /// Lane-wise wrapping absolute value (i8x16).
-            vabs_i8x16 = VabsI8x16 { dst: VReg, a: VReg };
+            vabs_i8x16 = VabsI8x16 { dst: VDst, a: VReg };
             /// Lane-wise population count (i8x16).
-            vpopcnt_i8x16 = VpopcntI8x16 { dst: VReg, a: VReg };
+            vpopcnt_i8x16 = VpopcntI8x16 { dst: VDst, a: VReg };
             /// Shift each i8 lane left by `amt % 8`.
-            vshl_i8x16 = VshlI8x16 { dst: VReg, a: VReg, amt: XReg };
+            vshl_i8x16 = VshlI8x16 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i8 lane right by `amt % 8`, unsigned.
-            vshr_u_i8x16 = VshrUI8x16 { dst: VReg, a: VReg, amt: XReg };
+            vshr_u_i8x16 = VshrUI8x16 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i8 lane right by `amt % 8`, signed.
-            vshr_s_i8x16 = VshrSI8x16 { dst: VReg, a: VReg, amt: XReg };
+            vshr_s_i8x16 = VshrSI8x16 { dst: VDst, a: VReg, amt: XReg };
             /// `dst = 1` if every i8 lane of `a` is non-zero, else 0.
-            vall_true_i8x16 = VallTrueI8x16 { dst: XReg, a: VReg };
+            vall_true_i8x16 = VallTrueI8x16 { dst: XDst, a: VReg };
             /// Bit `i` of `dst` = the top bit of i8 lane `i` of `a`.
-            vhigh_bits_i8x16 = VhighBitsI8x16 { dst: XReg, a: VReg };
+            vhigh_bits_i8x16 = VhighBitsI8x16 { dst: XDst, a: VReg };
             /// Lane-wise wrapping add (i16x8).
-            vadd_i16x8 = VaddI16x8 { dst: VReg, a: VReg, b: VReg };
+            vadd_i16x8 = VaddI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping subtract (i16x8).
-            vsub_i16x8 = VsubI16x8 { dst: VReg, a: VReg, b: VReg };
+            vsub_i16x8 = VsubI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping multiply (i16x8).
-            vmul_i16x8 = VmulI16x8 { dst: VReg, a: VReg, b: VReg };
+            vmul_i16x8 = VmulI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed minimum (i16x8).
-            vmin_s_i16x8 = VminSI16x8 { dst: VReg, a: VReg, b: VReg };
+            vmin_s_i16x8 = VminSI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned minimum (i16x8).
-            vmin_u_i16x8 = VminUI16x8 { dst: VReg, a: VReg, b: VReg };
+            vmin_u_i16x8 = VminUI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed maximum (i16x8).
-            vmax_s_i16x8 = VmaxSI16x8 { dst: VReg, a: VReg, b: VReg };
+            vmax_s_i16x8 = VmaxSI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned maximum (i16x8).
-            vmax_u_i16x8 = VmaxUI16x8 { dst: VReg, a: VReg, b: VReg };
+            vmax_u_i16x8 = VmaxUI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating add (i16x8).
-            vadd_sat_s_i16x8 = VaddSatSI16x8 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_s_i16x8 = VaddSatSI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating add (i16x8).
-            vadd_sat_u_i16x8 = VaddSatUI16x8 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_u_i16x8 = VaddSatUI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating subtract (i16x8).
-            vsub_sat_s_i16x8 = VsubSatSI16x8 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_s_i16x8 = VsubSatSI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating subtract (i16x8).
-            vsub_sat_u_i16x8 = VsubSatUI16x8 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_u_i16x8 = VsubSatUI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i16x8).
-            vavg_round_u_i16x8 = VavgRoundUI16x8 { dst: VReg, a: VReg, b: VReg };
+            vavg_round_u_i16x8 = VavgRoundUI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the signed product (i16x8).
-            vmulhi_s_i16x8 = VmulhiSI16x8 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_s_i16x8 = VmulhiSI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the unsigned product (i16x8).
-            vmulhi_u_i16x8 = VmulhiUI16x8 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_u_i16x8 = VmulhiUI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a == b` (i16x8).
-            veq_i16x8 = VeqI16x8 { dst: VReg, a: VReg, b: VReg };
+            veq_i16x8 = VeqI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a != b` (i16x8).
-            vne_i16x8 = VneI16x8 { dst: VReg, a: VReg, b: VReg };
+            vne_i16x8 = VneI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, signed (i16x8).
-            vslt_i16x8 = VsltI16x8 { dst: VReg, a: VReg, b: VReg };
+            vslt_i16x8 = VsltI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, signed (i16x8).
-            vsle_i16x8 = VsleI16x8 { dst: VReg, a: VReg, b: VReg };
+            vsle_i16x8 = VsleI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, unsigned (i16x8).
-            vult_i16x8 = VultI16x8 { dst: VReg, a: VReg, b: VReg };
+            vult_i16x8 = VultI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, unsigned (i16x8).
-            vule_i16x8 = VuleI16x8 { dst: VReg, a: VReg, b: VReg };
+            vule_i16x8 = VuleI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping negate (i16x8).
-            vneg_i16x8 = VnegI16x8 { dst: VReg, a: VReg };
+            vneg_i16x8 = VnegI16x8 { dst: VDst, a: VReg };
             /// Lane-wise wrapping absolute value (i16x8).
-            vabs_i16x8 = VabsI16x8 { dst: VReg, a: VReg };
+            vabs_i16x8 = VabsI16x8 { dst: VDst, a: VReg };
             /// Lane-wise population count (i16x8).
-            vpopcnt_i16x8 = VpopcntI16x8 { dst: VReg, a: VReg };
+            vpopcnt_i16x8 = VpopcntI16x8 { dst: VDst, a: VReg };
             /// Shift each i16 lane left by `amt % 16`.
-            vshl_i16x8 = VshlI16x8 { dst: VReg, a: VReg, amt: XReg };
+            vshl_i16x8 = VshlI16x8 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i16 lane right by `amt % 16`, unsigned.
-            vshr_u_i16x8 = VshrUI16x8 { dst: VReg, a: VReg, amt: XReg };
+            vshr_u_i16x8 = VshrUI16x8 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i16 lane right by `amt % 16`, signed.
-            vshr_s_i16x8 = VshrSI16x8 { dst: VReg, a: VReg, amt: XReg };
+            vshr_s_i16x8 = VshrSI16x8 { dst: VDst, a: VReg, amt: XReg };
             /// `dst = 1` if every i16 lane of `a` is non-zero, else 0.
-            vall_true_i16x8 = VallTrueI16x8 { dst: XReg, a: VReg };
+            vall_true_i16x8 = VallTrueI16x8 { dst: XDst, a: VReg };
             /// Bit `i` of `dst` = the top bit of i16 lane `i` of `a`.
-            vhigh_bits_i16x8 = VhighBitsI16x8 { dst: XReg, a: VReg };
+            vhigh_bits_i16x8 = VhighBitsI16x8 { dst: XDst, a: VReg };
             /// Lane-wise wrapping add (i32x4).
-            vadd_i32x4 = VaddI32x4 { dst: VReg, a: VReg, b: VReg };
+            vadd_i32x4 = VaddI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping subtract (i32x4).
-            vsub_i32x4 = VsubI32x4 { dst: VReg, a: VReg, b: VReg };
+            vsub_i32x4 = VsubI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping multiply (i32x4).
-            vmul_i32x4 = VmulI32x4 { dst: VReg, a: VReg, b: VReg };
+            vmul_i32x4 = VmulI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed minimum (i32x4).
-            vmin_s_i32x4 = VminSI32x4 { dst: VReg, a: VReg, b: VReg };
+            vmin_s_i32x4 = VminSI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned minimum (i32x4).
-            vmin_u_i32x4 = VminUI32x4 { dst: VReg, a: VReg, b: VReg };
+            vmin_u_i32x4 = VminUI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed maximum (i32x4).
-            vmax_s_i32x4 = VmaxSI32x4 { dst: VReg, a: VReg, b: VReg };
+            vmax_s_i32x4 = VmaxSI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned maximum (i32x4).
-            vmax_u_i32x4 = VmaxUI32x4 { dst: VReg, a: VReg, b: VReg };
+            vmax_u_i32x4 = VmaxUI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating add (i32x4).
-            vadd_sat_s_i32x4 = VaddSatSI32x4 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_s_i32x4 = VaddSatSI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating add (i32x4).
-            vadd_sat_u_i32x4 = VaddSatUI32x4 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_u_i32x4 = VaddSatUI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating subtract (i32x4).
-            vsub_sat_s_i32x4 = VsubSatSI32x4 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_s_i32x4 = VsubSatSI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating subtract (i32x4).
-            vsub_sat_u_i32x4 = VsubSatUI32x4 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_u_i32x4 = VsubSatUI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i32x4).
-            vavg_round_u_i32x4 = VavgRoundUI32x4 { dst: VReg, a: VReg, b: VReg };
+            vavg_round_u_i32x4 = VavgRoundUI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the signed product (i32x4).
-            vmulhi_s_i32x4 = VmulhiSI32x4 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_s_i32x4 = VmulhiSI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the unsigned product (i32x4).
-            vmulhi_u_i32x4 = VmulhiUI32x4 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_u_i32x4 = VmulhiUI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a == b` (i32x4).
-            veq_i32x4 = VeqI32x4 { dst: VReg, a: VReg, b: VReg };
+            veq_i32x4 = VeqI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a != b` (i32x4).
-            vne_i32x4 = VneI32x4 { dst: VReg, a: VReg, b: VReg };
+            vne_i32x4 = VneI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, signed (i32x4).
-            vslt_i32x4 = VsltI32x4 { dst: VReg, a: VReg, b: VReg };
+            vslt_i32x4 = VsltI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, signed (i32x4).
-            vsle_i32x4 = VsleI32x4 { dst: VReg, a: VReg, b: VReg };
+            vsle_i32x4 = VsleI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, unsigned (i32x4).
-            vult_i32x4 = VultI32x4 { dst: VReg, a: VReg, b: VReg };
+            vult_i32x4 = VultI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, unsigned (i32x4).
-            vule_i32x4 = VuleI32x4 { dst: VReg, a: VReg, b: VReg };
+            vule_i32x4 = VuleI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping negate (i32x4).
-            vneg_i32x4 = VnegI32x4 { dst: VReg, a: VReg };
+            vneg_i32x4 = VnegI32x4 { dst: VDst, a: VReg };
             /// Lane-wise wrapping absolute value (i32x4).
-            vabs_i32x4 = VabsI32x4 { dst: VReg, a: VReg };
+            vabs_i32x4 = VabsI32x4 { dst: VDst, a: VReg };
             /// Lane-wise population count (i32x4).
-            vpopcnt_i32x4 = VpopcntI32x4 { dst: VReg, a: VReg };
+            vpopcnt_i32x4 = VpopcntI32x4 { dst: VDst, a: VReg };
             /// Shift each i32 lane left by `amt % 32`.
-            vshl_i32x4 = VshlI32x4 { dst: VReg, a: VReg, amt: XReg };
+            vshl_i32x4 = VshlI32x4 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i32 lane right by `amt % 32`, unsigned.
-            vshr_u_i32x4 = VshrUI32x4 { dst: VReg, a: VReg, amt: XReg };
+            vshr_u_i32x4 = VshrUI32x4 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i32 lane right by `amt % 32`, signed.
-            vshr_s_i32x4 = VshrSI32x4 { dst: VReg, a: VReg, amt: XReg };
+            vshr_s_i32x4 = VshrSI32x4 { dst: VDst, a: VReg, amt: XReg };
             /// `dst = 1` if every i32 lane of `a` is non-zero, else 0.
-            vall_true_i32x4 = VallTrueI32x4 { dst: XReg, a: VReg };
+            vall_true_i32x4 = VallTrueI32x4 { dst: XDst, a: VReg };
             /// Bit `i` of `dst` = the top bit of i32 lane `i` of `a`.
-            vhigh_bits_i32x4 = VhighBitsI32x4 { dst: XReg, a: VReg };
+            vhigh_bits_i32x4 = VhighBitsI32x4 { dst: XDst, a: VReg };
             /// Lane-wise wrapping add (i64x2).
-            vadd_i64x2 = VaddI64x2 { dst: VReg, a: VReg, b: VReg };
+            vadd_i64x2 = VaddI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping subtract (i64x2).
-            vsub_i64x2 = VsubI64x2 { dst: VReg, a: VReg, b: VReg };
+            vsub_i64x2 = VsubI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping multiply (i64x2).
-            vmul_i64x2 = VmulI64x2 { dst: VReg, a: VReg, b: VReg };
+            vmul_i64x2 = VmulI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed minimum (i64x2).
-            vmin_s_i64x2 = VminSI64x2 { dst: VReg, a: VReg, b: VReg };
+            vmin_s_i64x2 = VminSI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned minimum (i64x2).
-            vmin_u_i64x2 = VminUI64x2 { dst: VReg, a: VReg, b: VReg };
+            vmin_u_i64x2 = VminUI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed maximum (i64x2).
-            vmax_s_i64x2 = VmaxSI64x2 { dst: VReg, a: VReg, b: VReg };
+            vmax_s_i64x2 = VmaxSI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned maximum (i64x2).
-            vmax_u_i64x2 = VmaxUI64x2 { dst: VReg, a: VReg, b: VReg };
+            vmax_u_i64x2 = VmaxUI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating add (i64x2).
-            vadd_sat_s_i64x2 = VaddSatSI64x2 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_s_i64x2 = VaddSatSI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating add (i64x2).
-            vadd_sat_u_i64x2 = VaddSatUI64x2 { dst: VReg, a: VReg, b: VReg };
+            vadd_sat_u_i64x2 = VaddSatUI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise signed saturating subtract (i64x2).
-            vsub_sat_s_i64x2 = VsubSatSI64x2 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_s_i64x2 = VsubSatSI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned saturating subtract (i64x2).
-            vsub_sat_u_i64x2 = VsubSatUI64x2 { dst: VReg, a: VReg, b: VReg };
+            vsub_sat_u_i64x2 = VsubSatUI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise unsigned rounding average `(a + b + 1) >> 1` (i64x2).
-            vavg_round_u_i64x2 = VavgRoundUI64x2 { dst: VReg, a: VReg, b: VReg };
+            vavg_round_u_i64x2 = VavgRoundUI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the signed product (i64x2).
-            vmulhi_s_i64x2 = VmulhiSI64x2 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_s_i64x2 = VmulhiSI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise high half of the unsigned product (i64x2).
-            vmulhi_u_i64x2 = VmulhiUI64x2 { dst: VReg, a: VReg, b: VReg };
+            vmulhi_u_i64x2 = VmulhiUI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a == b` (i64x2).
-            veq_i64x2 = VeqI64x2 { dst: VReg, a: VReg, b: VReg };
+            veq_i64x2 = VeqI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a != b` (i64x2).
-            vne_i64x2 = VneI64x2 { dst: VReg, a: VReg, b: VReg };
+            vne_i64x2 = VneI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, signed (i64x2).
-            vslt_i64x2 = VsltI64x2 { dst: VReg, a: VReg, b: VReg };
+            vslt_i64x2 = VsltI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, signed (i64x2).
-            vsle_i64x2 = VsleI64x2 { dst: VReg, a: VReg, b: VReg };
+            vsle_i64x2 = VsleI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a < b`, unsigned (i64x2).
-            vult_i64x2 = VultI64x2 { dst: VReg, a: VReg, b: VReg };
+            vult_i64x2 = VultI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise all ones where `a <= b`, unsigned (i64x2).
-            vule_i64x2 = VuleI64x2 { dst: VReg, a: VReg, b: VReg };
+            vule_i64x2 = VuleI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise wrapping negate (i64x2).
-            vneg_i64x2 = VnegI64x2 { dst: VReg, a: VReg };
+            vneg_i64x2 = VnegI64x2 { dst: VDst, a: VReg };
             /// Lane-wise wrapping absolute value (i64x2).
-            vabs_i64x2 = VabsI64x2 { dst: VReg, a: VReg };
+            vabs_i64x2 = VabsI64x2 { dst: VDst, a: VReg };
             /// Lane-wise population count (i64x2).
-            vpopcnt_i64x2 = VpopcntI64x2 { dst: VReg, a: VReg };
+            vpopcnt_i64x2 = VpopcntI64x2 { dst: VDst, a: VReg };
             /// Shift each i64 lane left by `amt % 64`.
-            vshl_i64x2 = VshlI64x2 { dst: VReg, a: VReg, amt: XReg };
+            vshl_i64x2 = VshlI64x2 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i64 lane right by `amt % 64`, unsigned.
-            vshr_u_i64x2 = VshrUI64x2 { dst: VReg, a: VReg, amt: XReg };
+            vshr_u_i64x2 = VshrUI64x2 { dst: VDst, a: VReg, amt: XReg };
             /// Shift each i64 lane right by `amt % 64`, signed.
-            vshr_s_i64x2 = VshrSI64x2 { dst: VReg, a: VReg, amt: XReg };
+            vshr_s_i64x2 = VshrSI64x2 { dst: VDst, a: VReg, amt: XReg };
             /// `dst = 1` if every i64 lane of `a` is non-zero, else 0.
-            vall_true_i64x2 = VallTrueI64x2 { dst: XReg, a: VReg };
+            vall_true_i64x2 = VallTrueI64x2 { dst: XDst, a: VReg };
             /// Bit `i` of `dst` = the top bit of i64 lane `i` of `a`.
-            vhigh_bits_i64x2 = VhighBitsI64x2 { dst: XReg, a: VReg };
+            vhigh_bits_i64x2 = VhighBitsI64x2 { dst: XDst, a: VReg };
             /// `dst` = sums of adjacent i8 lane pairs of `a`, then of `b`.
-            vadd_pairwise_i8x16 = VaddPairwiseI8x16 { dst: VReg, a: VReg, b: VReg };
+            vadd_pairwise_i8x16 = VaddPairwiseI8x16 { dst: VDst, a: VReg, b: VReg };
             /// `dst` = sums of adjacent i16 lane pairs of `a`, then of `b`.
-            vadd_pairwise_i16x8 = VaddPairwiseI16x8 { dst: VReg, a: VReg, b: VReg };
+            vadd_pairwise_i16x8 = VaddPairwiseI16x8 { dst: VDst, a: VReg, b: VReg };
             /// `dst` = sums of adjacent i32 lane pairs of `a`, then of `b`.
-            vadd_pairwise_i32x4 = VaddPairwiseI32x4 { dst: VReg, a: VReg, b: VReg };
+            vadd_pairwise_i32x4 = VaddPairwiseI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise `(a * b + 2^14) >> 15`, signed saturating (i16x8).
-            vqmul_round_sat_i16x8 = VqmulRoundSatI16x8 { dst: VReg, a: VReg, b: VReg };
+            vqmul_round_sat_i16x8 = VqmulRoundSatI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise `(a * b + 2^30) >> 31`, signed saturating (i32x4).
-            vqmul_round_sat_i32x4 = VqmulRoundSatI32x4 { dst: VReg, a: VReg, b: VReg };
+            vqmul_round_sat_i32x4 = VqmulRoundSatI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Sign-extend the low half of the i8 lanes of `a` to i16x8.
-            vwiden_low_s_i8x16 = VwidenLowSI8x16 { dst: VReg, a: VReg };
+            vwiden_low_s_i8x16 = VwidenLowSI8x16 { dst: VDst, a: VReg };
             /// Zero-extend the low half of the i8 lanes of `a` to i16x8.
-            vwiden_low_u_i8x16 = VwidenLowUI8x16 { dst: VReg, a: VReg };
+            vwiden_low_u_i8x16 = VwidenLowUI8x16 { dst: VDst, a: VReg };
             /// Sign-extend the high half of the i8 lanes of `a` to i16x8.
-            vwiden_high_s_i8x16 = VwidenHighSI8x16 { dst: VReg, a: VReg };
+            vwiden_high_s_i8x16 = VwidenHighSI8x16 { dst: VDst, a: VReg };
             /// Zero-extend the high half of the i8 lanes of `a` to i16x8.
-            vwiden_high_u_i8x16 = VwidenHighUI8x16 { dst: VReg, a: VReg };
+            vwiden_high_u_i8x16 = VwidenHighUI8x16 { dst: VDst, a: VReg };
             /// Sign-extend the low half of the i16 lanes of `a` to i32x4.
-            vwiden_low_s_i16x8 = VwidenLowSI16x8 { dst: VReg, a: VReg };
+            vwiden_low_s_i16x8 = VwidenLowSI16x8 { dst: VDst, a: VReg };
             /// Zero-extend the low half of the i16 lanes of `a` to i32x4.
-            vwiden_low_u_i16x8 = VwidenLowUI16x8 { dst: VReg, a: VReg };
+            vwiden_low_u_i16x8 = VwidenLowUI16x8 { dst: VDst, a: VReg };
             /// Sign-extend the high half of the i16 lanes of `a` to i32x4.
-            vwiden_high_s_i16x8 = VwidenHighSI16x8 { dst: VReg, a: VReg };
+            vwiden_high_s_i16x8 = VwidenHighSI16x8 { dst: VDst, a: VReg };
             /// Zero-extend the high half of the i16 lanes of `a` to i32x4.
-            vwiden_high_u_i16x8 = VwidenHighUI16x8 { dst: VReg, a: VReg };
+            vwiden_high_u_i16x8 = VwidenHighUI16x8 { dst: VDst, a: VReg };
             /// Sign-extend the low half of the i32 lanes of `a` to i64x2.
-            vwiden_low_s_i32x4 = VwidenLowSI32x4 { dst: VReg, a: VReg };
+            vwiden_low_s_i32x4 = VwidenLowSI32x4 { dst: VDst, a: VReg };
             /// Zero-extend the low half of the i32 lanes of `a` to i64x2.
-            vwiden_low_u_i32x4 = VwidenLowUI32x4 { dst: VReg, a: VReg };
+            vwiden_low_u_i32x4 = VwidenLowUI32x4 { dst: VDst, a: VReg };
             /// Sign-extend the high half of the i32 lanes of `a` to i64x2.
-            vwiden_high_s_i32x4 = VwidenHighSI32x4 { dst: VReg, a: VReg };
+            vwiden_high_s_i32x4 = VwidenHighSI32x4 { dst: VDst, a: VReg };
             /// Zero-extend the high half of the i32 lanes of `a` to i64x2.
-            vwiden_high_u_i32x4 = VwidenHighUI32x4 { dst: VReg, a: VReg };
+            vwiden_high_u_i32x4 = VwidenHighUI32x4 { dst: VDst, a: VReg };
             /// Narrow the i16 lanes of `a` then `b` to i8x16, signed saturating.
-            vnarrow_s_i16x8 = VnarrowSI16x8 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_s_i16x8 = VnarrowSI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Narrow signed i16 lanes of `a` then `b` to i8x16, unsigned saturating.
-            vnarrow_su_i16x8 = VnarrowSuI16x8 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_su_i16x8 = VnarrowSuI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Narrow unsigned i16 lanes of `a` then `b` to i8x16, unsigned saturating.
-            vnarrow_u_i16x8 = VnarrowUI16x8 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_u_i16x8 = VnarrowUI16x8 { dst: VDst, a: VReg, b: VReg };
             /// Narrow the i32 lanes of `a` then `b` to i16x8, signed saturating.
-            vnarrow_s_i32x4 = VnarrowSI32x4 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_s_i32x4 = VnarrowSI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Narrow signed i32 lanes of `a` then `b` to i16x8, unsigned saturating.
-            vnarrow_su_i32x4 = VnarrowSuI32x4 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_su_i32x4 = VnarrowSuI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Narrow unsigned i32 lanes of `a` then `b` to i16x8, unsigned saturating.
-            vnarrow_u_i32x4 = VnarrowUI32x4 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_u_i32x4 = VnarrowUI32x4 { dst: VDst, a: VReg, b: VReg };
             /// Narrow the i64 lanes of `a` then `b` to i32x4, signed saturating.
-            vnarrow_s_i64x2 = VnarrowSI64x2 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_s_i64x2 = VnarrowSI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Narrow signed i64 lanes of `a` then `b` to i32x4, unsigned saturating.
-            vnarrow_su_i64x2 = VnarrowSuI64x2 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_su_i64x2 = VnarrowSuI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Narrow unsigned i64 lanes of `a` then `b` to i32x4, unsigned saturating.
-            vnarrow_u_i64x2 = VnarrowUI64x2 { dst: VReg, a: VReg, b: VReg };
+            vnarrow_u_i64x2 = VnarrowUI64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise add (f32x4).
-            vfadd_f32x4 = VfaddF32x4 { dst: VReg, a: VReg, b: VReg };
+            vfadd_f32x4 = VfaddF32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise subtract (f32x4).
-            vfsub_f32x4 = VfsubF32x4 { dst: VReg, a: VReg, b: VReg };
+            vfsub_f32x4 = VfsubF32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise multiply (f32x4).
-            vfmul_f32x4 = VfmulF32x4 { dst: VReg, a: VReg, b: VReg };
+            vfmul_f32x4 = VfmulF32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise divide (f32x4).
-            vfdiv_f32x4 = VfdivF32x4 { dst: VReg, a: VReg, b: VReg };
+            vfdiv_f32x4 = VfdivF32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise minimum (NaN if either is NaN; -0 below +0) (f32x4).
-            vfmin_f32x4 = VfminF32x4 { dst: VReg, a: VReg, b: VReg };
+            vfmin_f32x4 = VfminF32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise maximum (NaN if either is NaN; -0 below +0) (f32x4).
-            vfmax_f32x4 = VfmaxF32x4 { dst: VReg, a: VReg, b: VReg };
+            vfmax_f32x4 = VfmaxF32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise magnitude of `a`, sign of `b` (f32x4).
-            vfcopysign_f32x4 = VfcopysignF32x4 { dst: VReg, a: VReg, b: VReg };
+            vfcopysign_f32x4 = VfcopysignF32x4 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise negate (f32x4).
-            vfneg_f32x4 = VfnegF32x4 { dst: VReg, a: VReg };
+            vfneg_f32x4 = VfnegF32x4 { dst: VDst, a: VReg };
             /// Lane-wise absolute value (f32x4).
-            vfabs_f32x4 = VfabsF32x4 { dst: VReg, a: VReg };
+            vfabs_f32x4 = VfabsF32x4 { dst: VDst, a: VReg };
             /// Lane-wise square root (f32x4).
-            vfsqrt_f32x4 = VfsqrtF32x4 { dst: VReg, a: VReg };
+            vfsqrt_f32x4 = VfsqrtF32x4 { dst: VDst, a: VReg };
             /// Lane-wise round toward +inf (f32x4).
-            vfceil_f32x4 = VfceilF32x4 { dst: VReg, a: VReg };
+            vfceil_f32x4 = VfceilF32x4 { dst: VDst, a: VReg };
             /// Lane-wise round toward -inf (f32x4).
-            vffloor_f32x4 = VffloorF32x4 { dst: VReg, a: VReg };
+            vffloor_f32x4 = VffloorF32x4 { dst: VDst, a: VReg };
             /// Lane-wise round toward zero (f32x4).
-            vftrunc_f32x4 = VftruncF32x4 { dst: VReg, a: VReg };
+            vftrunc_f32x4 = VftruncF32x4 { dst: VDst, a: VReg };
             /// Lane-wise round to nearest, ties to even (f32x4).
-            vfnearest_f32x4 = VfnearestF32x4 { dst: VReg, a: VReg };
+            vfnearest_f32x4 = VfnearestF32x4 { dst: VDst, a: VReg };
             /// Lane-wise fused `a * b + c` (f32x4).
-            vfma_f32x4 = VfmaF32x4 { dst: VReg, a: VReg, b: VReg, c: VReg };
+            vfma_f32x4 = VfmaF32x4 { dst: VDst, a: VReg, b: VReg, c: VReg };
             /// All ones in each lane where `a cc b` (f32x4).
-            vfcmp_f32x4 = VfcmpF32x4 { dst: VReg, a: VReg, b: VReg, cc: FloatCC };
+            vfcmp_f32x4 = VfcmpF32x4 { dst: VDst, a: VReg, b: VReg, cc: FloatCC };
             /// Lane-wise add (f64x2).
-            vfadd_f64x2 = VfaddF64x2 { dst: VReg, a: VReg, b: VReg };
+            vfadd_f64x2 = VfaddF64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise subtract (f64x2).
-            vfsub_f64x2 = VfsubF64x2 { dst: VReg, a: VReg, b: VReg };
+            vfsub_f64x2 = VfsubF64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise multiply (f64x2).
-            vfmul_f64x2 = VfmulF64x2 { dst: VReg, a: VReg, b: VReg };
+            vfmul_f64x2 = VfmulF64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise divide (f64x2).
-            vfdiv_f64x2 = VfdivF64x2 { dst: VReg, a: VReg, b: VReg };
+            vfdiv_f64x2 = VfdivF64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise minimum (NaN if either is NaN; -0 below +0) (f64x2).
-            vfmin_f64x2 = VfminF64x2 { dst: VReg, a: VReg, b: VReg };
+            vfmin_f64x2 = VfminF64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise maximum (NaN if either is NaN; -0 below +0) (f64x2).
-            vfmax_f64x2 = VfmaxF64x2 { dst: VReg, a: VReg, b: VReg };
+            vfmax_f64x2 = VfmaxF64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise magnitude of `a`, sign of `b` (f64x2).
-            vfcopysign_f64x2 = VfcopysignF64x2 { dst: VReg, a: VReg, b: VReg };
+            vfcopysign_f64x2 = VfcopysignF64x2 { dst: VDst, a: VReg, b: VReg };
             /// Lane-wise negate (f64x2).
-            vfneg_f64x2 = VfnegF64x2 { dst: VReg, a: VReg };
+            vfneg_f64x2 = VfnegF64x2 { dst: VDst, a: VReg };
             /// Lane-wise absolute value (f64x2).
-            vfabs_f64x2 = VfabsF64x2 { dst: VReg, a: VReg };
+            vfabs_f64x2 = VfabsF64x2 { dst: VDst, a: VReg };
             /// Lane-wise square root (f64x2).
-            vfsqrt_f64x2 = VfsqrtF64x2 { dst: VReg, a: VReg };
+            vfsqrt_f64x2 = VfsqrtF64x2 { dst: VDst, a: VReg };
             /// Lane-wise round toward +inf (f64x2).
-            vfceil_f64x2 = VfceilF64x2 { dst: VReg, a: VReg };
+            vfceil_f64x2 = VfceilF64x2 { dst: VDst, a: VReg };
             /// Lane-wise round toward -inf (f64x2).
-            vffloor_f64x2 = VffloorF64x2 { dst: VReg, a: VReg };
+            vffloor_f64x2 = VffloorF64x2 { dst: VDst, a: VReg };
             /// Lane-wise round toward zero (f64x2).
-            vftrunc_f64x2 = VftruncF64x2 { dst: VReg, a: VReg };
+            vftrunc_f64x2 = VftruncF64x2 { dst: VDst, a: VReg };
             /// Lane-wise round to nearest, ties to even (f64x2).
-            vfnearest_f64x2 = VfnearestF64x2 { dst: VReg, a: VReg };
+            vfnearest_f64x2 = VfnearestF64x2 { dst: VDst, a: VReg };
             /// Lane-wise fused `a * b + c` (f64x2).
-            vfma_f64x2 = VfmaF64x2 { dst: VReg, a: VReg, b: VReg, c: VReg };
+            vfma_f64x2 = VfmaF64x2 { dst: VDst, a: VReg, b: VReg, c: VReg };
             /// All ones in each lane where `a cc b` (f64x2).
-            vfcmp_f64x2 = VfcmpF64x2 { dst: VReg, a: VReg, b: VReg, cc: FloatCC };
+            vfcmp_f64x2 = VfcmpF64x2 { dst: VDst, a: VReg, b: VReg, cc: FloatCC };
             /// Convert signed i32 lanes to f32.
-            vf32x4_from_i32x4_s = Vf32x4FromI32x4S { dst: VReg, a: VReg };
+            vf32x4_from_i32x4_s = Vf32x4FromI32x4S { dst: VDst, a: VReg };
             /// Convert unsigned i32 lanes to f32.
-            vf32x4_from_i32x4_u = Vf32x4FromI32x4U { dst: VReg, a: VReg };
+            vf32x4_from_i32x4_u = Vf32x4FromI32x4U { dst: VDst, a: VReg };
             /// Convert signed i64 lanes to f64.
-            vf64x2_from_i64x2_s = Vf64x2FromI64x2S { dst: VReg, a: VReg };
+            vf64x2_from_i64x2_s = Vf64x2FromI64x2S { dst: VDst, a: VReg };
             /// Convert unsigned i64 lanes to f64.
-            vf64x2_from_i64x2_u = Vf64x2FromI64x2U { dst: VReg, a: VReg };
+            vf64x2_from_i64x2_u = Vf64x2FromI64x2U { dst: VDst, a: VReg };
             /// Convert f32 lanes to i32, saturating (NaN -> 0).
-            vi32x4_from_f32x4_s_sat = Vi32x4FromF32x4SSat { dst: VReg, a: VReg };
+            vi32x4_from_f32x4_s_sat = Vi32x4FromF32x4SSat { dst: VDst, a: VReg };
             /// Convert f32 lanes to u32, saturating (NaN -> 0).
-            vi32x4_from_f32x4_u_sat = Vi32x4FromF32x4USat { dst: VReg, a: VReg };
+            vi32x4_from_f32x4_u_sat = Vi32x4FromF32x4USat { dst: VDst, a: VReg };
             /// Convert f64 lanes to i64, saturating (NaN -> 0).
-            vi64x2_from_f64x2_s_sat = Vi64x2FromF64x2SSat { dst: VReg, a: VReg };
+            vi64x2_from_f64x2_s_sat = Vi64x2FromF64x2SSat { dst: VDst, a: VReg };
             /// Convert f64 lanes to u64, saturating (NaN -> 0).
-            vi64x2_from_f64x2_u_sat = Vi64x2FromF64x2USat { dst: VReg, a: VReg };
+            vi64x2_from_f64x2_u_sat = Vi64x2FromF64x2USat { dst: VDst, a: VReg };
             /// The two low f32 lanes of `a`, as f64x2.
-            vfpromote_low = VfpromoteLow { dst: VReg, a: VReg };
+            vfpromote_low = VfpromoteLow { dst: VDst, a: VReg };
             /// The f64 lanes of `a` as f32 in lanes 0 and 1; lanes 2 and 3 zero.
-            vfdemote = Vfdemote { dst: VReg, a: VReg };
+            vfdemote = Vfdemote { dst: VDst, a: VReg };
             /// Load 64 bits, little-endian, into the low half; the high half is zero.
-            vload64 = Vload64 { dst: VReg, base: XReg, offset: i32 };
+            vload64 = Vload64 { dst: VDst, base: XReg, offset: i32 };
             /// Store the low 64 bits of `src`, little-endian.
             vstore64 = Vstore64 { base: XReg, offset: i32, src: VReg };
             /// Reverse the bytes of each 16-bit lane (big-endian lane images).
-            vbswap16 = Vbswap16 { dst: VReg, a: VReg };
+            vbswap16 = Vbswap16 { dst: VDst, a: VReg };
             /// Reverse the bytes of each 32-bit lane (big-endian lane images).
-            vbswap32 = Vbswap32 { dst: VReg, a: VReg };
+            vbswap32 = Vbswap32 { dst: VDst, a: VReg };
             /// Reverse the bytes of each 64-bit lane (big-endian lane images).
-            vbswap64 = Vbswap64 { dst: VReg, a: VReg };
+            vbswap64 = Vbswap64 { dst: VDst, a: VReg };
             /// Tail call to the bytecode address held in the bits of
             /// f-register `target`: for when every x argument register
             /// carries an argument and the callee-saved ones are restored.

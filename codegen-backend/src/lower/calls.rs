@@ -163,7 +163,7 @@ impl Lower<'_> {
             Operand::reg_fixed_use(target, abi::x(ARG_REGS - 1))
         } else if float_args < ARG_REGS {
             let bits = self.new_vreg(RegClass::Float);
-            self.op(Op::from(ops::BitcastF64FromX { dst: F0, a: X0 }), &[bits, target]);
+            self.emit(vop::bitcast_f64_from_x(bits, target));
             Operand::reg_fixed_use(bits, abi::f(ARG_REGS - 1))
         } else {
             return Err(format!(
@@ -243,25 +243,25 @@ impl Lower<'_> {
     /// `libcall` is not one of them.
     fn inline_libcall(&mut self, libcall: ir::LibCall, args: &[VReg], rets: &[VReg]) -> bool {
         use ir::LibCall as L;
-        let op: Op = match libcall {
-            L::CeilF32 => ops::Fceil32 { dst: F0, a: F0 }.into(),
-            L::CeilF64 => ops::Fceil64 { dst: F0, a: F0 }.into(),
-            L::FloorF32 => ops::Ffloor32 { dst: F0, a: F0 }.into(),
-            L::FloorF64 => ops::Ffloor64 { dst: F0, a: F0 }.into(),
-            L::TruncF32 => ops::Ftrunc32 { dst: F0, a: F0 }.into(),
-            L::TruncF64 => ops::Ftrunc64 { dst: F0, a: F0 }.into(),
-            L::NearestF32 => ops::Fnearest32 { dst: F0, a: F0 }.into(),
-            L::NearestF64 => ops::Fnearest64 { dst: F0, a: F0 }.into(),
-            L::FmaF32 => ops::Fma32 { dst: F0, a: F0, b: F0, c: F0 }.into(),
-            L::FmaF64 => ops::Fma64 { dst: F0, a: F0, b: F0, c: F0 }.into(),
+        let unary = match libcall {
+            L::CeilF32 => vop::fceil32,
+            L::CeilF64 => vop::fceil64,
+            L::FloorF32 => vop::ffloor32,
+            L::FloorF64 => vop::ffloor64,
+            L::TruncF32 => vop::ftrunc32,
+            L::TruncF64 => vop::ftrunc64,
+            L::NearestF32 => vop::fnearest32,
+            L::NearestF64 => vop::fnearest64,
+            L::FmaF32 | L::FmaF64 => {
+                let fma = if libcall == L::FmaF64 { vop::fma64 } else { vop::fma32 };
+                let (&[d], &[a, b, c]) = (rets, args) else { return false };
+                self.emit(fma(d, a, b, c));
+                return true;
+            }
             _ => return false,
         };
-        let mut regs = rets.to_vec();
-        regs.extend_from_slice(args);
-        if regs.len() != reg_fields(&op).len() {
-            return false;
-        }
-        self.op(op, &regs);
+        let (&[d], &[a]) = (rets, args) else { return false };
+        self.emit(unary(d, a));
         true
     }
 }

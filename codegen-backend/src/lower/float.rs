@@ -3,6 +3,38 @@
 use super::*;
 
 impl Lower<'_> {
+    /// `result = a op b` on f32 (or f64 when `w`).
+    pub(super) fn float_binary(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        a: Value,
+        b: Value,
+        w: bool,
+    ) -> LowerResult<()> {
+        let (ra, rb, d) = (self.reg(a)?, self.reg(b)?, self.result(inst)?);
+        macro_rules! fop {
+            ($a32:ident, $a64:ident) => {
+                if w { vop::$a64 } else { vop::$a32 }
+            };
+        }
+        let op = match opcode {
+            Opcode::Fadd => fop!(fadd32, fadd64),
+            Opcode::Fsub => fop!(fsub32, fsub64),
+            Opcode::Fmul => fop!(fmul32, fmul64),
+            Opcode::Fdiv => fop!(fdiv32, fdiv64),
+            Opcode::Fmin => fop!(fmin32, fmin64),
+            Opcode::Fmax => fop!(fmax32, fmax64),
+            Opcode::Fcopysign => fop!(fcopysign32, fcopysign64),
+            Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+                return self.float_bitwise(opcode, d, Some((ra, rb)), w);
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
+        };
+        self.emit(op(d, ra, rb));
+        Ok(())
+    }
+
     /// band/bor/bxor/bnot on float bits: through x-registers.
     pub(super) fn float_bitwise(
         &mut self,
@@ -15,32 +47,23 @@ impl Lower<'_> {
         let int = RegClass::Int;
         let to_x = |s: &mut Self, f: VReg| {
             let x = s.new_vreg(int);
-            let op: Op = if w {
-                ops::BitcastXFromF64 { dst: X0, a: F0 }.into()
-            } else {
-                ops::BitcastXFromF32 { dst: X0, a: F0 }.into()
-            };
-            s.op(op, &[x, f]);
+            let op = if w { vop::bitcast_x_from_f64 } else { vop::bitcast_x_from_f32 };
+            s.emit(op(x, f));
             x
         };
         let (xa, xb, r) = (to_x(self, a), to_x(self, b), self.new_vreg(int));
-        let op: Op = match opcode {
-            Opcode::Band => ops::Xband64 { dst: X0, a: X0, b: X0 }.into(),
-            Opcode::Bor => ops::Xbor64 { dst: X0, a: X0, b: X0 }.into(),
-            Opcode::Bxor => ops::Xbxor64 { dst: X0, a: X0, b: X0 }.into(),
-            _ => ops::Xbnot64 { dst: X0, a: X0 }.into(),
-        };
         if opcode == Opcode::Bnot {
-            self.op(op, &[r, xa]);
+            self.emit(vop::xbnot64(r, xa));
         } else {
-            self.op(op, &[r, xa, xb]);
+            let op = match opcode {
+                Opcode::Band => vop::xband64,
+                Opcode::Bor => vop::xbor64,
+                _ => vop::xbxor64,
+            };
+            self.emit(op(r, xa, xb));
         }
-        let back: Op = if w {
-            ops::BitcastF64FromX { dst: F0, a: X0 }.into()
-        } else {
-            ops::BitcastF32FromX { dst: F0, a: X0 }.into()
-        };
-        self.op(back, &[d, r]);
+        let back = if w { vop::bitcast_f64_from_x } else { vop::bitcast_f32_from_x };
+        self.emit(back(d, r));
         Ok(())
     }
 
@@ -59,17 +82,17 @@ impl Lower<'_> {
         let (a, d) = (self.reg(arg)?, self.result(inst)?);
         let int = RegClass::Int;
         let r = self.new_vreg(int);
-        let op: Op = match (f64_in, signed, sat) {
-            (false, true, false) => ops::X32FromF32S { dst: X0, a: F0 }.into(),
-            (false, false, false) => ops::X32FromF32U { dst: X0, a: F0 }.into(),
-            (true, true, false) => ops::X32FromF64S { dst: X0, a: F0 }.into(),
-            (true, false, false) => ops::X32FromF64U { dst: X0, a: F0 }.into(),
-            (false, true, true) => ops::X32FromF32SSat { dst: X0, a: F0 }.into(),
-            (false, false, true) => ops::X32FromF32USat { dst: X0, a: F0 }.into(),
-            (true, true, true) => ops::X32FromF64SSat { dst: X0, a: F0 }.into(),
-            (true, false, true) => ops::X32FromF64USat { dst: X0, a: F0 }.into(),
+        let op = match (f64_in, signed, sat) {
+            (false, true, false) => vop::x32_from_f32_s,
+            (false, false, false) => vop::x32_from_f32_u,
+            (true, true, false) => vop::x32_from_f64_s,
+            (true, false, false) => vop::x32_from_f64_u,
+            (false, true, true) => vop::x32_from_f32_s_sat,
+            (false, false, true) => vop::x32_from_f32_u_sat,
+            (true, true, true) => vop::x32_from_f64_s_sat,
+            (true, false, true) => vop::x32_from_f64_u_sat,
         };
-        self.op(op, &[r, a]);
+        self.emit(op(r, a));
         if sat {
             let (lo, hi) = if signed {
                 (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1)
@@ -80,19 +103,19 @@ impl Lower<'_> {
             self.iconst(khi, hi);
             if signed {
                 self.iconst(klo, lo);
-                self.op(ops::Xmax32S { dst: X0, a: X0, b: X0 }, &[t, r, klo]);
-                self.op(ops::Xmin32S { dst: X0, a: X0, b: X0 }, &[d, t, khi]);
+                self.emit(vop::xmax32_s(t, r, klo));
+                self.emit(vop::xmin32_s(d, t, khi));
             } else {
-                self.op(ops::Xmin32U { dst: X0, a: X0, b: X0 }, &[d, r, khi]);
+                self.emit(vop::xmin32_u(d, r, khi));
             }
         } else {
             // Fits when extending its low bits gives the 32-bit value back.
             let wide = self.extend(r, 32, signed);
             let fitted = self.extend(r, bits, signed);
             let ne = self.new_vreg(int);
-            self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[ne, fitted, wide]);
+            self.emit(vop::xneq64(ne, fitted, wide));
             let code = cranelift_codegen::ir::TrapCode::INTEGER_OVERFLOW.as_raw().get();
-            self.op(ops::TrapIfNonzero64 { cond: X0, code }, &[ne]);
+            self.emit(vop::trap_if_nonzero64(ne, code));
             self.alias_regs(d, r);
         }
         Ok(())
@@ -103,36 +126,29 @@ impl Lower<'_> {
         let (mut ra, mut rb) = (self.reg(a)?, self.reg(b)?);
         macro_rules! cmp {
             ($o32:ident, $o64:ident) => {
-                if w {
-                    Op::from(ops::$o64 { dst: X0, a: F0, b: F0 })
-                } else {
-                    Op::from(ops::$o32 { dst: X0, a: F0, b: F0 })
-                }
+                if w { vop::$o64 } else { vop::$o32 }
             };
         }
         let op = match cond {
-            FloatCC::Equal => cmp!(Feq32, Feq64),
-            FloatCC::NotEqual => cmp!(Fneq32, Fneq64),
-            FloatCC::LessThan => cmp!(Flt32, Flt64),
-            FloatCC::LessThanOrEqual => cmp!(Flteq32, Flteq64),
+            FloatCC::Equal => cmp!(feq32, feq64),
+            FloatCC::NotEqual => cmp!(fneq32, fneq64),
+            FloatCC::LessThan => cmp!(flt32, flt64),
+            FloatCC::LessThanOrEqual => cmp!(flteq32, flteq64),
             FloatCC::GreaterThan => {
                 std::mem::swap(&mut ra, &mut rb);
-                cmp!(Flt32, Flt64)
+                cmp!(flt32, flt64)
             }
             FloatCC::GreaterThanOrEqual => {
                 std::mem::swap(&mut ra, &mut rb);
-                cmp!(Flteq32, Flteq64)
+                cmp!(flteq32, flteq64)
             }
             other => {
-                let cc = float_cc(other);
-                if w {
-                    Op::from(ops::Fcmp64 { dst: X0, a: F0, b: F0, cc })
-                } else {
-                    Op::from(ops::Fcmp32 { dst: X0, a: F0, b: F0, cc })
-                }
+                let fcmp = if w { vop::fcmp64 } else { vop::fcmp32 };
+                self.emit(fcmp(d, ra, rb, float_cc(other)));
+                return Ok(());
             }
         };
-        self.op(op, &[d, ra, rb]);
+        self.emit(op(d, ra, rb));
         Ok(())
     }
 
@@ -147,34 +163,20 @@ impl Lower<'_> {
         let f64_in = from == types::F64;
         macro_rules! ff {
             ($o32:ident, $o64:ident) => {
-                if f64_in {
-                    Op::from(ops::$o64 { dst: F0, a: F0 })
-                } else {
-                    Op::from(ops::$o32 { dst: F0, a: F0 })
-                }
-            };
-        }
-        macro_rules! fx {
-            ($op:ident) => {
-                Op::from(ops::$op { dst: X0, a: F0 })
-            };
-        }
-        macro_rules! xf {
-            ($op:ident) => {
-                Op::from(ops::$op { dst: F0, a: X0 })
+                if f64_in { vop::$o64 } else { vop::$o32 }
             };
         }
         let to64 = to.bits() == 64;
         let op = match opcode {
-            Opcode::Fneg if from.is_float() => ff!(Fneg32, Fneg64),
-            Opcode::Fabs => ff!(Fabs32, Fabs64),
-            Opcode::Sqrt => ff!(Fsqrt32, Fsqrt64),
-            Opcode::Ceil => ff!(Fceil32, Fceil64),
-            Opcode::Floor => ff!(Ffloor32, Ffloor64),
-            Opcode::Trunc => ff!(Ftrunc32, Ftrunc64),
-            Opcode::Nearest => ff!(Fnearest32, Fnearest64),
-            Opcode::Fpromote => Op::from(ops::Fpromote { dst: F0, a: F0 }),
-            Opcode::Fdemote => Op::from(ops::Fdemote { dst: F0, a: F0 }),
+            Opcode::Fneg if from.is_float() => ff!(fneg32, fneg64),
+            Opcode::Fabs => ff!(fabs32, fabs64),
+            Opcode::Sqrt => ff!(fsqrt32, fsqrt64),
+            Opcode::Ceil => ff!(fceil32, fceil64),
+            Opcode::Floor => ff!(ffloor32, ffloor64),
+            Opcode::Trunc => ff!(ftrunc32, ftrunc64),
+            Opcode::Nearest => ff!(fnearest32, fnearest64),
+            Opcode::Fpromote => vop::fpromote,
+            Opcode::Fdemote => vop::fdemote,
             Opcode::FcvtToSint | Opcode::FcvtToUint | Opcode::FcvtToSintSat | Opcode::FcvtToUintSat
                 if to.bits() < 32 =>
             {
@@ -186,22 +188,22 @@ impl Lower<'_> {
                 let signed = matches!(opcode, Opcode::FcvtToSint | Opcode::FcvtToSintSat);
                 let sat = matches!(opcode, Opcode::FcvtToSintSat | Opcode::FcvtToUintSat);
                 match (to64, f64_in, signed, sat) {
-                    (false, false, true, false) => fx!(X32FromF32S),
-                    (false, false, false, false) => fx!(X32FromF32U),
-                    (false, true, true, false) => fx!(X32FromF64S),
-                    (false, true, false, false) => fx!(X32FromF64U),
-                    (true, false, true, false) => fx!(X64FromF32S),
-                    (true, false, false, false) => fx!(X64FromF32U),
-                    (true, true, true, false) => fx!(X64FromF64S),
-                    (true, true, false, false) => fx!(X64FromF64U),
-                    (false, false, true, true) => fx!(X32FromF32SSat),
-                    (false, false, false, true) => fx!(X32FromF32USat),
-                    (false, true, true, true) => fx!(X32FromF64SSat),
-                    (false, true, false, true) => fx!(X32FromF64USat),
-                    (true, false, true, true) => fx!(X64FromF32SSat),
-                    (true, false, false, true) => fx!(X64FromF32USat),
-                    (true, true, true, true) => fx!(X64FromF64SSat),
-                    (true, true, false, true) => fx!(X64FromF64USat),
+                    (false, false, true, false) => vop::x32_from_f32_s,
+                    (false, false, false, false) => vop::x32_from_f32_u,
+                    (false, true, true, false) => vop::x32_from_f64_s,
+                    (false, true, false, false) => vop::x32_from_f64_u,
+                    (true, false, true, false) => vop::x64_from_f32_s,
+                    (true, false, false, false) => vop::x64_from_f32_u,
+                    (true, true, true, false) => vop::x64_from_f64_s,
+                    (true, true, false, false) => vop::x64_from_f64_u,
+                    (false, false, true, true) => vop::x32_from_f32_s_sat,
+                    (false, false, false, true) => vop::x32_from_f32_u_sat,
+                    (false, true, true, true) => vop::x32_from_f64_s_sat,
+                    (false, true, false, true) => vop::x32_from_f64_u_sat,
+                    (true, false, true, true) => vop::x64_from_f32_s_sat,
+                    (true, false, false, true) => vop::x64_from_f32_u_sat,
+                    (true, true, true, true) => vop::x64_from_f64_s_sat,
+                    (true, true, false, true) => vop::x64_from_f64_u_sat,
                 }
             }
             Opcode::FcvtFromSint | Opcode::FcvtFromUint if from.is_int() && from.bits() <= 64 => {
@@ -210,23 +212,23 @@ impl Lower<'_> {
                 let src = if from.bits() < 32 { self.extended(arg, signed)? } else { self.reg(arg)? };
                 let from64 = from.bits() == 64;
                 let op = match (to == types::F64, from64, signed) {
-                    (false, false, true) => xf!(F32FromX32S),
-                    (false, false, false) => xf!(F32FromX32U),
-                    (false, true, true) => xf!(F32FromX64S),
-                    (false, true, false) => xf!(F32FromX64U),
-                    (true, false, true) => xf!(F64FromX32S),
-                    (true, false, false) => xf!(F64FromX32U),
-                    (true, true, true) => xf!(F64FromX64S),
-                    (true, true, false) => xf!(F64FromX64U),
+                    (false, false, true) => vop::f32_from_x32_s,
+                    (false, false, false) => vop::f32_from_x32_u,
+                    (false, true, true) => vop::f32_from_x64_s,
+                    (false, true, false) => vop::f32_from_x64_u,
+                    (true, false, true) => vop::f64_from_x32_s,
+                    (true, false, false) => vop::f64_from_x32_u,
+                    (true, true, true) => vop::f64_from_x64_s,
+                    (true, true, false) => vop::f64_from_x64_u,
                 };
                 let d = self.result(inst)?;
-                self.op(op, &[d, src]);
+                self.emit(op(d, src));
                 return Ok(true);
             }
             _ => return Ok(false),
         };
         let (src, d) = (self.reg(arg)?, self.result(inst)?);
-        self.op(op, &[d, src]);
+        self.emit(op(d, src));
         Ok(true)
     }
 }

@@ -11,10 +11,30 @@ impl Lower<'_> {
     /// constant operand of ALU ops that have immediate forms. `uses` counts
     /// the uses by instructions that are lowered (dead ones excluded).
     pub(super) fn find_fusions(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
-        let func = self.func;
-        let dfg = &func.dfg;
+        let dfg = &self.func.dfg;
         // Uses of each constant turned into an immediate.
         let mut folded_uses: HashMap<ir::Inst, u32> = HashMap::new();
+        self.fuse_compares_into_branches(order, uses, &mut folded_uses);
+        self.fold_alu_immediates(order, &mut folded_uses);
+        self.fuse_indexed_addresses(order, uses);
+        // A constant every use of which became an immediate needs no register.
+        for (k, n) in folded_uses {
+            if uses[dfg.first_result(k)] == n {
+                self.folded_consts.insert(k);
+            }
+        }
+    }
+
+    /// `brif`s on an `icmp` of their own block used nowhere else: the
+    /// compare becomes the branch (with an immediate for a small constant).
+    fn fuse_compares_into_branches(
+        &mut self,
+        order: &[ir::Block],
+        uses: &super::dead::UseCounts,
+        folded_uses: &mut HashMap<ir::Inst, u32>,
+    ) {
+        let func = self.func;
+        let dfg = &func.dfg;
         for &b in order {
             let Some(last) = func.layout.last_inst(b) else {
                 continue;
@@ -51,7 +71,12 @@ impl Lower<'_> {
             }
             self.fused.insert(icmp, FusedCompare { cond, imm });
         }
-        // ALU ops with a constant second operand.
+    }
+
+    /// ALU ops with a constant second operand: the constant becomes an immediate.
+    fn fold_alu_immediates(&mut self, order: &[ir::Block], folded_uses: &mut HashMap<ir::Inst, u32>) {
+        let func = self.func;
+        let dfg = &func.dfg;
         for &b in order {
             for inst in func.layout.block_insts(b).filter(|&i| !self.dead.contains(i)) {
                 let InstructionData::Binary { opcode, args: [_, y] } = dfg.insts[inst] else {
@@ -88,8 +113,13 @@ impl Lower<'_> {
                 }
             }
         }
-        // Loads and stores (little-endian, scalar) whose address is a 64-bit
-        // `iadd` used only there: one indexed op, and the add is not lowered.
+    }
+
+    /// Loads and stores (little-endian, scalar) whose address is a 64-bit
+    /// `iadd` used only there: one indexed op, and the add is not lowered.
+    fn fuse_indexed_addresses(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
         for &b in order {
             for inst in func.layout.block_insts(b).filter(|&i| !self.dead.contains(i)) {
                 let (addr, ty, flags) = match dfg.insts[inst] {
@@ -136,12 +166,6 @@ impl Lower<'_> {
                 self.index_adds.insert(add);
             }
         }
-        // A constant every use of which became an immediate needs no register.
-        for (k, n) in folded_uses {
-            if uses[dfg.first_result(k)] == n {
-                self.folded_consts.insert(k);
-            }
-        }
     }
 
     /// The fused `icmp` defining `v`, if any.
@@ -153,8 +177,8 @@ impl Lower<'_> {
         }
     }
 
-    /// The compare-and-branch op for fused `icmp` and its register operands.
-    pub(super) fn fused_branch(&mut self, icmp: ir::Inst) -> LowerResult<(Op, Vec<VReg>)> {
+    /// The compare-and-branch op for fused `icmp`.
+    pub(super) fn fused_branch(&mut self, icmp: ir::Inst) -> LowerResult<VOp> {
         use IntCC::*;
         let FusedCompare { cond, imm } = self.fused[&icmp];
         let args = self.func.dfg.inst_args(icmp).to_vec();
@@ -172,28 +196,34 @@ impl Lower<'_> {
             macro_rules! bi {
                 ($o32:ident, $o64:ident, $o32s:ident, $o64s:ident) => {{
                     match (i8::try_from(imm), w) {
-                        (Ok(i), false) => Op::from(ops::$o32s { a: X0, imm: i, offset: P }),
-                        (Ok(i), true) => Op::from(ops::$o64s { a: X0, imm: i, offset: P }),
-                        (Err(_), false) => Op::from(ops::$o32 { a: X0, imm: imm as i32, offset: P }),
-                        (Err(_), true) => Op::from(ops::$o64 { a: X0, imm: imm as i32, offset: P }),
+                        (Ok(i), false) => vop::$o32s(a, i, P),
+                        (Ok(i), true) => vop::$o64s(a, i, P),
+                        (Err(_), false) => vop::$o32(a, imm as i32, P),
+                        (Err(_), true) => vop::$o64(a, imm as i32, P),
                     }
                 }};
             }
-            let op = match cond {
-                Equal => bi!(BrIfXeq32I, BrIfXeq64I, BrIfXeq32I8, BrIfXeq64I8),
-                NotEqual => bi!(BrIfXneq32I, BrIfXneq64I, BrIfXneq32I8, BrIfXneq64I8),
-                SignedLessThan => bi!(BrIfXslt32I, BrIfXslt64I, BrIfXslt32I8, BrIfXslt64I8),
-                SignedLessThanOrEqual => bi!(BrIfXslteq32I, BrIfXslteq64I, BrIfXslteq32I8, BrIfXslteq64I8),
-                SignedGreaterThan => bi!(BrIfXsgt32I, BrIfXsgt64I, BrIfXsgt32I8, BrIfXsgt64I8),
-                SignedGreaterThanOrEqual => bi!(BrIfXsgteq32I, BrIfXsgteq64I, BrIfXsgteq32I8, BrIfXsgteq64I8),
-                UnsignedLessThan => bi!(BrIfXult32I, BrIfXult64I, BrIfXult32I8, BrIfXult64I8),
-                UnsignedLessThanOrEqual => bi!(BrIfXulteq32I, BrIfXulteq64I, BrIfXulteq32I8, BrIfXulteq64I8),
-                UnsignedGreaterThan => bi!(BrIfXugt32I, BrIfXugt64I, BrIfXugt32I8, BrIfXugt64I8),
+            let branch = match cond {
+                Equal => bi!(br_if_xeq32_i, br_if_xeq64_i, br_if_xeq32_i8, br_if_xeq64_i8),
+                NotEqual => bi!(br_if_xneq32_i, br_if_xneq64_i, br_if_xneq32_i8, br_if_xneq64_i8),
+                SignedLessThan => bi!(br_if_xslt32_i, br_if_xslt64_i, br_if_xslt32_i8, br_if_xslt64_i8),
+                SignedLessThanOrEqual => {
+                    bi!(br_if_xslteq32_i, br_if_xslteq64_i, br_if_xslteq32_i8, br_if_xslteq64_i8)
+                }
+                SignedGreaterThan => bi!(br_if_xsgt32_i, br_if_xsgt64_i, br_if_xsgt32_i8, br_if_xsgt64_i8),
+                SignedGreaterThanOrEqual => {
+                    bi!(br_if_xsgteq32_i, br_if_xsgteq64_i, br_if_xsgteq32_i8, br_if_xsgteq64_i8)
+                }
+                UnsignedLessThan => bi!(br_if_xult32_i, br_if_xult64_i, br_if_xult32_i8, br_if_xult64_i8),
+                UnsignedLessThanOrEqual => {
+                    bi!(br_if_xulteq32_i, br_if_xulteq64_i, br_if_xulteq32_i8, br_if_xulteq64_i8)
+                }
+                UnsignedGreaterThan => bi!(br_if_xugt32_i, br_if_xugt64_i, br_if_xugt32_i8, br_if_xugt64_i8),
                 UnsignedGreaterThanOrEqual => {
-                    bi!(BrIfXugteq32I, BrIfXugteq64I, BrIfXugteq32I8, BrIfXugteq64I8)
+                    bi!(br_if_xugteq32_i, br_if_xugteq64_i, br_if_xugteq32_i8, br_if_xugteq64_i8)
                 }
             };
-            return Ok((op, vec![a]));
+            return Ok(branch);
         }
         let b = reg(self, args[1])?;
         let (cond, a, b) = match cond {
@@ -205,22 +235,18 @@ impl Lower<'_> {
         };
         macro_rules! br {
             ($o32:ident, $o64:ident) => {
-                if w {
-                    Op::from(ops::$o64 { a: X0, b: X0, offset: P })
-                } else {
-                    Op::from(ops::$o32 { a: X0, b: X0, offset: P })
-                }
+                if w { vop::$o64 } else { vop::$o32 }
             };
         }
         let op = match cond {
-            Equal => br!(BrIfXeq32, BrIfXeq64),
-            NotEqual => br!(BrIfXneq32, BrIfXneq64),
-            SignedLessThan => br!(BrIfXslt32, BrIfXslt64),
-            SignedLessThanOrEqual => br!(BrIfXslteq32, BrIfXslteq64),
-            UnsignedLessThan => br!(BrIfXult32, BrIfXult64),
-            UnsignedLessThanOrEqual => br!(BrIfXulteq32, BrIfXulteq64),
+            Equal => br!(br_if_xeq32, br_if_xeq64),
+            NotEqual => br!(br_if_xneq32, br_if_xneq64),
+            SignedLessThan => br!(br_if_xslt32, br_if_xslt64),
+            SignedLessThanOrEqual => br!(br_if_xslteq32, br_if_xslteq64),
+            UnsignedLessThan => br!(br_if_xult32, br_if_xult64),
+            UnsignedLessThanOrEqual => br!(br_if_xulteq32, br_if_xulteq64),
             _ => unreachable!("greater-than conditions were swapped"),
         };
-        Ok((op, vec![a, b]))
+        Ok(op(a, b, P))
     }
 }

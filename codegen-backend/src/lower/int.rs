@@ -9,7 +9,7 @@ impl Lower<'_> {
         if ty == types::I128 {
             let (lo, hi) = self.pair(v)?;
             let d = self.new_vreg(RegClass::Int);
-            self.op(ops::Xbor64 { dst: X0, a: X0, b: X0 }, &[d, lo, hi]);
+            self.emit(vop::xbor64(d, lo, hi));
             return Ok(d);
         }
         let r = self.reg(v)?;
@@ -23,16 +23,16 @@ impl Lower<'_> {
     /// Zero- or sign-extend the low `bits` of `r` into a new 64-bit register.
     pub(super) fn extend(&mut self, r: VReg, bits: u32, signed: bool) -> VReg {
         let d = self.new_vreg(RegClass::Int);
-        let op: Op = match (bits, signed) {
-            (8, false) => ops::Xzext8 { dst: X0, a: X0 }.into(),
-            (16, false) => ops::Xzext16 { dst: X0, a: X0 }.into(),
-            (32, false) => ops::Xzext32 { dst: X0, a: X0 }.into(),
-            (8, true) => ops::Xsext8 { dst: X0, a: X0 }.into(),
-            (16, true) => ops::Xsext16 { dst: X0, a: X0 }.into(),
-            (32, true) => ops::Xsext32 { dst: X0, a: X0 }.into(),
+        let op = match (bits, signed) {
+            (8, false) => vop::xzext8,
+            (16, false) => vop::xzext16,
+            (32, false) => vop::xzext32,
+            (8, true) => vop::xsext8,
+            (16, true) => vop::xsext16,
+            (32, true) => vop::xsext32,
             _ => return r,
         };
-        self.op(op, &[d, r]);
+        self.emit(op(d, r));
         d
     }
 
@@ -45,15 +45,15 @@ impl Lower<'_> {
 
     pub(super) fn iconst(&mut self, d: VReg, v: i64) {
         if v == 0 {
-            self.op(ops::Xzero { dst: X0 }, &[d]);
+            self.emit(vop::xzero(d));
         } else if let Ok(v) = i8::try_from(v) {
-            self.op(ops::Xconst8 { dst: X0, imm: v }, &[d]);
+            self.emit(vop::xconst8(d, v));
         } else if let Ok(v) = i16::try_from(v) {
-            self.op(ops::Xconst16 { dst: X0, imm: v }, &[d]);
+            self.emit(vop::xconst16(d, v));
         } else if let Ok(v) = i32::try_from(v) {
-            self.op(ops::Xconst32 { dst: X0, imm: v }, &[d]);
+            self.emit(vop::xconst32(d, v));
         } else {
-            self.op(ops::Xconst64 { dst: X0, imm: v }, &[d]);
+            self.emit(vop::xconst64(d, v));
         }
     }
 
@@ -86,18 +86,14 @@ impl Lower<'_> {
             let signed = opcode == Opcode::Smulhi;
             if w {
                 let (ra, rb) = (self.reg(a)?, self.reg(b)?);
-                let op: Op = if signed {
-                    ops::Xmulhi64S { dst: X0, a: X0, b: X0 }.into()
-                } else {
-                    ops::Xmulhi64U { dst: X0, a: X0, b: X0 }.into()
-                };
-                self.op(op, &[d, ra, rb]);
+                let op = if signed { vop::xmulhi64_s } else { vop::xmulhi64_u };
+                self.emit(op(d, ra, rb));
             } else {
                 // Narrow: the full product fits in 64 bits; shift it down.
                 let (ra, rb) = (self.extended(a, signed)?, self.extended(b, signed)?);
                 let p = self.new_vreg(RegClass::Int);
-                self.op(ops::Xmul64 { dst: X0, a: X0, b: X0 }, &[p, ra, rb]);
-                self.op(ops::Xshr64UI { dst: X0, a: X0, amt: bits as u8 }, &[d, p]);
+                self.emit(vop::xmul64(p, ra, rb));
+                self.emit(vop::xshr64_u_i(d, p, bits as u8));
             }
             return Ok(());
         }
@@ -107,76 +103,92 @@ impl Lower<'_> {
         }
         macro_rules! xop {
             ($o32:ident, $o64:ident) => {
-                if w {
-                    Op::from(ops::$o64 { dst: X0, a: X0, b: X0 })
-                } else {
-                    Op::from(ops::$o32 { dst: X0, a: X0, b: X0 })
-                }
+                if w { vop::$o64 } else { vop::$o32 }
             };
         }
         // Ops whose result's low bits depend only on the operands' low bits.
         let plain = match opcode {
-            Opcode::Iadd => Some(xop!(Xadd32, Xadd64)),
-            Opcode::Isub => Some(xop!(Xsub32, Xsub64)),
-            Opcode::Imul => Some(xop!(Xmul32, Xmul64)),
-            Opcode::Band => Some(xop!(Xband32, Xband64)),
-            Opcode::Bor => Some(xop!(Xbor32, Xbor64)),
-            Opcode::Bxor => Some(xop!(Xbxor32, Xbxor64)),
+            Opcode::Iadd => Some(xop!(xadd32, xadd64)),
+            Opcode::Isub => Some(xop!(xsub32, xsub64)),
+            Opcode::Imul => Some(xop!(xmul32, xmul64)),
+            Opcode::Band => Some(xop!(xband32, xband64)),
+            Opcode::Bor => Some(xop!(xbor32, xbor64)),
+            Opcode::Bxor => Some(xop!(xbxor32, xbxor64)),
             _ => None,
         };
         if let Some(&imm) = self.alu_imm.get(&inst) {
-            let ra = self.reg(a)?;
-            let imm32 = imm as i32;
-            // The short form when the immediate fits in a byte.
-            macro_rules! xi {
-                ($o32:ident, $o64:ident, $s32:ident, $s64:ident) => {
-                    match i8::try_from(imm) {
-                        Ok(i) if w => Op::from(ops::$s64 { dst: X0, a: X0, imm: i }),
-                        Ok(i) => Op::from(ops::$s32 { dst: X0, a: X0, imm: i }),
-                        Err(_) if w => Op::from(ops::$o64 { dst: X0, a: X0, imm: imm32 }),
-                        Err(_) => Op::from(ops::$o32 { dst: X0, a: X0, imm: imm32 }),
-                    }
-                };
-            }
-            macro_rules! sh {
-                ($o32:ident, $o64:ident) => {
-                    if w {
-                        Op::from(ops::$o64 { dst: X0, a: X0, amt: (imm & 63) as u8 })
-                    } else {
-                        Op::from(ops::$o32 { dst: X0, a: X0, amt: (imm & 31) as u8 })
-                    }
-                };
-            }
-            let op = match opcode {
-                Opcode::Iadd | Opcode::Isub => xi!(Xadd32I, Xadd64I, Xadd32I8, Xadd64I8),
-                Opcode::Imul => xi!(Xmul32I, Xmul64I, Xmul32I8, Xmul64I8),
-                Opcode::Band => xi!(Xband32I, Xband64I, Xband32I8, Xband64I8),
-                Opcode::Bor => xi!(Xbor32I, Xbor64I, Xbor32I8, Xbor64I8),
-                Opcode::Bxor => xi!(Xbxor32I, Xbxor64I, Xbxor32I8, Xbxor64I8),
-                Opcode::Ishl => sh!(Xshl32I, Xshl64I),
-                Opcode::Ushr => sh!(Xshr32UI, Xshr64UI),
-                Opcode::Sshr => sh!(Xshr32SI, Xshr64SI),
-                Opcode::Rotl => sh!(Xrotl32I, Xrotl64I),
-                // Rotating right by k is rotating left by -k (mod the width).
-                _ => {
-                    let left = imm.wrapping_neg();
-                    if w {
-                        Op::from(ops::Xrotl64I { dst: X0, a: X0, amt: (left & 63) as u8 })
-                    } else {
-                        Op::from(ops::Xrotl32I { dst: X0, a: X0, amt: (left & 31) as u8 })
-                    }
-                }
-            };
-            self.op(op, &[d, ra]);
-            return Ok(());
+            return self.int_binary_imm(opcode, d, a, imm, w);
         }
         if let Some(op) = plain {
             let (ra, rb) = (self.reg(a)?, self.reg(b)?);
-            self.op(op, &[d, ra, rb]);
+            self.emit(op(d, ra, rb));
             return Ok(());
         }
-        // Ops that need the operands' upper bits defined: narrow types are
-        // extended and computed with 32-bit ops.
+        self.int_binary_extended(opcode, d, a, b, ty)
+    }
+
+    /// `d = a op imm` for an integer op whose second operand is the
+    /// constant `imm` (the short form when it fits in a byte).
+    fn int_binary_imm(&mut self, opcode: Opcode, d: VReg, a: Value, imm: i64, w: bool) -> LowerResult<()> {
+        let ra = self.reg(a)?;
+        let imm32 = imm as i32;
+        macro_rules! xi {
+            ($o32:ident, $o64:ident, $s32:ident, $s64:ident) => {
+                match i8::try_from(imm) {
+                    Ok(i) if w => vop::$s64(d, ra, i),
+                    Ok(i) => vop::$s32(d, ra, i),
+                    Err(_) if w => vop::$o64(d, ra, imm32),
+                    Err(_) => vop::$o32(d, ra, imm32),
+                }
+            };
+        }
+        macro_rules! sh {
+            ($o32:ident, $o64:ident) => {
+                if w { vop::$o64(d, ra, (imm & 63) as u8) } else { vop::$o32(d, ra, (imm & 31) as u8) }
+            };
+        }
+        let op = match opcode {
+            Opcode::Iadd | Opcode::Isub => xi!(xadd32_i, xadd64_i, xadd32_i8, xadd64_i8),
+            Opcode::Imul => xi!(xmul32_i, xmul64_i, xmul32_i8, xmul64_i8),
+            Opcode::Band => xi!(xband32_i, xband64_i, xband32_i8, xband64_i8),
+            Opcode::Bor => xi!(xbor32_i, xbor64_i, xbor32_i8, xbor64_i8),
+            Opcode::Bxor => xi!(xbxor32_i, xbxor64_i, xbxor32_i8, xbxor64_i8),
+            Opcode::Ishl => sh!(xshl32_i, xshl64_i),
+            Opcode::Ushr => sh!(xshr32_u_i, xshr64_u_i),
+            Opcode::Sshr => sh!(xshr32_s_i, xshr64_s_i),
+            Opcode::Rotl => sh!(xrotl32_i, xrotl64_i),
+            // Rotating right by k is rotating left by -k (mod the width).
+            _ => {
+                let left = imm.wrapping_neg();
+                if w {
+                    vop::xrotl64_i(d, ra, (left & 63) as u8)
+                } else {
+                    vop::xrotl32_i(d, ra, (left & 31) as u8)
+                }
+            }
+        };
+        self.emit(op);
+        Ok(())
+    }
+
+    /// `d = a op b` for the ops that need the operands' upper bits defined
+    /// (division, shifts, rotates, min/max): narrow types are extended and
+    /// computed with 32-bit ops.
+    fn int_binary_extended(
+        &mut self,
+        opcode: Opcode,
+        d: VReg,
+        a: Value,
+        b: Value,
+        ty: Type,
+    ) -> LowerResult<()> {
+        let bits = ty.bits();
+        let w = bits == 64;
+        macro_rules! xop {
+            ($o32:ident, $o64:ident) => {
+                if w { vop::$o64 } else { vop::$o32 }
+            };
+        }
         let signed =
             matches!(opcode, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr | Opcode::Smin | Opcode::Smax);
         let (ra, rb) = if bits < 32 {
@@ -185,7 +197,7 @@ impl Lower<'_> {
                 // CLIF masks the shift amount to the type's width.
                 let amount = self.reg(b)?;
                 let m = self.new_vreg(RegClass::Int);
-                self.op(ops::Xband32I { dst: X0, a: X0, imm: bits as i32 - 1 }, &[m, amount]);
+                self.emit(vop::xband32_i(m, amount, bits as i32 - 1));
                 m
             } else {
                 self.extended(b, signed)?
@@ -195,19 +207,19 @@ impl Lower<'_> {
             (self.reg(a)?, self.reg(b)?)
         };
         let op = match opcode {
-            Opcode::Udiv => xop!(Xdiv32U, Xdiv64U),
-            Opcode::Sdiv => xop!(Xdiv32S, Xdiv64S),
-            Opcode::Urem => xop!(Xrem32U, Xrem64U),
-            Opcode::Srem => xop!(Xrem32S, Xrem64S),
-            Opcode::Ishl => xop!(Xshl32, Xshl64),
-            Opcode::Ushr => xop!(Xshr32U, Xshr64U),
-            Opcode::Sshr => xop!(Xshr32S, Xshr64S),
-            Opcode::Rotl if bits >= 32 => xop!(Xrotl32, Xrotl64),
-            Opcode::Rotr if bits >= 32 => xop!(Xrotr32, Xrotr64),
-            Opcode::Smin => xop!(Xmin32S, Xmin64S),
-            Opcode::Smax => xop!(Xmax32S, Xmax64S),
-            Opcode::Umin => xop!(Xmin32U, Xmin64U),
-            Opcode::Umax => xop!(Xmax32U, Xmax64U),
+            Opcode::Udiv => xop!(xdiv32_u, xdiv64_u),
+            Opcode::Sdiv => xop!(xdiv32_s, xdiv64_s),
+            Opcode::Urem => xop!(xrem32_u, xrem64_u),
+            Opcode::Srem => xop!(xrem32_s, xrem64_s),
+            Opcode::Ishl => xop!(xshl32, xshl64),
+            Opcode::Ushr => xop!(xshr32_u, xshr64_u),
+            Opcode::Sshr => xop!(xshr32_s, xshr64_s),
+            Opcode::Rotl if bits >= 32 => xop!(xrotl32, xrotl64),
+            Opcode::Rotr if bits >= 32 => xop!(xrotr32, xrotr64),
+            Opcode::Smin => xop!(xmin32_s, xmin64_s),
+            Opcode::Smax => xop!(xmax32_s, xmax64_s),
+            Opcode::Umin => xop!(xmin32_u, xmin64_u),
+            Opcode::Umax => xop!(xmax32_u, xmax64_u),
             _ => return Err(format!("`{opcode}` on {ty} is not supported yet")),
         };
         // Narrow signed min/max/div compare sign-extended values with 32-bit
@@ -216,20 +228,16 @@ impl Lower<'_> {
             // But `MIN / -1` does not overflow 32 bits: its quotient (128 or
             // 32768) is the one that does not fit the type, and CLIF traps.
             let q = self.new_vreg(RegClass::Int);
-            self.op(op, &[q, ra, rb]);
-            let sext: Op = if bits == 8 {
-                ops::Xsext8 { dst: X0, a: X0 }.into()
-            } else {
-                ops::Xsext16 { dst: X0, a: X0 }.into()
-            };
-            self.op(sext, &[d, q]);
+            self.emit(op(q, ra, rb));
+            let sext = if bits == 8 { vop::xsext8 } else { vop::xsext16 };
+            self.emit(sext(d, q));
             let differs = self.new_vreg(RegClass::Int);
-            self.op(ops::Xneq32 { dst: X0, a: X0, b: X0 }, &[differs, d, q]);
+            self.emit(vop::xneq32(differs, d, q));
             let code = cranelift_codegen::ir::TrapCode::INTEGER_OVERFLOW.as_raw().get();
-            self.op(ops::TrapIfNonzero32 { cond: X0, code }, &[differs]);
+            self.emit(vop::trap_if_nonzero32(differs, code));
             return Ok(());
         }
-        self.op(op, &[d, ra, rb]);
+        self.emit(op(d, ra, rb));
         Ok(())
     }
 
@@ -249,37 +257,33 @@ impl Lower<'_> {
         let signed = matches!(opcode, Opcode::SaddOverflow | Opcode::SsubOverflow | Opcode::SmulOverflow);
         macro_rules! ov {
             ($o32:ident, $o64:ident) => {
-                if bits == 64 {
-                    Op::from(ops::$o64 { dst: X0, of: X0, a: X0, b: X0 })
-                } else {
-                    Op::from(ops::$o32 { dst: X0, of: X0, a: X0, b: X0 })
-                }
+                if bits == 64 { vop::$o64 } else { vop::$o32 }
             };
         }
         if bits >= 32 {
             let op = match opcode {
-                Opcode::UaddOverflow => ov!(Xadd32Uof, Xadd64Uof),
-                Opcode::SaddOverflow => ov!(Xadd32Sof, Xadd64Sof),
-                Opcode::UsubOverflow => ov!(Xsub32Uof, Xsub64Uof),
-                Opcode::SsubOverflow => ov!(Xsub32Sof, Xsub64Sof),
-                Opcode::UmulOverflow => ov!(Xmul32Uof, Xmul64Uof),
-                _ => ov!(Xmul32Sof, Xmul64Sof),
+                Opcode::UaddOverflow => ov!(xadd32_uof, xadd64_uof),
+                Opcode::SaddOverflow => ov!(xadd32_sof, xadd64_sof),
+                Opcode::UsubOverflow => ov!(xsub32_uof, xsub64_uof),
+                Opcode::SsubOverflow => ov!(xsub32_sof, xsub64_sof),
+                Opcode::UmulOverflow => ov!(xmul32_uof, xmul64_uof),
+                _ => ov!(xmul32_sof, xmul64_sof),
             };
             let (ra, rb) = (self.reg(a)?, self.reg(b)?);
-            self.op(op, &[d, of, ra, rb]);
+            self.emit(op(d, of, ra, rb));
             return Ok(());
         }
         let (ra, rb) = (self.extended(a, signed)?, self.extended(b, signed)?);
         let op = match opcode {
-            Opcode::UaddOverflow | Opcode::SaddOverflow => Op::from(ops::Xadd32 { dst: X0, a: X0, b: X0 }),
-            Opcode::UsubOverflow | Opcode::SsubOverflow => Op::from(ops::Xsub32 { dst: X0, a: X0, b: X0 }),
-            _ => Op::from(ops::Xmul32 { dst: X0, a: X0, b: X0 }),
+            Opcode::UaddOverflow | Opcode::SaddOverflow => vop::xadd32,
+            Opcode::UsubOverflow | Opcode::SsubOverflow => vop::xsub32,
+            _ => vop::xmul32,
         };
-        self.op(op, &[d, ra, rb]);
+        self.emit(op(d, ra, rb));
         // Overflowed when re-extending the low bits changes the value.
         let wide = self.extend(d, 32, signed);
         let fitted = self.extend(d, bits, signed);
-        self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[of, fitted, wide]);
+        self.emit(vop::xneq64(of, fitted, wide));
         Ok(())
     }
 
@@ -294,18 +298,18 @@ impl Lower<'_> {
     ) -> LowerResult<()> {
         let x = self.extended(a, false)?;
         let n = self.new_vreg(RegClass::Int);
-        self.op(ops::Xband32I { dst: X0, a: X0, imm: bits as i32 - 1 }, &[n, amount]);
+        self.emit(vop::xband32_i(n, amount, bits as i32 - 1));
         let width = self.new_vreg(RegClass::Int);
         self.iconst(width, bits as i64);
         let m = self.new_vreg(RegClass::Int);
-        self.op(ops::Xsub32 { dst: X0, a: X0, b: X0 }, &[m, width, n]);
+        self.emit(vop::xsub32(m, width, n));
         let (l_amt, r_amt) = if left { (n, m) } else { (m, n) };
         let (l, r) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
-        self.op(ops::Xshl32 { dst: X0, a: X0, b: X0 }, &[l, x, l_amt]);
+        self.emit(vop::xshl32(l, x, l_amt));
         // When n == 0 the other shift is by `bits`, which moves a zero-extended
         // 8/16-bit value entirely out of (right) or above (left) the type.
-        self.op(ops::Xshr32U { dst: X0, a: X0, b: X0 }, &[r, x, r_amt]);
-        self.op(ops::Xbor32 { dst: X0, a: X0, b: X0 }, &[d, l, r]);
+        self.emit(vop::xshr32_u(r, x, r_amt));
+        self.emit(vop::xbor32(d, l, r));
         Ok(())
     }
 
@@ -342,23 +346,19 @@ impl Lower<'_> {
         };
         macro_rules! cmp {
             ($o32:ident, $o64:ident) => {
-                if w {
-                    Op::from(ops::$o64 { dst: X0, a: X0, b: X0 })
-                } else {
-                    Op::from(ops::$o32 { dst: X0, a: X0, b: X0 })
-                }
+                if w { vop::$o64 } else { vop::$o32 }
             };
         }
         let op = match cond {
-            Equal => cmp!(Xeq32, Xeq64),
-            NotEqual => cmp!(Xneq32, Xneq64),
-            SignedLessThan => cmp!(Xslt32, Xslt64),
-            SignedLessThanOrEqual => cmp!(Xslteq32, Xslteq64),
-            UnsignedLessThan => cmp!(Xult32, Xult64),
-            UnsignedLessThanOrEqual => cmp!(Xulteq32, Xulteq64),
+            Equal => cmp!(xeq32, xeq64),
+            NotEqual => cmp!(xneq32, xneq64),
+            SignedLessThan => cmp!(xslt32, xslt64),
+            SignedLessThanOrEqual => cmp!(xslteq32, xslteq64),
+            UnsignedLessThan => cmp!(xult32, xult64),
+            UnsignedLessThanOrEqual => cmp!(xulteq32, xulteq64),
             _ => unreachable!("greater-than conditions were swapped"),
         };
-        self.op(op, &[d, ra, rb]);
+        self.emit(op(d, ra, rb));
         Ok(())
     }
 
@@ -374,11 +374,7 @@ impl Lower<'_> {
         let w = bits == 64;
         macro_rules! un {
             ($o32:ident, $o64:ident) => {
-                if w {
-                    Op::from(ops::$o64 { dst: X0, a: X0 })
-                } else {
-                    Op::from(ops::$o32 { dst: X0, a: X0 })
-                }
+                if w { vop::$o64 } else { vop::$o32 }
             };
         }
         // Narrow types work on a 32-bit value: zero-extended for counts from
@@ -390,13 +386,13 @@ impl Lower<'_> {
             Opcode::Clz | Opcode::Cls => {
                 let signed = opcode == Opcode::Cls;
                 let a = if narrow { self.extended(arg, signed)? } else { self.reg(arg)? };
-                let op = if signed { un!(Xcls32, Xcls64) } else { un!(Xclz32, Xclz64) };
+                let op = if signed { un!(xcls32, xcls64) } else { un!(xclz32, xclz64) };
                 if narrow {
                     let t = self.new_vreg(RegClass::Int);
-                    self.op(op, &[t, a]);
-                    self.op(ops::Xadd32I8 { dst: X0, a: X0, imm: -(correction as i8) }, &[d, t]);
+                    self.emit(op(t, a));
+                    self.emit(vop::xadd32_i8(d, t, -(correction as i8)));
                 } else {
-                    self.op(op, &[d, a]);
+                    self.emit(op(d, a));
                 }
             }
             Opcode::Ctz => {
@@ -404,30 +400,30 @@ impl Lower<'_> {
                 if narrow {
                     // Set the bit just above the type so ctz stops there.
                     let t = self.new_vreg(RegClass::Int);
-                    self.op(ops::Xbor32I { dst: X0, a: X0, imm: 1 << bits }, &[t, a]);
-                    self.op(ops::Xctz32 { dst: X0, a: X0 }, &[d, t]);
+                    self.emit(vop::xbor32_i(t, a, 1 << bits));
+                    self.emit(vop::xctz32(d, t));
                 } else {
-                    self.op(un!(Xctz32, Xctz64), &[d, a]);
+                    self.emit(un!(xctz32, xctz64)(d, a));
                 }
             }
             Opcode::Popcnt => {
                 let a = if narrow { self.extended(arg, false)? } else { self.reg(arg)? };
-                self.op(un!(Xpopcnt32, Xpopcnt64), &[d, a]);
+                self.emit(un!(xpopcnt32, xpopcnt64)(d, a));
             }
             Opcode::Iabs => {
                 let a = if narrow { self.extended(arg, true)? } else { self.reg(arg)? };
-                self.op(un!(Xabs32, Xabs64), &[d, a]);
+                self.emit(un!(xabs32, xabs64)(d, a));
             }
             Opcode::Bswap | Opcode::Bitrev => {
                 let a = self.reg(arg)?;
                 let op =
-                    if opcode == Opcode::Bswap { un!(Xbswap32, Xbswap64) } else { un!(Xbitrev32, Xbitrev64) };
+                    if opcode == Opcode::Bswap { un!(xbswap32, xbswap64) } else { un!(xbitrev32, xbitrev64) };
                 if narrow {
                     let t = self.new_vreg(RegClass::Int);
-                    self.op(op, &[t, a]);
-                    self.op(ops::Xshr32UI { dst: X0, a: X0, amt: correction as u8 }, &[d, t]);
+                    self.emit(op(t, a));
+                    self.emit(vop::xshr32_u_i(d, t, correction as u8));
                 } else {
-                    self.op(op, &[d, a]);
+                    self.emit(op(d, a));
                 }
             }
             _ => unreachable!("only called for the ops above"),
@@ -453,27 +449,23 @@ impl Lower<'_> {
         if bits == 64 && !signed {
             let c = self.reg(args[2])?;
             let (a, b) = (self.reg(args[0])?, self.reg(args[1])?);
-            let op: Op = if add {
-                ops::Xadd64Carry { dst: X0, carry_out: X0, a: X0, b: X0, carry_in: X0 }.into()
-            } else {
-                ops::Xsub64Borrow { dst: X0, borrow_out: X0, a: X0, b: X0, borrow_in: X0 }.into()
-            };
-            self.op(op, &[d, of, a, b, c]);
+            let op = if add { vop::xadd64_carry } else { vop::xsub64_borrow };
+            self.emit(op(d, of, a, b, c));
             return Ok(());
         }
         let (a, b) = (self.extended(args[0], signed)?, self.extended(args[1], signed)?);
         // CLIF's carry/borrow input counts when it is not zero.
         let (cz, zero, bit, t) =
             (self.extended(args[2], false)?, self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
-        self.op(ops::Xzero { dst: X0 }, &[zero]);
-        self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[bit, cz, zero]);
+        self.emit(vop::xzero(zero));
+        self.emit(vop::xneq64(bit, cz, zero));
         let sum = self.new_vreg(int);
         if add {
-            self.op(ops::Xadd64 { dst: X0, a: X0, b: X0 }, &[t, a, b]);
-            self.op(ops::Xadd64 { dst: X0, a: X0, b: X0 }, &[sum, t, bit]);
+            self.emit(vop::xadd64(t, a, b));
+            self.emit(vop::xadd64(sum, t, bit));
         } else {
-            self.op(ops::Xsub64 { dst: X0, a: X0, b: X0 }, &[t, a, b]);
-            self.op(ops::Xsub64 { dst: X0, a: X0, b: X0 }, &[sum, t, bit]);
+            self.emit(vop::xsub64(t, a, b));
+            self.emit(vop::xsub64(sum, t, bit));
         }
         if bits == 64 {
             // Signed overflow: for a sum, a and b agree in sign and the
@@ -481,18 +473,18 @@ impl Lower<'_> {
             // result differ.
             let (x1, x2, both) = (self.new_vreg(int), self.new_vreg(int), self.new_vreg(int));
             if add {
-                self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[x1, a, sum]);
-                self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[x2, b, sum]);
+                self.emit(vop::xbxor64(x1, a, sum));
+                self.emit(vop::xbxor64(x2, b, sum));
             } else {
-                self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[x1, a, b]);
-                self.op(ops::Xbxor64 { dst: X0, a: X0, b: X0 }, &[x2, a, sum]);
+                self.emit(vop::xbxor64(x1, a, b));
+                self.emit(vop::xbxor64(x2, a, sum));
             }
-            self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[both, x1, x2]);
-            self.op(ops::Xshr64UI { dst: X0, a: X0, amt: 63 }, &[of, both]);
+            self.emit(vop::xband64(both, x1, x2));
+            self.emit(vop::xshr64_u_i(of, both, 63));
         } else {
             // Exact in 64 bits: overflowed when the narrow type cannot hold it.
             let fitted = self.extend(sum, bits, signed);
-            self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[of, fitted, sum]);
+            self.emit(vop::xneq64(of, fitted, sum));
         }
         self.alias_regs(d, sum);
         Ok(())

@@ -19,6 +19,57 @@ impl Lower<'_> {
         })
     }
 
+    /// Loads, stores, stack addresses, scalar atomics and fences: whether
+    /// `data` (of `inst`, controlling type `ctrl`) is one and was lowered.
+    pub(super) fn memory_access(
+        &mut self,
+        inst: ir::Inst,
+        data: InstructionData,
+        ctrl: Type,
+    ) -> LowerResult<bool> {
+        Ok(match data {
+            InstructionData::Load { opcode, arg, flags, offset } => {
+                let addr = self.address(inst, arg)?;
+                self.load(inst, opcode, addr, flags, offset.into())?;
+                true
+            }
+            InstructionData::Store { opcode, args: [value, addr], flags, offset } => {
+                let addr = self.address(inst, addr)?;
+                self.store(opcode, value, addr, flags, offset.into())?;
+                true
+            }
+            InstructionData::StackAddr { stack_slot, offset, .. } => {
+                let a = self.stack_addr(stack_slot, offset.into())?;
+                self.alias(self.func.dfg.first_result(inst), a);
+                true
+            }
+            // Atomics: one VM runs one guest thread at a time, so plain
+            // accesses are atomic with respect to it.
+            InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, flags } => {
+                let base = self.reg(arg)?;
+                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
+                true
+            }
+            InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], flags } => {
+                let base = self.reg(addr)?;
+                self.store(Opcode::Store, value, Addr::Base(base), flags, 0)?;
+                true
+            }
+            InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } if ctrl.bits() <= 64 => {
+                self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
+                true
+            }
+            InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. }
+                if ctrl.bits() <= 64 =>
+            {
+                self.atomic_cas(inst, addr, expected, replacement, flags, ctrl)?;
+                true
+            }
+            InstructionData::NullAry { opcode: Opcode::Fence, .. } => true,
+            _ => false,
+        })
+    }
+
     pub(super) fn stack_addr(&mut self, slot: ir::StackSlot, offset: i32) -> LowerResult<VReg> {
         let base = *self.slot_offsets.get(&slot).ok_or("unknown stack slot")?;
         let offset = i32::try_from(base as i64 + offset as i64).map_err(|_| "stack slot offset overflows")?;
@@ -46,62 +97,45 @@ impl Lower<'_> {
             Addr::Base(base) => base,
             Addr::Indexed(base, index) => {
                 let d = self.result(inst)?;
-                let (x, f) = (X0, F0);
-                let op: Op = match (opcode, ty) {
-                    (Opcode::Load, types::I8) | (Opcode::Uload8, _) => {
-                        ops::Xload8UIx { dst: x, base: x, index: x, offset }.into()
-                    }
-                    (Opcode::Sload8, _) => ops::Xload8SIx { dst: x, base: x, index: x, offset }.into(),
-                    (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => {
-                        ops::Xload16UIx { dst: x, base: x, index: x, offset }.into()
-                    }
-                    (Opcode::Sload16, _) => ops::Xload16SIx { dst: x, base: x, index: x, offset }.into(),
-                    (Opcode::Load, types::I32) | (Opcode::Uload32, _) => {
-                        ops::Xload32UIx { dst: x, base: x, index: x, offset }.into()
-                    }
-                    (Opcode::Sload32, _) => ops::Xload32SIx { dst: x, base: x, index: x, offset }.into(),
-                    (Opcode::Load, types::I64) => ops::Xload64Ix { dst: x, base: x, index: x, offset }.into(),
-                    (Opcode::Load, types::F32) => ops::Fload32Ix { dst: f, base: x, index: x, offset }.into(),
-                    (Opcode::Load, types::F64) => ops::Fload64Ix { dst: f, base: x, index: x, offset }.into(),
+                let op = match (opcode, ty) {
+                    (Opcode::Load, types::I8) | (Opcode::Uload8, _) => vop::xload8_u_ix,
+                    (Opcode::Sload8, _) => vop::xload8_s_ix,
+                    (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => vop::xload16_u_ix,
+                    (Opcode::Sload16, _) => vop::xload16_s_ix,
+                    (Opcode::Load, types::I32) | (Opcode::Uload32, _) => vop::xload32_u_ix,
+                    (Opcode::Sload32, _) => vop::xload32_s_ix,
+                    (Opcode::Load, types::I64) => vop::xload64_ix,
+                    (Opcode::Load, types::F32) => vop::fload32_ix,
+                    (Opcode::Load, types::F64) => vop::fload64_ix,
                     _ => return Err(format!("indexed `{opcode}` of {ty}: fusion and lowering disagree")),
                 };
-                self.op(op, &[d, base, index]);
+                self.emit(op(d, base, index, offset));
                 return Ok(());
             }
         };
         let be = self.big_endian(flags);
         let d = self.result(inst)?;
-        macro_rules! x {
+        // The little-endian op, or the big-endian one for `be` accesses.
+        macro_rules! endian {
             ($le:ident, $be:ident) => {
-                if be {
-                    Op::from(ops::$be { dst: X0, base: X0, offset })
-                } else {
-                    Op::from(ops::$le { dst: X0, base: X0, offset })
-                }
-            };
-        }
-        macro_rules! f {
-            ($le:ident, $be:ident) => {
-                if be {
-                    Op::from(ops::$be { dst: F0, base: X0, offset })
-                } else {
-                    Op::from(ops::$le { dst: F0, base: X0, offset })
-                }
+                if be { vop::$be } else { vop::$le }
             };
         }
         let op = match (opcode, ty) {
-            (Opcode::Load, types::I8) | (Opcode::Uload8, _) => x!(Xload8U, Xload8U),
-            (Opcode::Sload8, _) => x!(Xload8S, Xload8S),
-            (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => x!(Xload16U, Xload16BeU),
-            (Opcode::Sload16, _) => x!(Xload16S, Xload16BeS),
-            (Opcode::Load, types::I32) | (Opcode::Uload32, _) => x!(Xload32U, Xload32BeU),
-            (Opcode::Sload32, _) => x!(Xload32S, Xload32BeS),
-            (Opcode::Load, types::I64) => x!(Xload64, Xload64Be),
-            (Opcode::Load, types::F32) => f!(Fload32, Fload32Be),
-            (Opcode::Load, types::F64) => f!(Fload64, Fload64Be),
+            (Opcode::Load, types::I8) | (Opcode::Uload8, _) => endian!(xload8_u, xload8_u),
+            (Opcode::Sload8, _) => endian!(xload8_s, xload8_s),
+            (Opcode::Load, types::I16 | types::F16) | (Opcode::Uload16, _) => {
+                endian!(xload16_u, xload16_be_u)
+            }
+            (Opcode::Sload16, _) => endian!(xload16_s, xload16_be_s),
+            (Opcode::Load, types::I32) | (Opcode::Uload32, _) => endian!(xload32_u, xload32_be_u),
+            (Opcode::Sload32, _) => endian!(xload32_s, xload32_be_s),
+            (Opcode::Load, types::I64) => endian!(xload64, xload64_be),
+            (Opcode::Load, types::F32) => endian!(fload32, fload32_be),
+            (Opcode::Load, types::F64) => endian!(fload64, fload64_be),
             _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
         };
-        self.op(op, &[d, base]);
+        self.emit(op(d, base, offset));
         Ok(())
     }
 
@@ -119,60 +153,37 @@ impl Lower<'_> {
         let base = match addr {
             Addr::Base(base) => base,
             Addr::Indexed(base, index) => {
-                let (x, f) = (X0, F0);
-                let op: Op = match (opcode, ty) {
-                    (Opcode::Store, types::I8) | (Opcode::Istore8, _) => {
-                        ops::Xstore8Ix { base: x, index: x, offset, src: x }.into()
-                    }
-                    (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => {
-                        ops::Xstore16Ix { base: x, index: x, offset, src: x }.into()
-                    }
-                    (Opcode::Store, types::I32) | (Opcode::Istore32, _) => {
-                        ops::Xstore32Ix { base: x, index: x, offset, src: x }.into()
-                    }
-                    (Opcode::Store, types::I64) => {
-                        ops::Xstore64Ix { base: x, index: x, offset, src: x }.into()
-                    }
-                    (Opcode::Store, types::F32) => {
-                        ops::Fstore32Ix { base: x, index: x, offset, src: f }.into()
-                    }
-                    (Opcode::Store, types::F64) => {
-                        ops::Fstore64Ix { base: x, index: x, offset, src: f }.into()
-                    }
+                let op = match (opcode, ty) {
+                    (Opcode::Store, types::I8) | (Opcode::Istore8, _) => vop::xstore8_ix,
+                    (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => vop::xstore16_ix,
+                    (Opcode::Store, types::I32) | (Opcode::Istore32, _) => vop::xstore32_ix,
+                    (Opcode::Store, types::I64) => vop::xstore64_ix,
+                    (Opcode::Store, types::F32) => vop::fstore32_ix,
+                    (Opcode::Store, types::F64) => vop::fstore64_ix,
                     _ => return Err(format!("indexed `{opcode}` of {ty}: fusion and lowering disagree")),
                 };
-                self.op(op, &[base, index, v]);
+                self.emit(op(base, index, offset, v));
                 return Ok(());
             }
         };
-        macro_rules! x {
+        // The little-endian op, or the big-endian one for `be` accesses.
+        macro_rules! endian {
             ($le:ident, $be:ident) => {
-                if be {
-                    Op::from(ops::$be { base: X0, offset, src: X0 })
-                } else {
-                    Op::from(ops::$le { base: X0, offset, src: X0 })
-                }
-            };
-        }
-        macro_rules! f {
-            ($le:ident, $be:ident) => {
-                if be {
-                    Op::from(ops::$be { base: X0, offset, src: F0 })
-                } else {
-                    Op::from(ops::$le { base: X0, offset, src: F0 })
-                }
+                if be { vop::$be } else { vop::$le }
             };
         }
         let op = match (opcode, ty) {
-            (Opcode::Store, types::I8) | (Opcode::Istore8, _) => x!(Xstore8, Xstore8),
-            (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => x!(Xstore16, Xstore16Be),
-            (Opcode::Store, types::I32) | (Opcode::Istore32, _) => x!(Xstore32, Xstore32Be),
-            (Opcode::Store, types::I64) => x!(Xstore64, Xstore64Be),
-            (Opcode::Store, types::F32) => f!(Fstore32, Fstore32Be),
-            (Opcode::Store, types::F64) => f!(Fstore64, Fstore64Be),
+            (Opcode::Store, types::I8) | (Opcode::Istore8, _) => endian!(xstore8, xstore8),
+            (Opcode::Store, types::I16 | types::F16) | (Opcode::Istore16, _) => {
+                endian!(xstore16, xstore16_be)
+            }
+            (Opcode::Store, types::I32) | (Opcode::Istore32, _) => endian!(xstore32, xstore32_be),
+            (Opcode::Store, types::I64) => endian!(xstore64, xstore64_be),
+            (Opcode::Store, types::F32) => endian!(fstore32, fstore32_be),
+            (Opcode::Store, types::F64) => endian!(fstore64, fstore64_be),
             _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
         };
-        self.op(op, &[base, v]);
+        self.emit(op(base, offset, v));
         Ok(())
     }
 
@@ -186,18 +197,41 @@ impl Lower<'_> {
     ) -> LowerResult<()> {
         let be = self.big_endian(flags);
         let offset = 0;
-        let op: Op = match (ty.bits(), be) {
-            (8, _) => ops::Xstore8 { base: X0, offset, src: X0 }.into(),
-            (16, false) => ops::Xstore16 { base: X0, offset, src: X0 }.into(),
-            (16, true) => ops::Xstore16Be { base: X0, offset, src: X0 }.into(),
-            (32, false) => ops::Xstore32 { base: X0, offset, src: X0 }.into(),
-            (32, true) => ops::Xstore32Be { base: X0, offset, src: X0 }.into(),
-            (64, false) => ops::Xstore64 { base: X0, offset, src: X0 }.into(),
-            (64, true) => ops::Xstore64Be { base: X0, offset, src: X0 }.into(),
+        let op = match (ty.bits(), be) {
+            (8, _) => vop::xstore8,
+            (16, false) => vop::xstore16,
+            (16, true) => vop::xstore16_be,
+            (32, false) => vop::xstore32,
+            (32, true) => vop::xstore32_be,
+            (64, false) => vop::xstore64,
+            (64, true) => vop::xstore64_be,
             _ => return Err(format!("stores of {ty} are not supported yet")),
         };
-        self.op(op, &[base, v]);
+        self.emit(op(base, offset, v));
         Ok(())
+    }
+
+    /// `old = *addr; if old == expected { *addr = replacement }; result = old`
+    /// for integers of up to 64 bits.
+    pub(super) fn atomic_cas(
+        &mut self,
+        inst: ir::Inst,
+        addr: Value,
+        expected: Value,
+        replacement: Value,
+        flags: ir::MemFlags,
+        ty: Type,
+    ) -> LowerResult<()> {
+        let base = self.reg(addr)?;
+        self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
+        let old = self.result(inst)?;
+        let e = self.extended(expected, false)?;
+        let old64 = self.extend(old, ty.bits(), false);
+        let (eq, new) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
+        self.emit(vop::xeq64(eq, old64, e));
+        let r = self.reg(replacement)?;
+        self.emit(vop::xselect(new, eq, r, old));
+        self.store_reg(new, ty, base, flags)
     }
 
     /// `old = *addr; *addr = op(old, x); result = old`.
@@ -225,35 +259,31 @@ impl Lower<'_> {
         let new = self.new_vreg(RegClass::Int);
         macro_rules! b {
             ($o32:ident, $o64:ident) => {
-                if w {
-                    Op::from(ops::$o64 { dst: X0, a: X0, b: X0 })
-                } else {
-                    Op::from(ops::$o32 { dst: X0, a: X0, b: X0 })
-                }
+                if w { vop::$o64 } else { vop::$o32 }
             };
         }
         match op {
             A::Xchg => {
-                self.op(ops::Xmov { dst: X0, src: X0 }, &[new, b]);
+                self.emit(vop::xmov(new, b));
             }
             A::Nand => {
                 let t = self.new_vreg(RegClass::Int);
-                self.op(ops::Xband64 { dst: X0, a: X0, b: X0 }, &[t, a, b]);
-                self.op(ops::Xbnot64 { dst: X0, a: X0 }, &[new, t]);
+                self.emit(vop::xband64(t, a, b));
+                self.emit(vop::xbnot64(new, t));
             }
             _ => {
                 let o = match op {
-                    A::Add => b!(Xadd32, Xadd64),
-                    A::Sub => b!(Xsub32, Xsub64),
-                    A::And => b!(Xband32, Xband64),
-                    A::Or => b!(Xbor32, Xbor64),
-                    A::Xor => b!(Xbxor32, Xbxor64),
-                    A::Umin => Op::from(ops::Xmin64U { dst: X0, a: X0, b: X0 }),
-                    A::Umax => Op::from(ops::Xmax64U { dst: X0, a: X0, b: X0 }),
-                    A::Smin => Op::from(ops::Xmin64S { dst: X0, a: X0, b: X0 }),
-                    _ => Op::from(ops::Xmax64S { dst: X0, a: X0, b: X0 }),
+                    A::Add => b!(xadd32, xadd64),
+                    A::Sub => b!(xsub32, xsub64),
+                    A::And => b!(xband32, xband64),
+                    A::Or => b!(xbor32, xbor64),
+                    A::Xor => b!(xbxor32, xbxor64),
+                    A::Umin => vop::xmin64_u,
+                    A::Umax => vop::xmax64_u,
+                    A::Smin => vop::xmin64_s,
+                    _ => vop::xmax64_s,
                 };
-                self.op(o, &[new, a, b]);
+                self.emit(o(new, a, b));
             }
         }
         self.store_reg(new, ty, base, flags)

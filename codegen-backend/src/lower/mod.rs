@@ -9,14 +9,15 @@
 
 use crate::abi::{self, ARG_REGS};
 use crate::error::LowerResult;
-use crate::vcode::{Special, VBlock, VCode, VInst, VInstKind, reg_fields};
+use crate::vcode::{Special, VBlock, VCode, VInst, VInstKind};
+use crate::vops::{self as vop, VOp};
 use cranelift_codegen::ir::{
     self, Function, InstructionData, Opcode, Type, Value,
     condcodes::{CondCode, FloatCC, IntCC},
     types,
 };
 use regalloc2::{Block as VBlockId, Operand, PRegSet, RegClass, VReg};
-use sheave_opcodes::{FReg, Op, PcRel, XReg, ops};
+use sheave_opcodes::PcRel;
 use std::collections::HashMap;
 
 mod calls;
@@ -27,13 +28,7 @@ mod i128;
 mod int;
 mod memory;
 mod vector;
-use memory::Addr;
 
-const X0: XReg = XReg::FP; // placeholder: every register field is rewritten
-const F0: FReg = match FReg::new(0) {
-    Some(r) => r,
-    None => unreachable!(),
-};
 const P: PcRel = PcRel(0);
 
 /// What `lower` produces besides the code: the functions called directly.
@@ -176,9 +171,9 @@ impl<'f> Lower<'f> {
             Some(existing) => {
                 let d = existing[0];
                 match source.class() {
-                    RegClass::Int => self.op(ops::Xmov { dst: X0, src: X0 }, &[d, source]),
-                    RegClass::Float => self.op(ops::Fmov { dst: F0, src: F0 }, &[d, source]),
-                    RegClass::Vector => self.op(ops::Vmov { dst: vector::V0, src: vector::V0 }, &[d, source]),
+                    RegClass::Int => self.emit(vop::xmov(d, source)),
+                    RegClass::Float => self.emit(vop::fmov(d, source)),
+                    RegClass::Vector => self.emit(vop::vmov(d, source)),
                 }
             }
             None => {
@@ -322,20 +317,14 @@ impl<'f> Lower<'f> {
         self.vcode.insts.push(VInst { kind, operands, clobbers });
     }
 
-    /// Emit `op`, whose register fields (in declaration order) are `regs`.
-    fn op(&mut self, op: impl Into<Op>, regs: &[VReg]) {
-        let op = op.into();
-        let fields = reg_fields(&op);
-        debug_assert_eq!(fields.len(), regs.len(), "{op}: one vreg per register field");
-        let operands = fields
-            .iter()
-            .zip(regs)
-            .map(|(&(class, def), &r)| {
-                debug_assert_eq!(class, r.class(), "{op}: register class");
-                if def { Operand::reg_def(r) } else { Operand::reg_use(r) }
-            })
-            .collect();
-        self.push(VInstKind::Op(op), operands, PRegSet::empty());
+    /// Emit an op (built by a [`vop`] constructor, which gives its operands).
+    fn emit(&mut self, op: VOp) {
+        self.push(VInstKind::Op(op.op), op.operands, PRegSet::empty());
+    }
+
+    /// End the block with a conditional branch op to successor 0.
+    fn cond_br(&mut self, branch: VOp) {
+        self.push(VInstKind::CondBr(branch.op), branch.operands, PRegSet::empty());
     }
 
     fn lower_terminator(&mut self, inst: ir::Inst, succs: &[VBlockId]) -> LowerResult<()> {
@@ -362,20 +351,14 @@ impl<'f> Lower<'f> {
             }
             InstructionData::Brif { arg, .. } if self.fused_def(arg).is_some() => {
                 let icmp = self.fused_def(arg).expect("checked");
-                let (op, regs) = self.fused_branch(icmp)?;
-                let operands = regs.into_iter().map(Operand::reg_use).collect();
-                self.push(VInstKind::CondBr(op), operands, PRegSet::empty());
+                let branch = self.fused_branch(icmp)?;
+                self.cond_br(branch);
             }
             InstructionData::Brif { arg, .. } => {
                 let cond = self.condition(arg)?;
                 let ty = dfg.value_type(arg);
-                let op: Op = if ty.bits() >= 64 {
-                    ops::BrIf64 { cond: X0, offset: P }.into()
-                } else {
-                    ops::BrIf32 { cond: X0, offset: P }.into()
-                };
-                let operands = vec![Operand::reg_use(cond)];
-                self.push(VInstKind::CondBr(op), operands, PRegSet::empty());
+                let br_if = if ty.bits() >= 64 { vop::br_if64 } else { vop::br_if32 };
+                self.cond_br(br_if(cond, P));
                 debug_assert_eq!(succs.len(), 2);
             }
             InstructionData::MultiAry { opcode: Opcode::Return, .. } => {
@@ -393,11 +376,9 @@ impl<'f> Lower<'f> {
                 }
                 self.push(VInstKind::Ret, operands, PRegSet::empty());
             }
-            InstructionData::Trap { code, .. } => self.push(
-                VInstKind::Trap(ops::Trap { code: code.as_raw().get() }.into()),
-                vec![],
-                PRegSet::empty(),
-            ),
+            InstructionData::Trap { code, .. } => {
+                self.push(VInstKind::Trap(vop::trap(code.as_raw().get()).op), vec![], PRegSet::empty())
+            }
             _ => {
                 return Err(format!("terminator `{}` is not supported yet", dfg.insts[inst].opcode()));
             }
@@ -416,7 +397,6 @@ impl<'f> Lower<'f> {
         let opcode = data.opcode();
         let args: Vec<Value> = dfg.inst_args(inst).to_vec();
         let ctrl = dfg.ctrl_typevar(inst);
-        let wide = ctrl.bits() == 64;
         if !matches!(opcode, Opcode::Call | Opcode::CallIndirect) && vector::touches_vectors(self.func, inst)
         {
             return self.lower_vector(inst, opcode, &args);
@@ -427,6 +407,9 @@ impl<'f> Lower<'f> {
             || dfg.inst_results(inst).iter().any(|&r| is_pair(dfg.value_type(r)));
         if touches_i128 && !matches!(opcode, Opcode::Call | Opcode::CallIndirect) {
             return self.lower_i128(inst, opcode, &args);
+        }
+        if self.memory_access(inst, data, ctrl)? {
+            return Ok(());
         }
         match data {
             InstructionData::UnaryImm { imm, .. } => {
@@ -440,41 +423,17 @@ impl<'f> Lower<'f> {
             }
             InstructionData::UnaryIeee32 { imm, .. } => {
                 let d = self.result(inst)?;
-                self.op(ops::Fconst32 { dst: F0, bits: imm.bits() }, &[d]);
+                self.emit(vop::fconst32(d, imm.bits()));
             }
             InstructionData::UnaryIeee64 { imm, .. } => {
                 let d = self.result(inst)?;
-                self.op(ops::Fconst64 { dst: F0, bits: imm.bits() }, &[d]);
+                self.emit(vop::fconst64(d, imm.bits()));
             }
             InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_int() => {
                 self.int_binary(inst, opcode, a, b, ctrl)?;
             }
             InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_float() => {
-                let (ra, rb, d) = (self.reg(a)?, self.reg(b)?, self.result(inst)?);
-                let w = ctrl == types::F64;
-                macro_rules! fop {
-                    ($a32:ident, $a64:ident) => {
-                        if w {
-                            ops::$a64 { dst: F0, a: F0, b: F0 }.into()
-                        } else {
-                            ops::$a32 { dst: F0, a: F0, b: F0 }.into()
-                        }
-                    };
-                }
-                let op: Op = match opcode {
-                    Opcode::Fadd => fop!(Fadd32, Fadd64),
-                    Opcode::Fsub => fop!(Fsub32, Fsub64),
-                    Opcode::Fmul => fop!(Fmul32, Fmul64),
-                    Opcode::Fdiv => fop!(Fdiv32, Fdiv64),
-                    Opcode::Fmin => fop!(Fmin32, Fmin64),
-                    Opcode::Fmax => fop!(Fmax32, Fmax64),
-                    Opcode::Fcopysign => fop!(Fcopysign32, Fcopysign64),
-                    Opcode::Band | Opcode::Bor | Opcode::Bxor => {
-                        return self.float_bitwise(opcode, d, Some((ra, rb)), w);
-                    }
-                    _ => return Err(format!("`{opcode}` is not supported yet")),
-                };
-                self.op(op, &[d, ra, rb]);
+                self.float_binary(inst, opcode, a, b, ctrl == types::F64)?;
             }
             InstructionData::IntCompare { cond, args: [a, b], .. } => {
                 let d = self.result(inst)?;
@@ -485,210 +444,231 @@ impl<'f> Lower<'f> {
                 self.fcmp(d, cond, a, b)?;
             }
             InstructionData::Unary { opcode, arg } if self.float_unary(inst, opcode, arg)? => {}
-            InstructionData::Load { opcode, arg, flags, offset } => {
-                let addr = self.address(inst, arg)?;
-                self.load(inst, opcode, addr, flags, offset.into())?;
-            }
-            InstructionData::Store { opcode, args: [value, addr], flags, offset } => {
-                let addr = self.address(inst, addr)?;
-                self.store(opcode, value, addr, flags, offset.into())?;
-            }
-            InstructionData::StackAddr { stack_slot, offset, .. } => {
-                let a = self.stack_addr(stack_slot, offset.into())?;
-                self.alias(dfg.first_result(inst), a);
-            }
-            // Atomics: one VM runs one guest thread at a time, so plain
-            // accesses are atomic with respect to it.
-            InstructionData::LoadNoOffset { opcode: Opcode::AtomicLoad, arg, flags } => {
-                let base = self.reg(arg)?;
-                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
-            }
-            InstructionData::StoreNoOffset { opcode: Opcode::AtomicStore, args: [value, addr], flags } => {
-                let base = self.reg(addr)?;
-                self.store(Opcode::Store, value, Addr::Base(base), flags, 0)?;
-            }
-            InstructionData::AtomicRmw { args: [addr, x], flags, op, .. } if ctrl.bits() <= 64 => {
-                self.atomic_rmw(inst, addr, x, flags, op, ctrl)?;
-            }
-            InstructionData::AtomicCas { args: [addr, expected, replacement], flags, .. }
-                if ctrl.bits() <= 64 =>
-            {
-                let base = self.reg(addr)?;
-                self.load(inst, Opcode::Load, Addr::Base(base), flags, 0)?;
-                let old = self.result(inst)?;
-                let e = self.extended(expected, false)?;
-                let old64 = self.extend(old, ctrl.bits(), false);
-                let (eq, new) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int));
-                self.op(ops::Xeq64 { dst: X0, a: X0, b: X0 }, &[eq, old64, e]);
-                let r = self.reg(replacement)?;
-                self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[new, eq, r, old]);
-                self.store_reg(new, ctrl, base, flags)?;
-            }
-            InstructionData::NullAry { opcode: Opcode::Fence, .. } => {}
             _ => match opcode {
-                Opcode::Uextend | Opcode::Sextend => {
-                    let from = dfg.value_type(args[0]).bits();
-                    let r = self.reg(args[0])?;
-                    let e = self.extend(r, from, opcode == Opcode::Sextend);
-                    self.alias(dfg.first_result(inst), e);
-                }
-                Opcode::Ireduce => {
-                    let r = self.reg(args[0])?;
-                    self.alias(dfg.first_result(inst), r);
-                }
-                Opcode::Select if ctrl.is_int() || ctrl.is_float() => {
-                    let c = self.extended(args[0], false)?;
-                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                    if ctrl.is_int() {
-                        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d, c, a, b]);
-                    } else {
-                        self.op(ops::Fselect { dst: F0, cond: X0, a: F0, b: F0 }, &[d, c, a, b]);
-                    }
-                }
-                Opcode::Bnot if ctrl == types::F32 || ctrl == types::F64 => {
-                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
-                    self.float_bitwise(opcode, d, Some((a, a)), ctrl == types::F64)?;
-                }
-                Opcode::Bitcast
-                    if ctrl.bits() == dfg.value_type(args[0]).bits()
-                        && (dfg.value_type(args[0]) == ctrl
-                            || ctrl == types::F16
-                            || dfg.value_type(args[0]) == types::F16) =>
-                {
-                    let r = self.reg(args[0])?;
-                    self.alias(dfg.first_result(inst), r);
-                }
-                Opcode::Bitcast if ctrl.bits() == dfg.value_type(args[0]).bits() => {
-                    // Between an f32/f64 and an integer of the same width.
-                    let from = dfg.value_type(args[0]);
-                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
-                    let op: Op = match (from, ctrl) {
-                        (types::F32, types::I32) => ops::BitcastXFromF32 { dst: X0, a: F0 }.into(),
-                        (types::F64, types::I64) => ops::BitcastXFromF64 { dst: X0, a: F0 }.into(),
-                        (types::I32, types::F32) => ops::BitcastF32FromX { dst: F0, a: X0 }.into(),
-                        (types::I64, types::F64) => ops::BitcastF64FromX { dst: F0, a: X0 }.into(),
-                        _ => return Err(format!("`bitcast` from {from} to {ctrl} is not supported yet")),
-                    };
-                    self.op(op, &[d, a]);
-                }
-                Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
-                    let (a, d) = (self.reg(args[0])?, self.result(inst)?);
-                    let op: Op = match (opcode, wide) {
-                        (Opcode::Ineg, false) => ops::Xneg32 { dst: X0, a: X0 }.into(),
-                        (Opcode::Ineg, true) => ops::Xneg64 { dst: X0, a: X0 }.into(),
-                        (_, false) => ops::Xbnot32 { dst: X0, a: X0 }.into(),
-                        (_, true) => ops::Xbnot64 { dst: X0, a: X0 }.into(),
-                    };
-                    self.op(op, &[d, a]);
-                }
-                Opcode::Clz
+                Opcode::Uextend
+                | Opcode::Sextend
+                | Opcode::Ireduce
+                | Opcode::Select
+                | Opcode::Bitcast
+                | Opcode::Bmask
+                | Opcode::SelectSpectreGuard => self.scalar_moves(inst, opcode, &args)?,
+                Opcode::Bnot
+                | Opcode::Ineg
+                | Opcode::Clz
                 | Opcode::Ctz
                 | Opcode::Cls
                 | Opcode::Popcnt
                 | Opcode::Bswap
                 | Opcode::Bitrev
                 | Opcode::Iabs
-                    if ctrl.is_int() && ctrl.bits() <= 64 =>
-                {
-                    self.int_unary(inst, opcode, args[0], ctrl.bits())?;
-                }
-                Opcode::Bmask if ctrl.bits() <= 64 && dfg.value_type(args[0]).bits() <= 64 => {
-                    // All ones when the input is not zero: -(x != 0).
-                    let x = self.extended(args[0], false)?;
-                    let (z, ne, d) =
-                        (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int), self.result(inst)?);
-                    self.op(ops::Xzero { dst: X0 }, &[z]);
-                    self.op(ops::Xneq64 { dst: X0, a: X0, b: X0 }, &[ne, x, z]);
-                    self.op(ops::Xneg64 { dst: X0, a: X0 }, &[d, ne]);
-                }
-                Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
-                    let c = self.extended(args[0], false)?;
-                    let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                    if ctrl.is_int() {
-                        self.op(ops::Xselect { dst: X0, cond: X0, a: X0, b: X0 }, &[d, c, a, b]);
-                    } else {
-                        self.op(ops::Fselect { dst: F0, cond: X0, a: F0, b: F0 }, &[d, c, a, b]);
-                    }
-                }
-                Opcode::Fma if ctrl == types::F32 || ctrl == types::F64 => {
-                    let (a, b, c, d) =
-                        (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                    let op: Op = if ctrl == types::F64 {
-                        ops::Fma64 { dst: F0, a: F0, b: F0, c: F0 }.into()
-                    } else {
-                        ops::Fma32 { dst: F0, a: F0, b: F0, c: F0 }.into()
-                    };
-                    self.op(op, &[d, a, b, c]);
-                }
-                Opcode::Call => self.call(inst)?,
-                Opcode::CallIndirect => self.call_indirect(inst)?,
-                Opcode::UaddOverflowCin
+                | Opcode::Fma
+                | Opcode::UaddOverflowCin
                 | Opcode::SaddOverflowCin
                 | Opcode::UsubOverflowBin
                 | Opcode::SsubOverflowBin
-                    if ctrl.bits() <= 64 =>
-                {
-                    self.overflow_with_carry(inst, opcode, &args, ctrl.bits())?;
-                }
-                Opcode::GetPinnedReg | Opcode::SetPinnedReg if !self.pinned_reg => {
-                    return Err("the pinned register needs the `enable_pinned_reg` setting".into());
-                }
-                Opcode::GetPinnedReg => {
-                    let d = self.result(inst)?;
-                    self.push(
-                        VInstKind::ReadSpecial(Special::Pinned),
-                        vec![Operand::reg_def(d)],
-                        PRegSet::empty(),
-                    );
-                }
-                Opcode::SetPinnedReg => {
-                    let v = self.reg(args[0])?;
-                    self.push(VInstKind::WritePinned, vec![Operand::reg_use(v)], PRegSet::empty());
-                }
-                Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
-                    let which = match opcode {
-                        Opcode::GetStackPointer => Special::Sp,
-                        Opcode::GetFramePointer => Special::Fp,
-                        _ => Special::Lr,
-                    };
-                    let d = self.result(inst)?;
-                    self.push(VInstKind::ReadSpecial(which), vec![Operand::reg_def(d)], PRegSet::empty());
-                }
-                Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
-                    let InstructionData::IntAddTrap { code, .. } = data else { unreachable!() };
-                    let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
-                    let of = self.new_vreg(RegClass::Int);
-                    let op: Op = if wide {
-                        ops::Xadd64Uof { dst: X0, of: X0, a: X0, b: X0 }.into()
-                    } else {
-                        ops::Xadd32Uof { dst: X0, of: X0, a: X0, b: X0 }.into()
-                    };
-                    self.op(op, &[d, of, a, b]);
-                    self.op(ops::TrapIfNonzero64 { cond: X0, code: code.as_raw().get() }, &[of]);
-                }
-                Opcode::FuncAddr => {
-                    let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
-                    let name = dfg.ext_funcs[func_ref].name.clone();
-                    let callee = self.callee_index(name);
-                    let d = self.result(inst)?;
-                    self.push(VInstKind::FuncAddr { callee }, vec![Operand::reg_def(d)], PRegSet::empty());
-                }
-                Opcode::Trapz | Opcode::Trapnz => {
-                    let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
-                    let c = self.condition(args[0])?;
-                    let code = code.as_raw().get();
-                    let bits64 = dfg.value_type(args[0]).bits() == 64;
-                    let op: Op = match (opcode, bits64) {
-                        (Opcode::Trapz, false) => ops::TrapIfZero32 { cond: X0, code }.into(),
-                        (Opcode::Trapz, true) => ops::TrapIfZero64 { cond: X0, code }.into(),
-                        (_, false) => ops::TrapIfNonzero32 { cond: X0, code }.into(),
-                        (_, true) => ops::TrapIfNonzero64 { cond: X0, code }.into(),
-                    };
-                    self.op(op, &[c]);
-                }
+                | Opcode::UaddOverflowTrap => self.scalar_arithmetic(inst, opcode, &args)?,
+                Opcode::Call
+                | Opcode::CallIndirect
+                | Opcode::GetPinnedReg
+                | Opcode::SetPinnedReg
+                | Opcode::GetStackPointer
+                | Opcode::GetFramePointer
+                | Opcode::GetReturnAddress
+                | Opcode::FuncAddr
+                | Opcode::Trapz
+                | Opcode::Trapnz => self.calls_traps_and_registers(inst, opcode, &args)?,
                 Opcode::Nop => {}
                 _ => return Err(format!("`{opcode}` is not supported yet")),
             },
+        }
+        Ok(())
+    }
+
+    /// Extends, reductions, bitcasts, selects and `bmask` of scalars.
+    fn scalar_moves(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let ctrl = dfg.ctrl_typevar(inst);
+        match opcode {
+            Opcode::Uextend | Opcode::Sextend => {
+                let from = dfg.value_type(args[0]).bits();
+                let r = self.reg(args[0])?;
+                let e = self.extend(r, from, opcode == Opcode::Sextend);
+                self.alias(dfg.first_result(inst), e);
+            }
+            Opcode::Ireduce => {
+                let r = self.reg(args[0])?;
+                self.alias(dfg.first_result(inst), r);
+            }
+            Opcode::Select if ctrl.is_int() || ctrl.is_float() => {
+                let c = self.extended(args[0], false)?;
+                let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                if ctrl.is_int() {
+                    self.emit(vop::xselect(d, c, a, b));
+                } else {
+                    self.emit(vop::fselect(d, c, a, b));
+                }
+            }
+            Opcode::Bitcast
+                if ctrl.bits() == dfg.value_type(args[0]).bits()
+                    && (dfg.value_type(args[0]) == ctrl
+                        || ctrl == types::F16
+                        || dfg.value_type(args[0]) == types::F16) =>
+            {
+                let r = self.reg(args[0])?;
+                self.alias(dfg.first_result(inst), r);
+            }
+            Opcode::Bitcast if ctrl.bits() == dfg.value_type(args[0]).bits() => {
+                // Between an f32/f64 and an integer of the same width.
+                let from = dfg.value_type(args[0]);
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                let op = match (from, ctrl) {
+                    (types::F32, types::I32) => vop::bitcast_x_from_f32,
+                    (types::F64, types::I64) => vop::bitcast_x_from_f64,
+                    (types::I32, types::F32) => vop::bitcast_f32_from_x,
+                    (types::I64, types::F64) => vop::bitcast_f64_from_x,
+                    _ => return Err(format!("`bitcast` from {from} to {ctrl} is not supported yet")),
+                };
+                self.emit(op(d, a));
+            }
+            Opcode::Bmask if ctrl.bits() <= 64 && dfg.value_type(args[0]).bits() <= 64 => {
+                // All ones when the input is not zero: -(x != 0).
+                let x = self.extended(args[0], false)?;
+                let (z, ne, d) =
+                    (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int), self.result(inst)?);
+                self.emit(vop::xzero(z));
+                self.emit(vop::xneq64(ne, x, z));
+                self.emit(vop::xneg64(d, ne));
+            }
+            Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
+                let c = self.extended(args[0], false)?;
+                let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                if ctrl.is_int() {
+                    self.emit(vop::xselect(d, c, a, b));
+                } else {
+                    self.emit(vop::fselect(d, c, a, b));
+                }
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Negation, `bnot`, bit counts, `fma`, the carry-in adds and `uadd_overflow_trap` of scalars.
+    fn scalar_arithmetic(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value]) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let ctrl = dfg.ctrl_typevar(inst);
+        let wide = ctrl.bits() == 64;
+        match opcode {
+            Opcode::Bnot if ctrl == types::F32 || ctrl == types::F64 => {
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                self.float_bitwise(opcode, d, Some((a, a)), ctrl == types::F64)?;
+            }
+            Opcode::Ineg | Opcode::Bnot if ctrl.is_int() && ctrl.bits() <= 64 => {
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                let op = match (opcode, wide) {
+                    (Opcode::Ineg, false) => vop::xneg32,
+                    (Opcode::Ineg, true) => vop::xneg64,
+                    (_, false) => vop::xbnot32,
+                    (_, true) => vop::xbnot64,
+                };
+                self.emit(op(d, a));
+            }
+            Opcode::Clz
+            | Opcode::Ctz
+            | Opcode::Cls
+            | Opcode::Popcnt
+            | Opcode::Bswap
+            | Opcode::Bitrev
+            | Opcode::Iabs
+                if ctrl.is_int() && ctrl.bits() <= 64 =>
+            {
+                self.int_unary(inst, opcode, args[0], ctrl.bits())?;
+            }
+            Opcode::Fma if ctrl == types::F32 || ctrl == types::F64 => {
+                let (a, b, c, d) =
+                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                let fma = if ctrl == types::F64 { vop::fma64 } else { vop::fma32 };
+                self.emit(fma(d, a, b, c));
+            }
+            Opcode::UaddOverflowCin
+            | Opcode::SaddOverflowCin
+            | Opcode::UsubOverflowBin
+            | Opcode::SsubOverflowBin
+                if ctrl.bits() <= 64 =>
+            {
+                self.overflow_with_carry(inst, opcode, args, ctrl.bits())?;
+            }
+            Opcode::UaddOverflowTrap if ctrl.bits() >= 32 && ctrl.bits() <= 64 => {
+                let InstructionData::IntAddTrap { code, .. } = data else { unreachable!() };
+                let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+                let of = self.new_vreg(RegClass::Int);
+                let add = if wide { vop::xadd64_uof } else { vop::xadd32_uof };
+                self.emit(add(d, of, a, b));
+                self.emit(vop::trap_if_nonzero64(of, code.as_raw().get()));
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Calls, function addresses, conditional traps and the registers outside allocation (pinned, sp, fp, lr).
+    fn calls_traps_and_registers(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        match opcode {
+            Opcode::Call => self.call(inst)?,
+            Opcode::CallIndirect => self.call_indirect(inst)?,
+            Opcode::GetPinnedReg | Opcode::SetPinnedReg if !self.pinned_reg => {
+                return Err("the pinned register needs the `enable_pinned_reg` setting".into());
+            }
+            Opcode::GetPinnedReg => {
+                let d = self.result(inst)?;
+                self.push(
+                    VInstKind::ReadSpecial(Special::Pinned),
+                    vec![Operand::reg_def(d)],
+                    PRegSet::empty(),
+                );
+            }
+            Opcode::SetPinnedReg => {
+                let v = self.reg(args[0])?;
+                self.push(VInstKind::WritePinned, vec![Operand::reg_use(v)], PRegSet::empty());
+            }
+            Opcode::GetStackPointer | Opcode::GetFramePointer | Opcode::GetReturnAddress => {
+                let which = match opcode {
+                    Opcode::GetStackPointer => Special::Sp,
+                    Opcode::GetFramePointer => Special::Fp,
+                    _ => Special::Lr,
+                };
+                let d = self.result(inst)?;
+                self.push(VInstKind::ReadSpecial(which), vec![Operand::reg_def(d)], PRegSet::empty());
+            }
+            Opcode::FuncAddr => {
+                let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
+                let name = dfg.ext_funcs[func_ref].name.clone();
+                let callee = self.callee_index(name);
+                let d = self.result(inst)?;
+                self.push(VInstKind::FuncAddr { callee }, vec![Operand::reg_def(d)], PRegSet::empty());
+            }
+            Opcode::Trapz | Opcode::Trapnz => {
+                let InstructionData::CondTrap { code, .. } = data else { unreachable!() };
+                let c = self.condition(args[0])?;
+                let code = code.as_raw().get();
+                let bits64 = dfg.value_type(args[0]).bits() == 64;
+                let trap_if = match (opcode, bits64) {
+                    (Opcode::Trapz, false) => vop::trap_if_zero32,
+                    (Opcode::Trapz, true) => vop::trap_if_zero64,
+                    (_, false) => vop::trap_if_nonzero32,
+                    (_, true) => vop::trap_if_nonzero64,
+                };
+                self.emit(trap_if(c, code));
+            }
+            _ => return Err(format!("`{opcode}` is not supported yet")),
         }
         Ok(())
     }

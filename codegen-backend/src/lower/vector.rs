@@ -7,36 +7,24 @@
 //! (reductions, pairwise, narrowing, high halves) treat it specially.
 
 use super::*;
-use sheave_opcodes::VReg as VR;
+use crate::vops::{Binary, Unary};
 
-pub(super) const V0: VR = match VR::new(0) {
-    Some(r) => r,
-    None => unreachable!(),
-};
-
-/// Pick the op for an integer lane width: `int_op!(bits, [A8, A16, A32, A64] { fields })`.
+/// Pick the op for an integer lane width: `int_op!(bits, [a8, a16, a32, a64])`.
 macro_rules! int_op {
-    ($bits:expr, [$o8:ident, $o16:ident, $o32:ident, $o64:ident] { $($f:ident: $v:expr),* }) => {
+    ($bits:expr, [$o8:ident, $o16:ident, $o32:ident, $o64:ident]) => {
         match $bits {
-            8 => Op::from(ops::$o8 { $($f: $v),* }),
-            16 => Op::from(ops::$o16 { $($f: $v),* }),
-            32 => Op::from(ops::$o32 { $($f: $v),* }),
-            _ => Op::from(ops::$o64 { $($f: $v),* }),
+            8 => vop::$o8,
+            16 => vop::$o16,
+            32 => vop::$o32,
+            _ => vop::$o64,
         }
     };
 }
 
-/// Pick the op for a float lane type: `float_op!(is_f64, [F32x4, F64x2] { fields })`.
+/// Pick the op for a float lane type: `float_op!(is_f64, [f32x4, f64x2])`.
 macro_rules! float_op {
-    ($f64:expr, [$o32:ident, $o64:ident] { $($f:ident: $v:expr),* }) => {
-        if $f64 { Op::from(ops::$o64 { $($f: $v),* }) } else { Op::from(ops::$o32 { $($f: $v),* }) }
-    };
-}
-
-/// The same three-register op for each integer lane width.
-macro_rules! int_bin {
-    ($bits:expr, $o8:ident, $o16:ident, $o32:ident, $o64:ident) => {
-        int_op!($bits, [$o8, $o16, $o32, $o64] { dst: V0, a: V0, b: V0 })
+    ($f64:expr, [$o32:ident, $o64:ident]) => {
+        if $f64 { vop::$o64 } else { vop::$o32 }
     };
 }
 
@@ -49,76 +37,91 @@ pub(super) fn touches_vectors(func: &Function, inst: ir::Inst) -> bool {
 }
 
 /// The op for a lane-wise `a op b` of `lane`-typed lanes, if `opcode` is one.
-fn lanewise_binary(opcode: Opcode, lane: Type) -> Option<Op> {
+fn lanewise_binary(opcode: Opcode, lane: Type) -> Option<Binary> {
     let (bits, is_f64) = (lane.bits(), lane == types::F64);
     macro_rules! i {
         ($o8:ident, $o16:ident, $o32:ident, $o64:ident) => {
-            int_bin!(bits, $o8, $o16, $o32, $o64)
+            int_op!(bits, [$o8, $o16, $o32, $o64])
         };
     }
     macro_rules! f {
         ($o32:ident, $o64:ident) => {
-            float_op!(is_f64, [$o32, $o64] { dst: V0, a: V0, b: V0 })
+            float_op!(is_f64, [$o32, $o64])
         };
     }
     Some(match (opcode, lane.is_float()) {
-        (Opcode::Iadd, false) => i!(VaddI8x16, VaddI16x8, VaddI32x4, VaddI64x2),
-        (Opcode::Isub, false) => i!(VsubI8x16, VsubI16x8, VsubI32x4, VsubI64x2),
-        (Opcode::Imul, false) => i!(VmulI8x16, VmulI16x8, VmulI32x4, VmulI64x2),
-        (Opcode::Smin, false) => i!(VminSI8x16, VminSI16x8, VminSI32x4, VminSI64x2),
-        (Opcode::Umin, false) => i!(VminUI8x16, VminUI16x8, VminUI32x4, VminUI64x2),
-        (Opcode::Smax, false) => i!(VmaxSI8x16, VmaxSI16x8, VmaxSI32x4, VmaxSI64x2),
-        (Opcode::Umax, false) => i!(VmaxUI8x16, VmaxUI16x8, VmaxUI32x4, VmaxUI64x2),
-        (Opcode::SaddSat, false) => i!(VaddSatSI8x16, VaddSatSI16x8, VaddSatSI32x4, VaddSatSI64x2),
-        (Opcode::UaddSat, false) => i!(VaddSatUI8x16, VaddSatUI16x8, VaddSatUI32x4, VaddSatUI64x2),
-        (Opcode::SsubSat, false) => i!(VsubSatSI8x16, VsubSatSI16x8, VsubSatSI32x4, VsubSatSI64x2),
-        (Opcode::UsubSat, false) => i!(VsubSatUI8x16, VsubSatUI16x8, VsubSatUI32x4, VsubSatUI64x2),
-        (Opcode::AvgRound, false) => i!(VavgRoundUI8x16, VavgRoundUI16x8, VavgRoundUI32x4, VavgRoundUI64x2),
-        (Opcode::Smulhi, false) => i!(VmulhiSI8x16, VmulhiSI16x8, VmulhiSI32x4, VmulhiSI64x2),
-        (Opcode::Umulhi, false) => i!(VmulhiUI8x16, VmulhiUI16x8, VmulhiUI32x4, VmulhiUI64x2),
-        (Opcode::SqmulRoundSat, false) if bits == 16 => {
-            ops::VqmulRoundSatI16x8 { dst: V0, a: V0, b: V0 }.into()
+        (Opcode::Iadd, false) => i!(vadd_i8x16, vadd_i16x8, vadd_i32x4, vadd_i64x2),
+        (Opcode::Isub, false) => i!(vsub_i8x16, vsub_i16x8, vsub_i32x4, vsub_i64x2),
+        (Opcode::Imul, false) => i!(vmul_i8x16, vmul_i16x8, vmul_i32x4, vmul_i64x2),
+        (Opcode::Smin, false) => i!(vmin_s_i8x16, vmin_s_i16x8, vmin_s_i32x4, vmin_s_i64x2),
+        (Opcode::Umin, false) => i!(vmin_u_i8x16, vmin_u_i16x8, vmin_u_i32x4, vmin_u_i64x2),
+        (Opcode::Smax, false) => i!(vmax_s_i8x16, vmax_s_i16x8, vmax_s_i32x4, vmax_s_i64x2),
+        (Opcode::Umax, false) => i!(vmax_u_i8x16, vmax_u_i16x8, vmax_u_i32x4, vmax_u_i64x2),
+        (Opcode::SaddSat, false) => {
+            i!(vadd_sat_s_i8x16, vadd_sat_s_i16x8, vadd_sat_s_i32x4, vadd_sat_s_i64x2)
         }
-        (Opcode::SqmulRoundSat, false) if bits == 32 => {
-            ops::VqmulRoundSatI32x4 { dst: V0, a: V0, b: V0 }.into()
+        (Opcode::UaddSat, false) => {
+            i!(vadd_sat_u_i8x16, vadd_sat_u_i16x8, vadd_sat_u_i32x4, vadd_sat_u_i64x2)
         }
-        (Opcode::Fadd, true) => f!(VfaddF32x4, VfaddF64x2),
-        (Opcode::Fsub, true) => f!(VfsubF32x4, VfsubF64x2),
-        (Opcode::Fmul, true) => f!(VfmulF32x4, VfmulF64x2),
-        (Opcode::Fdiv, true) => f!(VfdivF32x4, VfdivF64x2),
-        (Opcode::Fmin, true) => f!(VfminF32x4, VfminF64x2),
-        (Opcode::Fmax, true) => f!(VfmaxF32x4, VfmaxF64x2),
-        (Opcode::Fcopysign, true) => f!(VfcopysignF32x4, VfcopysignF64x2),
+        (Opcode::SsubSat, false) => {
+            i!(vsub_sat_s_i8x16, vsub_sat_s_i16x8, vsub_sat_s_i32x4, vsub_sat_s_i64x2)
+        }
+        (Opcode::UsubSat, false) => {
+            i!(vsub_sat_u_i8x16, vsub_sat_u_i16x8, vsub_sat_u_i32x4, vsub_sat_u_i64x2)
+        }
+        (Opcode::AvgRound, false) => {
+            i!(vavg_round_u_i8x16, vavg_round_u_i16x8, vavg_round_u_i32x4, vavg_round_u_i64x2)
+        }
+        (Opcode::Smulhi, false) => i!(vmulhi_s_i8x16, vmulhi_s_i16x8, vmulhi_s_i32x4, vmulhi_s_i64x2),
+        (Opcode::Umulhi, false) => i!(vmulhi_u_i8x16, vmulhi_u_i16x8, vmulhi_u_i32x4, vmulhi_u_i64x2),
+        (Opcode::SqmulRoundSat, false) if bits == 16 => vop::vqmul_round_sat_i16x8,
+        (Opcode::SqmulRoundSat, false) if bits == 32 => vop::vqmul_round_sat_i32x4,
+        (Opcode::Fadd, true) => f!(vfadd_f32x4, vfadd_f64x2),
+        (Opcode::Fsub, true) => f!(vfsub_f32x4, vfsub_f64x2),
+        (Opcode::Fmul, true) => f!(vfmul_f32x4, vfmul_f64x2),
+        (Opcode::Fdiv, true) => f!(vfdiv_f32x4, vfdiv_f64x2),
+        (Opcode::Fmin, true) => f!(vfmin_f32x4, vfmin_f64x2),
+        (Opcode::Fmax, true) => f!(vfmax_f32x4, vfmax_f64x2),
+        (Opcode::Fcopysign, true) => f!(vfcopysign_f32x4, vfcopysign_f64x2),
         _ => return None,
     })
 }
 
 /// The op for a lane-wise `op a` of `lane`-typed lanes, if `opcode` is one.
-fn lanewise_unary(opcode: Opcode, lane: Type) -> Option<Op> {
+fn lanewise_unary(opcode: Opcode, lane: Type) -> Option<Unary> {
     let (bits, is_f64) = (lane.bits(), lane == types::F64);
     macro_rules! i {
         ($o8:ident, $o16:ident, $o32:ident, $o64:ident) => {
-            int_op!(bits, [$o8, $o16, $o32, $o64] { dst: V0, a: V0 })
+            int_op!(bits, [$o8, $o16, $o32, $o64])
         };
     }
     macro_rules! f {
         ($o32:ident, $o64:ident) => {
-            float_op!(is_f64, [$o32, $o64] { dst: V0, a: V0 })
+            float_op!(is_f64, [$o32, $o64])
         };
     }
     Some(match (opcode, lane.is_float()) {
-        (Opcode::Ineg, false) => i!(VnegI8x16, VnegI16x8, VnegI32x4, VnegI64x2),
-        (Opcode::Iabs, false) => i!(VabsI8x16, VabsI16x8, VabsI32x4, VabsI64x2),
-        (Opcode::Popcnt, false) => i!(VpopcntI8x16, VpopcntI16x8, VpopcntI32x4, VpopcntI64x2),
-        (Opcode::Fneg, true) => f!(VfnegF32x4, VfnegF64x2),
-        (Opcode::Fabs, true) => f!(VfabsF32x4, VfabsF64x2),
-        (Opcode::Sqrt, true) => f!(VfsqrtF32x4, VfsqrtF64x2),
-        (Opcode::Ceil, true) => f!(VfceilF32x4, VfceilF64x2),
-        (Opcode::Floor, true) => f!(VffloorF32x4, VffloorF64x2),
-        (Opcode::Trunc, true) => f!(VftruncF32x4, VftruncF64x2),
-        (Opcode::Nearest, true) => f!(VfnearestF32x4, VfnearestF64x2),
+        (Opcode::Ineg, false) => i!(vneg_i8x16, vneg_i16x8, vneg_i32x4, vneg_i64x2),
+        (Opcode::Iabs, false) => i!(vabs_i8x16, vabs_i16x8, vabs_i32x4, vabs_i64x2),
+        (Opcode::Popcnt, false) => i!(vpopcnt_i8x16, vpopcnt_i16x8, vpopcnt_i32x4, vpopcnt_i64x2),
+        (Opcode::Fneg, true) => f!(vfneg_f32x4, vfneg_f64x2),
+        (Opcode::Fabs, true) => f!(vfabs_f32x4, vfabs_f64x2),
+        (Opcode::Sqrt, true) => f!(vfsqrt_f32x4, vfsqrt_f64x2),
+        (Opcode::Ceil, true) => f!(vfceil_f32x4, vfceil_f64x2),
+        (Opcode::Floor, true) => f!(vffloor_f32x4, vffloor_f64x2),
+        (Opcode::Trunc, true) => f!(vftrunc_f32x4, vftrunc_f64x2),
+        (Opcode::Nearest, true) => f!(vfnearest_f32x4, vfnearest_f64x2),
         _ => return None,
     })
+}
+
+/// `dst = a` with lane `lane` replaced by the scalar `src`.
+fn insert_op(lane: Type) -> fn(VReg, VReg, VReg, u8) -> VOp {
+    if lane.is_float() {
+        float_op!(lane == types::F64, [vinsert_f32x4, vinsert_f64x2])
+    } else {
+        int_op!(lane.bits(), [vinsert_i8x16, vinsert_i16x8, vinsert_i32x4, vinsert_i64x2])
+    }
 }
 
 impl Lower<'_> {
@@ -126,7 +129,6 @@ impl Lower<'_> {
         let dfg = &self.func.dfg;
         let data = dfg.insts[inst];
         let ctrl = dfg.ctrl_typevar(inst);
-        let arg_ty = |i: usize| dfg.value_type(args[i]);
         // The vector type the op works on: its result's, or its first operand's.
         let vty = if ctrl.is_vector() {
             ctrl
@@ -134,28 +136,77 @@ impl Lower<'_> {
             args.iter().map(|&a| dfg.value_type(a)).find(|t| t.is_vector()).unwrap_or(ctrl)
         };
         let lane = vty.lane_type();
-        let bits = lane.bits();
-        let is_f64 = lane == types::F64;
         if vty.is_vector() && !(vty.bits() == 128 || vty.bits() == 64) {
             return Err(format!("vectors of type {vty} are not supported (only 64- and 128-bit vectors)"));
         }
-        // Results that are one more register of the same kind as the op's operands.
-        let unary = |l: &mut Self, op: Op| -> LowerResult<()> {
-            let (a, d) = (l.reg(args[0])?, l.result(inst)?);
-            l.op(op, &[d, a]);
-            Ok(())
-        };
-        let binary = |l: &mut Self, op: Op| -> LowerResult<()> {
-            let (a, b, d) = (l.reg(args[0])?, l.reg(args[1])?, l.result(inst)?);
-            l.op(op, &[d, a, b]);
-            Ok(())
-        };
         if let Some(op) = lanewise_binary(opcode, lane) {
-            return binary(self, op);
+            return self.binary_op(inst, args, op);
         }
         if let Some(op) = lanewise_unary(opcode, lane) {
-            return unary(self, op);
+            return self.unary_op(inst, args, op);
         }
+        match (opcode, data) {
+            (
+                Opcode::Vconst
+                | Opcode::Splat
+                | Opcode::Extractlane
+                | Opcode::Insertlane
+                | Opcode::ScalarToVector
+                | Opcode::Swizzle
+                | Opcode::Shuffle,
+                _,
+            ) => self.vector_lanes(inst, opcode, args, vty)?,
+            (Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Bnot, _) => {
+                self.vector_bitwise(inst, opcode, args, vty)?
+            }
+            (Opcode::Bitselect | Opcode::Select | Opcode::SelectSpectreGuard | Opcode::Fma, _) => {
+                self.vector_ternary(inst, opcode, args, vty)?
+            }
+            (Opcode::Ishl | Opcode::Ushr | Opcode::Sshr | Opcode::Rotl | Opcode::Rotr, _) => {
+                self.vector_shift(inst, opcode, args, vty)?
+            }
+            (Opcode::Icmp | Opcode::Fcmp, _) => self.vector_compare(inst, opcode, args, vty)?,
+            (
+                Opcode::IaddPairwise
+                | Opcode::FcvtFromSint
+                | Opcode::FcvtFromUint
+                | Opcode::FcvtToSintSat
+                | Opcode::FcvtToUintSat
+                | Opcode::FvpromoteLow
+                | Opcode::Fvdemote
+                | Opcode::SwidenLow
+                | Opcode::SwidenHigh
+                | Opcode::UwidenLow
+                | Opcode::UwidenHigh
+                | Opcode::Snarrow
+                | Opcode::Unarrow
+                | Opcode::Uunarrow,
+                _,
+            ) => self.vector_conversion(inst, opcode, args, vty)?,
+            (Opcode::Bitcast, _) => self.vector_bitcast(inst, args[0])?,
+            (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => {
+                self.vector_reduce(inst, opcode, args[0])?
+            }
+            (_, InstructionData::Load { opcode, arg, flags, offset }) => {
+                let base = self.reg(arg)?;
+                self.vector_load(inst, opcode, base, flags, offset.into())?;
+            }
+            (_, InstructionData::Store { args: [value, addr], flags, offset, .. }) => {
+                let base = self.reg(addr)?;
+                self.vector_store(value, base, flags, offset.into())?;
+            }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Vector constants, splats, lane extracts and inserts, swizzles and shuffles.
+    fn vector_lanes(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value], vty: Type) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let lane = vty.lane_type();
+        let bits = lane.bits();
+        let is_f64 = lane == types::F64;
+        let data = dfg.insts[inst];
         match (opcode, data) {
             (Opcode::Vconst, InstructionData::UnaryConst { constant_handle, .. }) => {
                 let bytes = dfg.constants.get(constant_handle).as_slice();
@@ -165,48 +216,93 @@ impl Lower<'_> {
                 let mut raw = [0u8; 16];
                 raw[..bytes.len()].copy_from_slice(bytes);
                 let d = self.result(inst)?;
-                self.op(ops::Vconst { dst: V0, bits: u128::from_le_bytes(raw) }, &[d]);
+                self.emit(vop::vconst(d, u128::from_le_bytes(raw)));
             }
             (Opcode::Splat, _) => {
                 let op = if lane.is_float() {
-                    float_op!(is_f64, [VsplatF32x4, VsplatF64x2] { dst: V0, src: F0 })
+                    float_op!(is_f64, [vsplat_f32x4, vsplat_f64x2])
                 } else {
-                    int_op!(bits, [VsplatI8x16, VsplatI16x8, VsplatI32x4, VsplatI64x2] { dst: V0, src: X0 })
+                    int_op!(bits, [vsplat_i8x16, vsplat_i16x8, vsplat_i32x4, vsplat_i64x2])
                 };
-                unary(self, op)?;
+                self.unary_op(inst, args, op)?;
             }
             (Opcode::Extractlane, InstructionData::BinaryImm8 { imm, .. }) => {
                 let op = if lane.is_float() {
-                    float_op!(is_f64, [VextractF32x4, VextractF64x2] { dst: F0, a: V0, lane: imm })
+                    float_op!(is_f64, [vextract_f32x4, vextract_f64x2])
                 } else {
-                    int_op!(bits, [VextractI8x16, VextractI16x8, VextractI32x4, VextractI64x2] { dst: X0, a: V0, lane: imm })
+                    int_op!(bits, [vextract_i8x16, vextract_i16x8, vextract_i32x4, vextract_i64x2])
                 };
-                unary(self, op)?;
+                let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+                self.emit(op(d, a, imm));
             }
             (Opcode::Insertlane, InstructionData::TernaryImm8 { imm, .. }) => {
-                let op = self.insert_op(lane, imm);
-                binary(self, op)?;
+                let op = insert_op(lane);
+                let (a, s, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+                self.emit(op(d, a, s, imm));
             }
             (Opcode::ScalarToVector, _) => {
                 let (zero, s, d) = (self.new_vreg(RegClass::Vector), self.reg(args[0])?, self.result(inst)?);
-                self.op(ops::Vconst { dst: V0, bits: 0 }, &[zero]);
-                let op = self.insert_op(lane, 0);
-                self.op(op, &[d, zero, s]);
+                self.emit(vop::vconst(zero, 0));
+                let op = insert_op(lane);
+                self.emit(op(d, zero, s, 0));
             }
-            (Opcode::Bitcast, _) => self.vector_bitcast(inst, args[0])?,
+            // The verifier allows only i8x16.
+            (Opcode::Swizzle, _) => self.binary_op(inst, args, vop::vswizzle)?,
+            (Opcode::Shuffle, InstructionData::Shuffle { imm, .. }) => {
+                let bytes = dfg.immediates.get(imm).ok_or("shuffle without its mask")?.as_slice();
+                let mut raw = [0xffu8; 16];
+                raw[..bytes.len().min(16)].copy_from_slice(&bytes[..bytes.len().min(16)]);
+                let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+                self.emit(vop::vshuffle(d, a, b, u128::from_le_bytes(raw)));
+            }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// `band`, `bor`, `bxor` and `bnot` on vectors.
+    fn vector_bitwise(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Band | Opcode::Bor | Opcode::Bxor, _) => {
-                let op: Op = match opcode {
-                    Opcode::Band => ops::Vband { dst: V0, a: V0, b: V0 }.into(),
-                    Opcode::Bor => ops::Vbor { dst: V0, a: V0, b: V0 }.into(),
-                    _ => ops::Vbxor { dst: V0, a: V0, b: V0 }.into(),
+                let op = match opcode {
+                    Opcode::Band => vop::vband,
+                    Opcode::Bor => vop::vbor,
+                    _ => vop::vbxor,
                 };
-                binary(self, op)?;
+                self.binary_op(inst, args, op)?;
             }
-            (Opcode::Bnot, _) => unary(self, ops::Vbnot { dst: V0, a: V0 }.into())?,
+            (Opcode::Bnot, _) => self.unary_op(inst, args, vop::vbnot)?,
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// `bitselect`, `select` and `fma` on vectors.
+    fn vector_ternary(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let arg_ty = |i: usize| dfg.value_type(args[i]);
+        let lane = vty.lane_type();
+        let is_f64 = lane == types::F64;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Bitselect, _) => {
                 let (c, a, b, d) =
                     (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                self.op(ops::Vbitselect { dst: V0, c: V0, a: V0, b: V0 }, &[d, c, a, b]);
+                self.emit(vop::vbitselect(d, c, a, b));
             }
             (Opcode::Select | Opcode::SelectSpectreGuard, _) => {
                 // The op tests all 64 bits: an i128 condition is its halves or'd.
@@ -216,16 +312,27 @@ impl Lower<'_> {
                     self.extended(args[0], false)?
                 };
                 let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                self.op(ops::Vselect { dst: V0, cond: X0, a: V0, b: V0 }, &[d, c, a, b]);
+                self.emit(vop::vselect(d, c, a, b));
             }
-            (Opcode::IaddPairwise, _) if bits <= 32 => {
-                let op: Op = match bits {
-                    8 => ops::VaddPairwiseI8x16 { dst: V0, a: V0, b: V0 }.into(),
-                    16 => ops::VaddPairwiseI16x8 { dst: V0, a: V0, b: V0 }.into(),
-                    _ => ops::VaddPairwiseI32x4 { dst: V0, a: V0, b: V0 }.into(),
-                };
-                self.pairs_of_halves(inst, op, args)?;
+            (Opcode::Fma, _) => {
+                let (a, b, c, d) =
+                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
+                let op = float_op!(is_f64, [vfma_f32x4, vfma_f64x2]);
+                self.emit(op(d, a, b, c));
             }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Shifts and rotates of every lane by one scalar amount.
+    fn vector_shift(&mut self, inst: ir::Inst, opcode: Opcode, args: &[Value], vty: Type) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let arg_ty = |i: usize| dfg.value_type(args[i]);
+        let lane = vty.lane_type();
+        let bits = lane.bits();
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Ishl | Opcode::Ushr | Opcode::Sshr, _) if arg_ty(1).is_int() => {
                 let (a, d) = (self.reg(args[0])?, self.result(inst)?);
                 // The interpreter takes the amount modulo the lane width,
@@ -234,16 +341,12 @@ impl Lower<'_> {
                 let amt = self.regs(args[1])?[0];
                 let op = match opcode {
                     Opcode::Ishl => {
-                        int_op!(bits, [VshlI8x16, VshlI16x8, VshlI32x4, VshlI64x2] { dst: V0, a: V0, amt: X0 })
+                        int_op!(bits, [vshl_i8x16, vshl_i16x8, vshl_i32x4, vshl_i64x2])
                     }
-                    Opcode::Ushr => int_op!(bits, [VshrUI8x16, VshrUI16x8, VshrUI32x4, VshrUI64x2] {
-                        dst: V0, a: V0, amt: X0
-                    }),
-                    _ => int_op!(bits, [VshrSI8x16, VshrSI16x8, VshrSI32x4, VshrSI64x2] {
-                        dst: V0, a: V0, amt: X0
-                    }),
+                    Opcode::Ushr => int_op!(bits, [vshr_u_i8x16, vshr_u_i16x8, vshr_u_i32x4, vshr_u_i64x2]),
+                    _ => int_op!(bits, [vshr_s_i8x16, vshr_s_i16x8, vshr_s_i32x4, vshr_s_i64x2]),
                 };
-                self.op(op, &[d, a, amt]);
+                self.emit(op(d, a, amt));
             }
             (Opcode::Rotl | Opcode::Rotr, _) if arg_ty(1).is_int() => {
                 // `rotl x, n = (x << n) | (x >> -n)`: the shifts take their
@@ -252,16 +355,31 @@ impl Lower<'_> {
                 let (a, d) = (self.reg(args[0])?, self.result(inst)?);
                 let amt = self.regs(args[1])?[0];
                 let neg = self.new_vreg(RegClass::Int);
-                self.op(ops::Xneg64 { dst: X0, a: X0 }, &[neg, amt]);
+                self.emit(vop::xneg64(neg, amt));
                 let (left_amt, right_amt) = if opcode == Opcode::Rotl { (amt, neg) } else { (neg, amt) };
                 let (l, r) = (self.new_vreg(RegClass::Vector), self.new_vreg(RegClass::Vector));
-                let shl =
-                    int_op!(bits, [VshlI8x16, VshlI16x8, VshlI32x4, VshlI64x2] { dst: V0, a: V0, amt: X0 });
-                let shr = int_op!(bits, [VshrUI8x16, VshrUI16x8, VshrUI32x4, VshrUI64x2] { dst: V0, a: V0, amt: X0 });
-                self.op(shl, &[l, a, left_amt]);
-                self.op(shr, &[r, a, right_amt]);
-                self.op(ops::Vbor { dst: V0, a: V0, b: V0 }, &[d, l, r]);
+                let shl = int_op!(bits, [vshl_i8x16, vshl_i16x8, vshl_i32x4, vshl_i64x2]);
+                let shr = int_op!(bits, [vshr_u_i8x16, vshr_u_i16x8, vshr_u_i32x4, vshr_u_i64x2]);
+                self.emit(shl(l, a, left_amt));
+                self.emit(shr(r, a, right_amt));
+                self.emit(vop::vbor(d, l, r));
             }
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Lane-wise integer and float compares (all-ones lanes where true).
+    fn vector_compare(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
             (Opcode::Icmp, InstructionData::IntCompare { cond, .. }) => {
                 let (mut a, mut b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
                 let bits = dfg.value_type(args[0]).lane_bits();
@@ -277,54 +395,79 @@ impl Lower<'_> {
                     c => c,
                 };
                 let op = match cond {
-                    IntCC::Equal => int_bin!(bits, VeqI8x16, VeqI16x8, VeqI32x4, VeqI64x2),
-                    IntCC::NotEqual => int_bin!(bits, VneI8x16, VneI16x8, VneI32x4, VneI64x2),
-                    IntCC::SignedLessThan => int_bin!(bits, VsltI8x16, VsltI16x8, VsltI32x4, VsltI64x2),
+                    IntCC::Equal => int_op!(bits, [veq_i8x16, veq_i16x8, veq_i32x4, veq_i64x2]),
+                    IntCC::NotEqual => int_op!(bits, [vne_i8x16, vne_i16x8, vne_i32x4, vne_i64x2]),
+                    IntCC::SignedLessThan => int_op!(bits, [vslt_i8x16, vslt_i16x8, vslt_i32x4, vslt_i64x2]),
                     IntCC::SignedLessThanOrEqual => {
-                        int_bin!(bits, VsleI8x16, VsleI16x8, VsleI32x4, VsleI64x2)
+                        int_op!(bits, [vsle_i8x16, vsle_i16x8, vsle_i32x4, vsle_i64x2])
                     }
-                    IntCC::UnsignedLessThan => int_bin!(bits, VultI8x16, VultI16x8, VultI32x4, VultI64x2),
-                    _ => int_bin!(bits, VuleI8x16, VuleI16x8, VuleI32x4, VuleI64x2),
+                    IntCC::UnsignedLessThan => {
+                        int_op!(bits, [vult_i8x16, vult_i16x8, vult_i32x4, vult_i64x2])
+                    }
+                    _ => int_op!(bits, [vule_i8x16, vule_i16x8, vule_i32x4, vule_i64x2]),
                 };
-                self.op(op, &[d, a, b]);
+                self.emit(op(d, a, b));
             }
             (Opcode::Fcmp, InstructionData::FloatCompare { cond, .. }) => {
                 let is_f64 = dfg.value_type(args[0]).lane_type() == types::F64;
                 let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
                 let cc = super::float::float_cc(cond);
-                let op = float_op!(is_f64, [VfcmpF32x4, VfcmpF64x2] { dst: V0, a: V0, b: V0, cc: cc });
-                self.op(op, &[d, a, b]);
+                let op = float_op!(is_f64, [vfcmp_f32x4, vfcmp_f64x2]);
+                self.emit(op(d, a, b, cc));
             }
-            (Opcode::Fma, _) => {
-                let (a, b, c, d) =
-                    (self.reg(args[0])?, self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                let op = float_op!(is_f64, [VfmaF32x4, VfmaF64x2] { dst: V0, a: V0, b: V0, c: V0 });
-                self.op(op, &[d, a, b, c]);
+            _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// Lane type changes: int/float conversions, promote and demote, widening, narrowing and pairwise adds.
+    fn vector_conversion(
+        &mut self,
+        inst: ir::Inst,
+        opcode: Opcode,
+        args: &[Value],
+        vty: Type,
+    ) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let ctrl = dfg.ctrl_typevar(inst);
+        let arg_ty = |i: usize| dfg.value_type(args[i]);
+        let lane = vty.lane_type();
+        let bits = lane.bits();
+        let is_f64 = lane == types::F64;
+        let data = dfg.insts[inst];
+        match (opcode, data) {
+            (Opcode::IaddPairwise, _) if bits <= 32 => {
+                let op = match bits {
+                    8 => vop::vadd_pairwise_i8x16,
+                    16 => vop::vadd_pairwise_i16x8,
+                    _ => vop::vadd_pairwise_i32x4,
+                };
+                self.pairs_of_halves(inst, op, args)?;
             }
             (Opcode::FcvtFromSint | Opcode::FcvtFromUint, _) if ctrl.lane_bits() == arg_ty(0).lane_bits() => {
                 let signed = opcode == Opcode::FcvtFromSint;
-                let op: Op = match (is_f64, signed) {
-                    (false, true) => ops::Vf32x4FromI32x4S { dst: V0, a: V0 }.into(),
-                    (false, false) => ops::Vf32x4FromI32x4U { dst: V0, a: V0 }.into(),
-                    (true, true) => ops::Vf64x2FromI64x2S { dst: V0, a: V0 }.into(),
-                    (true, false) => ops::Vf64x2FromI64x2U { dst: V0, a: V0 }.into(),
+                let op = match (is_f64, signed) {
+                    (false, true) => vop::vf32x4_from_i32x4_s,
+                    (false, false) => vop::vf32x4_from_i32x4_u,
+                    (true, true) => vop::vf64x2_from_i64x2_s,
+                    (true, false) => vop::vf64x2_from_i64x2_u,
                 };
-                unary(self, op)?;
+                self.unary_op(inst, args, op)?;
             }
             (Opcode::FcvtToSintSat | Opcode::FcvtToUintSat, _)
                 if ctrl.lane_bits() == arg_ty(0).lane_bits() =>
             {
                 let signed = opcode == Opcode::FcvtToSintSat;
-                let op: Op = match (bits == 64, signed) {
-                    (false, true) => ops::Vi32x4FromF32x4SSat { dst: V0, a: V0 }.into(),
-                    (false, false) => ops::Vi32x4FromF32x4USat { dst: V0, a: V0 }.into(),
-                    (true, true) => ops::Vi64x2FromF64x2SSat { dst: V0, a: V0 }.into(),
-                    (true, false) => ops::Vi64x2FromF64x2USat { dst: V0, a: V0 }.into(),
+                let op = match (bits == 64, signed) {
+                    (false, true) => vop::vi32x4_from_f32x4_s_sat,
+                    (false, false) => vop::vi32x4_from_f32x4_u_sat,
+                    (true, true) => vop::vi64x2_from_f64x2_s_sat,
+                    (true, false) => vop::vi64x2_from_f64x2_u_sat,
                 };
-                unary(self, op)?;
+                self.unary_op(inst, args, op)?;
             }
-            (Opcode::FvpromoteLow, _) => unary(self, ops::VfpromoteLow { dst: V0, a: V0 }.into())?,
-            (Opcode::Fvdemote, _) => unary(self, ops::Vfdemote { dst: V0, a: V0 }.into())?,
+            (Opcode::FvpromoteLow, _) => self.unary_op(inst, args, vop::vfpromote_low)?,
+            (Opcode::Fvdemote, _) => self.unary_op(inst, args, vop::vfdemote)?,
             (Opcode::SwidenLow | Opcode::SwidenHigh | Opcode::UwidenLow | Opcode::UwidenHigh, _) => {
                 let from = arg_ty(0);
                 let high = matches!(opcode, Opcode::SwidenHigh | Opcode::UwidenHigh);
@@ -336,94 +479,78 @@ impl Lower<'_> {
                     let moved = self.new_vreg(RegClass::Vector);
                     let mask =
                         u128::from_le_bytes(core::array::from_fn(|i| if i < 4 { 4 + i as u8 } else { 0xff }));
-                    self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[moved, a, a]);
+                    self.emit(vop::vshuffle(moved, a, a, mask));
                     let op = self.widen_op(from.lane_bits(), false, signed)?;
-                    self.op(op, &[d, moved]);
+                    self.emit(op(d, moved));
                 } else {
                     let op = self.widen_op(from.lane_bits(), high, signed)?;
-                    unary(self, op)?;
+                    self.unary_op(inst, args, op)?;
                 }
             }
             (Opcode::Snarrow | Opcode::Unarrow | Opcode::Uunarrow, _) => {
                 let from = arg_ty(0);
-                let op: Op = match (opcode, from.lane_bits()) {
-                    (Opcode::Snarrow, 16) => ops::VnarrowSI16x8 { dst: V0, a: V0, b: V0 }.into(),
-                    (Opcode::Snarrow, 32) => ops::VnarrowSI32x4 { dst: V0, a: V0, b: V0 }.into(),
-                    (Opcode::Snarrow, _) => ops::VnarrowSI64x2 { dst: V0, a: V0, b: V0 }.into(),
-                    (Opcode::Unarrow, 16) => ops::VnarrowSuI16x8 { dst: V0, a: V0, b: V0 }.into(),
-                    (Opcode::Unarrow, 32) => ops::VnarrowSuI32x4 { dst: V0, a: V0, b: V0 }.into(),
-                    (Opcode::Unarrow, _) => ops::VnarrowSuI64x2 { dst: V0, a: V0, b: V0 }.into(),
-                    (_, 16) => ops::VnarrowUI16x8 { dst: V0, a: V0, b: V0 }.into(),
-                    (_, 32) => ops::VnarrowUI32x4 { dst: V0, a: V0, b: V0 }.into(),
-                    _ => ops::VnarrowUI64x2 { dst: V0, a: V0, b: V0 }.into(),
+                let op = match (opcode, from.lane_bits()) {
+                    (Opcode::Snarrow, 16) => vop::vnarrow_s_i16x8,
+                    (Opcode::Snarrow, 32) => vop::vnarrow_s_i32x4,
+                    (Opcode::Snarrow, _) => vop::vnarrow_s_i64x2,
+                    (Opcode::Unarrow, 16) => vop::vnarrow_su_i16x8,
+                    (Opcode::Unarrow, 32) => vop::vnarrow_su_i32x4,
+                    (Opcode::Unarrow, _) => vop::vnarrow_su_i64x2,
+                    (_, 16) => vop::vnarrow_u_i16x8,
+                    (_, 32) => vop::vnarrow_u_i32x4,
+                    _ => vop::vnarrow_u_i64x2,
                 };
                 self.pairs_of_halves(inst, op, args)?;
-            }
-            (Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits, _) => {
-                self.vector_reduce(inst, opcode, args[0])?
-            }
-            // The verifier allows only i8x16.
-            (Opcode::Swizzle, _) => binary(self, ops::Vswizzle { dst: V0, a: V0, b: V0 }.into())?,
-            (Opcode::Shuffle, InstructionData::Shuffle { imm, .. }) => {
-                let bytes = dfg.immediates.get(imm).ok_or("shuffle without its mask")?.as_slice();
-                let mut raw = [0xffu8; 16];
-                raw[..bytes.len().min(16)].copy_from_slice(&bytes[..bytes.len().min(16)]);
-                let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
-                self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask: u128::from_le_bytes(raw) }, &[d, a, b]);
-            }
-            (_, InstructionData::Load { opcode, arg, flags, offset }) => {
-                let base = self.reg(arg)?;
-                self.vector_load(inst, opcode, base, flags, offset.into())?;
-            }
-            (_, InstructionData::Store { args: [value, addr], flags, offset, .. }) => {
-                let base = self.reg(addr)?;
-                self.vector_store(value, base, flags, offset.into())?;
             }
             _ => return Err(format!("`{opcode}` on {vty} is not supported yet")),
         }
         Ok(())
     }
 
+    /// `result = op(args[0])`.
+    fn unary_op(&mut self, inst: ir::Inst, args: &[Value], op: Unary) -> LowerResult<()> {
+        let (a, d) = (self.reg(args[0])?, self.result(inst)?);
+        self.emit(op(d, a));
+        Ok(())
+    }
+
+    /// `result = op(args[0], args[1])`.
+    fn binary_op(&mut self, inst: ir::Inst, args: &[Value], op: Binary) -> LowerResult<()> {
+        let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
+        self.emit(op(d, a, b));
+        Ok(())
+    }
+
     /// A two-operand op whose result takes lanes from `a` then `b` (pairwise
     /// adds, narrowing). For 64-bit vectors the two low halves are joined
     /// into one register first, whose result's low half is the answer.
-    fn pairs_of_halves(&mut self, inst: ir::Inst, op: Op, args: &[Value]) -> LowerResult<()> {
+    fn pairs_of_halves(&mut self, inst: ir::Inst, op: Binary, args: &[Value]) -> LowerResult<()> {
         let (a, b, d) = (self.reg(args[0])?, self.reg(args[1])?, self.result(inst)?);
         if self.func.dfg.value_type(args[0]).bits() == 128 {
-            self.op(op, &[d, a, b]);
+            self.emit(op(d, a, b));
             return Ok(());
         }
         let joined = self.new_vreg(RegClass::Vector);
         let mask = u128::from_le_bytes(core::array::from_fn(|i| if i < 8 { i as u8 } else { 8 + i as u8 }));
-        self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[joined, a, b]);
-        self.op(op, &[d, joined, joined]);
+        self.emit(vop::vshuffle(joined, a, b, mask));
+        self.emit(op(d, joined, joined));
         Ok(())
     }
 
-    fn insert_op(&self, lane: Type, imm: u8) -> Op {
-        if lane.is_float() {
-            float_op!(lane == types::F64, [VinsertF32x4, VinsertF64x2] { dst: V0, a: V0, src: F0, lane: imm })
-        } else {
-            int_op!(lane.bits(), [VinsertI8x16, VinsertI16x8, VinsertI32x4, VinsertI64x2] {
-                dst: V0, a: V0, src: X0, lane: imm
-            })
-        }
-    }
-
-    fn widen_op(&self, from_bits: u32, high: bool, signed: bool) -> LowerResult<Op> {
+    fn widen_op(&self, from_bits: u32, high: bool, signed: bool) -> LowerResult<Unary> {
         Ok(match (from_bits, high, signed) {
-            (8, false, true) => ops::VwidenLowSI8x16 { dst: V0, a: V0 }.into(),
-            (8, false, false) => ops::VwidenLowUI8x16 { dst: V0, a: V0 }.into(),
-            (8, true, true) => ops::VwidenHighSI8x16 { dst: V0, a: V0 }.into(),
-            (8, true, false) => ops::VwidenHighUI8x16 { dst: V0, a: V0 }.into(),
-            (16, false, true) => ops::VwidenLowSI16x8 { dst: V0, a: V0 }.into(),
-            (16, false, false) => ops::VwidenLowUI16x8 { dst: V0, a: V0 }.into(),
-            (16, true, true) => ops::VwidenHighSI16x8 { dst: V0, a: V0 }.into(),
-            (16, true, false) => ops::VwidenHighUI16x8 { dst: V0, a: V0 }.into(),
-            (32, false, true) => ops::VwidenLowSI32x4 { dst: V0, a: V0 }.into(),
-            (32, false, false) => ops::VwidenLowUI32x4 { dst: V0, a: V0 }.into(),
-            (32, true, true) => ops::VwidenHighSI32x4 { dst: V0, a: V0 }.into(),
-            (32, true, false) => ops::VwidenHighUI32x4 { dst: V0, a: V0 }.into(),
+            (8, false, true) => vop::vwiden_low_s_i8x16,
+            (8, false, false) => vop::vwiden_low_u_i8x16,
+            (8, true, true) => vop::vwiden_high_s_i8x16,
+            (8, true, false) => vop::vwiden_high_u_i8x16,
+            (16, false, true) => vop::vwiden_low_s_i16x8,
+            (16, false, false) => vop::vwiden_low_u_i16x8,
+            (16, true, true) => vop::vwiden_high_s_i16x8,
+            (16, true, false) => vop::vwiden_high_u_i16x8,
+            (32, false, true) => vop::vwiden_low_s_i32x4,
+            (32, false, false) => vop::vwiden_low_u_i32x4,
+            (32, true, true) => vop::vwiden_high_s_i32x4,
+            (32, true, false) => vop::vwiden_high_u_i32x4,
             _ => return Err(format!("widening {from_bits}-bit lanes is not supported")),
         })
     }
@@ -439,26 +566,26 @@ impl Lower<'_> {
             // All ones for `vall_true`, zero for `vany_true`, in lane 1 of i64x2.
             let (fill, w) = (self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Vector));
             self.iconst(fill, if opcode == Opcode::VallTrue { -1 } else { 0 });
-            self.op(ops::VinsertI64x2 { dst: V0, a: V0, src: X0, lane: 1 }, &[w, a, fill]);
+            self.emit(vop::vinsert_i64x2(w, a, fill, 1));
             a = w;
         }
         let op = match opcode {
-            Opcode::VanyTrue => ops::VanyTrue { dst: X0, a: V0 }.into(),
+            Opcode::VanyTrue => vop::vany_true,
             Opcode::VallTrue => {
-                int_op!(bits, [VallTrueI8x16, VallTrueI16x8, VallTrueI32x4, VallTrueI64x2] { dst: X0, a: V0 })
+                int_op!(bits, [vall_true_i8x16, vall_true_i16x8, vall_true_i32x4, vall_true_i64x2])
             }
             _ => {
-                int_op!(bits, [VhighBitsI8x16, VhighBitsI16x8, VhighBitsI32x4, VhighBitsI64x2] { dst: X0, a: V0 })
+                int_op!(bits, [vhigh_bits_i8x16, vhigh_bits_i16x8, vhigh_bits_i32x4, vhigh_bits_i64x2])
             }
         };
         if opcode == Opcode::VhighBits && ty.bits() == 64 {
             // Only the low lanes' bits count.
             let all = self.new_vreg(RegClass::Int);
-            self.op(op, &[all, a]);
+            self.emit(op(all, a));
             let lanes = ty.lane_count();
-            self.op(ops::Xband64I { dst: X0, a: X0, imm: ((1u32 << lanes) - 1) as i32 }, &[d, all]);
+            self.emit(vop::xband64_i(d, all, ((1u32 << lanes) - 1) as i32));
         } else {
-            self.op(op, &[d, a]);
+            self.emit(op(d, a));
         }
         Ok(())
     }
@@ -492,9 +619,9 @@ impl Lower<'_> {
             let a = self.regs(arg)?;
             let v = self.new_vreg(RegClass::Vector);
             match from {
-                types::I128 => self.op(ops::VfromX128 { dst: V0, lo: X0, hi: X0 }, &[v, a[0], a[1]]),
-                types::I64 => self.op(ops::VsplatI64x2 { dst: V0, src: X0 }, &[v, a[0]]),
-                types::F64 => self.op(ops::VsplatF64x2 { dst: V0, src: F0 }, &[v, a[0]]),
+                types::I128 => self.emit(vop::vfrom_x128(v, a[0], a[1])),
+                types::I64 => self.emit(vop::vsplat_i64x2(v, a[0])),
+                types::F64 => self.emit(vop::vsplat_f64x2(v, a[0])),
                 _ => return Err(format!("`bitcast` from {from} to {to} is not supported yet")),
             }
             v
@@ -510,9 +637,9 @@ impl Lower<'_> {
         }
         let d = self.regs(result)?;
         match to {
-            types::I128 => self.op(ops::VtoX128 { dst_lo: X0, dst_hi: X0, a: V0 }, &[d[0], d[1], v]),
-            types::I64 => self.op(ops::VextractI64x2 { dst: X0, a: V0, lane: 0 }, &[d[0], v]),
-            types::F64 => self.op(ops::VextractF64x2 { dst: F0, a: V0, lane: 0 }, &[d[0], v]),
+            types::I128 => self.emit(vop::vto_x128(d[0], d[1], v)),
+            types::I64 => self.emit(vop::vextract_i64x2(d[0], v, 0)),
+            types::F64 => self.emit(vop::vextract_f64x2(d[0], v, 0)),
             _ => return Err(format!("`bitcast` from {from} to {to} is not supported yet")),
         }
         Ok(())
@@ -532,12 +659,12 @@ impl Lower<'_> {
     /// `dst = src` with the bytes of each `bits`-wide lane (16 to 128) reversed.
     fn byte_swap_into(&mut self, bits: u32, dst: VReg, src: VReg) {
         match bits {
-            16 => self.op(ops::Vbswap16 { dst: V0, a: V0 }, &[dst, src]),
-            32 => self.op(ops::Vbswap32 { dst: V0, a: V0 }, &[dst, src]),
-            64 => self.op(ops::Vbswap64 { dst: V0, a: V0 }, &[dst, src]),
+            16 => self.emit(vop::vbswap16(dst, src)),
+            32 => self.emit(vop::vbswap32(dst, src)),
+            64 => self.emit(vop::vbswap64(dst, src)),
             _ => {
                 let mask = u128::from_le_bytes(core::array::from_fn(|i| 15 - i as u8));
-                self.op(ops::Vshuffle { dst: V0, a: V0, b: V0, mask }, &[dst, src, src]);
+                self.emit(vop::vshuffle(dst, src, src, mask));
             }
         }
     }
@@ -568,9 +695,9 @@ impl Lower<'_> {
         // Load straight into the result unless a swap or a widening follows.
         let raw = if from_bits == 0 && !swap { d } else { self.new_vreg(RegClass::Vector) };
         if from_bits != 0 || ty.bits() == 64 {
-            self.op(ops::Vload64 { dst: V0, base: X0, offset }, &[raw, base]);
+            self.emit(vop::vload64(raw, base, offset));
         } else {
-            self.op(ops::Vload128 { dst: V0, base: X0, offset }, &[raw, base]);
+            self.emit(vop::vload128(raw, base, offset));
         }
         match (swap, from_bits) {
             (false, 0) => {}
@@ -578,7 +705,7 @@ impl Lower<'_> {
             (_, _) => {
                 let raw = if swap { self.byte_swapped(lane_bits, raw) } else { raw };
                 let widen = self.widen_op(from_bits, false, signed)?;
-                self.op(widen, &[d, raw]);
+                self.emit(widen(d, raw));
             }
         }
         Ok(())
@@ -597,9 +724,9 @@ impl Lower<'_> {
             v = self.byte_swapped(ty.lane_bits(), v);
         }
         if ty.bits() == 64 {
-            self.op(ops::Vstore64 { base: X0, offset, src: V0 }, &[base, v]);
+            self.emit(vop::vstore64(base, offset, v));
         } else {
-            self.op(ops::Vstore128 { base: X0, offset, src: V0 }, &[base, v]);
+            self.emit(vop::vstore128(base, offset, v));
         }
         Ok(())
     }

@@ -392,14 +392,14 @@ fn tail_call_epilogue(
 fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
     let mut saved = RegMask::default();
     let mut note = |a: Allocation| {
-        if let Some(p) = a.as_reg() {
-            if abi::is_callee_saved(p) {
-                saved = match p.class() {
-                    RegClass::Int => saved.with_x(xreg(p)),
-                    _ => saved.with_f(freg(p)),
-                }
-                .expect("callee-saved registers fit the mask");
+        if let Some(p) = a.as_reg()
+            && abi::is_callee_saved(p)
+        {
+            saved = match p.class() {
+                RegClass::Int => saved.with_x(xreg(p)),
+                _ => saved.with_f(freg(p)),
             }
+            .expect("callee-saved registers fit the mask");
         }
     };
     for &a in &out.allocs {

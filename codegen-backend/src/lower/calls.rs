@@ -119,7 +119,7 @@ impl Lower<'_> {
         let all = dfg.inst_args(inst).to_vec();
         let target = self.reg(all[0])?;
         let args: Vec<VReg> = self.flat_regs(&all[1..])?;
-        let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
+        let rets: Vec<VReg> = self.flat_regs(dfg.inst_results(inst))?;
         // The target lives in a register no argument uses: a callee-saved one.
         let mut operands = vec![Operand::reg_fixed_use(target, abi::x(29))];
         let (arg_operands, rest) = self.call_args(&args)?;
@@ -180,8 +180,8 @@ impl Lower<'_> {
         let dfg = &self.func.dfg;
         let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else { unreachable!() };
         let name = dfg.ext_funcs[func_ref].name.clone();
-        let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
-        let rets: Vec<VReg> = self.flat_regs(&dfg.inst_results(inst).to_vec())?;
+        let args: Vec<VReg> = self.flat_regs(dfg.inst_args(inst))?;
+        let rets: Vec<VReg> = self.flat_regs(dfg.inst_results(inst))?;
         if let ir::ExternalName::LibCall(libcall) = name {
             if self.inline_libcall(libcall, &args, &rets) {
                 return Ok(());

@@ -39,12 +39,12 @@ impl Lower<'_> {
             for v in dfg.inst_values(inst) {
                 let v = dfg.resolve_aliases(v);
                 uses[v] -= 1;
-                if uses[v] == 0 {
-                    if let ir::ValueDef::Result(def, _) = dfg.value_def(v) {
-                        if removable(dfg, def) && unused(&uses, def) {
-                            work.push(def);
-                        }
-                    }
+                if uses[v] == 0
+                    && let ir::ValueDef::Result(def, _) = dfg.value_def(v)
+                    && removable(dfg, def)
+                    && unused(&uses, def)
+                {
+                    work.push(def);
                 }
             }
         }

@@ -55,18 +55,18 @@ impl Lower<'_> {
             }
             let mut imm = None;
             let y = dfg.resolve_aliases(y);
-            if let ir::ValueDef::Result(k, 0) = dfg.value_def(y) {
-                if let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm: value } = dfg.insts[k] {
-                    // Immediates compare against 32- and 64-bit registers.
-                    let v = match ty.bits() {
-                        64 => Some(value.bits()),
-                        32 => Some(value.bits() as i32 as i64),
-                        _ => None,
-                    };
-                    if let Some(v) = v.filter(|v| i32::try_from(*v).is_ok()) {
-                        imm = Some(v);
-                        *folded_uses.entry(k).or_default() += 1;
-                    }
+            if let ir::ValueDef::Result(k, 0) = dfg.value_def(y)
+                && let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm: value } = dfg.insts[k]
+            {
+                // Immediates compare against 32- and 64-bit registers.
+                let v = match ty.bits() {
+                    64 => Some(value.bits()),
+                    32 => Some(value.bits() as i32 as i64),
+                    _ => None,
+                };
+                if let Some(v) = v.filter(|v| i32::try_from(*v).is_ok()) {
+                    imm = Some(v);
+                    *folded_uses.entry(k).or_default() += 1;
                 }
             }
             self.fused.insert(icmp, FusedCompare { cond, imm });
@@ -123,28 +123,25 @@ impl Lower<'_> {
         for &b in order {
             for inst in func.layout.block_insts(b).filter(|&i| !self.dead.contains(i)) {
                 let (addr, ty, flags) = match dfg.insts[inst] {
-                    InstructionData::Load { opcode, arg, flags, .. }
-                        if matches!(
-                            opcode,
+                    InstructionData::Load {
+                        opcode:
                             Opcode::Load
-                                | Opcode::Uload8
-                                | Opcode::Sload8
-                                | Opcode::Uload16
-                                | Opcode::Sload16
-                                | Opcode::Uload32
-                                | Opcode::Sload32
-                        ) =>
-                    {
-                        (arg, dfg.value_type(dfg.first_result(inst)), flags)
-                    }
-                    InstructionData::Store { opcode, args: [value, addr], flags, .. }
-                        if matches!(
-                            opcode,
-                            Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32
-                        ) =>
-                    {
-                        (addr, dfg.value_type(value), flags)
-                    }
+                            | Opcode::Uload8
+                            | Opcode::Sload8
+                            | Opcode::Uload16
+                            | Opcode::Sload16
+                            | Opcode::Uload32
+                            | Opcode::Sload32,
+                        arg,
+                        flags,
+                        ..
+                    } => (arg, dfg.value_type(dfg.first_result(inst)), flags),
+                    InstructionData::Store {
+                        opcode: Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32,
+                        args: [value, addr],
+                        flags,
+                        ..
+                    } => (addr, dfg.value_type(value), flags),
                     _ => continue,
                 };
                 let scalar = matches!(

@@ -210,10 +210,10 @@ impl<'f> Lower<'f> {
         let mut reachable = std::collections::HashSet::new();
         let mut stack = vec![entry];
         while let Some(b) = stack.pop() {
-            if reachable.insert(b) {
-                if let Some(last) = func.layout.last_inst(b) {
-                    stack.extend(self.edges(last).into_iter().map(|e| e.target));
-                }
+            if reachable.insert(b)
+                && let Some(last) = func.layout.last_inst(b)
+            {
+                stack.extend(self.edges(last).into_iter().map(|e| e.target));
             }
         }
         let order: Vec<ir::Block> = func.layout.blocks().filter(|b| reachable.contains(b)).collect();
@@ -250,7 +250,7 @@ impl<'f> Lower<'f> {
         for (b, split) in plan {
             let id = self.block_ids[&b];
             self.vcode.blocks[id.index()].first_inst = self.vcode.insts.len();
-            let params: Vec<VReg> = self.flat_regs(&func.dfg.block_params(b).to_vec())?;
+            let params: Vec<VReg> = self.flat_regs(func.dfg.block_params(b))?;
             self.vcode.blocks[id.index()].params = params;
             if b == entry {
                 self.lower_args()?;
@@ -337,7 +337,7 @@ impl<'f> Lower<'f> {
             }
             InstructionData::Call { opcode: Opcode::ReturnCall, func_ref, .. } => {
                 let name = dfg.ext_funcs[func_ref].name.clone();
-                let args: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
+                let args: Vec<VReg> = self.flat_regs(dfg.inst_args(inst))?;
                 let (operands, rest) = self.call_args(&args)?;
                 // Stack arguments go below the frame first; the epilogue
                 // moves them to the top of this function's incoming area,
@@ -362,7 +362,7 @@ impl<'f> Lower<'f> {
                 debug_assert_eq!(succs.len(), 2);
             }
             InstructionData::MultiAry { opcode: Opcode::Return, .. } => {
-                let vals: Vec<VReg> = self.flat_regs(&dfg.inst_args(inst).to_vec())?;
+                let vals: Vec<VReg> = self.flat_regs(dfg.inst_args(inst))?;
                 // Results beyond the registers go to the caller's area above
                 // the frame record, like stack arguments.
                 let (operands, rest) = self.call_args(&vals)?;

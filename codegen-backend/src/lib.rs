@@ -138,6 +138,29 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Err
 /// Compile `funcs` for `target` and link them into a verified module:
 /// calls between them are resolved, and callees none of them defines become
 /// the module's imports (host functions bound by `sheave_embed::Linker`).
+///
+/// ```
+/// use sheave_codegen::{Target, compile_module};
+/// let funcs = cranelift_reader::parse_functions(
+///     "function %twice(i32) -> i32 {
+///          fn0 = %log(i32)
+///      block0(v0: i32):
+///          call fn0(v0)
+///          v1 = iadd v0, v0
+///          return v1
+///      }",
+/// )?;
+/// let module = compile_module(&funcs, &Target::named("pulley32be")?)?;
+/// assert_eq!(module.target().to_string(), "32-bit big-endian");
+/// assert_eq!(module.imports()[0].name, "%log"); // bound by name when instantiated
+/// // A function the backend cannot compile is an error naming it.
+/// let bad = cranelift_reader::parse_functions(
+///     "function %wide(i32) -> i32x8 {\nblock0(v0: i32):\n    v1 = splat.i32x8 v0\n    return v1\n}",
+/// )?;
+/// let err = compile_module(&bad, &Target::default_64()).unwrap_err();
+/// assert_eq!(err.function(), Some("%wide"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn compile_module(funcs: &[Function], target: &Target) -> Result<sheave_format::Module, Error> {
     let mut builder = ModuleBuilder::new();
     for func in funcs {

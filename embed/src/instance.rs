@@ -10,6 +10,37 @@ use sheave_interp::Vm;
 /// data `T`) and derefs to it, so [`Store::get_func`],
 /// [`Store::get_typed_func`], [`Store::data_mut`] and the rest are called
 /// on the instance.
+///
+/// ```
+/// use sheave_embed::{Linker, Module, ModuleFunction, ModuleParts, ScalarType, Val, Vm};
+/// use sheave_opcodes::{XReg, encode};
+///
+/// // %add(i64, i64) -> i64, hand-assembled (sheave-codegen makes these from CLIF).
+/// let x = |i| XReg::new(i).unwrap();
+/// let mut code = Vec::new();
+/// encode::xadd64(&mut code, x(0), x(0), x(1));
+/// encode::ret(&mut code);
+/// let add = ModuleFunction {
+///     name: "%add".into(),
+///     params: vec![ScalarType::I64, ScalarType::I64],
+///     results: vec![ScalarType::I64],
+///     range: 0..code.len(),
+/// };
+/// let module = Module::new(ModuleParts { code, functions: vec![add], ..Default::default() })?;
+///
+/// // SAFETY: the code touches no memory.
+/// let mut instance = unsafe { Linker::<()>::new().instantiate(&module, ()) }?;
+/// let typed = instance.get_typed_func::<(i64, i64), i64>("add")?;
+/// assert_eq!(typed.call(&mut instance, (2, 40))?, 42);
+/// // Untyped, checked on every call.
+/// let mut results = [Val::I64(0)];
+/// instance.get_func("add")?.call(&mut instance, &[Val::I64(1), Val::I64(2)], &mut results)?;
+/// assert_eq!(results, [Val::I64(3)]);
+/// // A smaller stack, between calls.
+/// *instance.vm_mut() = Vm::with_stack_size(64 << 10);
+/// assert_eq!(typed.call(&mut instance, (5, 5))?, 10);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Instance<T> {
     store: Store<T>,
 }

@@ -153,7 +153,20 @@ impl Module {
         self.parts.to_bytes()
     }
 
-    /// Parse a module file and verify it as [`Module::new`] does.
+    /// Parse a module file and verify it as [`Module::new`] does. A
+    /// truncated, damaged or version-mismatched file is an error, never a
+    /// crash.
+    ///
+    /// ```
+    /// use sheave_format::{Module, ModuleError};
+    /// assert_eq!(Module::from_bytes(b"not a module"), Err(ModuleError::BadMagic));
+    /// let empty = Module::new(Default::default())?;
+    /// let mut file = empty.to_bytes()?;
+    /// assert_eq!(Module::from_bytes(&file)?, empty);
+    /// file[20] ^= 1; // damage it
+    /// assert_eq!(Module::from_bytes(&file), Err(ModuleError::ChecksumMismatch));
+    /// # Ok::<(), ModuleError>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Module, ModuleError> {
         Module::new(ModuleParts::from_bytes(bytes)?)
     }

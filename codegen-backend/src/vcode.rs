@@ -175,6 +175,13 @@ impl regalloc2::Function for VCode {
 /// the pinned register) and stack arguments, which live in memory.
 /// (regalloc2 0.15 has no reference types or safepoints, so there is no
 /// `requires_refs_on_stack` to report.)
+///
+/// The checker also assumes of the block order that every block but the
+/// entry comes after one of its predecessors: its first pass visits the
+/// blocks in order, and a block visited before any predecessor starts from
+/// an empty state that it passes on for good (every use downstream becomes
+/// `UnknownValueInAllocation`). Lowering orders the blocks so (see
+/// `block_order` in `lower`).
 #[cfg(any(debug_assertions, feature = "regalloc-checker"))]
 pub fn check_allocation(
     vcode: &VCode,
@@ -213,6 +220,34 @@ mod tests {
     #[test]
     fn a_correct_allocation_passes() {
         let (vcode, env, out) = allocated(SUM_OF_PRODUCTS);
+        assert_eq!(check_allocation(&vcode, &env, &out), Ok(()));
+    }
+
+    #[test]
+    fn a_block_laid_out_before_its_predecessors_passes() {
+        // block1's only predecessor comes after it in the layout. In that
+        // order the checker reported `UnknownValueInAllocation` for the
+        // `return v0`; lowering places block1 after block3.
+        let (vcode, env, out) = allocated(
+            "
+            function %f(i64, i64) -> i64 {
+            block0(v0: i64, v1: i64):
+                jump block2(v1)
+            block1(v2: i64):
+                v3 = iconst.i64 -1
+                v4 = iadd v2, v3
+                jump block2(v4)
+            block2(v5: i64):
+                brif v5, block3, block4
+            block3:
+                jump block1(v5)
+            block4:
+                return v0
+            }",
+        );
+        for (b, block) in vcode.blocks.iter().enumerate().skip(1) {
+            assert!(block.preds.iter().any(|p| p.index() < b), "block{b}: preds {:?}", block.preds);
+        }
         assert_eq!(check_allocation(&vcode, &env, &out), Ok(()));
     }
 

@@ -5,7 +5,8 @@
 //! x-register; bits above its width are undefined, so ops that look at them
 //! (compares, division, right shifts, extends, conditions) extend first.
 //! f32/f64 live in f-registers. Critical edges are split here, because the
-//! register allocator needs them split.
+//! register allocator needs them split, and each block is placed after one
+//! of its predecessors, because regalloc2's checker needs that order.
 
 use crate::abi::{self, ARG_REGS};
 use crate::error::LowerResult;
@@ -194,6 +195,40 @@ impl<'f> Lower<'f> {
             .collect()
     }
 
+    /// The blocks reachable from `entry`, in the order they become VCode
+    /// blocks: layout order, except that a block waits until one of its
+    /// predecessors has been placed (it then comes at its layout place
+    /// among the blocks that may go next). So every block but the entry
+    /// follows one of its predecessors, which regalloc2's checker assumes
+    /// of the block order: it makes one pass over the blocks in order
+    /// before iterating to a fixpoint, and a block it reaches before any
+    /// of its predecessors starts from an empty state (nothing known to
+    /// be in any register), which then flows to its successors and can
+    /// never be undone, so correct uses there are reported as
+    /// `UnknownValueInAllocation`. A layout in which every block already
+    /// follows a predecessor (the usual case) is kept as it is.
+    fn block_order(&self, entry: ir::Block) -> Vec<ir::Block> {
+        use std::cmp::Reverse;
+        use std::collections::{BinaryHeap, HashSet};
+        let layout = &self.func.layout;
+        let position: HashMap<ir::Block, usize> = layout.blocks().enumerate().map(|(i, b)| (b, i)).collect();
+        // Blocks that may go next (a predecessor is placed), by layout position.
+        let mut ready = BinaryHeap::from([Reverse((position[&entry], entry))]);
+        let mut seen = HashSet::from([entry]);
+        let mut order = Vec::new();
+        while let Some(Reverse((_, b))) = ready.pop() {
+            order.push(b);
+            if let Some(last) = layout.last_inst(b) {
+                for e in self.edges(last) {
+                    if seen.insert(e.target) {
+                        ready.push(Reverse((position[&e.target], e.target)));
+                    }
+                }
+            }
+        }
+        order
+    }
+
     fn lower_function(&mut self) -> LowerResult<()> {
         let func = self.func;
         // Explicit stack slots, at the bottom of the frame (sp-relative).
@@ -206,17 +241,7 @@ impl<'f> Lower<'f> {
         }
         self.vcode.stack_slots_size = offset;
         let entry = func.layout.entry_block().ok_or("the function has no blocks")?;
-        // Blocks reachable from the entry, in layout order.
-        let mut reachable = std::collections::HashSet::new();
-        let mut stack = vec![entry];
-        while let Some(b) = stack.pop() {
-            if reachable.insert(b)
-                && let Some(last) = func.layout.last_inst(b)
-            {
-                stack.extend(self.edges(last).into_iter().map(|e| e.target));
-            }
-        }
-        let order: Vec<ir::Block> = func.layout.blocks().filter(|b| reachable.contains(b)).collect();
+        let order = self.block_order(entry);
         let (dead, uses) = self.dead_insts(&order);
         self.dead = dead;
         self.find_fusions(&order, &uses);

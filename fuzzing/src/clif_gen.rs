@@ -12,7 +12,7 @@
 //! to integers: CLIF leaves NaN payloads open, and only there could they
 //! become visible as bits.
 //!
-//! Instructions come from a table of operations ([`ops`]): one row per
+//! Instructions come from a table of operations (`clif_gen/ops.rs`): one row per
 //! opcode and type signature, with the shape of builder call it needs. A
 //! block picks a family of rows by weight, then one of its rows whose
 //! types have variables, and inserts it on variables of those types.

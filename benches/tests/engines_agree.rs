@@ -10,7 +10,7 @@ fn every_engine_agrees_on_every_program() {
     let mut failures = Vec::new();
     for program in PROGRAMS {
         if let Err(e) = check_agreement(program) {
-            failures.push(e);
+            failures.push(e.to_string());
         }
     }
     assert!(failures.is_empty(), "disagreements:\n{}", failures.join("\n"));

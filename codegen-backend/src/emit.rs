@@ -57,7 +57,7 @@ fn vreg(p: PReg) -> SVReg {
     SVReg::new(p.hw_enc() as u8).expect("allocatable v-register")
 }
 
-pub fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
+pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     let frame = layout_frame(vcode, out)?;
     let mut asm = Assembler::new();
     let labels: Vec<Label> = (0..vcode.blocks.len()).map(|_| asm.label()).collect();

@@ -3,6 +3,7 @@
 //! (compiled, with Cranelift's mid-end first); results and trap codes must
 //! agree.
 
+use crate::Finding;
 use crate::clif_gen::{self, Config, Program};
 use arbitrary::Unstructured;
 use cranelift_codegen::data_value::DataValue;
@@ -36,7 +37,7 @@ enum Ending {
 
 /// Run one case from fuzzer bytes. `Err` is a disagreement: a bug, with
 /// the program (as CLIF with a `; run:` line) and both outcomes.
-pub fn run(data: &[u8]) -> Result<Verdict, String> {
+pub fn run(data: &[u8]) -> Result<Verdict, Finding> {
     let mut u = Unstructured::new(data);
     let program = match clif_gen::generate(&mut u, &Config::default()) {
         Ok(p) => p,
@@ -46,13 +47,13 @@ pub fn run(data: &[u8]) -> Result<Verdict, String> {
 }
 
 /// Compare the engines on `program`.
-pub fn check(program: &Program) -> Result<Verdict, String> {
+pub fn check(program: &Program) -> Result<Verdict, Finding> {
     let flags = cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder());
     for f in &program.functions {
         if let Err(e) = cranelift_codegen::verify_function(f, &flags) {
             // The generator's bug, not Sheave's: report it as such.
             let text = program.to_clif(Err("(not run: invalid)".into()));
-            return Err(format!("the generator made invalid CLIF: {e}\n{text}"));
+            return Err(Finding(format!("the generator made invalid CLIF: {e}\n{text}")));
         }
     }
     let reference = match reference(&program.functions, "f0", &program.args, REFERENCE_FUEL) {
@@ -70,10 +71,10 @@ pub fn check(program: &Program) -> Result<Verdict, String> {
             Ending::Returned(values) => Ok(&values[..]),
             Ending::Trapped(code) => Err(sheave_interp::TrapCode(*code).to_string()),
         };
-        Err(format!(
+        Err(Finding(format!(
             "cranelift-interpreter: {reference:?}\nsheave:                {ours:?}\n{}",
             program.to_clif(expected)
-        ))
+        )))
     }
 }
 

@@ -12,6 +12,32 @@
 //! line: save it as `case.clif`, and `sheave run case.clif --invoke f0 ARGS`
 //! or `sheave test case.clif` reproduces it (see the README).
 
+/// What a fuzz target found: a property that does not hold (engines that
+/// disagree, a loader that accepted something broken, an op that does not
+/// round-trip), with the case and the evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding(pub String);
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Finding {}
+
+impl From<String> for Finding {
+    fn from(message: String) -> Finding {
+        Finding(message)
+    }
+}
+
+impl From<&str> for Finding {
+    fn from(message: &str) -> Finding {
+        Finding(message.into())
+    }
+}
+
 pub mod clif_gen;
 pub mod compile;
 pub mod differential;

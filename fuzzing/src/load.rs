@@ -6,6 +6,7 @@
 //! cases edit a valid module instead and fix its checksum up: that reaches
 //! the section parsing and the verifier.
 
+use crate::Finding;
 use sheave_format::{Module, ModuleFunction, ModuleImport, ModuleParts, ScalarType};
 use sheave_opcodes::{DisasOptions, disassemble, encode};
 
@@ -46,7 +47,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Load `data` (or a valid module edited by it). `Ok(true)` if the loader
 /// accepted it; `Err` if it accepted something broken.
-pub fn run(data: &[u8]) -> Result<bool, String> {
+pub fn run(data: &[u8]) -> Result<bool, Finding> {
     let bytes = match data.split_first() {
         Some((&mode, edits)) if mode & 1 == 1 => {
             let mut bytes = seed_module();

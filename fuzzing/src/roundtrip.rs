@@ -2,10 +2,11 @@
 //! encodes back to the same bytes and decodes to an equal op; the
 //! disassembler and the verifier take any bytes without panicking.
 
+use crate::Finding;
 use sheave_opcodes::{DisasOptions, Op, disassemble, verify};
 
 /// Ops that decoded from `data`; `Err` describes a round-trip failure.
-pub fn run(data: &[u8]) -> Result<usize, String> {
+pub fn run(data: &[u8]) -> Result<usize, Finding> {
     let mut at = 0;
     let mut ops = 0;
     let mut code = Vec::new();
@@ -15,17 +16,20 @@ pub fn run(data: &[u8]) -> Result<usize, String> {
                 let mut bytes = Vec::new();
                 op.encode(&mut bytes);
                 if bytes != data[at..at + size] {
-                    return Err(format!(
+                    return Err(Finding(format!(
                         "{op} decoded from {:02x?} encodes to {bytes:02x?}",
                         &data[at..at + size]
-                    ));
+                    )));
                 }
                 if size != op.size() {
-                    return Err(format!("{op}: decoded {size} bytes, but its size is {}", op.size()));
+                    return Err(Finding(format!(
+                        "{op}: decoded {size} bytes, but its size is {}",
+                        op.size()
+                    )));
                 }
                 match Op::decode(&bytes) {
                     Ok((again, n)) if again == op && n == size => {}
-                    other => return Err(format!("{op} re-decodes as {other:?}")),
+                    other => return Err(Finding(format!("{op} re-decodes as {other:?}"))),
                 }
                 code.extend_from_slice(&bytes);
                 ops += 1;

@@ -83,7 +83,7 @@ impl Snapshot {
     /// (`lr` is the caller's to restore, so it is not compared).
     /// Returns the first register that differs.
     #[cfg(debug_assertions)]
-    pub fn check_preserved(&self, s: &State) -> Result<(), alloc::string::String> {
+    pub(crate) fn check_preserved(&self, s: &State) -> Result<(), alloc::string::String> {
         use alloc::format;
         let now = Snapshot::take(s);
         for i in 0..X_LEN {

@@ -21,7 +21,7 @@
 //!     target/release/report --quick --only fib --engines sheave --rounds 1
 //! ```
 
-use sheave_benches::engines::{Compiled, Engine, Output, UNSUPPORTED, check_agreement, compile};
+use sheave_benches::engines::{Compiled, Engine, EngineError, Output, UNSUPPORTED, check_agreement, compile};
 use sheave_benches::suite::{PROGRAMS, Program};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -89,7 +89,10 @@ fn parse_options() -> Result<Options, String> {
                 let program =
                     PROGRAMS.iter().find(|p| p.name == name).ok_or_else(|| format!("no program {name:?}"))?;
                 let functions = sheave_benches::engines::parse(program)?;
-                print!("{}", sheave_benches::engines::pulley_disassembly(&functions)?);
+                print!(
+                    "{}",
+                    sheave_benches::engines::pulley_disassembly(&functions).map_err(|e| e.to_string())?
+                );
                 std::process::exit(0);
             }
             "-h" | "--help" => {
@@ -106,7 +109,7 @@ fn parse_options() -> Result<Options, String> {
 
 /// One timed call: the only code callgrind collects (see the module docs).
 #[inline(never)]
-fn measured_run(compiled: &mut Compiled, n: i64) -> (Result<Output, String>, Duration) {
+fn measured_run(compiled: &mut Compiled, n: i64) -> (Result<Output, EngineError>, Duration) {
     let start = Instant::now();
     let out = compiled.runner.run(std::hint::black_box(n));
     (out, start.elapsed())
@@ -205,10 +208,10 @@ fn measure(program: &Program, opts: &Options) -> Result<Row, String> {
     // timed there too, for the ratio.
     if opts.engines.contains(&Engine::ClifInterp) {
         match compile(Engine::ClifInterp, program) {
-            Err(e) if e == UNSUPPORTED => {}
+            Err(e) if e.0 == UNSUPPORTED => {}
             Err(e) => return Err(format!("clif-interp: {e}")),
             Ok(mut reference) => {
-                let mut sheave = compile(Engine::Sheave, program)?;
+                let mut sheave = compile(Engine::Sheave, program).map_err(|e| e.to_string())?;
                 let repeats = if opts.quick { 1 } else { 3 };
                 let (mut ti, mut ts) = (Vec::new(), Vec::new());
                 for _ in 0..repeats {

@@ -2,7 +2,7 @@
 //! program computes, hundreds of times slower than native code, so it runs
 //! at the suite's `reference` sizes.
 
-use super::{Output, Runner};
+use super::{EngineError, Output, Runner};
 use crate::suite::Returns;
 use cranelift_codegen::data_value::DataValue;
 use cranelift_codegen::ir::Function;
@@ -20,7 +20,7 @@ pub(super) fn compile(functions: Vec<Function>, returns: Returns) -> Result<Clif
 }
 
 impl Runner for ClifInterpRunner {
-    fn run(&mut self, n: i64) -> Result<Output, String> {
+    fn run(&mut self, n: i64) -> Result<Output, EngineError> {
         let mut store = FunctionStore::default();
         for func in &self.functions {
             store.add(func.name.to_string(), func);
@@ -31,11 +31,11 @@ impl Runner for ClifInterpRunner {
             Ok(ControlFlow::Return(values)) => match (self.returns, values.first()) {
                 (Returns::I64, Some(DataValue::I64(v))) => Ok(Output::I64(*v)),
                 (Returns::F64, Some(DataValue::F64(v))) => Ok(Output::F64Bits(v.bits())),
-                (_, other) => Err(format!("unexpected result {other:?}")),
+                (_, other) => Err(format!("unexpected result {other:?}").into()),
             },
-            Ok(ControlFlow::Trap(trap)) => Err(format!("trapped: {trap:?}")),
+            Ok(ControlFlow::Trap(trap)) => Err(format!("trapped: {trap:?}").into()),
             Ok(_) => Err("did not return".into()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.to_string().into()),
         }
     }
 }

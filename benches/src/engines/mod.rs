@@ -19,6 +19,31 @@ use cranelift_codegen::ir::Function;
 use std::fmt;
 use std::time::Duration;
 
+/// Why an engine could not compile or run a program (or the engines
+/// disagree): a message naming the engine and the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineError(pub String);
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+impl From<String> for EngineError {
+    fn from(message: String) -> EngineError {
+        EngineError(message)
+    }
+}
+
+impl From<&str> for EngineError {
+    fn from(message: &str) -> EngineError {
+        EngineError(message.into())
+    }
+}
+
 /// An engine of the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Engine {
@@ -75,7 +100,7 @@ impl fmt::Display for Output {
 /// A program compiled for one engine, ready to run `%main(n)`.
 pub trait Runner {
     /// Run `%main(n)`; `Err` with a message if it trapped or failed.
-    fn run(&mut self, n: i64) -> Result<Output, String>;
+    fn run(&mut self, n: i64) -> Result<Output, EngineError>;
 }
 
 /// A compiled program with what compiling it cost.
@@ -102,7 +127,7 @@ pub fn parse(program: &Program) -> Result<Vec<Function>, String> {
 
 /// Compile `program` for `engine`. cranelift-interpreter cannot call host
 /// functions, so it refuses `host_loop` with [`UNSUPPORTED`].
-pub fn compile(engine: Engine, program: &Program) -> Result<Compiled, String> {
+pub fn compile(engine: Engine, program: &Program) -> Result<Compiled, EngineError> {
     let functions = parse(program)?;
     let (runner, compile_time, code_size): (Box<dyn Runner>, Duration, Option<usize>) = match engine {
         Engine::Sheave => {
@@ -153,13 +178,13 @@ fn output(returns: Returns, bits: u64) -> Output {
 
 /// Run `program` at its reference size on every engine that supports it and
 /// check they all return the same value; the value, or what disagreed.
-pub fn check_agreement(program: &Program) -> Result<Output, String> {
+pub fn check_agreement(program: &Program) -> Result<Output, EngineError> {
     let mut seen: Option<(Engine, Output)> = None;
     for engine in Engine::ALL {
         let mut compiled = match compile(engine, program) {
             Ok(c) => c,
-            Err(e) if e == UNSUPPORTED => continue,
-            Err(e) => return Err(format!("{}: {engine} cannot compile it: {e}", program.name)),
+            Err(e) if e.0 == UNSUPPORTED => continue,
+            Err(e) => return Err(format!("{}: {engine} cannot compile it: {e}", program.name).into()),
         };
         let out = compiled
             .runner
@@ -171,10 +196,11 @@ pub fn check_agreement(program: &Program) -> Result<Output, String> {
                 return Err(format!(
                     "{}({}): {first} returned {expected}, {engine} returned {out}",
                     program.name, program.n_reference
-                ));
+                )
+                .into());
             }
             Some(_) => {}
         }
     }
-    seen.map(|(_, out)| out).ok_or_else(|| format!("{}: no engine ran it", program.name))
+    seen.map(|(_, out)| out).ok_or_else(|| format!("{}: no engine ran it", program.name).into())
 }

@@ -4,7 +4,7 @@
 //! convention so Rust can call `%main` and `%host_add` can be a Rust
 //! `extern "C"` function.
 
-use super::{Output, Runner, callee_name, function_name};
+use super::{EngineError, Output, Runner, callee_name, function_name};
 use crate::suite::{Returns, host_add};
 use cranelift_codegen::ir::{ExternalName, FuncRef, Function, UserExternalName};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -109,7 +109,7 @@ pub(super) fn compile(
 }
 
 impl Runner for NativeRunner {
-    fn run(&mut self, n: i64) -> Result<Output, String> {
+    fn run(&mut self, n: i64) -> Result<Output, EngineError> {
         // Native code has no trap recovery here: the suite's programs don't trap.
         Ok(match self.entry {
             Entry::I64(f) => Output::I64(f(n)),

@@ -12,7 +12,7 @@
 //!   offset. The interpreter stops with `DoneReason::CallIndirectHost`, the
 //!   host does the call on the VM's registers, and execution resumes.
 
-use super::{Output, Runner, callee_name, function_name, output};
+use super::{EngineError, Output, Runner, callee_name, function_name, output};
 use crate::suite::{Returns, host_add};
 use cranelift_codegen::Context;
 use cranelift_codegen::FinalizedRelocTarget;
@@ -121,7 +121,7 @@ pub(super) fn compile(
 
 /// The linked bytecode of `functions`, disassembled, each function headed
 /// by its name (for comparing code with Sheave's `sheave disas`).
-pub fn disassemble(functions: &[Function]) -> Result<String, String> {
+pub fn disassemble(functions: &[Function]) -> Result<String, EngineError> {
     let (runner, _, _) = compile(functions, Returns::I64)?;
     let mut out = String::new();
     for (i, (name, start)) in runner.layout.iter().enumerate() {
@@ -134,7 +134,7 @@ pub fn disassemble(functions: &[Function]) -> Result<String, String> {
 }
 
 impl Runner for PulleyRunner {
-    fn run(&mut self, n: i64) -> Result<Output, String> {
+    fn run(&mut self, n: i64) -> Result<Output, EngineError> {
         let entry = NonNull::from(&self.code[self.main..]).cast::<u8>();
         let ret = match self.returns {
             Returns::I64 => RegType::XReg,
@@ -158,10 +158,12 @@ impl Runner for PulleyRunner {
                         self.vm.state_mut()[XReg::x0].set_i64(host_add(a, b));
                         done = self.vm.call_run(resume);
                     }
-                    DoneReason::CallIndirectHost { id, .. } => return Err(format!("unknown host call {id}")),
+                    DoneReason::CallIndirectHost { id, .. } => {
+                        return Err(format!("unknown host call {id}").into());
+                    }
                     DoneReason::Trap { pc, .. } => {
                         let at = pc.as_ptr() as usize - self.code.as_ptr() as usize;
-                        return Err(format!("Pulley trapped at byte {at}"));
+                        return Err(format!("Pulley trapped at byte {at}").into());
                     }
                 }
             }

@@ -2,7 +2,7 @@
 //! API instantiates it (binding `%host_add` where it is imported) and calls
 //! `%main` through a typed function.
 
-use super::{Output, Runner};
+use super::{EngineError, Output, Runner};
 use crate::suite::{Returns, host_add};
 use cranelift_codegen::ir::Function;
 use sheave_codegen::{Target, compile_module};
@@ -44,11 +44,11 @@ pub(super) fn compile(
 }
 
 impl Runner for SheaveRunner {
-    fn run(&mut self, n: i64) -> Result<Output, String> {
+    fn run(&mut self, n: i64) -> Result<Output, EngineError> {
         match self {
             SheaveRunner::I64(instance, main) => main.call(instance, n).map(Output::I64),
             SheaveRunner::F64(instance, main) => main.call(instance, n).map(|v| Output::F64Bits(v.to_bits())),
         }
-        .map_err(|trap| trap.to_string())
+        .map_err(|trap| EngineError(trap.to_string()))
     }
 }

@@ -97,3 +97,37 @@ fn bad_targets_are_typed_errors() {
     assert!(matches!(&err, Error::Target { .. }), "{err:?}");
     assert!(err.to_string().contains("unknown target `x86`"), "{err}");
 }
+
+#[test]
+fn arithmetic_on_f16_and_f128_is_refused_by_name() {
+    // f16 and f128 are carried as bits: moves only. Each op that would
+    // compute on them is refused, naming itself, rather than miscompiled
+    // with the f32/f64 ops.
+    for (ty, body) in [
+        ("f16", "v2 = fadd v0, v1"),
+        ("f16", "v2 = fneg v0"),
+        ("f16", "v2 = fcopysign v0, v1"),
+        ("f16", "v2 = fcmp eq v0, v1"),
+        ("f128", "v2 = fadd v0, v1"),
+        ("f128", "v2 = fabs v0"),
+        ("f128", "v2 = fcmp lt v0, v1"),
+    ] {
+        let opcode = body.split_whitespace().nth(2).unwrap();
+        let ret = if body.contains("fcmp") { "i8" } else { ty };
+        let text = format!(
+            "function %f({ty}, {ty}) -> {ret} {{\nblock0(v0: {ty}, v1: {ty}):\n    {body}\n    return v2\n}}\n"
+        );
+        let err = compile_clif(&text).unwrap_err();
+        assert!(matches!(&err, Error::Unsupported { .. }), "{text}: {err:?}");
+        let err = err.to_string();
+        assert!(err.contains(&format!("`{opcode}` of {ty} values is not supported")), "{err}");
+        assert!(err.contains(&format!("(in `v2 = {opcode}")), "{err}");
+    }
+    // A conversion from f16 too.
+    let err = compile_clif(
+        "function %g(f16) -> f32 {\nblock0(v0: f16):\n    v1 = fpromote.f32 v0\n    return v1\n}\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("`fpromote` of f16 values is not supported"), "{err}");
+}

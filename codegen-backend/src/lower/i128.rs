@@ -1,4 +1,5 @@
-//! i128 values as register pairs `[lo, hi]`.
+//! i128 values as register pairs `[lo, hi]`, and f128 values as the pair
+//! of their bits (constants, moves, loads, stores, bitcasts and selects).
 
 use super::*;
 use crate::vops::Binary;
@@ -12,7 +13,8 @@ impl Lower<'_> {
             | Opcode::Uextend
             | Opcode::Sextend
             | Opcode::Ireduce
-            | Opcode::Bitcast => self.i128_halves(inst, opcode, args),
+            | Opcode::Bitcast
+            | Opcode::F128const => self.i128_halves(inst, opcode, args),
             Opcode::Iadd
             | Opcode::Isub
             | Opcode::Band
@@ -94,6 +96,19 @@ impl Lower<'_> {
             // i128 <-> f128 (and same-type) bitcasts move nothing.
             Opcode::Bitcast => {
                 let (lo, hi) = self.pair(args[0])?;
+                self.alias_pair(results[0], lo, hi);
+            }
+            // The constant's bits (in the pool little-endian), as two halves.
+            Opcode::F128const => {
+                let InstructionData::UnaryConst { constant_handle, .. } = dfg.insts[inst] else {
+                    unreachable!()
+                };
+                let bits = ir::immediates::Ieee128::try_from(dfg.constants.get(constant_handle))
+                    .map_err(|e| format!("an f128 constant that is not 16 bytes: {e}"))?
+                    .bits();
+                let (lo, hi) = (self.new_vreg(int), self.new_vreg(int));
+                self.iconst(lo, bits as u64 as i64);
+                self.iconst(hi, (bits >> 64) as u64 as i64);
                 self.alias_pair(results[0], lo, hi);
             }
             _ => return Err(format!("`{opcode}` with i128 values is not supported yet")),
@@ -227,18 +242,14 @@ impl Lower<'_> {
             }
             Opcode::Select | Opcode::SelectSpectreGuard => {
                 let c = self.condition(args[0])?;
-                if dfg.value_type(results[0]) == types::I128 {
+                if is_pair(dfg.value_type(results[0])) {
                     let ((alo, ahi), (blo, bhi)) = (self.pair(args[1])?, self.pair(args[2])?);
                     let (dlo, dhi) = self.pair(results[0])?;
                     self.emit(vop::xselect(dlo, c, alo, blo));
                     self.emit(vop::xselect(dhi, c, ahi, bhi));
                 } else {
                     let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.reg(results[0])?);
-                    let c64 = c;
-                    match d.class() {
-                        RegClass::Int => self.emit(vop::xselect(d, c64, a, b)),
-                        _ => self.emit(vop::fselect(d, c64, a, b)),
-                    }
+                    self.emit(select_op(d.class())(d, c, a, b));
                 }
             }
             Opcode::Trapz | Opcode::Trapnz => {

@@ -4,7 +4,10 @@
 //! Value representation: an integer of up to 64 bits lives in one
 //! x-register; bits above its width are undefined, so ops that look at them
 //! (compares, division, right shifts, extends, conditions) extend first.
-//! f32/f64 live in f-registers. Critical edges are split here, because the
+//! f32/f64 live in f-registers. f16 and f128 have no arithmetic here: an
+//! f16 is carried as its bits in an x-register (like an i16), an f128 as
+//! its bits in a pair like an i128, and only the ops that move bits apply
+//! to them ([`moves_bits`]). Critical edges are split here, because the
 //! register allocator needs them split, and each block is placed after one
 //! of its predecessors, because regalloc2's checker needs that order.
 
@@ -31,6 +34,43 @@ mod memory;
 mod vector;
 
 const P: PcRel = PcRel(0);
+
+/// Whether `t` is carried as a register pair `[lo, hi]` (i128, and f128 as its bits).
+fn is_pair(t: Type) -> bool {
+    t == types::I128 || t == types::F128
+}
+
+/// The ops that only move a value's bits (so apply to f16 and f128, which
+/// are carried as bits in x-registers, with no arithmetic): constants,
+/// loads, stores, bitcasts, selects and calls. Block arguments, returns and
+/// tail calls are terminators and move any type.
+fn moves_bits(opcode: Opcode) -> bool {
+    use Opcode::*;
+    matches!(
+        opcode,
+        F16const
+            | F128const
+            | Load
+            | Store
+            | Bitcast
+            | Select
+            | SelectSpectreGuard
+            | Call
+            | CallIndirect
+            | Nop
+    )
+}
+
+/// The `select` op for a result of register class `class`: a value's class
+/// (not whether its type is a float) says which registers hold it, and f16
+/// lives in an x-register.
+fn select_op(class: RegClass) -> fn(VReg, VReg, VReg, VReg) -> VOp {
+    match class {
+        RegClass::Int => vop::xselect,
+        RegClass::Float => vop::fselect,
+        RegClass::Vector => vop::vselect,
+    }
+}
 
 /// What `lower` produces besides the code: the functions called directly.
 pub struct Lowered {
@@ -160,7 +200,7 @@ impl<'f> Lower<'f> {
         let r = self.regs(v)?;
         match r[..] {
             [lo, hi] => Ok((lo, hi)),
-            _ => Err("expected an i128 value".into()),
+            _ => Err("expected an i128 or f128 value".into()),
         }
     }
 
@@ -426,10 +466,22 @@ impl<'f> Lower<'f> {
         {
             return self.lower_vector(inst, opcode, &args);
         }
-        let is_pair = |t: Type| t == types::I128 || t == types::F128;
-        let touches_i128 = is_pair(ctrl)
-            || args.iter().any(|&a| is_pair(dfg.value_type(a)))
-            || dfg.inst_results(inst).iter().any(|&r| is_pair(dfg.value_type(r)));
+        let touches = |is: fn(Type) -> bool| {
+            is(ctrl)
+                || args.iter().any(|&a| is(dfg.value_type(a)))
+                || dfg.inst_results(inst).iter().any(|&r| is(dfg.value_type(r)))
+        };
+        if touches(|t| t == types::F16) && !moves_bits(opcode) {
+            return Err(format!(
+                "`{opcode}` of f16 values is not supported (f16 is carried as its bits: moves, loads, stores, bitcasts and selects only)"
+            ));
+        }
+        if touches(|t| t == types::F128) && !moves_bits(opcode) {
+            return Err(format!(
+                "`{opcode}` of f128 values is not supported (f128 is carried as its bits: moves, loads, stores, bitcasts and selects only)"
+            ));
+        }
+        let touches_i128 = touches(is_pair);
         if touches_i128 && !matches!(opcode, Opcode::Call | Opcode::CallIndirect) {
             return self.lower_i128(inst, opcode, &args);
         }
@@ -524,14 +576,10 @@ impl<'f> Lower<'f> {
                 let r = self.reg(args[0])?;
                 self.alias(dfg.first_result(inst), r);
             }
-            Opcode::Select if ctrl.is_int() || ctrl.is_float() => {
+            Opcode::Select | Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
                 let c = self.extended(args[0], false)?;
                 let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                if ctrl.is_int() {
-                    self.emit(vop::xselect(d, c, a, b));
-                } else {
-                    self.emit(vop::fselect(d, c, a, b));
-                }
+                self.emit(select_op(d.class())(d, c, a, b));
             }
             Opcode::Bitcast
                 if ctrl.bits() == dfg.value_type(args[0]).bits()
@@ -563,15 +611,6 @@ impl<'f> Lower<'f> {
                 self.emit(vop::xzero(z));
                 self.emit(vop::xneq64(ne, x, z));
                 self.emit(vop::xneg64(d, ne));
-            }
-            Opcode::SelectSpectreGuard if ctrl.is_int() || ctrl.is_float() => {
-                let c = self.extended(args[0], false)?;
-                let (a, b, d) = (self.reg(args[1])?, self.reg(args[2])?, self.result(inst)?);
-                if ctrl.is_int() {
-                    self.emit(vop::xselect(d, c, a, b));
-                } else {
-                    self.emit(vop::fselect(d, c, a, b));
-                }
             }
             _ => return Err(format!("`{opcode}` is not supported yet")),
         }

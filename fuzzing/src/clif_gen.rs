@@ -10,7 +10,8 @@
 //! check (`fuel -= 1; if fuel == 0 return`), so loops, however they are
 //! wired, end. Floats are canonicalized before they are stored or bitcast
 //! to integers: CLIF leaves NaN payloads open, and only there could they
-//! become visible as bits.
+//! become visible as bits. (Not f16 and f128: only moves take them, and
+//! moves keep payloads, so their bits are compared exactly.)
 //!
 //! Instructions come from a table of operations (`clif_gen/ops.rs`): one row per
 //! opcode and type signature, with the shape of builder call it needs. A
@@ -27,7 +28,7 @@ mod tests;
 use arbitrary::{Result, Unstructured};
 use cranelift_codegen::data_value::DataValue;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::immediates::{Ieee16, Ieee32, Ieee64, Ieee128};
 use cranelift_codegen::ir::instructions::InstructionFormat;
 use cranelift_codegen::ir::{
     AbiParam, Block, Endianness, ExtFuncData, ExternalName, FuncRef, Function, InstBuilder, InstBuilderBase,
@@ -202,6 +203,26 @@ fn arbitrary_value(u: &mut Unstructured, ty: Type) -> Result<DataValue> {
         } else {
             u.arbitrary()?
         })),
+        // Floats that only move: any bits do, NaNs with payloads too.
+        types::F16 => DataValue::F16(Ieee16::with_bits(if edge {
+            *u.choose(&[0, 0x8000, 0x3c00, 0xc200, 0x7c00, 0xfc00, 0x7e00, 0x7e01, 0x7c01, 0x0001, 0x7bff])?
+        } else {
+            u.arbitrary()?
+        })),
+        types::F128 => DataValue::F128(Ieee128::with_bits(if edge {
+            *u.choose(&[
+                0,
+                1 << 127,
+                0x3fff << 112,
+                0x7fff << 112,
+                0x7fff_8000 << 96,
+                0x7fff_8000 << 96 | 1,
+                0x7fff << 112 | 1,
+                1,
+            ])?
+        } else {
+            u.arbitrary()?
+        })),
         _ => DataValue::F64(Ieee64::with_bits(if edge {
             [0f64, -0.0, 1.0, -1.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MAX, 9.3e18]
                 [u.choose_index(9)?]
@@ -345,6 +366,11 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
                 let hi = self.b.ins().iconst(types::I64, (x >> 64) as i64);
                 self.b.ins().iconcat(lo, hi)
             }
+            DataValue::F16(x) => self.b.ins().f16const(x),
+            DataValue::F128(x) => {
+                let c = self.b.func.dfg.constants.insert(x.into());
+                self.b.ins().f128const(c)
+            }
             DataValue::F32(x) => self.b.ins().f32const(x),
             DataValue::F64(x) => self.b.ins().f64const(x),
             DataValue::V128(bytes) => {
@@ -379,9 +405,14 @@ impl<'u, 'd, 'f> FnGen<'u, 'd, 'f> {
         Ok(())
     }
 
-    /// `x`, with any NaN (or NaN lane) replaced by the canonical one.
+    /// `x`, with any NaN (or NaN lane) replaced by the canonical one. An
+    /// f16 or f128 stays as it is: nothing computes on them, so their NaN
+    /// payloads are the ones given, and both engines must keep them.
     fn canonical(&mut self, x: Value) -> Value {
         let ty = self.b.func.dfg.value_type(x);
+        if ty == types::F16 || ty == types::F128 {
+            return x;
+        }
         if ty.is_vector() {
             let lane = ty.lane_type();
             let nan = if lane == types::F32 {

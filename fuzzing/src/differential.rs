@@ -149,10 +149,14 @@ fn agree(a: &Ending, b: &Ending) -> bool {
     }
 }
 
-/// Bit-for-bit equal, except that any NaN equals any NaN: CLIF leaves NaN
-/// payloads and signs open.
+/// Bit-for-bit equal, except that any f32/f64 NaN equals any NaN: CLIF
+/// leaves the payloads and signs of computed NaNs open. f16 and f128 values
+/// are only moved, never computed, so their bits must match exactly (their
+/// `==` compares as floats, which no NaN passes).
 pub fn same_value(x: &DataValue, y: &DataValue) -> bool {
     match (x, y) {
+        (DataValue::F16(a), DataValue::F16(b)) => a.bits() == b.bits(),
+        (DataValue::F128(a), DataValue::F128(b)) => a.bits() == b.bits(),
         (DataValue::F32(a), DataValue::F32(b)) => (a.is_nan() && b.is_nan()) || a.bits() == b.bits(),
         (DataValue::F64(a), DataValue::F64(b)) => (a.is_nan() && b.is_nan()) || a.bits() == b.bits(),
         _ => x == y,

@@ -1,9 +1,11 @@
 //! The table of operations the generator picks from: one row per opcode
 //! and type signature, built once from the type lists below. A new op is
 //! one `row` call in its family's function; a new type is one entry in
-//! the type lists it belongs to (`FLOATS` for `f16`, say: its variables,
-//! arithmetic, compares, loads and stores follow), plus its constants and
-//! argument values in `arbitrary_value`.
+//! the type lists it belongs to (`FLOATS` for a float with arithmetic: its
+//! variables, arithmetic, compares, loads and stores follow; `BITS_FLOATS`
+//! for one that only moves, as `f16` and `f128` are), plus its constants
+//! and argument values in `arbitrary_value` and its constant op in
+//! `constant`.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{Opcode, Type, types};
@@ -26,8 +28,16 @@ const EXTENDABLE: [Type; 3] = [types::I16, types::I32, types::I64];
 /// (integer vector, float vector) pairs of the same lane width.
 const LANE_PAIRS: [(Type, Type); 2] = [(types::I32X4, types::F32X4), (types::I64X2, types::F64X2)];
 
-/// The scalar types: variables of each, constants, loads and stores.
-pub(super) static SCALARS: LazyLock<Vec<Type>> = LazyLock::new(|| INTS.into_iter().chain(FLOATS).collect());
+/// Floats that only move: no arithmetic, compares or conversions take
+/// them (Sheave carries them as their bits, and cranelift-interpreter 0.135
+/// only moves them), but as scalars they get variables, signatures,
+/// constants, selects, loads and stores, and bitcasts to and from the
+/// integer of their width.
+pub(super) const BITS_FLOATS: [Type; 2] = [types::F16, types::F128];
+
+/// The scalar types: variables of each, constants, selects, loads and stores.
+pub(super) static SCALARS: LazyLock<Vec<Type>> =
+    LazyLock::new(|| INTS.into_iter().chain(FLOATS).chain(BITS_FLOATS).collect());
 
 const ICC: [IntCC; 10] = [
     IntCC::Equal,
@@ -396,7 +406,13 @@ fn float_convert(t: &mut Rows) {
 }
 
 fn bitcast(t: &mut Rows) {
-    for (ft, it) in [(types::F32, types::I32), (types::F64, types::I64)] {
+    let pairs = [
+        (types::F16, types::I16),
+        (types::F32, types::I32),
+        (types::F64, types::I64),
+        (types::F128, types::I128),
+    ];
+    for (ft, it) in pairs {
         t.bitcast(it, ft);
         t.bitcast(ft, it);
     }
@@ -444,8 +460,10 @@ fn i128_parts(t: &mut Rows) {
 fn constant(t: &mut Rows) {
     for &ty in SCALARS.iter() {
         let op = match ty {
+            types::F16 => Opcode::F16const,
             types::F32 => Opcode::F32const,
             types::F64 => Opcode::F64const,
+            types::F128 => Opcode::F128const,
             _ => Opcode::Iconst,
         };
         t.row(Shape::Constant, op, &[], &[ty]);

@@ -117,6 +117,26 @@ pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
 /// Marks the closures whose first argument is a [`Caller`].
 pub struct WithCaller;
 
+/// The host function of a typed closure call `$call` of arguments `$a`:
+/// each argument taken from its class's next argument register, the
+/// results (`R`) stored to the result registers. `$store` names the store
+/// inside `$call`.
+macro_rules! typed_host_func {
+    ($T:ident, $R:ident, |$store:ident $(, $a:ident)*| $call:expr) => {
+        HostFunc {
+            params: alloc::vec![$($a::TYPE),*],
+            results: $R::Values::types(),
+            call: Arc::new(move |$store: &mut Store<$T>| {
+                let mut at = RegCursor::default();
+                $( let $a: $a = at.take(&$store.vm); )*
+                let results = $call.into_result()?;
+                results.store(&mut $store.vm);
+                Ok(())
+            }),
+        }
+    };
+}
+
 macro_rules! into_func {
     ($(($($a:ident),*))*) => {$(
         impl<T, F, R, $($a,)*> IntoFunc<T, ($($a,)*), R> for F
@@ -127,17 +147,7 @@ macro_rules! into_func {
         {
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn into_func(self) -> HostFunc<T> {
-                HostFunc {
-                    params: alloc::vec![$($a::TYPE),*],
-                    results: R::Values::types(),
-                    call: Arc::new(move |store: &mut Store<T>| {
-                        let mut at = RegCursor::default();
-                        $( let $a: $a = at.take(&store.vm); )*
-                        let results = (self)($($a),*).into_result()?;
-                        results.store(&mut store.vm);
-                        Ok(())
-                    }),
-                }
+                typed_host_func!(T, R, |store $(, $a)*| (self)($($a),*))
             }
         }
 
@@ -149,17 +159,7 @@ macro_rules! into_func {
         {
             #[allow(non_snake_case, unused_mut, unused_variables)]
             fn into_func(self) -> HostFunc<T> {
-                HostFunc {
-                    params: alloc::vec![$($a::TYPE),*],
-                    results: R::Values::types(),
-                    call: Arc::new(move |store: &mut Store<T>| {
-                        let mut at = RegCursor::default();
-                        $( let $a: $a = at.take(&store.vm); )*
-                        let results = (self)(Caller::new(&mut *store), $($a),*).into_result()?;
-                        results.store(&mut store.vm);
-                        Ok(())
-                    }),
-                }
+                typed_host_func!(T, R, |store $(, $a)*| (self)(Caller::new(&mut *store), $($a),*))
             }
         }
     )*};

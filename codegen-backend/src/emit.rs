@@ -206,6 +206,15 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                                 }
                             };
                         }
+                        VInstKind::LoadOutgoing { offset } => {
+                            let dst = allocs[0].as_reg().ok_or("stack result not in a register")?;
+                            match dst.class() {
+                                RegClass::Int => {
+                                    asm.op(ops::Xload64 { dst: xreg(dst), base: XReg::SP, offset: *offset })
+                                }
+                                _ => asm.op(ops::Fload64 { dst: freg(dst), base: XReg::SP, offset: *offset }),
+                            };
+                        }
                         VInstKind::StoreOutgoing { offset } => {
                             let src = allocs[0].as_reg().ok_or("stack argument not in a register")?;
                             match src.class() {

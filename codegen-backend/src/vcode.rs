@@ -53,6 +53,9 @@ pub enum VInstKind {
     StoreIncoming { offset: i32 },
     /// Store operand 0 at `sp + offset` (an outgoing stack argument).
     StoreOutgoing { offset: i32 },
+    /// `dst = sp + offset`'s 8 bytes: a call's result that the callee
+    /// wrote to the outgoing area (a stack result).
+    LoadOutgoing { offset: i32 },
     /// `dst = sp`, `dst = fp` or `dst = lr`: registers outside allocation.
     ReadSpecial(Special),
     /// `dst = sp + offset`: the address of a stack slot (the slot area is

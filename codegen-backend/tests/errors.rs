@@ -131,3 +131,25 @@ fn arithmetic_on_f16_and_f128_is_refused_by_name() {
     .to_string();
     assert!(err.contains("`fpromote` of f16 values is not supported"), "{err}");
 }
+
+#[test]
+fn a_tail_call_moving_stack_results_is_refused() {
+    // %g receives no stack arguments and returns 20 integers (4 on the
+    // stack); its tail call passes two stack arguments, so the callee would
+    // write those 4 results 16 bytes from where %g's caller reads them.
+    let results = ["i64"; 20].join(", ");
+    let params = ["i64"; 18].join(", ");
+    let args = ["v0"; 18].join(", ");
+    for (decl, call, what) in [
+        ("", "return_call fn0", "`return_call`"),
+        ("    v1 = func_addr.i64 fn0\n", "return_call_indirect sig0, v1", "`return_call_indirect`"),
+    ] {
+        let clif = format!(
+            "function %g(i64) -> {results} tail {{\n    sig0 = ({params}) -> {results} tail\n    fn0 = %h({params}) -> {results} tail\nblock0(v0: i64):\n{decl}    {call}({args})\n}}\n"
+        );
+        let err = compile_clif(&clif).unwrap_err().to_string();
+        assert!(err.contains(what), "{err}");
+        assert!(err.contains("4 results beyond the result registers"), "{err}");
+        assert!(err.contains("(0, not 16)"), "{err}");
+    }
+}

@@ -71,18 +71,80 @@ impl Lower<'_> {
     }
 
     /// Reserve the outgoing area and store `rest` into it; returns its size.
-    pub(super) fn store_outgoing(&mut self, rest: &[VReg]) -> LowerResult<u32> {
-        if rest.is_empty() {
+    /// The area also holds the callee's `result_slots` stack results (see
+    /// [`Self::call_results`]), so it has room for whichever is more.
+    pub(super) fn store_outgoing(&mut self, rest: &[VReg], result_slots: usize) -> LowerResult<u32> {
+        let slots = rest.len().max(result_slots);
+        if slots == 0 {
             return Ok(0);
         }
-        let size =
-            u32::try_from((8 * rest.len()).next_multiple_of(16)).map_err(|_| "too many stack arguments")?;
+        let size = u32::try_from((8 * slots).next_multiple_of(16)).map_err(|_| "too many stack arguments")?;
         self.push(VInstKind::AdjustSp { grow: true, bytes: size }, vec![], PRegSet::empty());
         for (slot, &r) in rest.iter().enumerate() {
             let offset = 8 * slot as i32;
             self.push(VInstKind::StoreOutgoing { offset }, vec![Operand::reg_use(r)], PRegSet::empty());
         }
         Ok(size)
+    }
+
+    /// A call's results: fixed-register defs for those in the result
+    /// registers (the first sixteen of each class), and the rest, in order.
+    ///
+    /// The rest travel as a host entry's stack results do (see
+    /// `Vm::call_with_stack_results`): the callee's `return` stores result
+    /// `k` of the rest at `fp + 16 + 8k`, the 8-byte slot `k` of the area
+    /// its caller reserved at `sp` for stack arguments (sized for both, see
+    /// [`Self::store_outgoing`]), after it has read its stack arguments.
+    fn call_results(&mut self, rets: &[VReg]) -> LowerResult<(Vec<Operand>, Vec<VReg>)> {
+        let (uses, rest) = self.call_args(rets)?;
+        let defs = uses.iter().map(|u| match u.constraint() {
+            regalloc2::OperandConstraint::FixedReg(p) => Operand::reg_fixed_def(u.vreg(), p),
+            _ => unreachable!("call_args gives fixed-register operands"),
+        });
+        Ok((defs.collect(), rest))
+    }
+
+    /// After a call that stored `args` bytes of stack arguments in an
+    /// outgoing area of `area` bytes (from [`Self::store_outgoing`]): read
+    /// the stack results `rest` from the area, then free it, unless the
+    /// callee did (`tail` is callee-pops: it frees its `args` bytes, so
+    /// when there are stack results the caller takes them back first and
+    /// reads the results at `sp`, never below it).
+    fn after_call(&mut self, area: u32, args: u32, rest: &[VReg], callee: ir::SigRef) -> LowerResult<()> {
+        if rest.is_empty() {
+            self.release_outgoing(area, callee);
+            return Ok(());
+        }
+        if args > 0 && self.func.dfg.signatures[callee].call_conv == CallConv::Tail {
+            self.push(VInstKind::AdjustSp { grow: true, bytes: args }, vec![], PRegSet::empty());
+        }
+        for (slot, &r) in rest.iter().enumerate() {
+            let offset = i32::try_from(8 * slot).map_err(|_| "too many stack results")?;
+            self.push(VInstKind::LoadOutgoing { offset }, vec![Operand::reg_def(r)], PRegSet::empty());
+        }
+        self.push(VInstKind::AdjustSp { grow: false, bytes: area }, vec![], PRegSet::empty());
+        Ok(())
+    }
+
+    /// A tail call whose callee has stack results (its signature's results
+    /// are this function's) must put the callee's stack arguments exactly
+    /// where this function's were: the callee writes those results from
+    /// the start of its incoming area, and this function's caller reads
+    /// them from the start of the area it passed. The epilogue puts the
+    /// callee's `stack_args` bytes at the top of this function's incoming
+    /// area, so that start moves unless the sizes agree.
+    fn check_tail_call_results(&self, stack_args: u32, what: &str) -> LowerResult<()> {
+        let slots = stack_slots(self.func.signature.returns.iter().map(|p| p.value_type))?;
+        let incoming = self.vcode.callee_pops;
+        if slots > 0 && stack_args != incoming {
+            return Err(format!(
+                "a `{what}` to a function with {slots} results beyond the result registers must pass as many \
+                 bytes of stack arguments as this function received ({incoming}, not {stack_args}): the \
+                 callee writes those results at the start of its stack arguments, which would not be \
+                 where this function's caller reads them"
+            ));
+        }
+        Ok(())
     }
 
     /// Fixed-register operands for values passed by the calling convention.
@@ -124,8 +186,8 @@ impl Lower<'_> {
         let mut operands = vec![Operand::reg_fixed_use(target, abi::x(29))];
         let (arg_operands, rest) = self.call_args(&args)?;
         operands.extend(arg_operands);
-        let outgoing = self.store_outgoing(&rest)?;
-        let defs = self.abi_operands(&rets, true)?;
+        let (defs, stack_results) = self.call_results(&rets)?;
+        let outgoing = self.store_outgoing(&rest, stack_results.len())?;
         let mut clobbers = abi::caller_saved();
         for d in &defs {
             if let regalloc2::OperandConstraint::FixedReg(p) = d.constraint() {
@@ -135,8 +197,7 @@ impl Lower<'_> {
         operands.extend(defs);
         self.push(VInstKind::CallIndirect, operands, clobbers);
         let InstructionData::CallIndirect { sig_ref, .. } = self.func.dfg.insts[inst] else { unreachable!() };
-        self.release_outgoing(outgoing, sig_ref);
-        Ok(())
+        self.after_call(outgoing, stack_bytes(rest.len())?, &stack_results, sig_ref)
     }
 
     /// After a call: free the `bytes` of stack arguments the caller stored,
@@ -171,8 +232,25 @@ impl Lower<'_> {
             ));
         };
         operands.insert(0, carrier);
-        let stack_args = self.store_outgoing(&rest)?;
+        self.check_tail_call_results(stack_bytes(rest.len())?, "return_call_indirect")?;
+        let stack_args = self.store_outgoing(&rest, 0)?;
         self.push(VInstKind::ReturnCallIndirect { stack_args }, operands, PRegSet::empty());
+        Ok(())
+    }
+
+    /// `return_call fn(args)`. Stack arguments go below the frame first;
+    /// the epilogue moves them to the top of this function's incoming area,
+    /// which the callee (`tail`: callee-pops) releases.
+    pub(super) fn return_call(&mut self, inst: ir::Inst) -> LowerResult<()> {
+        let dfg = &self.func.dfg;
+        let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else { unreachable!() };
+        let name = dfg.ext_funcs[func_ref].name.clone();
+        let args: Vec<VReg> = self.flat_regs(dfg.inst_args(inst))?;
+        let (operands, rest) = self.call_args(&args)?;
+        self.check_tail_call_results(stack_bytes(rest.len())?, "return_call")?;
+        let stack_args = self.store_outgoing(&rest, 0)?;
+        let callee = self.callee_index(name);
+        self.push(VInstKind::ReturnCall { callee, stack_args }, operands, PRegSet::empty());
         Ok(())
     }
 
@@ -190,8 +268,8 @@ impl Lower<'_> {
             return self.builtin_call(libcall, signature.clone(), &args, &rets);
         }
         let (mut operands, rest) = self.call_args(&args)?;
-        let outgoing = self.store_outgoing(&rest)?;
-        let defs = self.abi_operands(&rets, true)?;
+        let (defs, stack_results) = self.call_results(&rets)?;
+        let outgoing = self.store_outgoing(&rest, stack_results.len())?;
         // A call clobbers the caller-saved registers, except those it defines.
         let mut clobbers = abi::caller_saved();
         for d in &defs {
@@ -202,8 +280,8 @@ impl Lower<'_> {
         operands.extend(defs);
         let callee = self.callee_index(name);
         self.push(VInstKind::Call { callee }, operands, clobbers);
-        self.release_outgoing(outgoing, self.func.dfg.ext_funcs[func_ref].signature);
-        Ok(())
+        let signature = self.func.dfg.ext_funcs[func_ref].signature;
+        self.after_call(outgoing, stack_bytes(rest.len())?, &stack_results, signature)
     }
 
     /// A libcall the host runs: `call_indirect_host` of the builtin of the
@@ -264,4 +342,27 @@ impl Lower<'_> {
         self.emit(unary(d, a));
         true
     }
+}
+
+/// The bytes of an outgoing area of `slots` 8-byte slots (16-byte aligned).
+fn stack_bytes(slots: usize) -> LowerResult<u32> {
+    u32::try_from((8 * slots).next_multiple_of(16)).map_err(|_| "too many stack arguments".into())
+}
+
+/// How many values of `types` travel beyond the registers of their class
+/// (an i128 or f128 takes two x-registers).
+fn stack_slots(types: impl Iterator<Item = Type>) -> LowerResult<usize> {
+    let (mut ints, mut floats) = (0usize, 0usize);
+    for ty in types {
+        if ty == types::I128 || ty == types::F128 {
+            ints += 2;
+            continue;
+        }
+        match Lower::class_of(ty)? {
+            RegClass::Int => ints += 1,
+            RegClass::Float => floats += 1,
+            RegClass::Vector => {}
+        }
+    }
+    Ok(ints.saturating_sub(ARG_REGS) + floats.saturating_sub(ARG_REGS))
 }

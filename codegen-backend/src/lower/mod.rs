@@ -400,17 +400,7 @@ impl<'f> Lower<'f> {
                 let idx = self.reg(arg)?;
                 self.push(VInstKind::BrTable, vec![Operand::reg_use(idx)], PRegSet::empty());
             }
-            InstructionData::Call { opcode: Opcode::ReturnCall, func_ref, .. } => {
-                let name = dfg.ext_funcs[func_ref].name.clone();
-                let args: Vec<VReg> = self.flat_regs(dfg.inst_args(inst))?;
-                let (operands, rest) = self.call_args(&args)?;
-                // Stack arguments go below the frame first; the epilogue
-                // moves them to the top of this function's incoming area,
-                // which the callee (`tail`: callee-pops) releases.
-                let stack_args = self.store_outgoing(&rest)?;
-                let callee = self.callee_index(name);
-                self.push(VInstKind::ReturnCall { callee, stack_args }, operands, PRegSet::empty());
-            }
+            InstructionData::Call { opcode: Opcode::ReturnCall, .. } => self.return_call(inst)?,
             InstructionData::CallIndirect { opcode: Opcode::ReturnCallIndirect, .. } => {
                 self.return_call_indirect(inst)?;
             }

@@ -1,5 +1,6 @@
 //! The compile target: verifier-valid CLIF never panics the backend; it
-//! compiles (and links and verifies) or returns an error.
+//! compiles (and links and verifies) for the target it was generated for,
+//! or returns an error.
 
 use crate::clif_gen::{self, Config};
 use arbitrary::Unstructured;
@@ -13,5 +14,7 @@ pub fn run(data: &[u8]) -> bool {
     // them, so size costs little.
     let config = Config { max_blocks: 10, max_insts: 24, ..Config::default() };
     let Ok(program) = clif_gen::generate(&mut u, &config) else { return false };
-    sheave_codegen::compile_module(&program.functions, &sheave_codegen::Target::default_64()).is_ok()
+    let target =
+        sheave_codegen::Target::named(program.target.name()).expect("the Pulley targets are built in");
+    sheave_codegen::compile_module(&program.functions, &target).is_ok()
 }

@@ -2,17 +2,40 @@
 //! `cranelift-interpreter` (the reference: it walks the CLIF) and in Sheave
 //! (compiled, with Cranelift's mid-end first); results and trap codes must
 //! agree.
+//!
+//! Each program is for one of the four Pulley targets
+//! ([`PulleyTarget`]): Sheave compiles it for that target, and the
+//! reference runs with the target's byte order as its native one
+//! (`InterpreterState::native_endianness`; it takes pointer widths from
+//! the types of `stack_addr` and `func_addr`). Programs for 32-bit targets
+//! need a VM stack below 4 GiB; a host that cannot map one skips them.
+//!
+//! One adjustment, reference side only: on 32-bit targets the reference
+//! runs a copy of the functions whose `stack_addr`s and `func_addr`s make
+//! `i64` addresses (Sheave runs them as generated). cranelift-interpreter
+//! 0.135 cannot run two things through 32-bit addresses: `call_indirect`
+//! and `return_call_indirect` decode every callee as a 64-bit address, so
+//! a `func_addr.i32` function (its region in bits 30 and 31) is not found;
+//! and `uload32`/`sload32`, whose only type variable is the address's,
+//! extend to that type instead of `i64` (`sload32` panics, `uload32`
+//! yields an `i32` where the CLIF has an `i64`). Generated programs
+//! never compute with, store or return an address, and its width changes
+//! nothing else in the reference's model, so the results must still agree.
 
 use crate::Finding;
-use crate::clif_gen::{self, Config, Program};
+use crate::clif_gen::{self, Config, Program, PulleyTarget};
 use arbitrary::Unstructured;
 use cranelift_codegen::data_value::DataValue;
-use cranelift_codegen::ir::Function;
+use cranelift_codegen::ir::{Function, Opcode, types};
+use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_interpreter::environment::FunctionStore;
 use cranelift_interpreter::interpreter::{Interpreter, InterpreterError, InterpreterState};
 use cranelift_interpreter::step::{ControlFlow, CraneliftTrap};
 use sheave_codegen::Target;
+use sheave_filetests::low_stack;
 use sheave_filetests::runtest::{self, Outcome};
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Instructions the reference may execute before a case is given up.
 const REFERENCE_FUEL: u64 = 200_000;
@@ -46,21 +69,42 @@ pub fn run(data: &[u8]) -> Result<Verdict, Finding> {
     check(&program)
 }
 
+/// Cranelift's ISA for each of [`PulleyTarget::ALL`], to verify programs
+/// with (pointer widths included).
+static ISAS: LazyLock<Vec<OwnedTargetIsa>> = LazyLock::new(|| {
+    let flags = cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder());
+    PulleyTarget::ALL
+        .iter()
+        .map(|t| {
+            let builder = cranelift_codegen::isa::lookup_by_name(t.name()).expect("Pulley is built in");
+            builder.finish(flags.clone()).expect("default flags suit Pulley")
+        })
+        .collect()
+});
+
+fn isa(target: PulleyTarget) -> &'static dyn cranelift_codegen::isa::TargetIsa {
+    let i = PulleyTarget::ALL.iter().position(|&t| t == target).expect("every target is listed");
+    &*ISAS[i]
+}
+
 /// Compare the engines on `program`.
 pub fn check(program: &Program) -> Result<Verdict, Finding> {
-    let flags = cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder());
     for f in &program.functions {
-        if let Err(e) = cranelift_codegen::verify_function(f, &flags) {
+        if let Err(e) = cranelift_codegen::verify_function(f, isa(program.target)) {
             // The generator's bug, not Sheave's: report it as such.
             let text = program.to_clif(Err("(not run: invalid)".into()));
             return Err(Finding(format!("the generator made invalid CLIF: {e}\n{text}")));
         }
     }
-    let reference = match reference(&program.functions, "f0", &program.args, REFERENCE_FUEL) {
+    if program.target.pointer_type() == types::I32 && !low_stack::available() {
+        return Ok(Verdict::Skipped(format!("{}: {}", program.target, low_stack::UNAVAILABLE)));
+    }
+    let target = program.target;
+    let reference = match reference(&program.functions, target, "f0", &program.args, REFERENCE_FUEL) {
         Ok(ending) => ending,
         Err(why) => return Ok(Verdict::Skipped(why)),
     };
-    let ours = match sheave(&program.functions, "f0", &program.args) {
+    let ours = match sheave(&program.functions, target, "f0", &program.args) {
         Ok(ending) => ending,
         Err(why) => return Ok(Verdict::Skipped(why)),
     };
@@ -72,7 +116,7 @@ pub fn check(program: &Program) -> Result<Verdict, Finding> {
             Ending::Trapped(code) => Err(sheave_interp::TrapCode(*code).to_string()),
         };
         Err(Finding(format!(
-            "cranelift-interpreter: {reference:?}\nsheave:                {ours:?}\n{}",
+            "target {target}\ncranelift-interpreter: {reference:?}\nsheave:                {ours:?}\n{}",
             program.to_clif(expected)
         )))
     }
@@ -81,15 +125,15 @@ pub fn check(program: &Program) -> Result<Verdict, Finding> {
 /// What `%f0` returns in the reference, or `None` if it traps or cannot
 /// run there.
 pub fn reference_values(program: &Program) -> Option<Vec<DataValue>> {
-    match reference(&program.functions, "f0", &program.args, REFERENCE_FUEL) {
+    match reference(&program.functions, program.target, "f0", &program.args, REFERENCE_FUEL) {
         Ok(Ending::Returned(values)) => Some(values),
         _ => None,
     }
 }
 
-/// Run `name` (without `%`) of `functions` in both engines: `Ok` with
-/// both results if they agree, `Err` describing the difference (or why a
-/// run failed).
+/// Run `name` (without `%`) of `functions` in both engines, on pulley64:
+/// `Ok` with both results if they agree, `Err` describing the difference
+/// (or why a run failed).
 /// The reference may execute `fuel` instructions.
 pub fn compare(
     functions: &[Function],
@@ -97,20 +141,55 @@ pub fn compare(
     args: &[DataValue],
     fuel: u64,
 ) -> Result<Vec<DataValue>, String> {
-    let reference = reference(functions, name, args, fuel)?;
-    let ours = sheave(functions, name, args)?;
+    let target = PulleyTarget::Pulley64;
+    let reference = reference(functions, target, name, args, fuel)?;
+    let ours = sheave(functions, target, name, args)?;
     match (&reference, agree(&reference, &ours)) {
         (Ending::Returned(values), true) => Ok(values.clone()),
         _ => Err(format!("cranelift-interpreter: {reference:?}, sheave: {ours:?}")),
     }
 }
 
-fn reference(functions: &[Function], name: &str, args: &[DataValue], fuel: u64) -> Result<Ending, String> {
+/// `functions` as the reference must see them on `target`: on a 32-bit
+/// target, with 64-bit `stack_addr` and `func_addr` results (see the
+/// module doc).
+fn for_reference(functions: &[Function], target: PulleyTarget) -> Cow<'_, [Function]> {
+    if target.pointer_type() == types::I64 {
+        return Cow::Borrowed(functions);
+    }
+    let mut functions = functions.to_vec();
+    for f in &mut functions {
+        let insts: Vec<_> = f.layout.blocks().flat_map(|b| f.layout.block_insts(b)).collect();
+        let mut widened = std::collections::HashMap::new();
+        for &inst in &insts {
+            if matches!(f.dfg.insts[inst].opcode(), Opcode::FuncAddr | Opcode::StackAddr) {
+                let old = f.dfg.first_result(inst);
+                widened.insert(old, f.dfg.replace_result(old, types::I64));
+            }
+        }
+        if !widened.is_empty() {
+            for &inst in &insts {
+                f.dfg.map_inst_values(inst, |v| widened.get(&v).copied().unwrap_or(v));
+            }
+        }
+    }
+    Cow::Owned(functions)
+}
+
+fn reference(
+    functions: &[Function],
+    target: PulleyTarget,
+    name: &str,
+    args: &[DataValue],
+    fuel: u64,
+) -> Result<Ending, String> {
+    let functions = for_reference(functions, target);
     let mut store = FunctionStore::default();
-    for f in functions {
+    for f in functions.iter() {
         store.add(f.name.to_string(), f);
     }
-    let state = InterpreterState::default().with_function_store(store);
+    let mut state = InterpreterState::default().with_function_store(store);
+    state.native_endianness = target.endianness();
     let mut interpreter = Interpreter::new(state).with_fuel(Some(fuel));
     // cranelift-interpreter panics on the ops it lacks (`unimplemented!`):
     // that is no verdict on Sheave, so the case is skipped.
@@ -127,9 +206,20 @@ fn reference(functions: &[Function], name: &str, args: &[DataValue], fuel: u64) 
     }
 }
 
-fn sheave(functions: &[Function], name: &str, args: &[DataValue]) -> Result<Ending, String> {
-    let mut compiled = runtest::Program::compile(functions, &Target::default_64())
-        .map_err(|e| format!("sheave cannot compile: {}", runtest::chain(&e)))?;
+fn sheave(
+    functions: &[Function],
+    target: PulleyTarget,
+    name: &str,
+    args: &[DataValue],
+) -> Result<Ending, String> {
+    let target = Target::named(target.name()).expect("the four Pulley targets are built in");
+    let mut compiled = match runtest::Program::compile(functions, &target) {
+        Ok(compiled) => compiled,
+        // A host that could not map a low stack this time (memory below
+        // 4 GiB ran out): no verdict.
+        Err(runtest::Error::NoLowStack) => return Err(low_stack::UNAVAILABLE.into()),
+        Err(e) => return Err(format!("sheave cannot compile: {}", runtest::chain(&e))),
+    };
     match compiled.run(name, args).map_err(|e| runtest::chain(&e))? {
         Outcome::Returned(values) => Ok(Ending::Returned(values)),
         Outcome::Trapped { kind, .. } => match kind.clif_code() {

@@ -2,8 +2,9 @@
 //! thin wrappers over these functions, and `tests/seeded.rs` runs the same
 //! functions on stable Rust with a seeded generator in every `cargo test`.
 //!
-//! - [`differential`]: a generated CLIF program runs in
-//!   `cranelift-interpreter` and in Sheave; results and trap codes agree.
+//! - [`differential`]: a generated CLIF program, for one of the four
+//!   Pulley targets, runs in `cranelift-interpreter` and in Sheave;
+//!   results and trap codes agree.
 //! - [`compile`]: verifier-valid CLIF never panics the backend.
 //! - [`roundtrip`]: ops decode, encode back and disassemble.
 //! - [`load`]: the module loader and verifier take any bytes.

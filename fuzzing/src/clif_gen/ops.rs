@@ -126,7 +126,9 @@ pub(super) enum Access {
     /// Through the slot's address with an offset, trusted, in a random
     /// explicit byte order.
     Ordered,
-    /// Through the slot's address with an offset, trusted, native order.
+    /// Through the slot's address with an offset, trusted, the target's
+    /// order (vectors: little-endian on big-endian targets, see the
+    /// generator's module doc).
     Native,
 }
 

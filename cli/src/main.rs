@@ -136,22 +136,25 @@ fn parse_clif(file: &Path) -> Result<Vec<cranelift_codegen::ir::Function>> {
 /// Compile a .clif file for `target`, or load a .shv module.
 fn load(file: &Path, target: &TargetArg) -> Result<Program> {
     if is_module_file(file) {
-        return Ok(Program::from_module(load_module(file, target)?)?);
+        // SAFETY: running a module is running code: the user chose this
+        // file, as with a native binary (a checked mode is future work).
+        return Ok(unsafe { Program::from_module(load_module(file, target)?) }?);
     }
     let target = target.get()?;
     let funcs = parse_clif(file)?;
-    Program::compile(&funcs, &target).with_context(|| format!("cannot compile {}", file.display()))
+    // SAFETY: as for a module: the user chose to run this CLIF.
+    unsafe { Program::compile(&funcs, &target) }.with_context(|| format!("cannot compile {}", file.display()))
 }
 
 fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -> Result<ExitCode> {
     let mut program = load(file, target)?;
     let func = match invoke {
         Some(name) => program
-            .module
+            .module()
             .function(&format!("%{name}"))
             .ok_or_else(|| anyhow!("{} has no function %{name}", file.display()))?,
         None => program
-            .module
+            .module()
             .functions()
             .first()
             .ok_or_else(|| anyhow!("{} has no functions", file.display()))?,
@@ -186,14 +189,14 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -
 
 fn compile_file(file: &Path, output: &Path, target: &TargetArg) -> Result<ExitCode> {
     let program = load(file, target)?;
-    let bytes = program.module.to_bytes().context("cannot write the module")?;
+    let bytes = program.module().to_bytes().context("cannot write the module")?;
     std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     say!(
         "{}: {} functions for {}, {} bytes of bytecode, {} bytes written",
         output.display(),
-        program.module.functions().len(),
-        program.module.target(),
-        program.module.code().len(),
+        program.module().functions().len(),
+        program.module().target(),
+        program.module().code().len(),
         bytes.len()
     );
     Ok(ExitCode::SUCCESS)
@@ -221,7 +224,8 @@ fn test(paths: &[PathBuf]) -> Result<ExitCode> {
     let (mut passed, mut failed) = (0, 0);
     for file in clif_files(paths)? {
         let report = match read(&file) {
-            Ok(text) => run_file(&text),
+            // SAFETY: test files are code the user chose to run.
+            Ok(text) => unsafe { run_file(&text) },
             Err(e) => {
                 say!("FAIL {e:#}");
                 failed += 1;

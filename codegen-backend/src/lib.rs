@@ -9,12 +9,13 @@
 //! bytecode). [`link`] puts compiled functions together, resolves their
 //! calls and makes imports of the callees none of them defines.
 //!
-//! It compiles integer ops (i8 to i128), f32/f64, 64- and 128-bit vectors,
-//! loads and stores in both byte orders, stack slots, branches, jump
-//! tables, calls and tail calls, atomics, libcalls and host calls, for the
-//! four Pulley targets (32- or 64-bit pointers, either byte order). What it
-//! cannot compile it refuses with an [`Error`] naming the function and the
-//! instruction.
+//! It compiles integer ops (i8 to i128), f32/f64, f16 and f128 as values
+//! (no arithmetic), 64- and 128-bit vectors, loads and stores in both byte
+//! orders, stack slots, branches, jump tables, calls and tail calls,
+//! atomics, libcalls and host calls, for the four Pulley targets (32- or
+//! 64-bit pointers, either byte order). What it cannot compile it refuses
+//! with an [`Error`] that names the phase and, where there are ones, the
+//! function and the instruction at fault.
 //!
 //! ```
 //! use cranelift_codegen::ir::{AbiParam, Function, InstBuilder, Signature, UserFuncName, types};

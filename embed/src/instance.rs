@@ -1,7 +1,7 @@
 //! [`Instance`]: a module bound to its host functions, owning the
 //! [`Store`] its calls run on.
 
-use crate::store::{AsContextMut, Store, Token};
+use crate::store::{AsStoreMut, Store, Token};
 use core::ops::{Deref, DerefMut};
 use sheave_interp::Vm;
 
@@ -78,9 +78,11 @@ impl<T> DerefMut for Instance<T> {
     }
 }
 
-impl<T> AsContextMut for Instance<T> {
+impl<T> crate::store::sealed::Sealed for Instance<T> {}
+
+impl<T> AsStoreMut for Instance<T> {
     type Data = T;
-    fn as_context_mut(&mut self, _: Token) -> &mut Store<T> {
+    fn as_store_mut(&mut self, _: Token) -> &mut Store<T> {
         &mut self.store
     }
 }

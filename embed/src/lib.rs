@@ -53,13 +53,13 @@
 //! # How it is built
 //! Layered, each module importing only those below it: values, traps,
 //! errors and buffers; [`Store`] (the VM, the host-call loop, backtraces);
-//! functions ([`func`]: guest functions, host functions, [`Caller`]);
+//! functions (`func`: guest functions, host functions, [`Caller`]);
 //! [`Instance`]; [`Linker`]. Host functions are called through the
 //! array-call entry: the guest's `call_indirect_host` with an import's id
-//! stops the VM, and the store gathers the arguments from the argument
-//! registers by the import's signature (straight into Rust values for typed
-//! closures, into a `[Val]` for untyped ones), calls the closure and puts
-//! its results in the result registers. Builtins (`Memcpy`, `CeilF32`, ...)
+//! stops the VM, and the store calls the import's host function, which
+//! reads its arguments from the argument registers by the import's
+//! signature (straight into Rust values for typed closures, into a `[Val]`
+//! for untyped ones) and puts its results in the result registers. Builtins (`Memcpy`, `CeilF32`, ...)
 //! never leave the VM.
 //!
 //! Like the VM, this crate is `no_std` (with `alloc`); `std` adds the
@@ -74,7 +74,7 @@ extern crate std;
 mod backtrace;
 mod buffer;
 mod error;
-pub mod func;
+mod func;
 mod instance;
 mod linker;
 mod store;
@@ -86,7 +86,7 @@ pub use error::Error;
 pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WithCaller};
 pub use instance::Instance;
 pub use linker::Linker;
-pub use store::{AsContextMut, Store};
+pub use store::{AsStoreMut, Store};
 pub use trap::{FrameInfo, Trap, TrapReason};
 pub use values::{Value, ValueList};
 

@@ -46,17 +46,25 @@ pub struct Store<T> {
 
 /// What a guest function is called in: an [`crate::Instance`], or the
 /// [`crate::Caller`] of a host function (to call back into the guest).
-/// Sealed: only this crate reaches the store through it.
-pub trait AsContextMut {
+/// Sealed (its supertrait is private) and its method needs a `Token`
+/// only this crate can make: outside code can never get `&mut Store` from
+/// a `Caller`, which would let it replace the VM or the imports under a
+/// suspended guest.
+pub trait AsStoreMut: sealed::Sealed {
     /// The embedder's data type.
     type Data;
     #[doc(hidden)]
-    fn as_context_mut(&mut self, _: Token) -> &mut Store<Self::Data>;
+    fn as_store_mut(&mut self, _: Token) -> &mut Store<Self::Data>;
 }
 
 /// Proof of being inside this crate; outside code cannot make one.
 #[doc(hidden)]
 pub struct Token(pub(crate) ());
+
+pub(crate) mod sealed {
+    /// Implemented only by this crate's [`super::AsStoreMut`] types.
+    pub trait Sealed {}
+}
 
 impl<T> Store<T> {
     /// A store for `module`, whose imports are bound to `imports` (in
@@ -126,8 +134,9 @@ impl<T> Store<T> {
                     let result = self.call_import(id);
                     // A host function returns with the entries it made
                     // finished, unless it caught a panic out of one: unwind
-                    // those, which restores this entry's registers from the
-                    // snapshot of the innermost one, taken at this call.
+                    // those, down to the outermost of them, whose snapshot
+                    // (taken at this host call) restores this entry's
+                    // registers.
                     while self.vm.suspended_entries() > depth {
                         let _ = self.vm.abandon();
                     }

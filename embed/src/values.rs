@@ -66,8 +66,7 @@ values! {
 
 /// Where the next value of each register class goes (or comes from).
 #[derive(Default)]
-#[doc(hidden)]
-pub struct RegCursor {
+pub(crate) struct RegCursor {
     x: usize,
     f: usize,
 }

@@ -88,9 +88,15 @@ impl FileReport {
 }
 
 /// Run the test file whose text is `text`.
-pub fn run_file(text: &str) -> FileReport {
+///
+/// # Safety
+/// The file's functions run as compiled code does, accessing the memory
+/// at the addresses they compute: the file must be one you trust to access
+/// only memory valid for it (Cranelift's runtests use their stack slots).
+pub unsafe fn run_file(text: &str) -> FileReport {
     let mut report = FileReport::default();
-    if let Err(e) = run_file_inner(text, &mut report) {
+    // SAFETY: forwarded: the caller trusts the file.
+    if let Err(e) = unsafe { run_file_inner(text, &mut report) } {
         report.error = Some(e);
     }
     report
@@ -115,7 +121,9 @@ fn pulley_targets_only(text: &str) -> String {
     out
 }
 
-fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
+/// # Safety
+/// As [`run_file`].
+unsafe fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
     let text = &pulley_targets_only(text);
     let test = parse_test(text, ParseOptions::default()).map_err(|e| format!("parse error: {e}"))?;
     report.has_run_tests = test.commands.iter().any(|c| c.command == "run" || c.command == "interpret");
@@ -144,7 +152,8 @@ fn run_file_inner(text: &str, report: &mut FileReport) -> Result<(), String> {
             true => target.with_64_bit_addresses().map_err(|e| chain(&e))?,
             false => target,
         };
-        let mut program = Program::compile(&funcs, &target).map_err(|e| chain(&e))?;
+        // SAFETY: the caller of `run_file` trusts the file.
+        let mut program = unsafe { Program::compile(&funcs, &target) }.map_err(|e| chain(&e))?;
         for (func, details) in &test.functions {
             for comment in &details.comments {
                 let command = match parse_run_command(comment.text, &func.signature) {
@@ -261,14 +270,22 @@ const RUNTEST_STACK_SIZE: usize = 8 << 20;
 
 /// A verified module and a VM to run it: call functions by name with CLIF values.
 pub struct Program {
-    /// The module (compiled and linked, or loaded).
-    pub module: Module,
+    module: Module,
     vm: Vm,
 }
 
 impl Program {
     /// Compile every function of `funcs` for `target` and link them.
-    pub fn compile(funcs: &[cranelift_codegen::ir::Function], target: &Target) -> Result<Program, Error> {
+    ///
+    /// # Safety
+    /// The code accesses memory at the addresses it computes, as compiled
+    /// code does (see `sheave_embed::Linker::instantiate`): every call made
+    /// through the program must only access memory valid for it. Runtest
+    /// files touch only their stack slots unless they are given pointers.
+    pub unsafe fn compile(
+        funcs: &[cranelift_codegen::ir::Function],
+        target: &Target,
+    ) -> Result<Program, Error> {
         let mut builder = ModuleBuilder::new();
         for func in funcs {
             builder.add(compile(func, target).map_err(Error::Compile)?);
@@ -284,9 +301,21 @@ impl Program {
     }
 
     /// Run a loaded module (`Module::from_bytes` has verified it).
-    pub fn from_module(module: Module) -> Result<Program, Error> {
+    ///
+    /// # Safety
+    /// The code accesses memory at the addresses it computes, as compiled
+    /// code does (see `sheave_embed::Linker::instantiate`): every call made
+    /// through the program must only access memory valid for it. Runtest
+    /// files touch only their stack slots unless they are given pointers.
+    pub unsafe fn from_module(module: Module) -> Result<Program, Error> {
         let vm = vm_for(&module)?;
         Ok(Program { module, vm })
+    }
+
+    /// The module (compiled and linked, or loaded). Read-only: the VM's
+    /// stack was chosen for its target.
+    pub fn module(&self) -> &Module {
+        &self.module
     }
 
     /// Call function `name` as a run line does: its results, or a message
@@ -357,10 +386,11 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
     let ints = ret_types.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64)).count();
     let floats = ret_types.iter().filter(|t| matches!(t, ValType::F32 | ValType::F64)).count();
     let stack_results = ints.saturating_sub(ARG_REGS) + floats.saturating_sub(ARG_REGS);
-    // SAFETY: the module was verified (when linked or loaded), lives while
-    // it runs, and was compiled from verified CLIF; the memory it reaches
-    // through pointers is the caller's responsibility (runtests use only
-    // their stack slots).
+    // SAFETY: the module was verified (when linked or loaded) and lives
+    // while it runs, on a stack its pointers reach (`vm_for`, and the module
+    // cannot be replaced); the memory it reaches through pointers is what
+    // the maker of the `Program` promised (`Program::compile` and
+    // `Program::from_module` are `unsafe` for that).
     let done = unsafe {
         vm.call_with_stack_results(NonNull::from(&module.code()[func.range.start]), &vals, stack_results)
     }

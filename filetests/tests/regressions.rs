@@ -7,7 +7,8 @@ use sheave_interp::TrapCode;
 
 fn run(clif: &str, name: &str, args: &[DataValue]) -> Outcome {
     let funcs = cranelift_reader::parse_functions(clif).unwrap();
-    Program::compile(&funcs, &Target::default_64()).unwrap().run(name, args).unwrap()
+    // SAFETY: these programs only access their own stack slots.
+    unsafe { Program::compile(&funcs, &Target::default_64()) }.unwrap().run(name, args).unwrap()
 }
 
 /// The CLIF trap code it trapped with.
@@ -63,7 +64,8 @@ block0(v0: i64):
     flags.set("opt_level", "none").unwrap();
     let target = Target::new(settings::Flags::new(flags), 64, false).unwrap();
     let funcs = cranelift_reader::parse_functions(clif).unwrap();
-    let out = Program::compile(&funcs, &target).unwrap().run("f", &[DataValue::I64(5)]).unwrap();
+    // SAFETY: as above.
+    let out = unsafe { Program::compile(&funcs, &target) }.unwrap().run("f", &[DataValue::I64(5)]).unwrap();
     // bitrev(0b1101_0100) = 0b0010_1011
     assert_eq!(out, Outcome::Returned(vec![DataValue::I8(0x2b)]));
 }

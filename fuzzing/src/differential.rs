@@ -213,7 +213,8 @@ fn sheave(
     args: &[DataValue],
 ) -> Result<Ending, String> {
     let target = Target::named(target.name()).expect("the four Pulley targets are built in");
-    let mut compiled = match runtest::Program::compile(functions, &target) {
+    // SAFETY: generated programs only access their own stack slots.
+    let mut compiled = match unsafe { runtest::Program::compile(functions, &target) } {
         Ok(compiled) => compiled,
         // A host that could not map a low stack this time (memory below
         // 4 GiB ran out): no verdict.

@@ -1,6 +1,6 @@
 //! [`Caller`]: what a host function sees of the guest that called it.
 
-use crate::store::{AsContextMut, Store, Token};
+use crate::store::{AsStoreMut, Store, Token};
 use core::ops::Deref;
 
 /// The calling side of a host function: the store whose guest called it.
@@ -33,9 +33,11 @@ impl<T> Deref for Caller<'_, T> {
     }
 }
 
-impl<T> AsContextMut for Caller<'_, T> {
+impl<T> crate::store::sealed::Sealed for Caller<'_, T> {}
+
+impl<T> AsStoreMut for Caller<'_, T> {
     type Data = T;
-    fn as_context_mut(&mut self, _: Token) -> &mut Store<T> {
+    fn as_store_mut(&mut self, _: Token) -> &mut Store<T> {
         self.store
     }
 }

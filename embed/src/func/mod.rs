@@ -11,7 +11,7 @@ pub use host::{HostFunc, HostResult, IntoFunc, WithCaller};
 pub use typed::TypedFunc;
 
 use crate::error::{Error, signature};
-use crate::store::{AsContextMut, Store, Token};
+use crate::store::{AsStoreMut, Store, Token};
 use crate::trap::Trap;
 use crate::values::ValueList;
 use alloc::string::String;
@@ -115,8 +115,8 @@ impl Func {
     /// Call it in the instance it came from (or that instance's
     /// [`Caller`], from a host function) with `args`, writing its results
     /// to `results` (as many slots as it has results).
-    pub fn call(&self, ctx: &mut impl AsContextMut, args: &[Val], results: &mut [Val]) -> Result<(), Error> {
-        let store = self.check_store(ctx.as_context_mut(Token(())))?;
+    pub fn call(&self, ctx: &mut impl AsStoreMut, args: &[Val], results: &mut [Val]) -> Result<(), Error> {
+        let store = self.check_store(ctx.as_store_mut(Token(())))?;
         let arity = |what, expected, given| Error::ArityMismatch {
             function: self.name.clone(),
             what,

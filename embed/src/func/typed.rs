@@ -1,7 +1,7 @@
 //! [`TypedFunc`]: a guest function whose signature was checked once.
 
 use super::Func;
-use crate::store::{AsContextMut, Token};
+use crate::store::{AsStoreMut, Token};
 use crate::trap::Trap;
 use crate::values::ValueList;
 use core::marker::PhantomData;
@@ -34,7 +34,7 @@ impl<Params: ValueList, Results: ValueList> TypedFunc<Params, Results> {
     /// Call it in the instance it came from (or that instance's
     /// [`super::Caller`], from a host function).
     #[inline]
-    pub fn call(&self, ctx: &mut impl AsContextMut, params: Params) -> Result<Results, Trap> {
-        self.func.call_typed(ctx.as_context_mut(Token(())), params)
+    pub fn call(&self, ctx: &mut impl AsStoreMut, params: Params) -> Result<Results, Trap> {
+        self.func.call_typed(ctx.as_store_mut(Token(())), params)
     }
 }

@@ -9,7 +9,6 @@ use cranelift_reader::{IsaSpec, ParseOptions, parse_run_command, parse_test};
 use sheave_codegen::{ModuleBuilder, Target, compile};
 use sheave_format::{Module, ScalarType};
 use sheave_interp::{DoneReason, Val, ValType, Vm};
-use sheave_opcodes::abi::ARG_REGS;
 use std::ptr::NonNull;
 
 /// Why a program could not be made, or a call could not be made (a call
@@ -383,9 +382,7 @@ fn invoke(vm: &mut Vm, module: &Module, name: &str, args: &[DataValue]) -> Resul
         ret_types.extend(val_types(clif_type(r)).map_err(fail)?);
     }
     // Results beyond the registers of their class travel in memory.
-    let ints = ret_types.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64)).count();
-    let floats = ret_types.iter().filter(|t| matches!(t, ValType::F32 | ValType::F64)).count();
-    let stack_results = ints.saturating_sub(ARG_REGS) + floats.saturating_sub(ARG_REGS);
+    let stack_results = Vm::stack_values(&ret_types);
     // SAFETY: the module was verified (when linked or loaded) and lives
     // while it runs, on a stack its pointers reach (`vm_for`, and the module
     // cannot be replaced); the memory it reaches through pointers is what

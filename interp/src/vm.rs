@@ -242,6 +242,15 @@ impl Vm {
         unsafe { self.call_with_stack_results(func, args, 0) }
     }
 
+    /// How many of a function's values of `types` travel in memory: those
+    /// beyond the registers of their class (the `stack_results` of
+    /// [`Vm::call_with_stack_results`] for its results).
+    pub fn stack_values(types: &[ValType]) -> usize {
+        let floats = types.iter().filter(|t| matches!(t, ValType::F32 | ValType::F64)).count();
+        let ints = types.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64)).count();
+        floats.saturating_sub(ARG_REGS) + ints.saturating_sub(ARG_REGS)
+    }
+
     /// [`Vm::call`] for a function returning more values of one class than
     /// there are result registers: `stack_results` is how many of its
     /// results travel in memory. They are written to the entry's argument

@@ -17,8 +17,7 @@ use crate::values::ValueList;
 use alloc::string::String;
 use alloc::vec::Vec;
 use sheave_format::ScalarType;
-use sheave_interp::{Val, ValType};
-use sheave_opcodes::abi::ARG_REGS;
+use sheave_interp::{Val, ValType, Vm};
 
 /// The CLIF types a function passes, as the embedding API's [`ValType`]s.
 pub(crate) fn val_types(function: &str, types: &[ScalarType]) -> Result<Vec<ValType>, Error> {
@@ -142,7 +141,7 @@ impl Func {
         let entry = store.entry(self.index)?;
         // The stack-result slots of functions with more than 16 results of
         // a class travel in the entry's area, like stack arguments.
-        let stack_results = stack_values(&self.results);
+        let stack_results = Vm::stack_values(&self.results);
         // SAFETY: `entry` starts a function of this store's verified
         // module, which it holds; memory safety of the guest's accesses is
         // the contract of `Linker::instantiate`.
@@ -170,11 +169,4 @@ impl Func {
         store.finish(done)?;
         Ok(Results::load(&store.vm))
     }
-}
-
-/// Values of `types` beyond the registers of their class.
-fn stack_values(types: &[ValType]) -> usize {
-    let floats = types.iter().filter(|t| matches!(t, ValType::F32 | ValType::F64)).count();
-    let ints = types.iter().filter(|t| matches!(t, ValType::I32 | ValType::I64)).count();
-    floats.saturating_sub(ARG_REGS) + ints.saturating_sub(ARG_REGS)
 }

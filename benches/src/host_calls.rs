@@ -90,6 +90,7 @@ pub fn module() -> Module {
         name: "%inc".into(),
         params: vec![ScalarType::I64],
         results: vec![ScalarType::I64],
+        abi: Default::default(),
     }];
     Module::new(ModuleParts { target: Default::default(), code, functions, imports })
         .expect("hand-assembled module verifies")

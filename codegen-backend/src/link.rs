@@ -3,7 +3,9 @@
 
 use crate::{Callee, CompiledFunction, Error};
 use cranelift_codegen::ir::{Type, types};
-use sheave_format::{Module, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ScalarType};
+use sheave_format::{
+    ImportAbi, Module, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi, ScalarType,
+};
 
 /// The module file's name for a CLIF type.
 pub fn scalar_type(ty: Type) -> Result<ScalarType, Error> {
@@ -194,7 +196,30 @@ fn import_of(name: &str, signature: &cranelift_codegen::ir::Signature) -> Result
             return Err(Error::link(Some(name), reason));
         }
     }
-    Ok(ModuleImport { name: name.to_string(), params, results })
+    let abi = ImportAbi { params: param_abi(&signature.params), results: param_abi(&signature.returns) };
+    Ok(ModuleImport { name: name.to_string(), params, results, abi })
+}
+
+/// What a native binding of an import needs to know of each value beyond
+/// its type: CLIF's `uext`/`sext`, `sarg` and `sret` (none if all plain).
+fn param_abi(params: &[cranelift_codegen::ir::AbiParam]) -> Vec<ParamAbi> {
+    use cranelift_codegen::ir::{ArgumentExtension, ArgumentPurpose};
+    let flags: Vec<ParamAbi> = params
+        .iter()
+        .map(|p| match (p.purpose, p.extension) {
+            (ArgumentPurpose::StructArgument(size), _) => ParamAbi::StructArgument(size),
+            (ArgumentPurpose::StructReturn, _) => ParamAbi::StructReturn,
+            // Extensions of a full register are no-ops.
+            (_, ArgumentExtension::Uext) if p.value_type.is_int() && p.value_type.bits() < 64 => {
+                ParamAbi::Uext
+            }
+            (_, ArgumentExtension::Sext) if p.value_type.is_int() && p.value_type.bits() < 64 => {
+                ParamAbi::Sext
+            }
+            _ => ParamAbi::Plain,
+        })
+        .collect();
+    if flags.iter().all(|f| *f == ParamAbi::Plain) { Vec::new() } else { flags }
 }
 
 /// `call_indirect_host id; ret`: the function through which calls of a

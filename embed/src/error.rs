@@ -111,6 +111,28 @@ pub enum Error {
     BufferTooLarge(usize),
     /// This process has made as many instances as instance ids can count.
     TooManyInstances,
+    /// An import could not be bound to a native (C) function: no symbol of
+    /// its name, or a signature C or libffi cannot express.
+    NativeImport {
+        /// The import's name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// A native library could not be opened.
+    NativeLibrary {
+        /// Its path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A guest function cannot become a C function pointer.
+    NativeCallback {
+        /// The function.
+        function: String,
+        /// Why.
+        reason: String,
+    },
     /// The module was compiled for pointers too narrow to address the
     /// instance's VM stack (32-bit pointers, a stack above 4 GiB).
     StackOutOfReach {
@@ -162,6 +184,13 @@ impl fmt::Display for Error {
             Error::Trap(trap) => trap.fmt(f),
             Error::BufferTooLarge(len) => write!(f, "a buffer of {len} bytes is larger than memory can be"),
             Error::TooManyInstances => f.write_str("instance ids are exhausted"),
+            Error::NativeImport { name, reason } => {
+                write!(f, "cannot bind import `{name}` to a native function: {reason}")
+            }
+            Error::NativeLibrary { path, reason } => write!(f, "cannot open native library {path}: {reason}"),
+            Error::NativeCallback { function, reason } => {
+                write!(f, "cannot make `{function}` a native callback: {reason}")
+            }
             Error::StackOutOfReach { target, stack_end } => write!(
                 f,
                 "the module was compiled for a {target} target, whose pointers cannot reach a VM stack ending at {stack_end:#x}: give the instance a stack below 4 GiB (Vm::with_stack_memory)"

@@ -32,7 +32,7 @@
 //! let i64s = || vec![ScalarType::I64];
 //! let module = Module::new(ModuleParts {
 //!     functions: vec![ModuleFunction { name: "%f".into(), params: i64s(), results: i64s(), range: 0..code.len() }],
-//!     imports: vec![ModuleImport { name: "%twice".into(), params: i64s(), results: i64s() }],
+//!     imports: vec![ModuleImport { name: "%twice".into(), params: i64s(), results: i64s(), ..Default::default() }],
 //!     code,
 //!     ..Default::default()
 //! })?;
@@ -77,6 +77,8 @@ mod error;
 mod func;
 mod instance;
 mod linker;
+#[cfg(feature = "ffi")]
+pub mod native;
 mod store;
 mod trap;
 mod values;
@@ -86,12 +88,15 @@ pub use error::Error;
 pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WithCaller};
 pub use instance::Instance;
 pub use linker::Linker;
+#[cfg(feature = "ffi")]
+pub use native::{NativeCallback, NativeSignature, NativeType};
 pub use store::{AsStoreMut, Store};
 pub use trap::{FrameInfo, Trap, TrapReason};
 pub use values::{Value, ValueList};
 
 // What an embedder names alongside the API: modules, values, trap codes, the VM.
 pub use sheave_format::{
-    Module, ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ScalarType,
+    ImportAbi, Module, ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi,
+    ScalarType,
 };
 pub use sheave_interp::{Dispatch, StackMemory, TrapCode, TrapKind, Val, ValType, Vm};

@@ -36,6 +36,13 @@ use sheave_interp::{Val, ValType};
 /// ```
 pub struct Linker<T> {
     funcs: BTreeMap<String, HostFunc<T>>,
+    /// C functions by name, with their C signatures.
+    #[cfg(feature = "ffi")]
+    natives: BTreeMap<String, (crate::native::NativeFn, crate::native::NativeSignature)>,
+    /// Libraries (and the process) to bind still-unresolved imports from,
+    /// in order.
+    #[cfg(feature = "ffi")]
+    libraries: Vec<alloc::sync::Arc<crate::native::NativeLibrary>>,
 }
 
 impl<T> Default for Linker<T> {
@@ -47,7 +54,13 @@ impl<T> Default for Linker<T> {
 impl<T> Linker<T> {
     /// An empty linker.
     pub fn new() -> Linker<T> {
-        Linker { funcs: BTreeMap::new() }
+        Linker {
+            funcs: BTreeMap::new(),
+            #[cfg(feature = "ffi")]
+            natives: BTreeMap::new(),
+            #[cfg(feature = "ffi")]
+            libraries: Vec::new(),
+        }
     }
 
     /// Define host function `name` from a Rust closure; its signature comes
@@ -73,11 +86,20 @@ impl<T> Linker<T> {
         self.define(name, HostFunc::untyped(name, params, results, f)?)
     }
     fn define(&mut self, name: &str, f: HostFunc<T>) -> Result<&mut Self, Error> {
-        if self.funcs.contains_key(name) {
-            return Err(Error::DuplicateDefinition(name.into()));
-        }
+        self.check_new(name)?;
         self.funcs.insert(name.into(), f);
         Ok(self)
+    }
+
+    fn check_new(&self, name: &str) -> Result<(), Error> {
+        #[cfg(feature = "ffi")]
+        let native = self.natives.contains_key(name);
+        #[cfg(not(feature = "ffi"))]
+        let native = false;
+        if self.funcs.contains_key(name) || native {
+            return Err(Error::DuplicateDefinition(name.into()));
+        }
+        Ok(())
     }
 
     /// The host function an import named `name` binds to: its exact name,
@@ -89,10 +111,16 @@ impl<T> Linker<T> {
     /// Bind `module`'s imports to this linker's functions and make an
     /// instance of it holding `data`.
     ///
-    /// Errors: an import the linker does not define, or defines with
-    /// another signature; an import whose types host functions cannot take.
-    /// The module itself was verified when it was made, and is shared, not
-    /// copied.
+    /// Each import binds to a host function of its name; else (feature
+    /// `ffi`) to a C function given by [`Linker::func_native`]; else to
+    /// the symbol of its name in the first library added by
+    /// [`Linker::native_library`] or [`Linker::native_process`] that has
+    /// one.
+    ///
+    /// Errors: an import nothing defines, or a host function defines with
+    /// another signature; an import whose types host functions cannot take;
+    /// a C function whose signature does not fit the import's. The module
+    /// itself was verified when it was made, and is shared, not copied.
     ///
     /// # Safety
     /// The module's code accesses memory at the addresses it computes, as
@@ -101,17 +129,27 @@ impl<T> Linker<T> {
     /// the module comes from CLIF you trust, and every pointer you pass in,
     /// such as a [`crate::HostBuffer`]'s address or a `vmctx`, points to live
     /// memory of the size that code expects). The VM's own stack is checked.
+    /// A C function bound by name must have the C signature derived from
+    /// the import's (see [`crate::native`]), as a C compiler would trust a
+    /// prototype.
     pub unsafe fn instantiate(&self, module: &Module, data: T) -> Result<Instance<T>, Error> {
         let mut imports = Vec::with_capacity(module.imports().len());
         for import in module.imports() {
-            let params = val_types(&import.name, &import.params)?;
-            let results = val_types(&import.name, &import.results)?;
             let Some(f) = self.lookup(&import.name) else {
+                #[cfg(feature = "ffi")]
+                if let Some(native) = self.native_binding(import, module.target())? {
+                    imports.push(native);
+                    continue;
+                }
+                let params = val_types(&import.name, &import.params)?;
+                let results = val_types(&import.name, &import.results)?;
                 return Err(Error::UnresolvedImport {
                     name: import.name.clone(),
                     signature: signature(&params, &results),
                 });
             };
+            let params = val_types(&import.name, &import.params)?;
+            let results = val_types(&import.name, &import.results)?;
             if f.params != params || f.results != results {
                 return Err(Error::ImportTypeMismatch {
                     name: import.name.clone(),
@@ -124,5 +162,107 @@ impl<T> Linker<T> {
         // The module was verified when it was made; the instance shares it.
         let store = Store::new(module.clone(), imports, data).ok_or(Error::TooManyInstances)?;
         Ok(Instance::new(store))
+    }
+}
+
+#[cfg(feature = "ffi")]
+impl<T> Linker<T> {
+    /// Define `name` as the C function at `function`, of C signature
+    /// `signature`. An import of that name (or that name with CLIF's `%`)
+    /// binds to it if the signatures fit: each CLIF parameter is a C
+    /// parameter of its width and class, `sarg(n)` a C struct of `n` bytes
+    /// by value, and `sret` the C function's struct result.
+    ///
+    /// ```
+    /// use sheave_embed::{Linker, NativeSignature, NativeType};
+    /// extern "C" fn add(a: i64, b: i64) -> i64 {
+    ///     a + b
+    /// }
+    /// let mut linker = Linker::<()>::new();
+    /// let signature = NativeSignature::new([NativeType::I64, NativeType::I64], Some(NativeType::I64));
+    /// // SAFETY: `add` has that signature and lives as long as the program.
+    /// unsafe { linker.func_native("add", add as *const _, signature) }?;
+    /// # Ok::<(), sheave_embed::Error>(())
+    /// ```
+    ///
+    /// # Safety
+    /// `function` is a C function of that signature, callable for as long
+    /// as instances made by this linker live.
+    pub unsafe fn func_native(
+        &mut self,
+        name: &str,
+        function: *const core::ffi::c_void,
+        signature: crate::native::NativeSignature,
+    ) -> Result<&mut Self, Error> {
+        self.check_new(name)?;
+        self.natives.insert(name.into(), (crate::native::NativeFn(function), signature));
+        Ok(self)
+    }
+
+    /// Bind imports that nothing else defines to the functions of that
+    /// name in the shared library at `path` (and only there: a symbol the
+    /// library finds in one of its own dependencies is not taken). The
+    /// library stays loaded while an instance uses it.
+    ///
+    /// # Safety
+    /// Opening a library runs its initialization code. The functions bound
+    /// must have the C signatures derived from the imports' (see
+    /// [`Linker::instantiate`]).
+    pub unsafe fn native_library(&mut self, path: impl AsRef<std::path::Path>) -> Result<&mut Self, Error> {
+        let path = path.as_ref();
+        // SAFETY: forwarded from the caller.
+        let library = unsafe { crate::native::NativeLibrary::open(path) }
+            .map_err(|reason| Error::NativeLibrary { path: alloc::format!("{}", path.display()), reason })?;
+        self.libraries.push(alloc::sync::Arc::new(library));
+        Ok(self)
+    }
+
+    /// Bind imports that nothing else defines to the functions of that
+    /// name in the running process: the C library, the executable's own
+    /// exported functions, every library it loaded, and the C math library
+    /// (opened here where it is a library of its own, as glibc's
+    /// `libm.so.6` is). This is what cranelift-jit does by default.
+    pub fn native_process(&mut self) -> Result<&mut Self, Error> {
+        let process = crate::native::NativeLibrary::process()
+            .map_err(|reason| Error::NativeLibrary { path: "the process".into(), reason })?;
+        self.libraries.push(alloc::sync::Arc::new(process));
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: the C math library is part of the C runtime, whose
+        // initialization the process has already run for libc.
+        if let Ok(libm) = unsafe { crate::native::NativeLibrary::open(std::path::Path::new("libm.so.6")) } {
+            self.libraries.push(alloc::sync::Arc::new(libm));
+        }
+        Ok(self)
+    }
+
+    /// The C function `import` binds to, if the linker has one for it.
+    fn native_binding(
+        &self,
+        import: &sheave_format::ModuleImport,
+        target: sheave_format::ModuleTarget,
+    ) -> Result<Option<alloc::sync::Arc<crate::store::HostCallable<T>>>, Error> {
+        let bare = import.name.strip_prefix('%');
+        let given = self.natives.get(&import.name).or_else(|| self.natives.get(bare?));
+        if let Some((function, signature)) = given {
+            return crate::native::bind(import, target, function.0, Some(signature), None).map(Some);
+        }
+        // Only CLIF's `%name`s are symbol names (`u0:5` is not).
+        let Some(symbol) = bare else { return Ok(None) };
+        if self.libraries.is_empty() {
+            return Ok(None);
+        }
+        for library in &self.libraries {
+            if let Some(function) = library.symbol(symbol) {
+                return crate::native::bind(import, target, function, None, Some(library.clone())).map(Some);
+            }
+        }
+        let searched: Vec<String> = self.libraries.iter().map(|l| l.describe()).collect();
+        Err(Error::NativeImport {
+            name: import.name.clone(),
+            reason: alloc::format!(
+                "no host function of that name, and no symbol `{symbol}` in {}",
+                searched.join(", ")
+            ),
+        })
     }
 }

@@ -41,6 +41,10 @@ pub struct Store<T> {
     /// backtraces: a function without one returns through `lr`).
     framed: Vec<bool>,
     pub(crate) id: usize,
+    /// Native callbacks: the closures of guest functions, and what they
+    /// share with this store.
+    #[cfg(feature = "ffi")]
+    pub(crate) native: crate::native::NativeState,
     data: T,
 }
 
@@ -74,7 +78,16 @@ impl<T> Store<T> {
         let id =
             NEXT_STORE_ID.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1)).ok()?;
         let framed = backtrace::framed_functions(&module);
-        Some(Store { vm: Vm::new(), module, imports, framed, id, data })
+        Some(Store {
+            vm: Vm::new(),
+            module,
+            imports,
+            framed,
+            id,
+            #[cfg(feature = "ffi")]
+            native: Default::default(),
+            data,
+        })
     }
 
     /// The embedder's data.

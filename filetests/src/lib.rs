@@ -12,3 +12,9 @@
 
 pub mod low_stack;
 pub mod runtest;
+
+/// The C library the native-interop tests call (`native/sheave_native_test.c`,
+/// built as a shared library by this crate's build script).
+pub fn native_test_library() -> &'static std::path::Path {
+    std::path::Path::new(env!("SHEAVE_NATIVE_TEST_LIB"))
+}

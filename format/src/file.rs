@@ -16,6 +16,9 @@
 //!   name       u16 length + UTF-8 bytes
 //!   params     u8 count + one type byte each
 //!   results    u8 count + one type byte each
+//!   param abi  u8 count (0 or the parameter count) + one flag each
+//!   result abi u8 count (0 or the result count) + one flag each
+//!              flag: 0 plain, 1 uext, 2 sext, 3 sarg (then u32 size), 4 sret
 //! code         u32 length + bytes
 //! checksum     u64      FNV-1a of every byte before it
 //! ```
@@ -25,13 +28,15 @@
 //! imports: a truncated, corrupted or version-mismatched file is an error,
 //! never a crash.
 
-use crate::{ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ScalarType};
+use crate::{
+    ImportAbi, ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi, ScalarType,
+};
 use alloc::string::String;
 use alloc::vec::Vec;
 
 const MAGIC: &[u8; 8] = b"\0sheave\n";
 /// Version of the file layout above.
-pub const MODULE_FORMAT_VERSION: u32 = 3;
+pub const MODULE_FORMAT_VERSION: u32 = 4;
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
@@ -62,6 +67,21 @@ impl ModuleParts {
         for import in &self.imports {
             write_name(&mut out, &import.name, "import name")?;
             write_signature(&mut out, &import.params, &import.results)?;
+            for flags in [&import.abi.params, &import.abi.results] {
+                out.push(u8::try_from(flags.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
+                for flag in flags {
+                    match flag {
+                        ParamAbi::Plain => out.push(0),
+                        ParamAbi::Uext => out.push(1),
+                        ParamAbi::Sext => out.push(2),
+                        ParamAbi::StructArgument(size) => {
+                            out.push(3);
+                            out.extend_from_slice(&size.to_le_bytes());
+                        }
+                        ParamAbi::StructReturn => out.push(4),
+                    }
+                }
+            }
         }
         let len = u32::try_from(self.code.len()).map_err(|_| ModuleError::TooLarge("code"))?;
         out.extend_from_slice(&len.to_le_bytes());
@@ -121,7 +141,8 @@ impl ModuleParts {
         for _ in 0..count {
             let name = r.name("import name")?;
             let [params, results] = r.signature()?;
-            imports.push(ModuleImport { name, params, results });
+            let abi = ImportAbi { params: r.abi_flags()?, results: r.abi_flags()? };
+            imports.push(ModuleImport { name, params, results, abi });
         }
         let code_len = r.u32("code length")? as usize;
         let code = r.take(code_len, "code")?.to_vec();
@@ -188,6 +209,20 @@ impl<'a> Reader<'a> {
             }
         }
         Ok(sig)
+    }
+    /// An import's ABI flags for its parameters or results.
+    fn abi_flags(&mut self) -> Result<Vec<ParamAbi>, ModuleError> {
+        let n = self.u8("import abi")?;
+        (0..n)
+            .map(|_| match self.u8("import abi")? {
+                0 => Ok(ParamAbi::Plain),
+                1 => Ok(ParamAbi::Uext),
+                2 => Ok(ParamAbi::Sext),
+                3 => Ok(ParamAbi::StructArgument(self.u32("import abi")?)),
+                4 => Ok(ParamAbi::StructReturn),
+                c => Err(ModuleError::Malformed(alloc::format!("unknown ABI flag {c}"))),
+            })
+            .collect()
     }
     fn u8(&mut self, reading: &'static str) -> Result<u8, ModuleError> {
         Ok(self.take(1, reading)?[0])

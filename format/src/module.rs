@@ -1,7 +1,7 @@
 //! A module's parts, and [`Module`]: parts whose bytecode passed the
 //! verifier.
 
-use crate::{ModuleError, ModuleTarget, ScalarType};
+use crate::{ModuleError, ModuleTarget, ParamAbi, ScalarType};
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -23,7 +23,7 @@ pub struct ModuleFunction {
 /// A host function a module needs, bound by name when it is instantiated.
 /// Its code calls it with `call_indirect_host` id
 /// [`sheave_opcodes::HOST_FUNC_BASE`] + its index in [`Module::imports`].
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct ModuleImport {
     /// Its name (as CLIF prints it, e.g. `%log_i64` or `u0:3`).
     pub name: String,
@@ -31,6 +31,30 @@ pub struct ModuleImport {
     pub params: Vec<ScalarType>,
     /// Result types.
     pub results: Vec<ScalarType>,
+    /// How each value is passed to a native function (`uext`, `sarg`, ...).
+    pub abi: ImportAbi,
+}
+
+/// How each parameter and result of an import is passed, beyond its type.
+/// An empty list means every value of it is [`ParamAbi::Plain`].
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ImportAbi {
+    /// One per parameter, or none.
+    pub params: Vec<ParamAbi>,
+    /// One per result, or none.
+    pub results: Vec<ParamAbi>,
+}
+
+impl ImportAbi {
+    /// How parameter `index` is passed.
+    pub fn param(&self, index: usize) -> ParamAbi {
+        self.params.get(index).copied().unwrap_or_default()
+    }
+
+    /// How result `index` is passed.
+    pub fn result(&self, index: usize) -> ParamAbi {
+        self.results.get(index).copied().unwrap_or_default()
+    }
 }
 
 /// What a module is made of: bytecode, the functions in it and the host
@@ -176,6 +200,9 @@ impl ModuleParts {
     /// Check what [`Module::new`] checks, without making a module.
     pub fn validate(&self) -> Result<(), ModuleError> {
         self.target.check()?;
+        for import in &self.imports {
+            import.validate(self.target)?;
+        }
         let ranges: Vec<Range<usize>> = self.functions.iter().map(|f| f.range.clone()).collect();
         sheave_opcodes::verify(&self.code, &ranges).map_err(ModuleError::Verify)?;
         for f in &self.functions {
@@ -203,5 +230,41 @@ impl ModuleParts {
     /// `id` names, if it names one.
     pub fn import_index(&self, id: u16) -> Option<usize> {
         id.checked_sub(sheave_opcodes::HOST_FUNC_BASE).map(usize::from).filter(|&k| k < self.imports.len())
+    }
+}
+
+impl ModuleImport {
+    /// Its ABI flags fit its types: one per value (or none), extensions
+    /// only on integers narrower than 64 bits, `sarg` and `sret` only on
+    /// parameters of the target's pointer type, and at most one `sret`.
+    fn validate(&self, target: ModuleTarget) -> Result<(), ModuleError> {
+        let bad = |why: alloc::string::String| {
+            Err(ModuleError::Malformed(alloc::format!("import {}: {why}", self.name)))
+        };
+        for (what, abi, types) in
+            [("parameter", &self.abi.params, &self.params), ("result", &self.abi.results, &self.results)]
+        {
+            if !abi.is_empty() && abi.len() != types.len() {
+                return bad(alloc::format!("{} {what} flags for {} {what}s", abi.len(), types.len()));
+            }
+            for (index, (flag, ty)) in abi.iter().zip(types.iter()).enumerate() {
+                let narrow_int = matches!(ty, ScalarType::I8 | ScalarType::I16 | ScalarType::I32);
+                let pointer =
+                    *ty == if target.pointer_bits == 32 { ScalarType::I32 } else { ScalarType::I64 };
+                let fits = match flag {
+                    ParamAbi::Plain => true,
+                    ParamAbi::Uext | ParamAbi::Sext => narrow_int,
+                    ParamAbi::StructArgument(size) => what == "parameter" && pointer && *size > 0,
+                    ParamAbi::StructReturn => what == "parameter" && pointer,
+                };
+                if !fits {
+                    return bad(alloc::format!("{what} {index} of type {ty} cannot be passed as {flag:?}"));
+                }
+            }
+        }
+        if self.abi.params.iter().filter(|f| **f == ParamAbi::StructReturn).count() > 1 {
+            return bad("more than one sret parameter".into());
+        }
+        Ok(())
     }
 }

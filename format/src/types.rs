@@ -3,6 +3,27 @@
 use crate::ModuleError;
 use core::fmt;
 
+/// How an import's parameter or result is passed, beyond its type: what a
+/// binding to a native (C) function needs to know that CLIF says with
+/// `uext`, `sext`, `sarg` and `sret`. Bytecode calls ignore it (the
+/// compiler already extended or copied what it had to).
+#[derive(Copy, Clone, PartialEq, Eq, Debug, Default)]
+pub enum ParamAbi {
+    /// Passed as its type says.
+    #[default]
+    Plain,
+    /// `uext`: an integer narrower than a register, zero-extended.
+    Uext,
+    /// `sext`: an integer narrower than a register, sign-extended.
+    Sext,
+    /// `sarg(size)`: the value is the address of `size` bytes passed by
+    /// value (a C struct argument).
+    StructArgument(u32),
+    /// `sret`: the value is the address where the callee writes the struct
+    /// it returns.
+    StructReturn,
+}
+
 /// The type of a parameter or result, as CLIF names it.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum ScalarType {

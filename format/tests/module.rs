@@ -38,7 +38,11 @@ fn sample() -> ModuleParts {
                 range: stub..code.len(),
             },
         ],
-        imports: vec![ModuleImport { name: "%log".into(), params: vec![ScalarType::F64], results: vec![] }],
+        imports: vec![ModuleImport {
+            name: "%log".into(),
+            params: vec![ScalarType::F64],
+            ..Default::default()
+        }],
         code,
     }
 }

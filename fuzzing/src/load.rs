@@ -35,7 +35,11 @@ fn seed_module() -> Vec<u8> {
     let module = ModuleParts {
         target: Default::default(),
         functions: vec![f("%add", 0..second), f("%twice", second..stub), f("%host", stub..code.len())],
-        imports: vec![ModuleImport { name: "%host".into(), params: vec![ScalarType::F64], results: vec![] }],
+        imports: vec![ModuleImport {
+            name: "%host".into(),
+            params: vec![ScalarType::F64],
+            ..Default::default()
+        }],
         code,
     };
     module.to_bytes().expect("a small module")

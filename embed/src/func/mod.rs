@@ -103,6 +103,15 @@ impl Func {
         &self.results
     }
 
+    /// Its function index in `store`, or an error if it belongs to another.
+    #[cfg(feature = "ffi")]
+    pub(crate) fn index_in<T>(&self, store: &Store<T>) -> Result<usize, Error> {
+        if store.id != self.store {
+            return Err(Error::ForeignFunction(self.name.clone()));
+        }
+        Ok(self.index)
+    }
+
     /// The store it belongs to, or an error if `store` is another one.
     fn check_store<'s, T>(&self, store: &'s mut Store<T>) -> Result<&'s mut Store<T>, Error> {
         if store.id != self.store {

@@ -1,0 +1,338 @@
+//! Guest functions as C function pointers: libffi closures that enter the
+//! VM re-entrantly, and the per-store state that tells them which store to
+//! enter.
+//!
+//! A callback runs on the store whose guest is inside a native call: the
+//! call publishes the store ([`Hub::enter`]) for its duration, on its
+//! thread. A callback called at any other time (after its instance is
+//! gone, from another thread, or while no native call of its instance is
+//! running) aborts the process with a message saying which: running it
+//! would race with the store's owner or touch freed memory, and unwinding
+//! through C frames is not possible.
+
+use super::signature::{
+    CallPlan, NativeSignature, NativeType, ResultPlan, derive, plan, read_scalar, write_result,
+};
+use crate::store::Store;
+use crate::trap::Trap;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::sync::Arc;
+use core::ffi::c_void;
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use libffi::low::{self, ffi_cif, ffi_closure};
+use sheave_format::ImportAbi;
+use std::sync::Mutex;
+
+/// What a store's callbacks share with it: which store is in a native call
+/// (and on which thread), whether the store is gone, and a trap a callback
+/// recorded for the native call to report.
+pub(crate) struct Hub {
+    active: AtomicPtr<()>,
+    thread: AtomicUsize,
+    dead: AtomicBool,
+    has_trap: AtomicBool,
+    trap: Mutex<Option<Trap>>,
+}
+
+/// This thread's identity: the address of a thread-local.
+fn thread_mark() -> usize {
+    std::thread_local! { static MARK: u8 = const { 0 }; }
+    MARK.with(|m| m as *const u8 as usize)
+}
+
+fn die(callback: &str, why: &str) -> ! {
+    std::eprintln!("sheave: native callback `{callback}` {why}; aborting");
+    std::process::abort()
+}
+
+impl Hub {
+    fn new() -> Hub {
+        Hub {
+            active: AtomicPtr::new(core::ptr::null_mut()),
+            thread: AtomicUsize::new(0),
+            dead: AtomicBool::new(false),
+            has_trap: AtomicBool::new(false),
+            trap: Mutex::new(None),
+        }
+    }
+
+    /// Publish `store` as in a native call on this thread; returns what to
+    /// restore with [`Hub::leave`].
+    pub(crate) fn enter(&self, store: *mut ()) -> (*mut (), usize) {
+        let thread = self.thread.swap(thread_mark(), Ordering::Relaxed);
+        (self.active.swap(store, Ordering::Release), thread)
+    }
+
+    pub(crate) fn leave(&self, (store, thread): (*mut (), usize)) {
+        self.active.store(store, Ordering::Release);
+        self.thread.store(thread, Ordering::Relaxed);
+    }
+
+    /// The first trap a callback recorded since the last call, if any.
+    pub(crate) fn take_trap(&self) -> Option<Trap> {
+        if !self.has_trap.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.has_trap.store(false, Ordering::Relaxed);
+        self.trap.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    fn record(&self, trap: Trap) {
+        let mut slot = self.trap.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(trap);
+        }
+        self.has_trap.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A libffi closure for one guest function, freed when the last owner (the
+/// store, or a [`NativeCallback`]) lets go of it.
+pub(crate) struct Closure {
+    alloc: *mut ffi_closure,
+    code: *const c_void,
+    /// The callback's data (a boxed `CallbackData<T>`, holding the CIF),
+    /// and how to free it.
+    data: *mut (),
+    free_data: unsafe fn(*mut ()),
+}
+
+impl Drop for Closure {
+    fn drop(&mut self) {
+        // SAFETY: `alloc` came from `closure_alloc` and is freed once, here,
+        // before the data it points to; `data` came from `Box::into_raw` of
+        // the type `free_data` frees.
+        unsafe {
+            low::closure_free(self.alloc);
+            (self.free_data)(self.data);
+        }
+    }
+}
+
+/// Free a `Box<CallbackData<T>>` made by `Store::closure`.
+///
+/// # Safety
+/// `data` came from `Box::into_raw` of a `Box<CallbackData<T>>`.
+unsafe fn free_data<T>(data: *mut ()) {
+    // SAFETY: forwarded from the caller.
+    drop(unsafe { Box::from_raw(data.cast::<CallbackData<T>>()) });
+}
+
+struct CallbackData<T> {
+    hub: Arc<Hub>,
+    index: usize,
+    name: String,
+    plan: CallPlan,
+    _store: core::marker::PhantomData<fn(T)>,
+}
+
+/// A guest function as a C function pointer, made by
+/// [`Store::native_callback`]. C code may call [`NativeCallback::as_ptr`]
+/// (cast to the function's C type, [`NativeCallback::signature`]) while
+/// the instance's guest is inside a native call, on that call's thread;
+/// the instance keeps the closure alive as long as it lives, and so does
+/// this handle. A call at any other time aborts the process with a message
+/// rather than running freed or shared state.
+///
+/// A trap in the callback does not unwind through C: the callback returns
+/// zero (or nothing) to C, and the trap is raised in the guest when the
+/// native call returns.
+#[derive(Clone)]
+pub struct NativeCallback {
+    closure: Arc<Closure>,
+    signature: NativeSignature,
+}
+
+impl NativeCallback {
+    /// The C function pointer.
+    pub fn as_ptr(&self) -> *const c_void {
+        self.closure.code
+    }
+
+    /// Its C signature.
+    pub fn signature(&self) -> &NativeSignature {
+        &self.signature
+    }
+}
+
+impl core::fmt::Debug for NativeCallback {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "NativeCallback({:p}: {})", self.closure.code, self.signature)
+    }
+}
+
+/// A store's native state: its hub and its closures.
+pub(crate) struct NativeState {
+    pub(crate) hub: Arc<Hub>,
+    /// Closures by guest function index.
+    closures: BTreeMap<usize, (Arc<Closure>, NativeSignature)>,
+    /// Guest function index by closure code address.
+    by_code: BTreeMap<usize, usize>,
+}
+
+impl Default for NativeState {
+    fn default() -> Self {
+        NativeState { hub: Arc::new(Hub::new()), closures: BTreeMap::new(), by_code: BTreeMap::new() }
+    }
+}
+
+impl Drop for NativeState {
+    fn drop(&mut self) {
+        self.hub.dead.store(true, Ordering::Release);
+    }
+}
+
+impl<T> Store<T> {
+    /// The closure of guest function `index`, made on first use.
+    pub(crate) fn closure(&mut self, index: usize) -> Result<NativeCallback, String> {
+        if let Some((closure, signature)) = self.native.closures.get(&index) {
+            return Ok(NativeCallback { closure: closure.clone(), signature: signature.clone() });
+        }
+        let f = &self.module.functions()[index];
+        let why = |e: String| alloc::format!("`{}` cannot be called from C: {e}", f.name);
+        let signature = derive(&f.params, &f.results, &ImportAbi::default()).map_err(why)?;
+        let plan = plan(&f.params, &f.results, &ImportAbi::default(), &signature).map_err(why)?;
+        let data = Box::new(CallbackData::<T> {
+            hub: self.native.hub.clone(),
+            index,
+            name: f.name.clone(),
+            plan,
+            _store: core::marker::PhantomData,
+        });
+        let (alloc, code) =
+            low::try_closure_alloc().ok_or_else(|| why("libffi cannot allocate a closure".into()))?;
+        // SAFETY: `alloc` and `code` are a fresh closure; the CIF and the
+        // data live in `data`'s heap allocation, which the closure owns and
+        // frees only after freeing the closure itself (field order).
+        let prepared =
+            unsafe { low::prep_closure(alloc, data.plan.cif.as_raw_ptr(), enter::<T>, &*data, code) };
+        if let Err(e) = prepared {
+            // SAFETY: allocated above, not yet owned by anything.
+            unsafe { low::closure_free(alloc) };
+            return Err(why(alloc::format!("libffi cannot prepare a closure: {e:?}")));
+        }
+        let data = Box::into_raw(data).cast::<()>();
+        let closure = Arc::new(Closure { alloc, code: code.as_ptr(), data, free_data: free_data::<T> });
+        self.native.by_code.insert(code.as_ptr() as usize, index);
+        self.native.closures.insert(index, (closure.clone(), signature.clone()));
+        Ok(NativeCallback { closure, signature })
+    }
+
+    /// The value C gets for a guest pointer-sized value `v`: the address of
+    /// a guest function's first op becomes its closure's code address.
+    pub(crate) fn to_native_address(&mut self, v: u64) -> Result<u64, String> {
+        let code = self.module.code();
+        let offset = (v as usize).wrapping_sub(code.as_ptr() as usize);
+        if offset >= code.len() {
+            return Ok(v);
+        }
+        let functions = self.module.functions();
+        let k = functions.partition_point(|f| f.range.start < offset);
+        match functions.get(k) {
+            Some(f) if f.range.start == offset => Ok(self.closure(k)?.as_ptr() as usize as u64),
+            _ => Ok(v),
+        }
+    }
+
+    /// The value the guest gets for a native pointer-sized value `v`: one
+    /// of this store's closures becomes its guest function's address.
+    pub(crate) fn to_guest_address(&self, v: u64) -> u64 {
+        if self.native.by_code.is_empty() {
+            return v;
+        }
+        match self.native.by_code.get(&(v as usize)) {
+            Some(&index) => {
+                let start = self.module.functions()[index].range.start;
+                self.module.code()[start..].as_ptr() as usize as u64
+            }
+            None => v,
+        }
+    }
+}
+
+/// Whether a native type carries addresses (and so may carry function
+/// addresses to translate).
+pub(crate) fn is_address(ty: &NativeType) -> bool {
+    matches!(ty, NativeType::Pointer)
+        || ty.layout().0 == core::mem::size_of::<usize>()
+            && matches!(ty, NativeType::I64 | NativeType::U64 | NativeType::I32 | NativeType::U32)
+}
+
+/// The closure's entry: C's arguments into the guest's registers, the
+/// guest function run on the store in the native call, its result back.
+unsafe extern "C" fn enter<T>(
+    _cif: &ffi_cif,
+    result: &mut u64,
+    args: *const *const c_void,
+    data: &CallbackData<T>,
+) {
+    let hub = &data.hub;
+    if hub.dead.load(Ordering::Acquire) {
+        die(&data.name, "was called after its instance was dropped");
+    }
+    let store = hub.active.load(Ordering::Acquire).cast::<Store<T>>();
+    if store.is_null() {
+        die(&data.name, "was called while its instance's guest is not in a native call");
+    }
+    if hub.thread.load(Ordering::Relaxed) != thread_mark() {
+        die(&data.name, "was called from another thread than its instance's native call");
+    }
+    // SAFETY: the native call that published this pointer derived it from
+    // its `&mut Store` and does not use that borrow until C returns; this
+    // thread is the one running that call, so nothing else touches the
+    // store meanwhile.
+    let store = unsafe { &mut *store };
+    for (k, arg) in data.plan.args.iter().enumerate() {
+        let super::signature::ArgPlan::Scalar { reg, ty } = arg else { continue };
+        // SAFETY: libffi passes one pointer per parameter of the CIF, each
+        // to a value of the parameter's C type.
+        let mut v = unsafe { read_scalar(ty, (*args.add(k)).cast()) };
+        if is_address(ty) {
+            v = store.to_guest_address(v);
+        }
+        match reg {
+            super::signature::Reg::X(i) => store.vm.set_xi(*i, v),
+            super::signature::Reg::F(i) => store.vm.set_fi(*i, v),
+        }
+    }
+    let ran = store.entry(data.index).and_then(|entry| {
+        // SAFETY: `entry` starts a function of the store's verified module
+        // and its arguments are in the registers; memory safety of the
+        // guest is the contract the instance was made under.
+        let done = unsafe { store.vm.call_prepared(entry) }.map_err(Trap::entry)?;
+        store.finish(done)
+    });
+    let out = (result as *mut u64).cast::<u8>();
+    let ResultPlan::Scalar { ty } = &data.plan.result else {
+        if let Err(trap) = ran {
+            hub.record(trap);
+        }
+        return;
+    };
+    let v = match ran {
+        Ok(()) => {
+            let v =
+                if matches!(ty, NativeType::F32 | NativeType::F64) { store.vm.fi(0) } else { store.vm.xi(0) };
+            if is_address(ty) {
+                match store.to_native_address(v) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        hub.record(Trap::new(e));
+                        0
+                    }
+                }
+            } else {
+                v
+            }
+        }
+        Err(trap) => {
+            hub.record(trap);
+            0
+        }
+    };
+    // SAFETY: libffi gives closures a result buffer of at least an
+    // `ffi_arg`, and of the result type.
+    unsafe { write_result(ty, out, v) };
+}

@@ -92,7 +92,7 @@ pub fn module() -> Module {
         results: vec![ScalarType::I64],
         abi: Default::default(),
     }];
-    Module::new(ModuleParts { target: Default::default(), code, functions, imports })
+    Module::new(ModuleParts { target: Default::default(), code, functions, imports, indirect_calls: vec![] })
         .expect("hand-assembled module verifies")
 }
 

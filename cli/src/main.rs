@@ -2,6 +2,8 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
+use cranelift_codegen::data_value::DataValue;
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{AbiParam, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_reader::{RunCommand, parse_functions, parse_run_command};
@@ -44,6 +46,10 @@ enum Command {
         invoke: Option<String>,
         /// Arguments, in CLIF syntax (`1`, `-5`, `0x1.8p1` for 3.0, ...).
         args: Vec<String>,
+        /// A shared library to bind the program's imports to (by name), before
+        /// the process's own symbols (libc, libm); may be given more than once.
+        #[arg(long = "lib", value_name = "PATH")]
+        libs: Vec<PathBuf>,
         #[command(flatten)]
         target: TargetArg,
     },
@@ -91,7 +97,9 @@ impl TargetArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { file, invoke, args, target } => run(&file, invoke.as_deref(), &args, &target),
+        Command::Run { file, invoke, args, libs, target } => {
+            run(&file, invoke.as_deref(), &args, &libs, &target)
+        }
         Command::Test { paths } => test(&paths),
         Command::Disas { file, target } => disas(&file, &target),
         Command::Compile { file, output, target } => compile_file(&file, &output, &target),
@@ -146,8 +154,17 @@ fn load(file: &Path, target: &TargetArg) -> Result<Program> {
     unsafe { Program::compile(&funcs, &target) }.with_context(|| format!("cannot compile {}", file.display()))
 }
 
-fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -> Result<ExitCode> {
+fn run(
+    file: &Path,
+    invoke: Option<&str>,
+    args: &[String],
+    libs: &[PathBuf],
+    target: &TargetArg,
+) -> Result<ExitCode> {
     let mut program = load(file, target)?;
+    if !libs.is_empty() && program.module().imports().is_empty() {
+        bail!("{} imports nothing: --lib has nothing to bind", file.display());
+    }
     let func = match invoke {
         Some(name) => program
             .module()
@@ -174,6 +191,9 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -
     else {
         bail!("cannot parse the arguments of %{name}");
     };
+    if !program.module().imports().is_empty() {
+        return run_linked(program.module(), &name, &invocation.args, libs);
+    }
     match program.run(&name, &invocation.args)? {
         Outcome::Returned(results) => {
             let shown: Vec<String> = results.iter().map(|v| v.to_string()).collect();
@@ -184,6 +204,68 @@ fn run(file: &Path, invoke: Option<&str>, args: &[String], target: &TargetArg) -
             eprintln!("%{name}: trapped at {at}: {} ({kind})", sheave_codegen::clif_trap_code(kind));
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// Run function `name` of a module that imports functions, binding them to
+/// `libs` and then to the process (libc, libm) through the embedding API.
+fn run_linked(module: &Module, name: &str, args: &[DataValue], libs: &[PathBuf]) -> Result<ExitCode> {
+    use sheave_embed::{Linker, Val};
+    let mut linker = Linker::<()>::new();
+    for lib in libs {
+        // SAFETY: the user chose to load this library, as with a native
+        // program linked against it.
+        unsafe { linker.native_library(lib) }?;
+    }
+    linker.native_process()?;
+    // SAFETY: the user chose to run this program, whose imports bind to
+    // the C functions of those names.
+    let mut instance = unsafe { linker.instantiate(module, ()) }?;
+    let func = instance.get_func(name)?;
+    let vals = args
+        .iter()
+        .map(|a| match a {
+            DataValue::I32(v) => Ok(Val::I32(*v)),
+            DataValue::I64(v) => Ok(Val::I64(*v)),
+            DataValue::F32(v) => Ok(Val::F32(v.bits())),
+            DataValue::F64(v) => Ok(Val::F64(v.bits())),
+            other => bail!("a program with imports takes i32, i64, f32 and f64 arguments, not {other}"),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut results: Vec<Val> = func.results().iter().map(|_| Val::I64(0)).collect();
+    for (slot, ty) in results.iter_mut().zip(func.results()) {
+        *slot = match ty {
+            sheave_embed::ValType::I32 => Val::I32(0),
+            sheave_embed::ValType::F32 => Val::F32(0),
+            sheave_embed::ValType::F64 => Val::F64(0),
+            sheave_embed::ValType::V128 => Val::V128(0),
+            _ => Val::I64(0),
+        };
+    }
+    let outcome = func.call(&mut instance, &vals, &mut results);
+    // What the guest printed through C's stdio comes before the results.
+    // SAFETY: flushing every C stream is always allowed.
+    unsafe { libc::fflush(std::ptr::null_mut()) };
+    match outcome {
+        Ok(()) => {
+            let shown: Vec<String> = results
+                .iter()
+                .map(|v| match *v {
+                    Val::I32(x) => DataValue::I32(x).to_string(),
+                    Val::I64(x) => DataValue::I64(x).to_string(),
+                    Val::F32(b) => DataValue::F32(Ieee32::with_bits(b)).to_string(),
+                    Val::F64(b) => DataValue::F64(Ieee64::with_bits(b)).to_string(),
+                    Val::V128(b) => DataValue::V128(b.to_le_bytes()).to_string(),
+                })
+                .collect();
+            say!("{}", shown.join(", "));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(sheave_embed::Error::Trap(trap)) => {
+            eprintln!("%{name}: {trap}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Emitted {
     /// callee in the lowering's callees). The displacement, relative to the
     /// op's start, is the op's last 4 bytes.
     pub call_sites: Vec<(usize, usize, usize)>,
+    /// Indirect call ops: (op start, index of the CLIF signature).
+    pub indirect_calls: Vec<(usize, u32)>,
 }
 
 struct Frame {
@@ -62,6 +64,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     let mut asm = Assembler::new();
     let labels: Vec<Label> = (0..vcode.blocks.len()).map(|_| asm.label()).collect();
     let mut call_sites = Vec::new();
+    let mut indirect_calls = Vec::new();
 
     if frame.needed {
         push_frame(&mut asm, &frame);
@@ -151,9 +154,10 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             asm.op(ops::ReturnCall { offset: PcRel(0) });
                             call_sites.push((start, asm.offset(), *callee));
                         }
-                        VInstKind::ReturnCallIndirect { stack_args } => {
+                        VInstKind::ReturnCallIndirect { stack_args, sig } => {
                             let target = allocs[0].as_reg().ok_or("call target not in a register")?;
                             tail_call_epilogue(&mut asm, &frame, vcode.callee_pops, *stack_args)?;
+                            indirect_calls.push((asm.offset(), *sig));
                             // An f-register carries it when the x ones all carry arguments.
                             match target.class() {
                                 RegClass::Float => asm.op(ops::ReturnCallIndirectF { target: freg(target) }),
@@ -163,8 +167,9 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::HostCall { id } => {
                             asm.op(ops::CallIndirectHost { id: *id });
                         }
-                        VInstKind::CallIndirect => {
+                        VInstKind::CallIndirect { sig } => {
                             let target = allocs[0].as_reg().ok_or("call target not in a register")?;
+                            indirect_calls.push((asm.offset(), *sig));
                             asm.op(ops::CallIndirect { target: xreg(target) });
                         }
                         VInstKind::FuncAddr { callee } => {
@@ -260,7 +265,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
         }
     }
     let code = asm.finish().map_err(|e| e.to_string())?;
-    Ok(Emitted { code, call_sites })
+    Ok(Emitted { code, call_sites, indirect_calls })
 }
 
 /// Before a tail call: pop the frame, then put the callee's `stack_args`
@@ -421,7 +426,7 @@ fn layout_frame(vcode: &VCode, out: &Output) -> Result<Frame, String> {
         matches!(
             i.kind,
             VInstKind::Call { .. }
-                | VInstKind::CallIndirect
+                | VInstKind::CallIndirect { .. }
                 | VInstKind::LoadIncoming { .. }
                 | VInstKind::StoreIncoming { .. }
         )

@@ -70,6 +70,8 @@ pub struct CompiledFunction {
     /// References to other functions to link: (op start, op end, callee
     /// name); the op's last 4 bytes are the displacement from its start.
     pub calls: Vec<(usize, usize, String)>,
+    /// Its indirect call ops: (op start, the signature they call with).
+    pub indirect_calls: Vec<(usize, cranelift_codegen::ir::Signature)>,
     /// Every function it refers to: what an import (a callee no function
     /// of the module defines) or a libcall stub is checked against.
     pub callees: Vec<Callee>,
@@ -125,12 +127,18 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Err
             libcall: matches!(ext.name, cranelift_codegen::ir::ExternalName::LibCall(_)),
         })
         .collect();
+    let indirect_calls = emitted
+        .indirect_calls
+        .iter()
+        .map(|&(at, sig)| (at, func.dfg.signatures[cranelift_codegen::ir::SigRef::from_u32(sig)].clone()))
+        .collect();
     let target = target.module_target();
     Ok(CompiledFunction {
         name,
         signature: func.signature.clone(),
         code: emitted.code,
         calls,
+        indirect_calls,
         callees,
         target,
     })

@@ -4,7 +4,8 @@
 use crate::{Callee, CompiledFunction, Error};
 use cranelift_codegen::ir::{Type, types};
 use sheave_format::{
-    ImportAbi, Module, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi, ScalarType,
+    ImportAbi, IndirectCall, Module, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi,
+    ScalarType,
 };
 
 /// The module file's name for a CLIF type.
@@ -147,10 +148,25 @@ impl ModuleBuilder {
         self.functions.extend(stubs);
         let mut code = Vec::new();
         let mut functions = Vec::new();
+        let mut indirect_calls = Vec::new();
         for f in &self.functions {
             let start = code.len();
             code.extend_from_slice(&f.code);
             functions.push((f.name.clone(), start..code.len(), f.signature.clone()));
+            // A site whose signature has no module types (none today) is
+            // left out: a foreign call from it traps.
+            for (at, signature) in &f.indirect_calls {
+                let (Ok(params), Ok(results)) =
+                    (scalar_types(&f.name, &signature.params), scalar_types(&f.name, &signature.returns))
+                else {
+                    continue;
+                };
+                let abi = ImportAbi {
+                    params: param_abi(&signature.params),
+                    results: param_abi(&signature.returns),
+                };
+                indirect_calls.push(IndirectCall { offset: start + at, params, results, abi });
+            }
         }
         for (f, (_, range, _)) in self.functions.iter().zip(&functions) {
             for (start, end, callee) in &f.calls {
@@ -172,7 +188,7 @@ impl ModuleBuilder {
                 Ok(ModuleFunction { name, params, results, range })
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        Module::new(ModuleParts { target, code, functions, imports }).map_err(Error::Module)
+        Module::new(ModuleParts { target, code, functions, imports, indirect_calls }).map_err(Error::Module)
     }
 }
 
@@ -248,6 +264,7 @@ fn one_op_stub(
         signature,
         code,
         calls: Vec::new(),
+        indirect_calls: Vec::new(),
         callees: Vec::new(),
         target,
     }

@@ -35,9 +35,12 @@ pub enum VInstKind {
     ReturnCall { callee: usize, stack_args: u32 },
     /// Tail call through a register (operand 0: an x-register, or an
     /// f-register holding the address's bits), as `ReturnCall`.
-    ReturnCallIndirect { stack_args: u32 },
-    /// Call through a register (operand 0), arguments as for `Call`.
-    CallIndirect,
+    /// `sig`: the CLIF signature's index (`SigRef`), recorded for calls
+    /// through pointers that are not bytecode.
+    ReturnCallIndirect { stack_args: u32, sig: u32 },
+    /// Call through a register (operand 0), arguments as for `Call`, of
+    /// CLIF signature `sig` (a `SigRef`'s index).
+    CallIndirect { sig: u32 },
     /// `call_indirect_host id`: a builtin, arguments and results as for `Call`.
     HostCall { id: u16 },
     /// `dst = address of function callee`.

@@ -15,7 +15,7 @@ use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use sheave_format::Module;
 use sheave_interp::{DoneReason, Vm};
-use sheave_opcodes::{OpInfo, ops};
+use sheave_opcodes::{FOREIGN_CALL_ID, OpInfo, ops};
 
 /// What a bound host function runs: it reads its arguments from the
 /// argument registers of the store's VM and writes its results to the
@@ -116,10 +116,13 @@ impl<T> Store<T> {
 
     /// The address of function `index`'s first op, checking that the VM's
     /// stack is one the module's pointers can reach.
-    pub(crate) fn entry(&self, index: usize) -> Result<NonNull<u8>, Trap> {
+    pub(crate) fn entry(&mut self, index: usize) -> Result<NonNull<u8>, Trap> {
         // The VM may have been replaced through `Instance::vm_mut` since
         // the last call.
         let stack_end = self.vm.stack_base() + self.vm.stack_size();
+        // Indirect calls to anything but this code stop the VM, for
+        // `call_foreign` (set on every entry: the VM may be new).
+        self.vm.set_code_range(self.module.code());
         let target = self.module.target();
         if !target.reaches(stack_end) {
             return Err(Trap::entry(Error::StackOutOfReach { target, stack_end }));
@@ -164,7 +167,11 @@ impl<T> Store<T> {
                             // The guest frames that called the failing host
                             // function, after any frames the trap already has
                             // (from a nested entry it came out of).
-                            let at = resume.as_ptr().wrapping_sub(ops::CallIndirectHost::SIZE);
+                            let at = if id == FOREIGN_CALL_ID {
+                                self.vm.foreign_call().1
+                            } else {
+                                resume.as_ptr().wrapping_sub(ops::CallIndirectHost::SIZE)
+                            };
                             let site = self.vm.trap_site(at);
                             trap.push_frames(backtrace::frames(&self.module, &self.framed, &site));
                             // Unwind this entry like a guest trap.
@@ -179,6 +186,9 @@ impl<T> Store<T> {
 
     /// Call the host function that host-call `id` names.
     fn call_import(&mut self, id: u16) -> Result<(), Trap> {
+        if id == FOREIGN_CALL_ID {
+            return self.call_foreign();
+        }
         // Verification let only builtins (run inside the VM) and this
         // module's imports into the code. `imports` holds one function per
         // import, in import order, so the id indexes it directly: going
@@ -196,5 +206,22 @@ impl<T> Store<T> {
         // The closure's heap allocation is not part of the `Store` that
         // `self` borrows mutably.
         unsafe { (*call)(self) }
+    }
+
+    /// An indirect call to an address outside the module's code: a C
+    /// function pointer (feature `ffi`), or an error.
+    fn call_foreign(&mut self) -> Result<(), Trap> {
+        let (target, site) = self.vm.foreign_call();
+        #[cfg(feature = "ffi")]
+        {
+            crate::native::call_foreign(self, target, site)
+        }
+        #[cfg(not(feature = "ffi"))]
+        {
+            let _ = site;
+            Err(Trap::new(alloc::format!(
+                "call_indirect to {target:#x}, which is not code of the module (calls to native code need feature `ffi`)"
+            )))
+        }
     }
 }

@@ -377,6 +377,87 @@ fn native_callback_pointers() {
 }
 
 #[test]
+fn guest_calls_through_native_function_pointers() {
+    let clif = r#"
+function %t_add(i64, i64) -> i64 {
+    sig0 = (i64, i64) -> i64
+    fn0 = %get_add() -> i64
+block0(v0: i64, v1: i64):
+    v2 = call fn0()
+    v3 = call_indirect sig0, v2(v0, v1)
+    return v3
+}
+function %t_tail_add(i64, i64) -> i64 tail {
+    sig0 = (i64, i64) -> i64 tail
+    fn0 = %get_add() -> i64
+block0(v0: i64, v1: i64):
+    v2 = call fn0()
+    return_call_indirect sig0, v2(v0, v1)
+}
+function %t_tail_caller(i64) -> i64 {
+    fn0 = %t_tail_add(i64, i64) -> i64 tail
+block0(v0: i64):
+    v1 = call fn0(v0, v0)
+    v2 = iconst.i64 1
+    v3 = iadd v1, v2
+    return v3
+}
+function %t_mixed() -> f64 {
+    sig0 = (i64, f64, i32, f64, i64, f64, i8 sext, f64, i64, f64, i16 uext, f64, i64, f64, i64, f32, i64, f64, i64, f64) -> f64
+    fn0 = %get_mixed20() -> i64
+block0:
+    v0 = iconst.i64 1
+    v1 = f64const 0x1.0p0
+    v2 = iconst.i32 2
+    v3 = iconst.i8 3
+    v4 = iconst.i16 4
+    v5 = f32const 0x1.0p0
+    v6 = call fn0()
+    v7 = call_indirect sig0, v6(v0, v1, v2, v1, v0, v1, v3, v1, v0, v1, v4, v1, v0, v1, v0, v5, v0, v1, v0, v1)
+    return v7
+}
+; Calls what it is given: a guest closure's C pointer comes back to the guest.
+function %t_call_ptr(i64, i64) -> i64 {
+    sig0 = (i64) -> i64
+block0(v0: i64, v1: i64):
+    v2 = call_indirect sig0, v0(v1)
+    return v2
+}
+function %square(i64) -> i64 {
+block0(v0: i64):
+    v1 = imul v0, v0
+    return v1
+}
+"#;
+    let mut instance = instantiate(&native_linker(), clif, ());
+    let add = instance.get_typed_func::<(i64, i64), i64>("t_add").unwrap();
+    assert_eq!(add.call(&mut instance, (40, 2)).unwrap(), 42);
+    // A tail call to C returns C's result to the guest's caller.
+    let tail = instance.get_typed_func::<i64, i64>("t_tail_caller").unwrap();
+    assert_eq!(tail.call(&mut instance, 20).unwrap(), 41);
+    // ... and to the host when the entry itself tail-calls.
+    let tail = instance.get_typed_func::<(i64, i64), i64>("t_tail_add").unwrap();
+    assert_eq!(tail.call(&mut instance, (5, 6)).unwrap(), 11);
+    let mixed = instance.get_typed_func::<(), f64>("t_mixed").unwrap();
+    let ints = 1 + 2 * 2 + 3 + 4 * 3 + 5 + 6 * 4 + 7 + 8 + 9 + 10;
+    let floats = 1.0
+        + 0.5
+        + 0.25
+        + 0.125
+        + 1.0 / 16.0
+        + 1.0 / 32.0
+        + 1.0 / 64.0
+        + 1.0 / 128.0
+        + 1.0 / 256.0
+        + 1.0 / 512.0;
+    assert_eq!(mixed.call(&mut instance, ()).unwrap(), ints as f64 + floats);
+    let square = instance.get_func("square").unwrap();
+    let callback = instance.native_callback(&square).unwrap();
+    let call_ptr = instance.get_typed_func::<(i64, i64), i64>("t_call_ptr").unwrap();
+    assert_eq!(call_ptr.call(&mut instance, (callback.as_ptr() as i64, 12)).unwrap(), 144);
+}
+
+#[test]
 fn qsort_sorts_a_guest_array_with_a_guest_comparator() {
     let clif = r#"
 ; Compares two i64s, counting the calls through the host.

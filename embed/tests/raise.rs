@@ -27,7 +27,7 @@ fn raise_unwinds_to_the_entry_with_a_backtrace() {
         target: Default::default(),
         functions: vec![function("%inner", 0..outer), function("%outer", outer..code.len())],
         code,
-        imports: vec![],
+        ..Default::default()
     })
     .unwrap();
     // SAFETY: the code touches only the VM stack.

@@ -58,6 +58,14 @@ int64_t apply_sum(unary f, int64_t n) {
 int64_t nest(unary f, int64_t depth) { return 10 * f(depth) + depth; }
 double apply_f64(double (*f)(double, int32_t), double x) { return f(x, 3); }
 
+/* Native function pointers for the guest to call. */
+typedef int64_t (*binop)(int64_t, int64_t);
+binop get_add(void) { return add_i64; }
+typedef double (*mixed)(int64_t, double, int32_t, double, int64_t, double, int8_t, double, int64_t,
+                        double, uint16_t, double, int64_t, double, int64_t, float, int64_t, double,
+                        int64_t, double);
+mixed get_mixed20(void) { return mixed20; }
+
 /* A callback C keeps, and gives back. */
 static unary saved;
 void save_callback(unary f) { saved = f; }

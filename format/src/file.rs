@@ -19,6 +19,11 @@
 //!   param abi  u8 count (0 or the parameter count) + one flag each
 //!   result abi u8 count (0 or the result count) + one flag each
 //!              flag: 0 plain, 1 uext, 2 sext, 3 sarg (then u32 size), 4 sret
+//! indirect     u32      count, then per call_indirect site (ascending):
+//!   offset     u32 (byte offset of the op in the code)
+//!   params     u8 count + one type byte each
+//!   results    u8 count + one type byte each
+//!   param abi, result abi as for imports
 //! code         u32 length + bytes
 //! checksum     u64      FNV-1a of every byte before it
 //! ```
@@ -29,7 +34,8 @@
 //! never a crash.
 
 use crate::{
-    ImportAbi, ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi, ScalarType,
+    ImportAbi, IndirectCall, ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi,
+    ScalarType,
 };
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -67,21 +73,16 @@ impl ModuleParts {
         for import in &self.imports {
             write_name(&mut out, &import.name, "import name")?;
             write_signature(&mut out, &import.params, &import.results)?;
-            for flags in [&import.abi.params, &import.abi.results] {
-                out.push(u8::try_from(flags.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
-                for flag in flags {
-                    match flag {
-                        ParamAbi::Plain => out.push(0),
-                        ParamAbi::Uext => out.push(1),
-                        ParamAbi::Sext => out.push(2),
-                        ParamAbi::StructArgument(size) => {
-                            out.push(3);
-                            out.extend_from_slice(&size.to_le_bytes());
-                        }
-                        ParamAbi::StructReturn => out.push(4),
-                    }
-                }
-            }
+            write_abi(&mut out, &import.abi)?;
+        }
+        let count =
+            u32::try_from(self.indirect_calls.len()).map_err(|_| ModuleError::TooLarge("call sites"))?;
+        out.extend_from_slice(&count.to_le_bytes());
+        for call in &self.indirect_calls {
+            let offset = u32::try_from(call.offset).map_err(|_| ModuleError::TooLarge("code offset"))?;
+            out.extend_from_slice(&offset.to_le_bytes());
+            write_signature(&mut out, &call.params, &call.results)?;
+            write_abi(&mut out, &call.abi)?;
         }
         let len = u32::try_from(self.code.len()).map_err(|_| ModuleError::TooLarge("code"))?;
         out.extend_from_slice(&len.to_le_bytes());
@@ -144,12 +145,20 @@ impl ModuleParts {
             let abi = ImportAbi { params: r.abi_flags()?, results: r.abi_flags()? };
             imports.push(ModuleImport { name, params, results, abi });
         }
+        let count = r.u32("call site count")? as usize;
+        let mut indirect_calls = Vec::new();
+        for _ in 0..count {
+            let offset = r.u32("call site")? as usize;
+            let [params, results] = r.signature()?;
+            let abi = ImportAbi { params: r.abi_flags()?, results: r.abi_flags()? };
+            indirect_calls.push(IndirectCall { offset, params, results, abi });
+        }
         let code_len = r.u32("code length")? as usize;
         let code = r.take(code_len, "code")?.to_vec();
         if r.at != r.bytes.len() {
             return Err(ModuleError::Malformed("bytes after the code".into()));
         }
-        Ok(ModuleParts { target, code, functions, imports })
+        Ok(ModuleParts { target, code, functions, imports, indirect_calls })
     }
 }
 
@@ -158,6 +167,27 @@ fn write_name(out: &mut Vec<u8>, name: &str, what: &'static str) -> Result<(), M
     let len = u16::try_from(name.len()).map_err(|_| ModuleError::TooLarge(what))?;
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(name.as_bytes());
+    Ok(())
+}
+
+/// ABI flags of parameters, then of results: each a u8 count, then a flag
+/// each (a `sarg` flag followed by its size).
+fn write_abi(out: &mut Vec<u8>, abi: &ImportAbi) -> Result<(), ModuleError> {
+    for flags in [&abi.params, &abi.results] {
+        out.push(u8::try_from(flags.len()).map_err(|_| ModuleError::TooLarge("signature"))?);
+        for flag in flags {
+            match flag {
+                ParamAbi::Plain => out.push(0),
+                ParamAbi::Uext => out.push(1),
+                ParamAbi::Sext => out.push(2),
+                ParamAbi::StructArgument(size) => {
+                    out.push(3);
+                    out.extend_from_slice(&size.to_le_bytes());
+                }
+                ParamAbi::StructReturn => out.push(4),
+            }
+        }
+    }
     Ok(())
 }
 

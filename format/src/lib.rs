@@ -29,5 +29,5 @@ mod types;
 
 pub use error::ModuleError;
 pub use file::MODULE_FORMAT_VERSION;
-pub use module::{ImportAbi, Module, ModuleFunction, ModuleImport, ModuleParts};
+pub use module::{ImportAbi, IndirectCall, Module, ModuleFunction, ModuleImport, ModuleParts};
 pub use types::{ModuleTarget, ParamAbi, ScalarType};

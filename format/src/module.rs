@@ -70,6 +70,23 @@ pub struct ModuleParts {
     pub functions: Vec<ModuleFunction>,
     /// The host functions it calls.
     pub imports: Vec<ModuleImport>,
+    /// The signatures of its indirect call sites, by offset (ascending).
+    pub indirect_calls: Vec<IndirectCall>,
+}
+
+/// The signature a `call_indirect` or `return_call_indirect` op calls
+/// with: what a call through a pointer that is not the module's code (a C
+/// function pointer) needs.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct IndirectCall {
+    /// Byte offset of the op in the code.
+    pub offset: usize,
+    /// Parameter types.
+    pub params: Vec<ScalarType>,
+    /// Result types.
+    pub results: Vec<ScalarType>,
+    /// How each value is passed to a native function.
+    pub abi: ImportAbi,
 }
 
 /// Verified bytecode and the functions in it: what an interpreter may run.
@@ -200,9 +217,28 @@ impl ModuleParts {
     /// Check what [`Module::new`] checks, without making a module.
     pub fn validate(&self) -> Result<(), ModuleError> {
         self.target.check()?;
-        for import in &self.imports {
-            import.validate(self.target)?;
+        // Ids from `FOREIGN_CALL_ID` up are the VM's own.
+        if self.imports.len() > usize::from(sheave_opcodes::FOREIGN_CALL_ID - sheave_opcodes::HOST_FUNC_BASE)
+        {
+            return Err(ModuleError::Malformed(alloc::format!("{} imports is too many", self.imports.len())));
         }
+        for import in &self.imports {
+            validate_abi(
+                &alloc::format!("import {}", import.name),
+                &import.params,
+                &import.results,
+                &import.abi,
+                self.target,
+            )?;
+        }
+        for (k, call) in self.indirect_calls.iter().enumerate() {
+            if k > 0 && self.indirect_calls[k - 1].offset >= call.offset {
+                return Err(ModuleError::Malformed("indirect call sites out of order".into()));
+            }
+            let what = alloc::format!("indirect call at {:#x}", call.offset);
+            validate_abi(&what, &call.params, &call.results, &call.abi, self.target)?;
+        }
+        let mut indirect_ops = Vec::new();
         let ranges: Vec<Range<usize>> = self.functions.iter().map(|f| f.range.clone()).collect();
         sheave_opcodes::verify(&self.code, &ranges).map_err(ModuleError::Verify)?;
         for f in &self.functions {
@@ -210,6 +246,14 @@ impl ModuleParts {
             let ops = sheave_opcodes::decode_all(&self.code[f.range.clone()])
                 .map_err(|e| ModuleError::Malformed(alloc::format!("{}: {e}", f.name)))?;
             for (offset, op) in ops {
+                if matches!(
+                    op,
+                    sheave_opcodes::Op::CallIndirect(_)
+                        | sheave_opcodes::Op::ReturnCallIndirect(_)
+                        | sheave_opcodes::Op::ReturnCallIndirectF(_)
+                ) {
+                    indirect_ops.push(f.range.start + offset);
+                }
                 let sheave_opcodes::Op::CallIndirectHost(call) = op else { continue };
                 let known = sheave_opcodes::Builtin::from_id(call.id).is_some()
                     || self.import_index(call.id).is_some();
@@ -223,7 +267,22 @@ impl ModuleParts {
                 }
             }
         }
+        indirect_ops.sort_unstable();
+        for call in &self.indirect_calls {
+            if indirect_ops.binary_search(&call.offset).is_err() {
+                return Err(ModuleError::Malformed(alloc::format!(
+                    "indirect call site {:#x} is not a call_indirect op",
+                    call.offset
+                )));
+            }
+        }
         Ok(())
+    }
+
+    /// The signature of the indirect call op at `offset`, if it has one.
+    pub fn indirect_call(&self, offset: usize) -> Option<&IndirectCall> {
+        let k = self.indirect_calls.binary_search_by_key(&offset, |c| c.offset).ok()?;
+        self.indirect_calls.get(k)
     }
 
     /// The index in [`ModuleParts::imports`] of the import that host-call
@@ -233,17 +292,19 @@ impl ModuleParts {
     }
 }
 
-impl ModuleImport {
-    /// Its ABI flags fit its types: one per value (or none), extensions
-    /// only on integers narrower than 64 bits, `sarg` and `sret` only on
-    /// parameters of the target's pointer type, and at most one `sret`.
-    fn validate(&self, target: ModuleTarget) -> Result<(), ModuleError> {
-        let bad = |why: alloc::string::String| {
-            Err(ModuleError::Malformed(alloc::format!("import {}: {why}", self.name)))
-        };
-        for (what, abi, types) in
-            [("parameter", &self.abi.params, &self.params), ("result", &self.abi.results, &self.results)]
-        {
+/// ABI flags fit their values' types: one per value (or none), extensions
+/// only on integers narrower than 64 bits, `sarg` and `sret` only on
+/// parameters of the target's pointer type, and at most one `sret`.
+fn validate_abi(
+    name: &str,
+    params: &[ScalarType],
+    results: &[ScalarType],
+    abi: &ImportAbi,
+    target: ModuleTarget,
+) -> Result<(), ModuleError> {
+    let bad = |why: alloc::string::String| Err(ModuleError::Malformed(alloc::format!("{name}: {why}")));
+    {
+        for (what, abi, types) in [("parameter", &abi.params, params), ("result", &abi.results, results)] {
             if !abi.is_empty() && abi.len() != types.len() {
                 return bad(alloc::format!("{} {what} flags for {} {what}s", abi.len(), types.len()));
             }
@@ -262,7 +323,7 @@ impl ModuleImport {
                 }
             }
         }
-        if self.abi.params.iter().filter(|f| **f == ParamAbi::StructReturn).count() > 1 {
+        if abi.params.iter().filter(|f| **f == ParamAbi::StructReturn).count() > 1 {
             return bad("more than one sret parameter".into());
         }
         Ok(())

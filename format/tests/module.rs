@@ -44,7 +44,75 @@ fn sample() -> ModuleParts {
             ..Default::default()
         }],
         code,
+        indirect_calls: vec![],
     }
+}
+
+/// `%call(target, x) = target(x)` through `call_indirect`, whose site has
+/// a signature, and an import with every kind of ABI flag.
+fn with_abi_flags() -> ModuleParts {
+    use sheave_format::{ImportAbi, IndirectCall, ParamAbi};
+
+    let mut code = Vec::new();
+    encode::push_frame(&mut code);
+    let site = code.len();
+    encode::call_indirect(&mut code, XReg::new(1).unwrap());
+    encode::pop_frame(&mut code);
+    encode::ret(&mut code);
+    let i64s = |n| vec![ScalarType::I64; n];
+    ModuleParts {
+        functions: vec![ModuleFunction {
+            name: "%call".into(),
+            params: i64s(2),
+            results: i64s(1),
+            range: 0..code.len(),
+        }],
+        imports: vec![ModuleImport {
+            name: "%native".into(),
+            params: vec![ScalarType::I64, ScalarType::I64, ScalarType::I8, ScalarType::I32],
+            results: vec![ScalarType::I16],
+            abi: ImportAbi {
+                params: vec![
+                    ParamAbi::StructReturn,
+                    ParamAbi::StructArgument(24),
+                    ParamAbi::Sext,
+                    ParamAbi::Plain,
+                ],
+                results: vec![ParamAbi::Uext],
+            },
+        }],
+        indirect_calls: vec![IndirectCall {
+            offset: site,
+            params: i64s(1),
+            results: i64s(1),
+            abi: ImportAbi::default(),
+        }],
+        code,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn abi_flags_and_indirect_call_sites_round_trip_and_are_checked() {
+    use sheave_format::ParamAbi;
+    let module = Module::new(with_abi_flags()).unwrap();
+    assert_eq!(Module::from_bytes(&module.to_bytes().unwrap()).unwrap(), module);
+    assert!(module.parts().indirect_call(module.parts().indirect_calls[0].offset).is_some());
+    // A site that is not a call_indirect op.
+    let mut parts = with_abi_flags();
+    parts.indirect_calls[0].offset = 0;
+    let e = Module::new(parts).unwrap_err();
+    assert!(e.to_string().contains("is not a call_indirect op"), "{e}");
+    // Flags that do not fit their types.
+    for (k, flag) in [(2, ParamAbi::StructArgument(8)), (0, ParamAbi::Uext), (3, ParamAbi::StructReturn)] {
+        let mut parts = with_abi_flags();
+        parts.imports[0].abi.params[k] = flag;
+        let e = Module::new(parts).unwrap_err();
+        assert!(e.to_string().contains("cannot be passed as") || e.to_string().contains("sret"), "{e}");
+    }
+    let mut parts = with_abi_flags();
+    parts.imports[0].abi.results.push(ParamAbi::Plain);
+    assert!(Module::new(parts).unwrap_err().to_string().contains("2 result flags for 1 results"));
 }
 
 #[test]
@@ -116,8 +184,7 @@ fn host_calls_must_name_a_builtin_or_an_import() {
     encode::call_indirect_host(&mut code, sheave_opcodes::Builtin::Memcpy.id());
     encode::ret(&mut code);
     let f = ModuleFunction { name: "%f".into(), params: vec![], results: vec![], range: 0..code.len() };
-    Module::new(ModuleParts { target: Default::default(), code, functions: vec![f], imports: vec![] })
-        .unwrap();
+    Module::new(ModuleParts { code, functions: vec![f], ..Default::default() }).unwrap();
 }
 
 #[test]

@@ -41,6 +41,7 @@ fn seed_module() -> Vec<u8> {
             ..Default::default()
         }],
         code,
+        indirect_calls: vec![],
     };
     module.to_bytes().expect("a small module")
 }

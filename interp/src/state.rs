@@ -23,6 +23,14 @@ pub(crate) struct State {
     /// One past the highest stack address (the initial `sp`).
     pub stack_hi: usize,
     pub done: Done,
+    /// The code indirect calls may enter: `code_lo..code_lo + code_len`
+    /// (everything until the embedder says otherwise). A target outside it
+    /// stops the VM with host call `FOREIGN_CALL_ID`.
+    pub code_lo: usize,
+    pub code_len: usize,
+    /// The last foreign call's target and the op that made it.
+    pub foreign_target: u64,
+    pub foreign_site: *const u8,
 }
 
 /// The position of the op being executed: its first byte and the next op.
@@ -56,6 +64,10 @@ impl State {
             stack_lo: 0,
             stack_hi: 0,
             done: Done::Returned,
+            code_lo: 0,
+            code_len: usize::MAX,
+            foreign_target: 0,
+            foreign_site: core::ptr::null(),
         }
     }
 

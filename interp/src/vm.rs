@@ -425,6 +425,23 @@ impl Vm {
         }
     }
 
+    /// Let indirect calls enter only `code` (a module's bytecode): a
+    /// `call_indirect` or `return_call_indirect` to any other address stops
+    /// the VM with a [`DoneReason::HostCall`] of id
+    /// [`sheave_opcodes::FOREIGN_CALL_ID`], for the embedder to call that
+    /// address ([`Vm::foreign_call`]) and resume, or to refuse. Until this
+    /// is called every address counts as code.
+    pub fn set_code_range(&mut self, code: &[u8]) {
+        self.state.code_lo = code.as_ptr().expose_provenance();
+        self.state.code_len = code.len();
+    }
+
+    /// The last foreign call's target address and the indirect call op
+    /// that made it (see [`Vm::set_code_range`]).
+    pub fn foreign_call(&self) -> (u64, *const u8) {
+        (self.state.foreign_target, self.state.foreign_site)
+    }
+
     /// Where the last trap happened (see [`TrapSite`]); kept until the next trap.
     pub fn last_trap_site(&self) -> Option<&TrapSite> {
         self.last_trap.as_ref()

@@ -89,6 +89,11 @@ impl BuiltinType {
 /// First `call_indirect_host` id that names an import rather than a builtin.
 pub const HOST_FUNC_BASE: u16 = 0x100;
 
+/// The host-call id the VM stops with when `call_indirect` or
+/// `return_call_indirect` targets an address outside the code it was given
+/// (a native function pointer, say): no module's op may name it.
+pub const FOREIGN_CALL_ID: u16 = u16::MAX;
+
 macro_rules! define_builtins {
     ($( $(#[$doc:meta])* $Camel:ident = $snake:ident ( $($arg:ident : $aty:ident),* ) -> [ $($rty:ident)? ]; )*) => {
         /// A builtin function (see [`for_each_builtin!`]); its discriminant is its id.

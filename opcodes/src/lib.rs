@@ -29,7 +29,7 @@ mod operands;
 mod verify;
 
 pub use asm::{AsmError, Assembler, Label};
-pub use builtins::{Builtin, BuiltinType, HOST_FUNC_BASE};
+pub use builtins::{Builtin, BuiltinType, FOREIGN_CALL_ID, HOST_FUNC_BASE};
 pub use disas::{DisasError, DisasOptions, disassemble};
 pub use generated::*;
 pub use operands::{

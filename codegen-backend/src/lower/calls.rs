@@ -195,8 +195,8 @@ impl Lower<'_> {
             }
         }
         operands.extend(defs);
-        self.push(VInstKind::CallIndirect, operands, clobbers);
         let InstructionData::CallIndirect { sig_ref, .. } = self.func.dfg.insts[inst] else { unreachable!() };
+        self.push(VInstKind::CallIndirect { sig: sig_ref.as_u32() }, operands, clobbers);
         self.after_call(outgoing, stack_bytes(rest.len())?, &stack_results, sig_ref)
     }
 
@@ -234,7 +234,9 @@ impl Lower<'_> {
         operands.insert(0, carrier);
         self.check_tail_call_results(stack_bytes(rest.len())?, "return_call_indirect")?;
         let stack_args = self.store_outgoing(&rest, 0)?;
-        self.push(VInstKind::ReturnCallIndirect { stack_args }, operands, PRegSet::empty());
+        let InstructionData::CallIndirect { sig_ref, .. } = self.func.dfg.insts[inst] else { unreachable!() };
+        let sig = sig_ref.as_u32();
+        self.push(VInstKind::ReturnCallIndirect { stack_args, sig }, operands, PRegSet::empty());
         Ok(())
     }
 

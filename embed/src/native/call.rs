@@ -44,12 +44,22 @@ impl NativeImport {
             return Err(alloc::format!("more than {MAX_ARGS} arguments"));
         }
         let _ = &self.library;
-        Ok(Arc::new(move |store: &mut Store<T>| call(store, &self)))
+        let import = self;
+        Ok(Arc::new(move |store: &mut Store<T>| {
+            let import = &import;
+            call(store, &import.name, import.function, &import.plan)
+        }))
     }
 }
 
-fn call<T>(store: &mut Store<T>, import: &NativeImport) -> Result<(), Trap> {
-    let plan = &import.plan;
+/// Call C function `function` (named `name` in messages) as `plan` says,
+/// with the arguments in the VM's registers, leaving its result there.
+pub(crate) fn call<T>(
+    store: &mut Store<T>,
+    name: &str,
+    function: *const c_void,
+    plan: &CallPlan,
+) -> Result<(), Trap> {
     let mut slots = [Slot([0; 16]); MAX_ARGS];
     let mut values = [core::ptr::null_mut::<c_void>(); MAX_ARGS];
     for (k, arg) in plan.args.iter().enumerate() {
@@ -61,7 +71,7 @@ fn call<T>(store: &mut Store<T>, import: &NativeImport) -> Result<(), Trap> {
                 };
                 if is_address(ty) {
                     v = store.to_native_address(v).map_err(|e| {
-                        Trap::new(alloc::format!("argument {k} of native function `{}`: {e}", import.name))
+                        Trap::new(alloc::format!("argument {k} of native function `{name}`: {e}"))
                     })?;
                 }
                 let slot = slots[k].0.as_mut_ptr();
@@ -101,7 +111,7 @@ fn call<T>(store: &mut Store<T>, import: &NativeImport) -> Result<(), Trap> {
     unsafe {
         libffi::raw::ffi_call(
             plan.cif.as_raw_ptr(),
-            Some(core::mem::transmute::<*const c_void, unsafe extern "C" fn()>(import.function)),
+            Some(core::mem::transmute::<*const c_void, unsafe extern "C" fn()>(function)),
             rvalue.cast(),
             values.as_mut_ptr(),
         )

@@ -170,11 +170,18 @@ pub(crate) struct NativeState {
     closures: BTreeMap<usize, (Arc<Closure>, NativeSignature)>,
     /// Guest function index by closure code address.
     by_code: BTreeMap<usize, usize>,
+    /// Calls through C function pointers, by call site offset.
+    pub(crate) sites: BTreeMap<usize, Arc<CallPlan>>,
 }
 
 impl Default for NativeState {
     fn default() -> Self {
-        NativeState { hub: Arc::new(Hub::new()), closures: BTreeMap::new(), by_code: BTreeMap::new() }
+        NativeState {
+            hub: Arc::new(Hub::new()),
+            closures: BTreeMap::new(),
+            by_code: BTreeMap::new(),
+            sites: BTreeMap::new(),
+        }
     }
 }
 

@@ -41,6 +41,7 @@ pub(crate) use library::NativeLibrary;
 use crate::error::Error;
 use crate::func::Func;
 use crate::store::{HostCallable, Store};
+use crate::trap::Trap;
 use alloc::sync::Arc;
 use core::ffi::c_void;
 use sheave_format::{ModuleImport, ModuleTarget};
@@ -95,4 +96,44 @@ pub(crate) fn bind<T>(
     };
     let plan = signature::plan(&import.params, &import.results, &import.abi, &signature).map_err(error)?;
     NativeImport { name: import.name.clone(), function, plan, library }.into_callable().map_err(error)
+}
+
+/// An indirect call from the op at `site` to `target`, which is not the
+/// module's code: one of this store's closures runs its guest function;
+/// anything else is called as a C function of the call site's signature.
+pub(crate) fn call_foreign<T>(store: &mut Store<T>, target: u64, site: *const u8) -> Result<(), Trap> {
+    let offset = (site as usize).wrapping_sub(store.module.code().as_ptr() as usize);
+    let guest = store.to_guest_address(target);
+    if guest != target {
+        // C gave the guest one of its own functions back as a closure.
+        let index = store
+            .module
+            .function_at(guest as usize - store.module.code().as_ptr() as usize)
+            .map(|(k, _)| k)
+            .ok_or_else(|| Trap::new("a closure of this store has no function"))?;
+        let entry = store.entry(index)?;
+        // SAFETY: `entry` starts a function of the store's verified module;
+        // the arguments are in the registers, as the call site put them.
+        let done = unsafe { store.vm.call_prepared(entry) }.map_err(Trap::entry)?;
+        return store.finish(done);
+    }
+    let plan = match store.native.sites.get(&offset) {
+        Some(plan) => plan.clone(),
+        None => {
+            let site = store.module.parts().indirect_call(offset).ok_or_else(|| {
+                Trap::new(alloc::format!(
+                    "call_indirect to {target:#x}, outside the module's code, from a call site without a signature"
+                ))
+            })?;
+            let why = |e: alloc::string::String| {
+                Trap::new(alloc::format!("call_indirect to native code at {target:#x}: {e}"))
+            };
+            let signature = signature::derive(&site.params, &site.results, &site.abi).map_err(why)?;
+            let plan =
+                Arc::new(signature::plan(&site.params, &site.results, &site.abi, &signature).map_err(why)?);
+            store.native.sites.insert(offset, plan.clone());
+            plan
+        }
+    };
+    call::call(store, "(function pointer)", core::ptr::with_exposed_provenance(target as usize), &plan)
 }

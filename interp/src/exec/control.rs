@@ -4,6 +4,10 @@ use crate::state::{At, Done, Flow, State, Stop};
 use crate::trap::TrapKind;
 use sheave_opcodes::{FReg, OpInfo, PcRel, RegMask, XReg, ops};
 
+/// One `ret` op: where a foreign tail call made by an entry's outermost
+/// function resumes, so that the native callee's results return to the host.
+static RETURN_TO_HOST: [u8; ops::Ret::SIZE] = [sheave_opcodes::Opcode::Ret as u8];
+
 /// Conditional branches: `name: |state, operands...| condition`.
 macro_rules! branches {
     ($($name:ident($($arg:ident: $t:ty),*) = |$s:ident| $cond:expr;)*) => {$(
@@ -143,20 +147,49 @@ impl State {
     }
     #[inline(always)]
     pub fn call_indirect(&mut self, at: At, target: XReg) -> Flow {
+        let target = self.x64(target);
+        if self.is_foreign(target) {
+            return self.foreign_call(at, target, at.next);
+        }
         self.lr = at.next;
-        Ok(core::ptr::with_exposed_provenance(self.x64(target) as usize))
+        Ok(core::ptr::with_exposed_provenance(target as usize))
     }
     #[inline(always)]
     pub fn return_call(&mut self, at: At, offset: PcRel) -> Flow {
         Ok(at.rel(offset))
     }
     #[inline(always)]
-    pub fn return_call_indirect(&mut self, _at: At, target: XReg) -> Flow {
-        Ok(core::ptr::with_exposed_provenance(self.x64(target) as usize))
+    pub fn return_call_indirect(&mut self, at: At, target: XReg) -> Flow {
+        self.tail_call_to(at, self.x64(target))
     }
     #[inline(always)]
-    pub fn return_call_indirect_f(&mut self, _at: At, target: FReg) -> Flow {
-        Ok(core::ptr::with_exposed_provenance(self.f[target.index()] as usize))
+    pub fn return_call_indirect_f(&mut self, at: At, target: FReg) -> Flow {
+        self.tail_call_to(at, self.f[target.index()])
+    }
+    #[inline(always)]
+    fn tail_call_to(&mut self, at: At, target: u64) -> Flow {
+        if self.is_foreign(target) {
+            // The epilogue has run: the native callee's results go to this
+            // function's caller, at `lr` (or to the host).
+            let resume = if self.lr.is_null() { RETURN_TO_HOST.as_ptr() } else { self.lr };
+            return self.foreign_call(at, target, resume);
+        }
+        Ok(core::ptr::with_exposed_provenance(target as usize))
+    }
+    /// Whether an indirect call's target lies outside the code the VM was
+    /// given.
+    #[inline(always)]
+    fn is_foreign(&self, target: u64) -> bool {
+        (target as usize).wrapping_sub(self.code_lo) >= self.code_len
+    }
+    /// Stop for the embedder to call `target` (not bytecode) and continue
+    /// at `resume`.
+    #[cold]
+    fn foreign_call(&mut self, at: At, target: u64, resume: *const u8) -> Flow {
+        self.foreign_target = target;
+        self.foreign_site = at.pc;
+        self.done = Done::HostCall { id: sheave_opcodes::FOREIGN_CALL_ID, resume };
+        Err(Stop)
     }
     pub fn call_indirect_host(&mut self, at: At, id: u16) -> Flow {
         self.done = Done::HostCall { id, resume: at.next };

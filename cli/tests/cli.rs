@@ -100,3 +100,33 @@ fn compile_writes_a_module_that_runs_and_damage_is_refused() {
     assert!(!ok && err.contains("error:"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn run_binds_imports_to_libc_and_to_given_libraries() {
+    // libc from the process, with no --lib.
+    let hello = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/hello.clif");
+    let (ok, out, err) = sheave(&["run", hello, "--invoke", "main"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "hello, world\n12\n");
+    // A library of the user's.
+    let dir = std::env::temp_dir().join(format!("sheave-cli-native-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("add.clif");
+    std::fs::write(
+        &file,
+        "function %sum(i64, i64) -> i64 {\n    fn0 = %add_i64(i64, i64) -> i64\nblock0(v0: i64, v1: i64):\n    v2 = call fn0(v0, v1)\n    return v2\n}\n",
+    )
+    .unwrap();
+    let lib = sheave_filetests::native_test_library().to_str().unwrap();
+    let (ok, out, err) = sheave(&["run", file.to_str().unwrap(), "--lib", lib, "40", "2"]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "42");
+    // Without the library the import is unresolved, and the error says so.
+    let (ok, _, err) = sheave(&["run", file.to_str().unwrap(), "40", "2"]);
+    assert!(!ok);
+    assert!(err.contains("cannot bind import `%add_i64`") && err.contains("no symbol `add_i64`"), "{err}");
+    let (ok, _, err) = sheave(&["run", file.to_str().unwrap(), "--lib", "/no/such.so", "1", "2"]);
+    assert!(!ok);
+    assert!(err.contains("cannot open native library /no/such.so"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

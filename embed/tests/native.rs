@@ -353,7 +353,7 @@ fn callbacks_nest_through_native_frames() {
     assert_eq!(down.call(&mut instance, 1).unwrap(), 10);
     assert_eq!(down.call(&mut instance, 3).unwrap(), 1012);
     // Deeper: 8 native frames between guest ones.
-    assert_eq!(down.call(&mut instance, 8).unwrap(), 1_012_345_67);
+    assert_eq!(down.call(&mut instance, 8).unwrap(), 101_234_567);
 }
 
 #[test]
@@ -603,4 +603,68 @@ block0(v0: f64):
     assert_eq!(len.call(&mut instance, text.addr()).unwrap(), 6);
     let root = instance.get_typed_func::<f64, f64>("root").unwrap();
     assert_eq!(root.call(&mut instance, 2.25).unwrap(), 1.5);
+}
+
+/// Run test `name` of this binary in a child process (with
+/// `SHEAVE_ABORT_CHILD` set, so that it does its work) and return its
+/// exit status and standard error.
+fn run_child(name: &str) -> (std::process::ExitStatus, String) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--ignored", "--nocapture", "--test-threads=1"])
+        .env("SHEAVE_ABORT_CHILD", "1")
+        .output()
+        .unwrap();
+    (out.status, String::from_utf8_lossy(&out.stderr).into())
+}
+
+fn is_child() -> bool {
+    std::env::var_os("SHEAVE_ABORT_CHILD").is_some()
+}
+
+#[test]
+#[ignore = "run by callbacks_out_of_their_time_abort_with_a_message, in a child process"]
+fn child_calls_a_callback_of_a_dropped_instance() {
+    if !is_child() {
+        return;
+    }
+    let mut instance = instantiate(&native_linker(), CALLBACKS, ());
+    let square = instance.get_func("square").unwrap();
+    let callback = instance.native_callback(&square).unwrap();
+    drop(instance);
+    // SAFETY: the closure is alive (the handle holds it); its instance is
+    // not, which it detects and reports by aborting.
+    let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(callback.as_ptr()) };
+    f(3);
+}
+
+#[test]
+#[ignore = "run by callbacks_out_of_their_time_abort_with_a_message, in a child process"]
+fn child_calls_a_callback_outside_a_native_call() {
+    if !is_child() {
+        return;
+    }
+    let mut instance = instantiate(&native_linker(), CALLBACKS, ());
+    let square = instance.get_func("square").unwrap();
+    let callback = instance.native_callback(&square).unwrap();
+    // SAFETY: as above; no native call of the instance is running.
+    let f: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(callback.as_ptr()) };
+    f(3);
+}
+
+#[test]
+fn callbacks_out_of_their_time_abort_with_a_message() {
+    for (child, message) in [
+        (
+            "child_calls_a_callback_of_a_dropped_instance",
+            "native callback `%square` was called after its instance was dropped",
+        ),
+        (
+            "child_calls_a_callback_outside_a_native_call",
+            "was called while its instance's guest is not in a native call",
+        ),
+    ] {
+        let (status, stderr) = run_child(child);
+        assert!(!status.success(), "{child}: {status}");
+        assert!(stderr.contains(message), "{child}: {stderr}");
+    }
 }

@@ -3,7 +3,6 @@
 //! registers into libffi's argument slots, calls through the CIF built
 //! when binding, and moves the result back.
 
-use super::callback::is_address;
 use super::signature::{ArgPlan, CallPlan, NativeType, Reg, ResultPlan, read_result, write_scalar};
 use crate::store::{HostCallable, Store};
 use crate::trap::Trap;
@@ -11,6 +10,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::ffi::c_void;
+use core::mem::MaybeUninit;
 use sheave_opcodes::abi::ARG_REGS;
 
 /// Most native arguments a call can have: every argument register of both
@@ -60,38 +60,39 @@ pub(crate) fn call<T>(
     function: *const c_void,
     plan: &CallPlan,
 ) -> Result<(), Trap> {
-    let mut slots = [Slot([0; 16]); MAX_ARGS];
-    let mut values = [core::ptr::null_mut::<c_void>(); MAX_ARGS];
+    // Only the first `plan.args.len()` of each are written and read.
+    let mut slots = [const { MaybeUninit::<Slot>::uninit() }; MAX_ARGS];
+    let mut values = [const { MaybeUninit::<*mut c_void>::uninit() }; MAX_ARGS];
     for (k, arg) in plan.args.iter().enumerate() {
         match arg {
-            ArgPlan::Scalar { reg, ty } => {
+            ArgPlan::Scalar { reg, ty, address } => {
                 let mut v = match *reg {
                     Reg::X(i) => store.vm.xi(i),
                     Reg::F(i) => store.vm.fi(i),
                 };
-                if is_address(ty) {
-                    v = store.to_native_address(v).map_err(|e| {
+                if *address {
+                    v = store.native_address(v).map_err(|e| {
                         Trap::new(alloc::format!("argument {k} of native function `{name}`: {e}"))
                     })?;
                 }
-                let slot = slots[k].0.as_mut_ptr();
+                let slot = slots[k].as_mut_ptr().cast::<u8>();
                 // SAFETY: a slot has room for any scalar, aligned.
                 unsafe { write_scalar(ty, slot, v) };
-                values[k] = slot.cast();
+                values[k].write(slot.cast());
             }
             // The struct's bytes are where the guest's pointer says; libffi
             // copies them as the C ABI passes the struct.
             ArgPlan::Struct { reg } => {
-                values[k] = core::ptr::with_exposed_provenance_mut(store.vm.xi(*reg) as usize)
+                values[k].write(core::ptr::with_exposed_provenance_mut(store.vm.xi(*reg) as usize));
             }
         }
     }
     // Results: a scalar in `ret`; a struct in `buffer`, then copied to
     // where the guest's `sret` pointer says.
-    let mut ret = [Slot([0; 16]); 16];
+    let mut ret = MaybeUninit::<Slot>::uninit();
     let mut large: Vec<Slot> = Vec::new();
     let rvalue: *mut Slot = match plan.result {
-        ResultPlan::Struct { size, .. } if size > core::mem::size_of_val(&ret) => {
+        ResultPlan::Struct { size, .. } if size > core::mem::size_of::<Slot>() => {
             large.resize(size.div_ceil(16), Slot([0; 16]));
             large.as_mut_ptr()
         }
@@ -113,7 +114,7 @@ pub(crate) fn call<T>(
             plan.cif.as_raw_ptr(),
             Some(core::mem::transmute::<*const c_void, unsafe extern "C" fn()>(function)),
             rvalue.cast(),
-            values.as_mut_ptr(),
+            values.as_mut_ptr().cast(),
         )
     };
     hub.leave(saved);
@@ -122,11 +123,11 @@ pub(crate) fn call<T>(
     }
     match &plan.result {
         ResultPlan::Void => {}
-        ResultPlan::Scalar { ty } => {
+        ResultPlan::Scalar { ty, address } => {
             // SAFETY: `ffi_call` wrote a result of type `ty` to `ret`.
             let mut v = unsafe { read_result(ty, rvalue.cast_const().cast()) };
-            if is_address(ty) {
-                v = store.to_guest_address(v);
+            if *address {
+                v = store.guest_address(v);
             }
             if matches!(ty, NativeType::F32 | NativeType::F64) {
                 store.vm.set_fi(0, v);

@@ -61,8 +61,13 @@ impl Hub {
     /// Publish `store` as in a native call on this thread; returns what to
     /// restore with [`Hub::leave`].
     pub(crate) fn enter(&self, store: *mut ()) -> (*mut (), usize) {
-        let thread = self.thread.swap(thread_mark(), Ordering::Relaxed);
-        (self.active.swap(store, Ordering::Release), thread)
+        // Only the thread running the store writes these (loads and stores,
+        // not read-modify-writes: those are full barriers, several
+        // nanoseconds each).
+        let saved = (self.active.load(Ordering::Relaxed), self.thread.load(Ordering::Relaxed));
+        self.thread.store(thread_mark(), Ordering::Relaxed);
+        self.active.store(store, Ordering::Release);
+        saved
     }
 
     pub(crate) fn leave(&self, (store, thread): (*mut (), usize)) {
@@ -98,6 +103,14 @@ pub(crate) struct Closure {
     data: *mut (),
     free_data: unsafe fn(*mut ()),
 }
+
+// SAFETY: libffi closures may be called and freed from any thread; the
+// data is a `CallbackData`, whose hub is thread-safe (atomics, a mutex) and
+// whose plan is read-only; a call from another thread than its store's
+// aborts (see `enter`).
+unsafe impl Send for Closure {}
+// SAFETY: as for `Send`: nothing is mutated through a shared `Closure`.
+unsafe impl Sync for Closure {}
 
 impl Drop for Closure {
     fn drop(&mut self) {
@@ -229,7 +242,7 @@ impl<T> Store<T> {
 
     /// The value C gets for a guest pointer-sized value `v`: the address of
     /// a guest function's first op becomes its closure's code address.
-    pub(crate) fn to_native_address(&mut self, v: u64) -> Result<u64, String> {
+    pub(crate) fn native_address(&mut self, v: u64) -> Result<u64, String> {
         let code = self.module.code();
         let offset = (v as usize).wrapping_sub(code.as_ptr() as usize);
         if offset >= code.len() {
@@ -245,7 +258,7 @@ impl<T> Store<T> {
 
     /// The value the guest gets for a native pointer-sized value `v`: one
     /// of this store's closures becomes its guest function's address.
-    pub(crate) fn to_guest_address(&self, v: u64) -> u64 {
+    pub(crate) fn guest_address(&self, v: u64) -> u64 {
         if self.native.by_code.is_empty() {
             return v;
         }
@@ -257,14 +270,6 @@ impl<T> Store<T> {
             None => v,
         }
     }
-}
-
-/// Whether a native type carries addresses (and so may carry function
-/// addresses to translate).
-pub(crate) fn is_address(ty: &NativeType) -> bool {
-    matches!(ty, NativeType::Pointer)
-        || ty.layout().0 == core::mem::size_of::<usize>()
-            && matches!(ty, NativeType::I64 | NativeType::U64 | NativeType::I32 | NativeType::U32)
 }
 
 /// The closure's entry: C's arguments into the guest's registers, the
@@ -292,12 +297,12 @@ unsafe extern "C" fn enter<T>(
     // store meanwhile.
     let store = unsafe { &mut *store };
     for (k, arg) in data.plan.args.iter().enumerate() {
-        let super::signature::ArgPlan::Scalar { reg, ty } = arg else { continue };
+        let super::signature::ArgPlan::Scalar { reg, ty, address } = arg else { continue };
         // SAFETY: libffi passes one pointer per parameter of the CIF, each
         // to a value of the parameter's C type.
         let mut v = unsafe { read_scalar(ty, (*args.add(k)).cast()) };
-        if is_address(ty) {
-            v = store.to_guest_address(v);
+        if *address {
+            v = store.guest_address(v);
         }
         match reg {
             super::signature::Reg::X(i) => store.vm.set_xi(*i, v),
@@ -312,7 +317,7 @@ unsafe extern "C" fn enter<T>(
         store.finish(done)
     });
     let out = (result as *mut u64).cast::<u8>();
-    let ResultPlan::Scalar { ty } = &data.plan.result else {
+    let ResultPlan::Scalar { ty, address } = &data.plan.result else {
         if let Err(trap) = ran {
             hub.record(trap);
         }
@@ -322,8 +327,8 @@ unsafe extern "C" fn enter<T>(
         Ok(()) => {
             let v =
                 if matches!(ty, NativeType::F32 | NativeType::F64) { store.vm.fi(0) } else { store.vm.xi(0) };
-            if is_address(ty) {
-                match store.to_native_address(v) {
+            if *address {
+                match store.native_address(v) {
                     Ok(v) => v,
                     Err(e) => {
                         hub.record(Trap::new(e));

@@ -103,7 +103,7 @@ pub(crate) fn bind<T>(
 /// anything else is called as a C function of the call site's signature.
 pub(crate) fn call_foreign<T>(store: &mut Store<T>, target: u64, site: *const u8) -> Result<(), Trap> {
     let offset = (site as usize).wrapping_sub(store.module.code().as_ptr() as usize);
-    let guest = store.to_guest_address(target);
+    let guest = store.guest_address(target);
     if guest != target {
         // C gave the guest one of its own functions back as a closure.
         let index = store

@@ -76,11 +76,22 @@ impl NativeType {
     }
 
     /// The scalar integer types' widths in bytes (pointers included).
+    #[inline]
     fn int_width(&self) -> Option<usize> {
         match self {
+            NativeType::I8 | NativeType::U8 => Some(1),
+            NativeType::I16 | NativeType::U16 => Some(2),
+            NativeType::I32 | NativeType::U32 => Some(4),
+            NativeType::I64 | NativeType::U64 => Some(8),
+            NativeType::Pointer => Some(core::mem::size_of::<usize>()),
             NativeType::F32 | NativeType::F64 | NativeType::Struct(_) => None,
-            other => Some(other.layout().0),
         }
+    }
+
+    /// Whether values of it may be addresses, and so guest function
+    /// addresses to translate: pointers and pointer-sized integers.
+    pub(crate) fn carries_addresses(&self) -> bool {
+        self.int_width() == Some(core::mem::size_of::<usize>())
     }
 
     fn is_signed(&self) -> bool {
@@ -162,8 +173,9 @@ pub(crate) enum Reg {
 /// How one native parameter is made from the guest's registers.
 #[derive(Clone, Debug)]
 pub(crate) enum ArgPlan {
-    /// A scalar from a register, converted to the native type.
-    Scalar { reg: Reg, ty: NativeType },
+    /// A scalar from a register, converted to the native type; `address`:
+    /// it may carry a guest function address to translate.
+    Scalar { reg: Reg, ty: NativeType, address: bool },
     /// A struct by value whose bytes are at the address in x-register `reg`.
     Struct { reg: usize },
 }
@@ -172,9 +184,11 @@ pub(crate) enum ArgPlan {
 #[derive(Clone, Debug)]
 pub(crate) enum ResultPlan {
     Void,
-    /// A scalar, to the first result register of its class.
+    /// A scalar, to the first result register of its class (`address` as
+    /// for arguments).
     Scalar {
         ty: NativeType,
+        address: bool,
     },
     /// A struct, copied to the address in x-register `sret` (`size` bytes);
     /// `echo`: the CLIF signature also returns that address in x0.
@@ -301,7 +315,7 @@ pub(crate) fn plan(
             }
             (_, nty) => {
                 check_scalar(ty, nty, pointer).map_err(|why| alloc::format!("parameter {k}: {why}"))?;
-                args.push(ArgPlan::Scalar { reg, ty: nty.clone() });
+                args.push(ArgPlan::Scalar { reg, ty: nty.clone(), address: nty.carries_addresses() });
             }
         }
     }
@@ -328,7 +342,7 @@ pub(crate) fn plan(
         }
         (Some(nty), None, [one]) => {
             check_scalar(*one, nty, pointer).map_err(|why| alloc::format!("result: {why}"))?;
-            ResultPlan::Scalar { ty: nty.clone() }
+            ResultPlan::Scalar { ty: nty.clone(), address: nty.carries_addresses() }
         }
         (None, None, more) => {
             return Err(alloc::format!("the C function returns void, CLIF {} values", more.len()));
@@ -410,7 +424,9 @@ pub(crate) unsafe fn read_result(ty: &NativeType, at: *const u8) -> u64 {
     let widened = ty.int_width().is_some_and(|w| w < core::mem::size_of::<libffi::low::ffi_arg>());
     if widened {
         // SAFETY: libffi wrote a whole `ffi_arg` here.
-        let v = unsafe { at.cast::<libffi::low::ffi_arg>().read() } as u64;
+        // `ffi_arg` is `c_ulong`: 32 or 64 bits, by platform.
+        #[allow(clippy::useless_conversion)]
+        let v = u64::from(unsafe { at.cast::<libffi::low::ffi_arg>().read() });
         let bits = 8 * ty.int_width().unwrap_or(8) as u32;
         let shift = 64 - bits;
         if ty.is_signed() { ((v << shift) as i64 >> shift) as u64 } else { (v << shift) >> shift }

@@ -22,6 +22,9 @@ pub struct Emitted {
     pub call_sites: Vec<(usize, usize, usize)>,
     /// Indirect call ops: (op start, index of the CLIF signature).
     pub indirect_calls: Vec<(usize, u32)>,
+    /// Symbol addresses to fill in: (offset of an 8-byte little-endian
+    /// immediate, index of the symbol in the lowering's callees, addend).
+    pub symbol_refs: Vec<(usize, usize, i64)>,
 }
 
 struct Frame {
@@ -65,6 +68,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     let labels: Vec<Label> = (0..vcode.blocks.len()).map(|_| asm.label()).collect();
     let mut call_sites = Vec::new();
     let mut indirect_calls = Vec::new();
+    let mut symbol_refs = Vec::new();
 
     if frame.needed {
         push_frame(&mut asm, &frame);
@@ -178,6 +182,11 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             asm.op(ops::Xpcadd { dst: xreg(dst), offset: PcRel(0) });
                             call_sites.push((start, asm.offset(), *callee));
                         }
+                        VInstKind::SymbolValue { symbol, addend } => {
+                            let dst = allocs[0].as_reg().ok_or("symbol_value result not in a register")?;
+                            asm.op(ops::Xconst64 { dst: xreg(dst), imm: 0 });
+                            symbol_refs.push((asm.offset() - 8, *symbol, *addend));
+                        }
                         VInstKind::BrTable => {
                             let idx = allocs[0].as_reg().ok_or("br_table index not in a register")?;
                             let len = u32::try_from(succs.len()).map_err(|_| "jump table too large")?;
@@ -265,7 +274,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
         }
     }
     let code = asm.finish().map_err(|e| e.to_string())?;
-    Ok(Emitted { code, call_sites, indirect_calls })
+    Ok(Emitted { code, call_sites, indirect_calls, symbol_refs })
 }
 
 /// Before a tail call: pop the frame, then put the callee's `stack_args`

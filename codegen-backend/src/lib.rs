@@ -60,6 +60,7 @@ pub use midend::Target;
 use cranelift_codegen::ir::Function;
 
 /// A compiled function, before linking.
+#[derive(Clone)]
 pub struct CompiledFunction {
     /// The function's name as CLIF prints it (`%name` or `u0:1`).
     pub name: String,
@@ -72,6 +73,10 @@ pub struct CompiledFunction {
     pub calls: Vec<(usize, usize, String)>,
     /// Its indirect call ops: (op start, the signature they call with).
     pub indirect_calls: Vec<(usize, cranelift_codegen::ir::Signature)>,
+    /// Addresses of symbols (`symbol_value`, data objects) to fill in when
+    /// linking: (offset of an 8-byte little-endian immediate, symbol name,
+    /// addend).
+    pub symbol_refs: Vec<(usize, String, i64)>,
     /// Every function it refers to: what an import (a callee no function
     /// of the module defines) or a libcall stub is checked against.
     pub callees: Vec<Callee>,
@@ -132,6 +137,13 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Err
         .iter()
         .map(|&(at, sig)| (at, func.dfg.signatures[cranelift_codegen::ir::SigRef::from_u32(sig)].clone()))
         .collect();
+    let symbol_refs = emitted
+        .symbol_refs
+        .iter()
+        .map(|&(at, symbol, addend)| {
+            (at, lowered.callees[symbol].display(Some(&func.params)).to_string(), addend)
+        })
+        .collect();
     let target = target.module_target();
     Ok(CompiledFunction {
         name,
@@ -139,6 +151,7 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Err
         code: emitted.code,
         calls,
         indirect_calls,
+        symbol_refs,
         callees,
         target,
     })

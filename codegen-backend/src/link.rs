@@ -67,6 +67,8 @@ fn scalar_types(
 #[derive(Default)]
 pub struct ModuleBuilder {
     functions: Vec<CompiledFunction>,
+    /// Addresses of the symbols `symbol_value` names (data objects).
+    symbols: std::collections::BTreeMap<String, u64>,
 }
 
 impl ModuleBuilder {
@@ -78,6 +80,15 @@ impl ModuleBuilder {
     /// Add a compiled function.
     pub fn add(&mut self, f: CompiledFunction) {
         self.functions.push(f);
+    }
+
+    /// Give symbol `name` (as CLIF prints it: `%name`, `u1:3`) the address
+    /// `address`, for the functions' `symbol_value`s of it. A module holds
+    /// no data: its symbols are addresses in the memory of the process
+    /// that runs it (a data object the embedder allocated), which makes the
+    /// module good for this process only.
+    pub fn define_symbol(&mut self, name: &str, address: u64) {
+        self.symbols.insert(name.to_string(), address);
     }
 
     /// Lay out the functions, resolve the calls between them, make imports
@@ -169,6 +180,18 @@ impl ModuleBuilder {
             }
         }
         for (f, (_, range, _)) in self.functions.iter().zip(&functions) {
+            for (at, symbol, addend) in &f.symbol_refs {
+                let address = self.symbols.get(symbol).ok_or_else(|| {
+                    Error::link(
+                        Some(&f.name),
+                        format!(
+                            "it takes the address of {symbol}, which no data object defines (ModuleBuilder::define_symbol gives symbols their addresses)"
+                        ),
+                    )
+                })?;
+                let at = range.start + at;
+                code[at..at + 8].copy_from_slice(&address.wrapping_add_signed(*addend).to_le_bytes());
+            }
             for (start, end, callee) in &f.calls {
                 let target = functions.iter().find(|(name, _, _)| name == callee).ok_or_else(|| {
                     Error::link(Some(&f.name), format!("it refers to {callee}, which is not in the module"))
@@ -265,6 +288,7 @@ fn one_op_stub(
         code,
         calls: Vec::new(),
         indirect_calls: Vec::new(),
+        symbol_refs: Vec::new(),
         callees: Vec::new(),
         target,
     }

@@ -121,7 +121,9 @@ impl Target {
         self.isa.frontend_config()
     }
 
-    pub(crate) fn isa(&self) -> &dyn isa::TargetIsa {
+    /// The Cranelift ISA the mid-end runs with (Pulley's, for this
+    /// target's pointer width and byte order).
+    pub fn isa(&self) -> &dyn isa::TargetIsa {
         &*self.isa
     }
 }

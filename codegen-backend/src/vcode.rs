@@ -45,6 +45,9 @@ pub enum VInstKind {
     HostCall { id: u16 },
     /// `dst = address of function callee`.
     FuncAddr { callee: usize },
+    /// `dst = address of symbol + addend` (`symbol_value`): a constant
+    /// whose value the linker fills in.
+    SymbolValue { symbol: usize, addend: i64 },
     /// `pinned = operand 0` (`set_pinned_reg`).
     WritePinned,
     /// `dst = incoming stack argument at fp + offset`.

@@ -42,17 +42,35 @@ use sheave_interp::Vm;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Instance<T> {
-    store: Store<T>,
+    /// Boxed, so that its address stays put while native callbacks may
+    /// enter it.
+    store: alloc::boxed::Box<Store<T>>,
 }
 
 impl<T> Instance<T> {
     pub(crate) fn new(store: Store<T>) -> Instance<T> {
-        Instance { store }
+        Instance { store: alloc::boxed::Box::new(store) }
     }
 
     /// Take the embedder's data back.
     pub fn into_data(self) -> T {
-        self.store.into_data()
+        (*self.store).into_data()
+    }
+
+    /// Let C call this instance's callbacks ([`Store::native_callback`])
+    /// also while no call of it is running: from Rust code holding a
+    /// function pointer, say, as cranelift-jit's users call compiled
+    /// functions. Such a call takes the instance for its thread; one made
+    /// while another thread is using the instance, or while a call of it
+    /// runs on this thread outside a native call, aborts with a message.
+    /// A trap in it is kept for [`Store::take_callback_trap`].
+    ///
+    /// Calling a callback while holding a borrow of the instance (of its
+    /// data, say) breaks that borrow's guarantees, as a C function touching
+    /// the same data would: don't.
+    #[cfg(feature = "ffi")]
+    pub fn allow_idle_callbacks(&mut self) {
+        self.store.set_idle_home();
     }
 
     /// The VM, mutably: to choose its dispatcher or stack

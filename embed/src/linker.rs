@@ -38,7 +38,7 @@ pub struct Linker<T> {
     funcs: BTreeMap<String, HostFunc<T>>,
     /// C functions by name, with their C signatures.
     #[cfg(feature = "ffi")]
-    natives: BTreeMap<String, (crate::native::NativeFn, crate::native::NativeSignature)>,
+    natives: BTreeMap<String, (crate::native::NativeFn, Option<crate::native::NativeSignature>)>,
     /// Libraries (and the process) to bind still-unresolved imports from,
     /// in order.
     #[cfg(feature = "ffi")]
@@ -100,6 +100,11 @@ impl<T> Linker<T> {
             return Err(Error::DuplicateDefinition(name.into()));
         }
         Ok(())
+    }
+
+    /// Whether the linker defines `name` (a host function or a C function).
+    pub fn defines(&self, name: &str) -> bool {
+        self.check_new(name).is_err()
     }
 
     /// The host function an import named `name` binds to: its exact name,
@@ -195,7 +200,26 @@ impl<T> Linker<T> {
         signature: crate::native::NativeSignature,
     ) -> Result<&mut Self, Error> {
         self.check_new(name)?;
-        self.natives.insert(name.into(), (crate::native::NativeFn(function), signature));
+        self.natives.insert(name.into(), (crate::native::NativeFn(function), Some(signature)));
+        Ok(self)
+    }
+
+    /// Define `name` as the C function at `function`, whose C signature is
+    /// the one derived from the importing module's CLIF signature, as for a
+    /// symbol found by [`Linker::native_library`] (what cranelift-jit's
+    /// users give with `JITBuilder::symbol`).
+    ///
+    /// # Safety
+    /// `function` is a C function of the signature derived from the import
+    /// that binds to it, callable for as long as instances made by this
+    /// linker live.
+    pub unsafe fn func_native_symbol(
+        &mut self,
+        name: &str,
+        function: *const core::ffi::c_void,
+    ) -> Result<&mut Self, Error> {
+        self.check_new(name)?;
+        self.natives.insert(name.into(), (crate::native::NativeFn(function), None));
         Ok(self)
     }
 
@@ -244,7 +268,7 @@ impl<T> Linker<T> {
         let bare = import.name.strip_prefix('%');
         let given = self.natives.get(&import.name).or_else(|| self.natives.get(bare?));
         if let Some((function, signature)) = given {
-            return crate::native::bind(import, target, function.0, Some(signature), None).map(Some);
+            return crate::native::bind(import, target, function.0, signature.as_ref(), None).map(Some);
         }
         // Only CLIF's `%name`s are symbol names (`u0:5` is not).
         let Some(symbol) = bare else { return Ok(None) };

@@ -668,3 +668,46 @@ fn callbacks_out_of_their_time_abort_with_a_message() {
         assert!(stderr.contains(message), "{child}: {stderr}");
     }
 }
+
+#[test]
+fn idle_callbacks_run_when_the_instance_allows_them() {
+    let clif = r#"
+function %square(i64) -> i64 {
+block0(v0: i64):
+    v1 = imul v0, v0
+    return v1
+}
+function %divide(i64) -> i64 {
+block0(v0: i64):
+    v1 = iconst.i64 100
+    v2 = sdiv v1, v0
+    return v2
+}
+"#;
+    let mut instance = instantiate(&Linker::<()>::new(), clif, ());
+    instance.allow_idle_callbacks();
+    let square = instance.get_func("square").unwrap();
+    let square = instance.native_callback(&square).unwrap();
+    let divide = instance.get_func("divide").unwrap();
+    let divide = instance.native_callback(&divide).unwrap();
+    type Unary = extern "C" fn(i64) -> i64;
+    // SAFETY: both are (i64) -> i64 closures of a live instance that allows
+    // idle calls, and no borrow of it is held across the calls.
+    let (square, divide) = unsafe {
+        (
+            std::mem::transmute::<*const std::ffi::c_void, Unary>(square.as_ptr()),
+            std::mem::transmute::<*const std::ffi::c_void, Unary>(divide.as_ptr()),
+        )
+    };
+    assert_eq!(square(12), 144);
+    assert_eq!(divide(5), 20);
+    assert!(instance.take_callback_trap().is_none());
+    // A trap returns zero to C and is kept for the embedder.
+    assert_eq!(divide(0), 0);
+    let trap = instance.take_callback_trap().expect("kept");
+    assert_eq!(trap.trap_code(), Some(TrapCode::INTEGER_DIVISION_BY_ZERO));
+    // Typed calls still work between them.
+    let f = instance.get_typed_func::<i64, i64>("square").unwrap();
+    assert_eq!(f.call(&mut instance, 3).unwrap(), 9);
+    assert_eq!(square(3), 9);
+}

@@ -542,6 +542,7 @@ impl<'f> Lower<'f> {
                 | Opcode::GetFramePointer
                 | Opcode::GetReturnAddress
                 | Opcode::FuncAddr
+                | Opcode::SymbolValue
                 | Opcode::Trapz
                 | Opcode::Trapnz => self.calls_traps_and_registers(inst, opcode, &args)?,
                 Opcode::Nop => {}
@@ -708,6 +709,25 @@ impl<'f> Lower<'f> {
                 let callee = self.callee_index(name);
                 let d = self.result(inst)?;
                 self.push(VInstKind::FuncAddr { callee }, vec![Operand::reg_def(d)], PRegSet::empty());
+            }
+            Opcode::SymbolValue => {
+                let InstructionData::UnaryGlobalValue { global_value, .. } = data else { unreachable!() };
+                let ir::GlobalValueData::Symbol { name, offset, tls: false, .. } =
+                    &self.func.global_values[global_value]
+                else {
+                    return Err(format!(
+                        "`symbol_value` of {} is not supported (only of non-TLS symbols)",
+                        self.func.global_values[global_value]
+                    ));
+                };
+                let symbol = self.callee_index(name.clone());
+                let d = self.result(inst)?;
+                let addend = offset.bits();
+                self.push(
+                    VInstKind::SymbolValue { symbol, addend },
+                    vec![Operand::reg_def(d)],
+                    PRegSet::empty(),
+                );
             }
             Opcode::Trapz | Opcode::Trapnz => {
                 let InstructionData::CondTrap { code, .. } = data else { unreachable!() };

@@ -147,6 +147,8 @@ impl Func {
                 });
             }
         }
+        #[cfg(feature = "ffi")]
+        let _claim = store.claim()?;
         let entry = store.entry(self.index)?;
         // The stack-result slots of functions with more than 16 results of
         // a class travel in the entry's area, like stack arguments.
@@ -170,6 +172,8 @@ impl Func {
         params: Params,
     ) -> Result<Results, Trap> {
         let store = self.check_store(store).map_err(Trap::entry)?;
+        #[cfg(feature = "ffi")]
+        let _claim = store.claim()?;
         params.store(&mut store.vm);
         let entry = store.entry(self.index)?;
         // SAFETY: as in `Func::call`; the signature was checked when the

@@ -34,6 +34,15 @@ pub(crate) struct Hub {
     dead: AtomicBool,
     has_trap: AtomicBool,
     trap: Mutex<Option<Trap>>,
+    /// The store at its fixed address, when its instance lets callbacks run
+    /// while no call of it is running ([`crate::Instance::allow_idle_callbacks`]).
+    home: AtomicPtr<()>,
+    /// Which thread is using the store (0: none), and how many calls deep;
+    /// kept only when `home` is set.
+    owner: AtomicUsize,
+    depth: AtomicUsize,
+    /// The last trap of a callback run while its instance was idle.
+    idle_trap: Mutex<Option<Trap>>,
 }
 
 /// This thread's identity: the address of a thread-local.
@@ -55,6 +64,34 @@ impl Hub {
             dead: AtomicBool::new(false),
             has_trap: AtomicBool::new(false),
             trap: Mutex::new(None),
+            home: AtomicPtr::new(core::ptr::null_mut()),
+            owner: AtomicUsize::new(0),
+            depth: AtomicUsize::new(0),
+            idle_trap: Mutex::new(None),
+        }
+    }
+
+    /// Let callbacks run on `store` (at a fixed address) while it is idle.
+    pub(crate) fn set_home(&self, store: *mut ()) {
+        self.home.store(store, Ordering::Release);
+    }
+
+    /// Take the store for this thread (again, if it has it): `false` if
+    /// another thread is using it.
+    fn claim(&self) -> bool {
+        let me = thread_mark();
+        if self.owner.load(Ordering::Relaxed) == me {
+            self.depth.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        self.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok()
+    }
+
+    fn release(&self) {
+        if self.depth.load(Ordering::Relaxed) > 0 {
+            self.depth.fetch_sub(1, Ordering::Relaxed);
+        } else {
+            self.owner.store(0, Ordering::Release);
         }
     }
 
@@ -185,6 +222,8 @@ pub(crate) struct NativeState {
     by_code: BTreeMap<usize, usize>,
     /// Calls through C function pointers, by call site offset.
     pub(crate) sites: BTreeMap<usize, Arc<CallPlan>>,
+    /// Whether callbacks may run while no call of the store is running.
+    idle_callbacks: bool,
 }
 
 impl Default for NativeState {
@@ -194,6 +233,7 @@ impl Default for NativeState {
             closures: BTreeMap::new(),
             by_code: BTreeMap::new(),
             sites: BTreeMap::new(),
+            idle_callbacks: false,
         }
     }
 }
@@ -204,7 +244,49 @@ impl Drop for NativeState {
     }
 }
 
+/// A Rust-side call's hold on a store whose callbacks may run while it is
+/// idle: no callback runs on it from another thread meanwhile.
+pub(crate) struct Claim(*const Hub);
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        // SAFETY: the hub outlives the call that made this claim (its store
+        // holds it).
+        unsafe { (*self.0).release() };
+    }
+}
+
 impl<T> Store<T> {
+    /// Hold the store for a call from Rust, if its callbacks may run while
+    /// it is idle (else there is nothing to hold).
+    #[inline]
+    pub(crate) fn claim(&self) -> Result<Option<Claim>, Trap> {
+        if !self.native.idle_callbacks {
+            return Ok(None);
+        }
+        let hub = &*self.native.hub;
+        if hub.claim() {
+            Ok(Some(Claim(hub)))
+        } else {
+            Err(Trap::entry("the instance is running a native callback on another thread"))
+        }
+    }
+
+    /// Let this store's callbacks run while it is idle; it must not move
+    /// while any can be called (an `Instance` keeps it boxed).
+    pub(crate) fn set_idle_home(&mut self) {
+        self.native.idle_callbacks = true;
+        let me: *mut Store<T> = self;
+        self.native.hub.set_home(me.cast());
+    }
+
+    /// The trap of the last callback that trapped while this instance was
+    /// idle (called by C code no guest called), if not taken yet. Such a
+    /// callback returned zero to its caller.
+    pub fn take_callback_trap(&mut self) -> Option<Trap> {
+        self.native.hub.idle_trap.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
     /// The closure of guest function `index`, made on first use.
     pub(crate) fn closure(&mut self, index: usize) -> Result<NativeCallback, String> {
         if let Some((closure, signature)) = self.native.closures.get(&index) {
@@ -284,18 +366,53 @@ unsafe extern "C" fn enter<T>(
     if hub.dead.load(Ordering::Acquire) {
         die(&data.name, "was called after its instance was dropped");
     }
-    let store = hub.active.load(Ordering::Acquire).cast::<Store<T>>();
-    if store.is_null() {
-        die(&data.name, "was called while its instance's guest is not in a native call");
+    let active = hub.active.load(Ordering::Acquire).cast::<Store<T>>();
+    if !active.is_null() && hub.thread.load(Ordering::Relaxed) == thread_mark() {
+        // SAFETY: the native call that published this pointer derived it
+        // from its `&mut Store` and does not use that borrow until C
+        // returns; this thread is the one running that call, so nothing
+        // else touches the store meanwhile.
+        if let Some(trap) = unsafe { run_callback(&mut *active, result, args, data) } {
+            hub.record(trap);
+        }
+        return;
     }
-    if hub.thread.load(Ordering::Relaxed) != thread_mark() {
+    let home = hub.home.load(Ordering::Acquire).cast::<Store<T>>();
+    if home.is_null() {
+        if active.is_null() {
+            die(&data.name, "was called while its instance's guest is not in a native call");
+        }
         die(&data.name, "was called from another thread than its instance's native call");
     }
-    // SAFETY: the native call that published this pointer derived it from
-    // its `&mut Store` and does not use that borrow until C returns; this
-    // thread is the one running that call, so nothing else touches the
-    // store meanwhile.
-    let store = unsafe { &mut *store };
+    if hub.owner.load(Ordering::Relaxed) == thread_mark() {
+        die(&data.name, "was called while its instance is running on this thread, outside a native call");
+    }
+    if !hub.claim() {
+        die(&data.name, "was called while another thread is using its instance");
+    }
+    // SAFETY: the instance lets callbacks run when it is idle and keeps
+    // its store at `home`; this thread now owns the store (no call of it
+    // runs, on this thread or another, until it is released).
+    let trap = unsafe { run_callback(&mut *home, result, args, data) };
+    hub.release();
+    if let Some(trap) = trap {
+        // No guest called the C code that called this: keep the trap for
+        // the embedder (`Store::take_callback_trap`).
+        *hub.idle_trap.lock().unwrap_or_else(|e| e.into_inner()) = Some(trap);
+    }
+}
+
+/// Run a callback's guest function on `store`.
+///
+/// # Safety
+/// `args` holds a pointer per parameter of the callback's CIF to a value of
+/// its C type; `result` has room for the result (at least an `ffi_arg`).
+unsafe fn run_callback<T>(
+    store: &mut Store<T>,
+    result: &mut u64,
+    args: *const *const c_void,
+    data: &CallbackData<T>,
+) -> Option<Trap> {
     for (k, arg) in data.plan.args.iter().enumerate() {
         let super::signature::ArgPlan::Scalar { reg, ty, address } = arg else { continue };
         // SAFETY: libffi passes one pointer per parameter of the CIF, each
@@ -316,35 +433,23 @@ unsafe extern "C" fn enter<T>(
         let done = unsafe { store.vm.call_prepared(entry) }.map_err(Trap::entry)?;
         store.finish(done)
     });
-    let out = (result as *mut u64).cast::<u8>();
     let ResultPlan::Scalar { ty, address } = &data.plan.result else {
-        if let Err(trap) = ran {
-            hub.record(trap);
-        }
-        return;
+        return ran.err();
     };
-    let v = match ran {
+    let (v, trap) = match ran {
         Ok(()) => {
             let v =
                 if matches!(ty, NativeType::F32 | NativeType::F64) { store.vm.fi(0) } else { store.vm.xi(0) };
-            if *address {
-                match store.native_address(v) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        hub.record(Trap::new(e));
-                        0
-                    }
-                }
-            } else {
-                v
+            match store.native_address(v) {
+                Ok(v) if *address => (v, None),
+                Err(e) if *address => (0, Some(Trap::new(e))),
+                _ => (v, None),
             }
         }
-        Err(trap) => {
-            hub.record(trap);
-            0
-        }
+        Err(trap) => (0, Some(trap)),
     };
     // SAFETY: libffi gives closures a result buffer of at least an
     // `ffi_arg`, and of the result type.
-    unsafe { write_result(ty, out, v) };
+    unsafe { write_result(ty, (result as *mut u64).cast::<u8>(), v) };
+    trap
 }

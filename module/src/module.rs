@@ -304,6 +304,9 @@ impl SheaveModule {
         &self,
         id: FuncId,
     ) -> ModuleResult<SheaveFunc<Params, Results>> {
+        if !self.declarations.get_functions().any(|(declared, _)| declared == id) {
+            return Err(ModuleError::Undeclared(format!("function {id}")));
+        }
         let name = self.declarations.get_function_decl(id).linkage_name(id).into_owned();
         let Some(instance) = self
             .instances
@@ -325,9 +328,31 @@ impl SheaveModule {
         self.instances.iter_mut().rev().find_map(|i| i.take_callback_trap())
     }
 
-    /// Free everything: the module's code, instances and data objects.
-    /// Pointers it handed out must not be used after this.
-    pub fn free_memory(self) {}
+    /// The address a relocation target resolves to (a function's C
+    /// pointer, a data object, a symbol), or null, as `JITModule::get_address`.
+    pub fn get_address(&self, name: &ModuleRelocTarget) -> *const u8 {
+        let declared = match *name {
+            ModuleRelocTarget::User { namespace: 0, index } => {
+                self.declarations.get_functions().any(|(id, _)| id.as_u32() == index)
+            }
+            ModuleRelocTarget::User { namespace: 1, index } => {
+                self.declarations.get_data_objects().any(|(id, _)| id.as_u32() == index)
+            }
+            _ => true,
+        };
+        if !declared {
+            return std::ptr::null();
+        }
+        self.reloc_address(name).unwrap_or(std::ptr::null())
+    }
+
+    /// Free everything: the module's code, instances, closures and data
+    /// objects (dropping the module does the same).
+    ///
+    /// # Safety
+    /// No pointer the module handed out (functions, data) is used after
+    /// this, as with `JITModule::free_memory`.
+    pub unsafe fn free_memory(self) {}
 }
 
 /// A finalized function of a [`SheaveModule`], with its signature checked.

@@ -79,7 +79,11 @@ fn define<M: Module>(
     m.define_function(id, &mut ctx).unwrap();
 }
 
+/// A data object of the host's, imported by name.
+static MAGIC: i64 = 4242;
+
 struct Program {
+    read_magic: FuncId,
     fib: FuncId,
     greeting_len: FuncId,
     bump: FuncId,
@@ -196,7 +200,15 @@ fn define_program<M: Module>(m: &mut M) -> Program {
         let prod = b.ins().fmul(p[0], p[1]);
         vec![b.ins().fadd(prod, p[2])]
     });
-    Program { fib, greeting_len, bump, apply_table, tail_len, fma, counter, greeting }
+    // Imported data: the host's `MAGIC`, by name.
+    let magic = m.declare_data("magic", Linkage::Import, false, false).unwrap();
+    let read_magic = m.declare_function("read_magic", Linkage::Export, &sig(m, &[], &[I64])).unwrap();
+    define(m, read_magic, sig(m, &[], &[I64]), |b, m, _| {
+        let gv = m.declare_data_in_func(magic, b.func);
+        let addr = b.ins().symbol_value(I64, gv);
+        vec![b.ins().load(I64, MemFlagsData::trusted(), addr, 0)]
+    });
+    Program { read_magic, fib, greeting_len, bump, apply_table, tail_len, fma, counter, greeting }
 }
 
 /// A function defined after the first finalization, calling an earlier one.
@@ -233,6 +245,8 @@ fn run<M: Finalize>(m: &mut M) -> Vec<String> {
         out.push(format!("tail_len() = {}", tail_len()));
         let fma: extern "C" fn(f64, f64, f64) -> f64 = std::mem::transmute(m.function(p.fma));
         out.push(format!("fma = {}", fma(1.5, 4.0, 0.25)));
+        let read_magic: extern "C" fn() -> i64 = std::mem::transmute(m.function(p.read_magic));
+        out.push(format!("magic = {}", read_magic()));
     }
     let (counter, size) = m.data(p.counter);
     // SAFETY: `counter` is 8 bytes, aligned, written by `bump`.
@@ -255,17 +269,34 @@ fn run<M: Finalize>(m: &mut M) -> Vec<String> {
 
 #[test]
 fn sheave_module_agrees_with_cranelift_jit() {
-    let mut jit = JITModule::new(JITBuilder::new(default_libcall_names()).unwrap());
+    let magic = &MAGIC as *const i64 as *const u8;
+    let mut builder = JITBuilder::new(default_libcall_names()).unwrap();
+    builder.symbol("magic", magic);
+    let mut jit = JITModule::new(builder);
     let expected = run(&mut jit);
-    let mut sheave = SheaveModule::new(SheaveBuilder::new(default_libcall_names()).unwrap());
+    let mut builder = SheaveBuilder::new(default_libcall_names()).unwrap();
+    builder.symbol("magic", magic);
+    let mut sheave = SheaveModule::new(builder);
     let got = run(&mut sheave);
     assert_eq!(got, expected);
     assert_eq!(got[0], "fib(20) = 6765");
     assert_eq!(got[2], "bump: 5 15 14");
     assert_eq!(got[3], "table: 42 144");
     assert_eq!(got[4], "tail_len() = 6");
-    assert_eq!(got[8], "fib_plus(10) = 1055");
-    assert_eq!(got[9], "bump after = 114");
+    assert_eq!(got[6], "magic = 4242");
+    assert_eq!(got[9], "fib_plus(10) = 1055");
+    assert_eq!(got[10], "bump after = 114");
+    // The address of the host's data, as the JIT gives it.
+    let target = cranelift_module::ModuleRelocTarget::user(1, 4);
+    assert_eq!(sheave.get_address(&target), jit.get_address(&target));
+    assert_eq!(sheave.get_address(&target), magic);
+    // An id nothing declared is null, not a panic.
+    assert!(sheave.get_address(&cranelift_module::ModuleRelocTarget::user(1, 99)).is_null());
+    // SAFETY: no pointer of either module is used after this.
+    unsafe {
+        sheave.free_memory();
+        jit.free_memory();
+    }
 }
 
 #[test]
@@ -291,12 +322,30 @@ fn typed_entry_points_and_host_closures() {
     let div = m.declare_function("div", Linkage::Export, &sig(&m, &[I64, I64], &[I64])).unwrap();
     let div_sig = sig(&m, &[I64, I64], &[I64]);
     define(&mut m, div, div_sig, |b, _, p| vec![b.ins().sdiv(p[0], p[1])]);
+    // Anonymous function and data.
+    let anon_data = m.declare_anonymous_data(false, false).unwrap();
+    let mut data = DataDescription::new();
+    data.define(7i64.to_ne_bytes().to_vec().into_boxed_slice());
+    data.set_align(8);
+    m.define_data(anon_data, &data).unwrap();
+    let anon = m.declare_anonymous_function(&s).unwrap();
+    define(&mut m, anon, s.clone(), |b, m, p| {
+        let gv = m.declare_data_in_func(anon_data, b.func);
+        let addr = b.ins().symbol_value(I64, gv);
+        let seven = b.ins().load(I64, MemFlagsData::trusted(), addr, 0);
+        vec![b.ins().imul(p[0], seven)]
+    });
     m.finalize_definitions().unwrap();
+    // SAFETY: `anon` is (i64) -> i64.
+    let anon: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(m.get_finalized_function(anon)) };
+    assert_eq!(anon(6), 42);
     let typed = m.get_typed_func::<i64, i64>(f).unwrap();
     assert_eq!(typed.call(&mut m, 4).unwrap(), 13);
     assert!(m.get_finalized_function(two).is_null());
     let two = m.get_typed_func::<i64, (i64, i64)>(two).unwrap();
     assert_eq!(two.call(&mut m, 7).unwrap(), (7, -7));
+    assert!(matches!(m.get_typed_func::<i64, i64>(FuncId::from_u32(99)), Err(ModuleError::Undeclared(_))));
+    assert!(m.get_finalized_function(FuncId::from_u32(99)).is_null());
     let e = m.get_typed_func::<i64, i64>(div).err().unwrap();
     assert!(e.to_string().contains("`div`"), "{e}");
     let typed_div = m.get_typed_func::<(i64, i64), i64>(div).unwrap();

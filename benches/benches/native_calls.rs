@@ -8,10 +8,8 @@
 //! skips criterion and prints the side-by-side table (medians of
 //! interleaved rounds in one process, ns per call).
 
-use criterion::Criterion;
 use sheave_embed::{Instance, Linker, NativeSignature, NativeType};
 use std::hint::black_box;
-use std::time::Instant;
 
 /// Calls per run; the time per call is the run's time divided by this.
 const CALLS: i64 = 1000;
@@ -91,7 +89,7 @@ fn instance(native_add: bool) -> Instance<()> {
     unsafe { linker.instantiate(&module, ()) }.unwrap()
 }
 
-type Case = (&'static str, u64, Box<dyn FnMut()>);
+use sheave_benches::call_table::Case;
 
 fn expected_sum(n: i64) -> i64 {
     n * (n - 1) / 2
@@ -142,36 +140,6 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-/// Medians of interleaved rounds, ns per call.
-fn table() {
-    let mut cases = cases();
-    let rounds = 31;
-    let mut samples = vec![Vec::new(); cases.len()];
-    for _ in 0..rounds {
-        for (i, (_, calls, run)) in cases.iter_mut().enumerate() {
-            let reps = (200_000 / *calls).max(1);
-            let t = Instant::now();
-            for _ in 0..reps {
-                run();
-            }
-            samples[i].push(t.elapsed().as_nanos() as f64 / (reps * *calls) as f64);
-        }
-    }
-    println!("\n{:<55} {:>10}", "call", "ns/call");
-    for ((name, _, _), mut s) in cases.iter().zip(samples) {
-        s.sort_by(f64::total_cmp);
-        println!("{name:<55} {:>10.2}", s[s.len() / 2]);
-    }
-}
-
 fn main() {
-    let table_only = std::env::args().any(|a| a == "--table-only");
-    if !table_only {
-        let mut c = Criterion::default().configure_from_args();
-        for (name, _, mut run) in cases() {
-            c.bench_function(name, |b| b.iter(&mut run));
-        }
-        c.final_summary();
-    }
-    table();
+    sheave_benches::call_table::main(cases, 200_000);
 }

@@ -240,6 +240,7 @@ pub fn clif_trap_code(kind: sheave_interp::TrapKind) -> String {
     match kind.clif_code() {
         Some(code) => code.to_string(),
         None if kind == sheave_interp::TrapKind::InvalidOpcode => "invalid_opcode".into(),
+        None if kind == sheave_interp::TrapKind::OutOfFuel => "out_of_fuel".into(),
         None => "trap 0".into(),
     }
 }

@@ -73,6 +73,7 @@ extern crate std;
 
 mod backtrace;
 mod buffer;
+mod checked;
 mod error;
 mod func;
 mod instance;
@@ -84,6 +85,7 @@ mod trap;
 mod values;
 
 pub use buffer::HostBuffer;
+pub use checked::GrantedBuffer;
 pub use error::Error;
 pub use func::{Caller, Func, HostResult, IntoFunc, TypedFunc, WithCaller};
 pub use instance::Instance;
@@ -99,4 +101,4 @@ pub use sheave_format::{
     ImportAbi, Module, ModuleError, ModuleFunction, ModuleImport, ModuleParts, ModuleTarget, ParamAbi,
     ScalarType,
 };
-pub use sheave_interp::{Dispatch, StackMemory, TrapCode, TrapKind, Val, ValType, Vm};
+pub use sheave_interp::{Checks, Dispatch, StackMemory, TrapCode, TrapKind, Val, ValType, Vm};

@@ -168,6 +168,41 @@ impl<T> Linker<T> {
         let store = Store::new(module.clone(), imports, data).ok_or(Error::TooManyInstances)?;
         Ok(Instance::new(store))
     }
+
+    /// Instantiate `module` in checked mode: a module from anyone, safely.
+    /// Its code may only access its VM stack and the buffers granted to it
+    /// ([`Store::grant`]); an access anywhere else traps with `heap_oob`
+    /// (naming the function and offset) before it happens. Its indirect
+    /// calls may only reach its functions' starts (so bound imports too,
+    /// through their stubs), its returns only the ops after its calls, and
+    /// its frame records only its stack. Combine with
+    /// [`Store::set_fuel`] to bound how long it runs.
+    ///
+    /// Imports bind only to Rust host functions (safe code): an import that
+    /// would bind to native code is an error, since C reaches all memory.
+    pub fn instantiate_checked(&self, module: &Module, data: T) -> Result<Instance<T>, Error> {
+        for import in module.imports() {
+            if self.lookup(&import.name).is_none() {
+                let params = val_types(&import.name, &import.params)?;
+                let results = val_types(&import.name, &import.results)?;
+                return Err(Error::UnresolvedImport {
+                    name: import.name.clone(),
+                    signature: alloc::format!(
+                        "{} (a checked instance binds imports to Rust host functions only)",
+                        signature(&params, &results)
+                    ),
+                });
+            }
+        }
+        // SAFETY: checked mode checks every memory access, indirect call,
+        // return and frame record of the guest against its own stack, code
+        // and granted buffers before it happens, and its imports are safe
+        // Rust closures (checked above), so the guest cannot touch memory
+        // it was not given, whatever its code computes.
+        let mut instance = unsafe { self.instantiate(module, data) }?;
+        instance.enable_checks();
+        Ok(instance)
+    }
 }
 
 #[cfg(feature = "ffi")]

@@ -45,6 +45,10 @@ pub struct Store<T> {
     /// share with this store.
     #[cfg(feature = "ffi")]
     pub(crate) native: crate::native::NativeState,
+    /// Checked mode's checks (`None`: trusted).
+    pub(crate) checks: Option<alloc::sync::Arc<sheave_interp::Checks>>,
+    /// Buffers granted to the guest.
+    pub(crate) buffers: Vec<crate::HostBuffer>,
     data: T,
 }
 
@@ -86,6 +90,8 @@ impl<T> Store<T> {
             id,
             #[cfg(feature = "ffi")]
             native: Default::default(),
+            checks: None,
+            buffers: Vec::new(),
             data,
         })
     }
@@ -121,8 +127,14 @@ impl<T> Store<T> {
         // the last call.
         let stack_end = self.vm.stack_base() + self.vm.stack_size();
         // Indirect calls to anything but this code stop the VM, for
-        // `call_foreign` (set on every entry: the VM may be new).
+        // `call_foreign`, and checked mode's checks hold (set on every
+        // entry: the VM may be new).
         self.vm.set_code_range(self.module.code());
+        if let Some(checks) = &self.checks
+            && !self.vm.checks().is_some_and(|c| alloc::sync::Arc::ptr_eq(c, checks))
+        {
+            self.vm.set_checks(Some(checks.clone()));
+        }
         let target = self.module.target();
         if !target.reaches(stack_end) {
             return Err(Trap::entry(Error::StackOutOfReach { target, stack_end }));

@@ -8,6 +8,8 @@
 //! - [`compile`]: verifier-valid CLIF never panics the backend.
 //! - [`roundtrip`]: ops decode, encode back and disassemble.
 //! - [`load`]: the module loader and verifier take any bytes.
+//! - [`checked`]: random verified bytecode in a checked instance never
+//!   crashes the host.
 //!
 //! A failing differential case prints its program as CLIF with a `; run:`
 //! line: save it as `case.clif`, and `sheave run case.clif --invoke f0 ARGS`
@@ -39,6 +41,7 @@ impl From<&str> for Finding {
     }
 }
 
+pub mod checked;
 pub mod clif_gen;
 pub mod compile;
 pub mod differential;

@@ -132,3 +132,22 @@ fn printed_cases_are_runnable_test_files() {
     }
     assert!(checked >= 100, "only {checked} printed cases checked");
 }
+
+#[test]
+fn checked_instances_survive_random_verified_bytecode() {
+    use sheave_fuzzing::checked::{self, Outcome};
+    let cases = 3000;
+    let (mut rejected, mut returned, mut trapped) = (0, 0, 0);
+    for seed in 0..cases {
+        let data = seeded_bytes(seed ^ 0xc4ec, 64 + (seed as usize % 16) * 48);
+        match checked::run(&data) {
+            Ok(Outcome::Rejected) => rejected += 1,
+            Ok(Outcome::Returned) => returned += 1,
+            Ok(Outcome::Trapped) => trapped += 1,
+            Err(e) => panic!("seed {seed}: {e}"),
+        }
+    }
+    eprintln!("checked: {returned} returned, {trapped} trapped, {rejected} rejected by the verifier (of {cases})");
+    // Enough must run for the test to mean something.
+    assert!((returned + trapped) * 4 >= cases, "only {} of {cases} cases ran", returned + trapped);
+}

@@ -91,6 +91,9 @@ macro_rules! define_dispatcher {
         /// Run builtin `b` on the argument registers of `s`, leaving its
         /// result in the result register; or say why it traps.
         pub(crate) fn call(s: &mut State, b: Builtin) -> Result<(), TrapKind> {
+            if s.checked && !memory_granted(s, b) {
+                return Err(TrapKind::MemoryOutOfBounds);
+            }
             match b {
                 $( Builtin::$Camel => {
                     let mut regs = Regs::default();
@@ -107,6 +110,17 @@ macro_rules! define_dispatcher {
 }
 
 sheave_opcodes::for_each_builtin!(define_dispatcher);
+
+/// In checked mode: whether the memory a builtin will touch (the ranges
+/// its pointer and length arguments name) is granted.
+fn memory_granted(s: &State, b: Builtin) -> bool {
+    let (p0, p1, len) = (s.x[0], s.x[1], s.x[2] as usize);
+    match b {
+        Builtin::Memcpy | Builtin::Memmove | Builtin::Memcmp => s.granted(p0, len) && s.granted(p1, len),
+        Builtin::Memset => s.granted(p0, len),
+        _ => true,
+    }
+}
 
 /// One function per builtin, named as in the table.
 mod impls {

@@ -26,6 +26,7 @@ extern crate alloc;
 extern crate std;
 
 mod builtins;
+mod checked;
 mod dispatch;
 mod exec;
 mod float;
@@ -36,6 +37,7 @@ mod trap;
 mod val;
 mod vm;
 
+pub use checked::Checks;
 pub use dispatch::Dispatch;
 pub use stack::StackMemory;
 pub use trap::{TrapCode, TrapKind};

@@ -31,6 +31,13 @@ pub(crate) struct State {
     /// The last foreign call's target and the op that made it.
     pub foreign_target: u64,
     pub foreign_site: *const u8,
+    /// Checked mode (see `checked.rs`): accesses, calls and returns are
+    /// checked against `checks`.
+    pub checked: bool,
+    pub checks: crate::checked::Installed,
+    /// Fuel metering: whether on, and the units left.
+    pub metered: bool,
+    pub fuel: u64,
 }
 
 /// The position of the op being executed: its first byte and the next op.
@@ -68,6 +75,10 @@ impl State {
             code_len: usize::MAX,
             foreign_target: 0,
             foreign_site: core::ptr::null(),
+            checked: false,
+            checks: crate::checked::Installed::NONE,
+            metered: false,
+            fuel: 0,
         }
     }
 

@@ -20,6 +20,11 @@ pub enum TrapKind {
     Explicit(u8),
     /// An opcode with no op. Verified bytecode never reaches this.
     InvalidOpcode,
+    /// Checked mode: an indirect call to an address that does not start a
+    /// function, or a return to one that does not follow a call.
+    BadCallTarget,
+    /// The fuel given with `Vm::set_fuel` ran out.
+    OutOfFuel,
 }
 
 impl fmt::Display for TrapKind {
@@ -32,6 +37,10 @@ impl fmt::Display for TrapKind {
             TrapKind::StackOverflow => f.write_str("stack overflow"),
             TrapKind::Explicit(code) => write!(f, "trap with code {code}"),
             TrapKind::InvalidOpcode => f.write_str("invalid opcode (unverified bytecode)"),
+            TrapKind::BadCallTarget => {
+                f.write_str("call or return to an address that is not a function start or a return site")
+            }
+            TrapKind::OutOfFuel => f.write_str("out of fuel"),
         }
     }
 }
@@ -77,9 +86,9 @@ impl TrapKind {
             TrapKind::IntegerOverflow => TrapCode::INTEGER_OVERFLOW,
             TrapKind::DivisionByZero => TrapCode::INTEGER_DIVISION_BY_ZERO,
             TrapKind::BadConversionToInteger => TrapCode::BAD_CONVERSION_TO_INTEGER,
-            TrapKind::MemoryOutOfBounds => TrapCode::HEAP_OUT_OF_BOUNDS,
+            TrapKind::MemoryOutOfBounds | TrapKind::BadCallTarget => TrapCode::HEAP_OUT_OF_BOUNDS,
             TrapKind::StackOverflow => TrapCode::STACK_OVERFLOW,
-            TrapKind::Explicit(0) | TrapKind::InvalidOpcode => return None,
+            TrapKind::Explicit(0) | TrapKind::InvalidOpcode | TrapKind::OutOfFuel => return None,
             TrapKind::Explicit(raw) => TrapCode(raw),
         })
     }

@@ -24,6 +24,12 @@ impl<'a, T> Caller<'a, T> {
     pub fn data_mut(&mut self) -> &mut T {
         self.store.data_mut()
     }
+
+    /// A buffer granted to the instance, mutably (to fill in what the guest
+    /// asked for).
+    pub fn buffer_mut(&mut self, buffer: crate::GrantedBuffer) -> &mut crate::HostBuffer {
+        self.store.buffer_mut(buffer)
+    }
 }
 
 impl<T> Deref for Caller<'_, T> {

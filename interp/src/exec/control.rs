@@ -15,6 +15,7 @@ macro_rules! branches {
         pub fn $name(&mut self, at: At, $($arg: $t,)* offset: PcRel) -> Flow {
             let $s = &*self;
             if $cond {
+                self.burn(at)?;
                 Ok(at.rel(offset))
             } else {
                 // A hint that keeps this a real branch: as a `cmov`, the next
@@ -100,6 +101,7 @@ impl State {
 
     #[inline(always)]
     pub fn jump(&mut self, at: At, offset: PcRel) -> Flow {
+        self.burn(at)?;
         Ok(at.rel(offset))
     }
 
@@ -125,6 +127,7 @@ impl State {
 
     #[inline(always)]
     pub fn call(&mut self, at: At, offset: PcRel) -> Flow {
+        self.burn(at)?;
         self.lr = at.next;
         Ok(at.rel(offset))
     }
@@ -151,11 +154,14 @@ impl State {
         if self.is_foreign(target) {
             return self.foreign_call(at, target, at.next);
         }
+        self.check_call_target(at, target)?;
+        self.burn(at)?;
         self.lr = at.next;
         Ok(core::ptr::with_exposed_provenance(target as usize))
     }
     #[inline(always)]
     pub fn return_call(&mut self, at: At, offset: PcRel) -> Flow {
+        self.burn(at)?;
         Ok(at.rel(offset))
     }
     #[inline(always)]
@@ -174,6 +180,8 @@ impl State {
             let resume = if self.lr.is_null() { RETURN_TO_HOST.as_ptr() } else { self.lr };
             return self.foreign_call(at, target, resume);
         }
+        self.check_call_target(at, target)?;
+        self.burn(at)?;
         Ok(core::ptr::with_exposed_provenance(target as usize))
     }
     /// Whether an indirect call's target lies outside the code the VM was
@@ -183,9 +191,12 @@ impl State {
         (target as usize).wrapping_sub(self.code_lo) >= self.code_len
     }
     /// Stop for the embedder to call `target` (not bytecode) and continue
-    /// at `resume`.
+    /// at `resume`; in checked mode, trap: outside code is out of reach.
     #[cold]
     fn foreign_call(&mut self, at: At, target: u64, resume: *const u8) -> Flow {
+        if self.checked {
+            return self.trap_with(at, TrapKind::BadCallTarget);
+        }
         self.foreign_target = target;
         self.foreign_site = at.pc;
         self.done = Done::HostCall { id: sheave_opcodes::FOREIGN_CALL_ID, resume };
@@ -199,6 +210,9 @@ impl State {
     /// Move `sp` down by `bytes`, or trap if that leaves the stack.
     #[inline(always)]
     fn grow_stack(&mut self, at: At, bytes: u64) -> Result<u64, Stop> {
+        // Checked mode: `sp` may have been moved above the stack by
+        // arbitrary arithmetic on x31.
+        self.check_stack(at, self.x[SP], 0)?;
         match self.x[SP].checked_sub(bytes) {
             Some(sp) if sp >= self.stack_lo as u64 => {
                 self.x[SP] = sp;
@@ -239,12 +253,16 @@ impl State {
     #[inline(always)]
     pub fn pop_frame(&mut self, at: At) -> Flow {
         let fp = self.x[FP];
+        self.check_stack(at, fp, 16)?;
         // SAFETY: `fp` points at the frame record written by `push_frame`,
-        // inside the stack (callee-saved `fp` is only changed by frame ops).
+        // inside the stack (callee-saved `fp` is only changed by frame ops
+        // in compiled code; checked mode checked it, as the guest may have
+        // changed it).
         unsafe {
             self.x[FP] = Self::stack_slot(fp).read_unaligned();
             self.lr = core::ptr::with_exposed_provenance(Self::stack_slot(fp + 8).read_unaligned() as usize);
         }
+        self.check_return_address(at)?;
         self.x[SP] = fp + 16;
         Ok(at.next)
     }
@@ -252,6 +270,7 @@ impl State {
     pub fn push_frame_save(&mut self, at: At, amt: u16, regs: RegMask) -> Flow {
         // One check for the whole frame, so that a stack overflow traps
         // before anything is pushed (a backtrace never sees half a frame).
+        self.check_stack(at, self.x[SP], 0)?;
         let Some(bottom) = self.x[SP].checked_sub(16 + amt as u64).filter(|&sp| sp >= self.stack_lo as u64)
         else {
             return self.trap_with(at, TrapKind::StackOverflow);
@@ -276,8 +295,10 @@ impl State {
         Ok(at.next)
     }
 
-    pub fn pop_frame_restore(&mut self, at: At, _amt: u16, regs: RegMask) -> Flow {
+    pub fn pop_frame_restore(&mut self, at: At, amt: u16, regs: RegMask) -> Flow {
         let mut slot = self.x[FP];
+        // The saved registers lie in the `amt` bytes below the record.
+        self.check_stack(at, slot.wrapping_sub(amt as u64), amt as u64 + 16)?;
         for r in regs.xregs() {
             slot -= 8;
             // SAFETY: the slots written by the matching `push_frame_save`.

@@ -6,21 +6,23 @@
 //! code was compiled from valid CLIF and that the memory it reaches is
 //! valid. Accesses are unaligned-safe and little-endian unless `_be`.
 
-use crate::state::{At, Flow, State};
+use crate::state::{At, Flow, State, Stop};
 use sheave_opcodes::{FReg, VReg, XReg};
 
 impl State {
+    /// `x[base] + offset`, for an access of `len` bytes (checked in
+    /// checked mode).
     #[inline(always)]
-    fn addr(&self, base: XReg, offset: i32) -> *mut u8 {
+    fn addr(&mut self, at: At, base: XReg, offset: i32, len: usize) -> Result<*mut u8, Stop> {
         let addr = self.x64(base).wrapping_add(offset as i64 as u64);
-        core::ptr::with_exposed_provenance_mut(addr as usize)
+        self.access(at, addr, len)
     }
 
     /// `x[base] + x[index] + offset`, the address of the indexed ops.
     #[inline(always)]
-    fn addr_ix(&self, base: XReg, index: XReg, offset: i32) -> *mut u8 {
+    fn addr_ix(&mut self, at: At, base: XReg, index: XReg, offset: i32, len: usize) -> Result<*mut u8, Stop> {
         let addr = self.x64(base).wrapping_add(self.x64(index)).wrapping_add(offset as i64 as u64);
-        core::ptr::with_exposed_provenance_mut(addr as usize)
+        self.access(at, addr, len)
     }
 }
 
@@ -46,14 +48,14 @@ macro_rules! xloads {
     ($($name:ident $(/ $ix:ident)?: $n:literal, $from:ident, |$v:ident| $e:expr;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, dst: XReg, base: XReg, offset: i32) -> Flow {
-            let $v = $from(read::<$n>(self.addr(base, offset)));
+            let $v = $from(read::<$n>(self.addr(at, base, offset, $n)?));
             self.set_x64(dst, $e);
             Ok(at.next)
         }
         $(
             #[inline(always)]
             pub fn $ix(&mut self, at: At, dst: XReg, base: XReg, index: XReg, offset: i32) -> Flow {
-                let $v = $from(read::<$n>(self.addr_ix(base, index, offset)));
+                let $v = $from(read::<$n>(self.addr_ix(at, base, index, offset, $n)?));
                 self.set_x64(dst, $e);
                 Ok(at.next)
             }
@@ -66,13 +68,13 @@ macro_rules! xstores {
     ($($name:ident $(/ $ix:ident)?: $t:ty, $to:ident;)*) => {$(
         #[inline(always)]
         pub fn $name(&mut self, at: At, base: XReg, offset: i32, src: XReg) -> Flow {
-            write(self.addr(base, offset), (self.x64(src) as $t).$to());
+            write(self.addr(at, base, offset, size_of::<$t>())?, (self.x64(src) as $t).$to());
             Ok(at.next)
         }
         $(
             #[inline(always)]
             pub fn $ix(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: XReg) -> Flow {
-                write(self.addr_ix(base, index, offset), (self.x64(src) as $t).$to());
+                write(self.addr_ix(at, base, index, offset, size_of::<$t>())?, (self.x64(src) as $t).$to());
                 Ok(at.next)
             }
         )?
@@ -85,23 +87,23 @@ macro_rules! fmem {
     ($($load:ident, $store:ident $(/ $load_ix:ident, $store_ix:ident)?: $t:ty, $from:ident, $to:ident;)*) => {$(
         #[inline(always)]
         pub fn $load(&mut self, at: At, dst: FReg, base: XReg, offset: i32) -> Flow {
-            self.f[dst.index()] = <$t>::$from(read(self.addr(base, offset))) as u64;
+            self.f[dst.index()] = <$t>::$from(read(self.addr(at, base, offset, size_of::<$t>())?)) as u64;
             Ok(at.next)
         }
         #[inline(always)]
         pub fn $store(&mut self, at: At, base: XReg, offset: i32, src: FReg) -> Flow {
-            write(self.addr(base, offset), (self.f[src.index()] as $t).$to());
+            write(self.addr(at, base, offset, size_of::<$t>())?, (self.f[src.index()] as $t).$to());
             Ok(at.next)
         }
         $(
             #[inline(always)]
             pub fn $load_ix(&mut self, at: At, dst: FReg, base: XReg, index: XReg, offset: i32) -> Flow {
-                self.f[dst.index()] = <$t>::$from(read(self.addr_ix(base, index, offset))) as u64;
+                self.f[dst.index()] = <$t>::$from(read(self.addr_ix(at, base, index, offset, size_of::<$t>())?)) as u64;
                 Ok(at.next)
             }
             #[inline(always)]
             pub fn $store_ix(&mut self, at: At, base: XReg, index: XReg, offset: i32, src: FReg) -> Flow {
-                write(self.addr_ix(base, index, offset), (self.f[src.index()] as $t).$to());
+                write(self.addr_ix(at, base, index, offset, size_of::<$t>())?, (self.f[src.index()] as $t).$to());
                 Ok(at.next)
             }
         )?
@@ -165,22 +167,24 @@ impl State {
 
     #[inline(always)]
     pub fn vload128(&mut self, at: At, dst: VReg, base: XReg, offset: i32) -> Flow {
-        self.set_v(dst, u128::from_le_bytes(read(self.addr(base, offset))));
+        let v = u128::from_le_bytes(read(self.addr(at, base, offset, 16)?));
+        self.set_v(dst, v);
         Ok(at.next)
     }
     #[inline(always)]
     pub fn vstore128(&mut self, at: At, base: XReg, offset: i32, src: VReg) -> Flow {
-        write(self.addr(base, offset), self.v(src).to_le_bytes());
+        write(self.addr(at, base, offset, 16)?, self.v(src).to_le_bytes());
         Ok(at.next)
     }
     #[inline(always)]
     pub fn vload64(&mut self, at: At, dst: VReg, base: XReg, offset: i32) -> Flow {
-        self.set_v(dst, u64::from_le_bytes(read(self.addr(base, offset))) as u128);
+        let v = u64::from_le_bytes(read(self.addr(at, base, offset, 8)?)) as u128;
+        self.set_v(dst, v);
         Ok(at.next)
     }
     #[inline(always)]
     pub fn vstore64(&mut self, at: At, base: XReg, offset: i32, src: VReg) -> Flow {
-        write(self.addr(base, offset), (self.v(src) as u64).to_le_bytes());
+        write(self.addr(at, base, offset, 8)?, (self.v(src) as u64).to_le_bytes());
         Ok(at.next)
     }
 }

@@ -50,6 +50,14 @@ enum Command {
         /// the process's own symbols (libc, libm); may be given more than once.
         #[arg(long = "lib", value_name = "PATH")]
         libs: Vec<PathBuf>,
+        /// Run checked: the code may only touch its own stack, and call and
+        /// return only where its functions are; anything else traps (heap_oob).
+        /// The default for .shv files.
+        #[arg(long, conflicts_with = "trusted")]
+        safe: bool,
+        /// Run a .shv file unchecked, as compiled code runs: only for modules you trust.
+        #[arg(long)]
+        trusted: bool,
         #[command(flatten)]
         target: TargetArg,
     },
@@ -97,8 +105,10 @@ impl TargetArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { file, invoke, args, libs, target } => {
-            run(&file, invoke.as_deref(), &args, &libs, &target)
+        Command::Run { file, invoke, args, libs, safe, trusted, target } => {
+            // A module file may come from anyone; CLIF compiled here is the user's.
+            let checked = safe || (is_module_file(&file) && !trusted);
+            run(&file, invoke.as_deref(), &args, &libs, checked, &target)
         }
         Command::Test { paths } => test(&paths),
         Command::Disas { file, target } => disas(&file, &target),
@@ -141,15 +151,25 @@ fn parse_clif(file: &Path) -> Result<Vec<cranelift_codegen::ir::Function>> {
     parse_functions(&text).with_context(|| format!("cannot parse {}", file.display()))
 }
 
-/// Compile a .clif file for `target`, or load a .shv module.
-fn load(file: &Path, target: &TargetArg) -> Result<Program> {
+/// Compile a .clif file for `target`, or load a .shv module, to run checked
+/// or not.
+fn load(file: &Path, target: &TargetArg, checked: bool) -> Result<Program> {
     if is_module_file(file) {
-        // SAFETY: running a module is running code: the user chose this
-        // file, as with a native binary (a checked mode is future work).
-        return Ok(unsafe { Program::from_module(load_module(file, target)?) }?);
+        let module = load_module(file, target)?;
+        if checked {
+            return Ok(Program::checked(module)?);
+        }
+        // SAFETY: running a module unchecked is running code, as a native
+        // binary does: the user chose this file and asked (`--trusted`).
+        return Ok(unsafe { Program::from_module(module) }?);
     }
     let target = target.get()?;
     let funcs = parse_clif(file)?;
+    if checked {
+        let module = sheave_codegen::compile_module(&funcs, &target)
+            .with_context(|| format!("cannot compile {}", file.display()))?;
+        return Ok(Program::checked(module)?);
+    }
     // SAFETY: as for a module: the user chose to run this CLIF.
     unsafe { Program::compile(&funcs, &target) }.with_context(|| format!("cannot compile {}", file.display()))
 }
@@ -159,9 +179,10 @@ fn run(
     invoke: Option<&str>,
     args: &[String],
     libs: &[PathBuf],
+    checked: bool,
     target: &TargetArg,
 ) -> Result<ExitCode> {
-    let mut program = load(file, target)?;
+    let mut program = load(file, target, checked)?;
     if !libs.is_empty() && program.module().imports().is_empty() {
         bail!("{} imports nothing: --lib has nothing to bind", file.display());
     }
@@ -192,6 +213,13 @@ fn run(
         bail!("cannot parse the arguments of %{name}");
     };
     if !program.module().imports().is_empty() {
+        if checked {
+            bail!(
+                "{} imports functions, which bind to native code, out of a checked run's reach: if you trust it, run it {}",
+                file.display(),
+                if is_module_file(file) { "with --trusted" } else { "without --safe" }
+            );
+        }
         return run_linked(program.module(), &name, &invocation.args, libs);
     }
     match program.run(&name, &invocation.args)? {
@@ -270,7 +298,8 @@ fn run_linked(module: &Module, name: &str, args: &[DataValue], libs: &[PathBuf])
 }
 
 fn compile_file(file: &Path, output: &Path, target: &TargetArg) -> Result<ExitCode> {
-    let program = load(file, target)?;
+    // Only compiled or loaded here, not run.
+    let program = load(file, target, false)?;
     let bytes = program.module().to_bytes().context("cannot write the module")?;
     std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     say!(

@@ -130,3 +130,34 @@ fn run_binds_imports_to_libc_and_to_given_libraries() {
     assert!(err.contains("cannot open native library /no/such.so"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn checked_runs_trap_instead_of_touching_host_memory() {
+    let dir = std::env::temp_dir().join(format!("sheave-cli-safe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let clif = dir.join("peek.clif");
+    std::fs::write(
+        &clif,
+        "function %peek(i64) -> i64 {\nblock0(v0: i64):\n    v1 = load.i64 v0\n    return v1\n}\n",
+    )
+    .unwrap();
+    let clif = clif.to_str().unwrap();
+    // Address 0: a trap with the function and offset, exit 1, not SIGSEGV.
+    let (ok, _, err) = sheave(&["run", clif, "--safe", "0"]);
+    assert!(!ok);
+    assert!(err.contains("trapped at %peek+0x0: heap_oob"), "{err}");
+    // A .shv file runs checked unless trusted.
+    let shv = dir.join("peek.shv");
+    let shv = shv.to_str().unwrap();
+    let (ok, _, err) = sheave(&["compile", clif, "-o", shv]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = sheave(&["run", shv, "4096"]);
+    assert!(!ok);
+    assert!(err.contains("heap_oob"), "{err}");
+    // Imports are native code: a checked run refuses them.
+    let hello = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/hello.clif");
+    let (ok, _, err) = sheave(&["run", hello, "--safe"]);
+    assert!(!ok);
+    assert!(err.contains("out of a checked run's reach") && err.contains("without --safe"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

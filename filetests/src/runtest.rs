@@ -311,6 +311,19 @@ impl Program {
         Ok(Program { module, vm })
     }
 
+    /// Run a module in checked mode (see `sheave_interp::Checks`): any
+    /// module, safely. Its code may only touch its VM stack, and may only
+    /// call and return where its functions and calls are; anything else
+    /// traps (`heap_oob`).
+    pub fn checked(module: Module) -> Result<Program, Error> {
+        let mut vm = vm_for(&module)?;
+        let functions: Vec<std::ops::Range<usize>> =
+            module.functions().iter().map(|f| f.range.clone()).collect();
+        let checks = sheave_interp::Checks::new(module.code(), &functions, &[]);
+        vm.set_checks(Some(std::sync::Arc::new(checks)));
+        Ok(Program { module, vm })
+    }
+
     /// The module (compiled and linked, or loaded). Read-only: the VM's
     /// stack was chosen for its target.
     pub fn module(&self) -> &Module {

@@ -14,7 +14,8 @@ use crate::Finding;
 use arbitrary::{Result as ArbResult, Unstructured};
 use sheave_embed::{HostBuffer, Linker, Module, ModuleFunction, ModuleParts, ScalarType, Val};
 use sheave_opcodes::{
-    Assembler, FDst, FReg, FloatCC, Op, PcRel, RegMask, VDst, VReg, XDst, XReg, for_each_extended_op, for_each_op, ops,
+    Assembler, FDst, FReg, FloatCC, Op, PcRel, RegMask, VDst, VReg, XDst, XReg, for_each_extended_op,
+    for_each_op, ops,
 };
 
 /// Fuel per run: enough for loops to do something, short enough to stop.

@@ -147,7 +147,9 @@ fn checked_instances_survive_random_verified_bytecode() {
             Err(e) => panic!("seed {seed}: {e}"),
         }
     }
-    eprintln!("checked: {returned} returned, {trapped} trapped, {rejected} rejected by the verifier (of {cases})");
+    eprintln!(
+        "checked: {returned} returned, {trapped} trapped, {rejected} rejected by the verifier (of {cases})"
+    );
     // Enough must run for the test to mean something.
     assert!((returned + trapped) * 4 >= cases, "only {} of {cases} cases ran", returned + trapped);
 }

@@ -69,7 +69,11 @@ impl Checks {
 
     /// The same checks with `regions` granted instead.
     pub fn with_regions(&self, regions: &[Range<usize>]) -> Checks {
-        Checks { code: self.code, map: self.map.clone(), regions: regions.iter().map(|r| (r.start, r.end)).collect() }
+        Checks {
+            code: self.code,
+            map: self.map.clone(),
+            regions: regions.iter().map(|r| (r.start, r.end)).collect(),
+        }
     }
 
     /// The granted regions.

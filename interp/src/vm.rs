@@ -196,7 +196,8 @@ impl Vm {
     /// accesses and jumps it tries trap first.
     pub fn set_checks(&mut self, checks: Option<alloc::sync::Arc<crate::Checks>>) {
         self.state.checked = checks.is_some();
-        self.state.checks = checks.as_ref().map_or(crate::checked::Installed::NONE, crate::checked::Installed::of);
+        self.state.checks =
+            checks.as_ref().map_or(crate::checked::Installed::NONE, crate::checked::Installed::of);
         self.checks = checks;
     }
 

@@ -189,8 +189,12 @@ impl ModuleBuilder {
                         ),
                     )
                 })?;
-                let at = range.start + at;
-                code[at..at + 8].copy_from_slice(&address.wrapping_add_signed(*addend).to_le_bytes());
+                let start = range.start + at;
+                let slot = code
+                    .get_mut(start..start + 8)
+                    .filter(|_| start + 8 <= range.end)
+                    .ok_or_else(|| Error::link(Some(&f.name), "a symbol reference lies outside its code"))?;
+                slot.copy_from_slice(&address.wrapping_add_signed(*addend).to_le_bytes());
             }
             for (start, end, callee) in &f.calls {
                 let target = functions.iter().find(|(name, _, _)| name == callee).ok_or_else(|| {
@@ -200,7 +204,11 @@ impl ModuleBuilder {
                 let rel = target.1.start as i64 - start as i64;
                 let rel = i32::try_from(rel)
                     .map_err(|_| Error::link(Some(&f.name), "a call displacement exceeds 32 bits"))?;
-                code[end - 4..end].copy_from_slice(&rel.to_le_bytes());
+                let slot = code
+                    .get_mut(end.wrapping_sub(4)..end)
+                    .filter(|_| start + 4 <= end && end <= range.end)
+                    .ok_or_else(|| Error::link(Some(&f.name), "a call site lies outside its code"))?;
+                slot.copy_from_slice(&rel.to_le_bytes());
             }
         }
         let functions = functions

@@ -2,7 +2,10 @@
 //! [`Store`] its calls run on.
 
 use crate::store::{AsStoreMut, Store, Token};
+use alloc::boxed::Box;
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
 use sheave_interp::Vm;
 
 /// A module ready to run: made by [`crate::Linker::instantiate`]. It owns
@@ -42,19 +45,33 @@ use sheave_interp::Vm;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Instance<T> {
-    /// Boxed, so that its address stays put while native callbacks may
-    /// enter it.
-    store: alloc::boxed::Box<Store<T>>,
+    /// Owned (from `Box::into_raw`; freed by `Drop`), at an address that
+    /// stays put while native callbacks may enter it; every reference to
+    /// the store is derived from this pointer, so one it handed to the
+    /// callbacks stays valid.
+    store: NonNull<Store<T>>,
+    _owns: PhantomData<Store<T>>,
+}
+
+impl<T> Drop for Instance<T> {
+    fn drop(&mut self) {
+        // SAFETY: `store` came from `Box::into_raw` and is freed once, here.
+        drop(unsafe { Box::from_raw(self.store.as_ptr()) });
+    }
 }
 
 impl<T> Instance<T> {
     pub(crate) fn new(store: Store<T>) -> Instance<T> {
-        Instance { store: alloc::boxed::Box::new(store) }
+        Instance { store: NonNull::from(Box::leak(Box::new(store))), _owns: PhantomData }
     }
 
     /// Take the embedder's data back.
     pub fn into_data(self) -> T {
-        (*self.store).into_data()
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `store` came from `Box::into_raw`; `this` is never
+        // dropped, so it is freed once, here.
+        let store = unsafe { Box::from_raw(this.store.as_ptr()) };
+        store.into_data()
     }
 
     /// Let C call this instance's callbacks ([`Store::native_callback`])
@@ -70,7 +87,9 @@ impl<T> Instance<T> {
     /// the same data would: don't.
     #[cfg(feature = "ffi")]
     pub fn allow_idle_callbacks(&mut self) {
-        self.store.set_idle_home();
+        // SAFETY: the store lives at `self.store` until the instance drops
+        // it, and every reference to it is derived from that pointer.
+        unsafe { Store::set_idle_home(self.store.as_ptr()) };
     }
 
     /// The VM, mutably: to choose its dispatcher or stack
@@ -79,20 +98,23 @@ impl<T> Instance<T> {
     /// Only the owner of an instance has this; a host function's
     /// [`crate::Caller`] does not, since its guest is suspended on the VM.
     pub fn vm_mut(&mut self) -> &mut Vm {
-        &mut self.store.vm
+        &mut self.deref_mut().vm
     }
 }
 
 impl<T> Deref for Instance<T> {
     type Target = Store<T>;
     fn deref(&self) -> &Store<T> {
-        &self.store
+        // SAFETY: the instance owns the store, alive until it drops it;
+        // the borrow of `self` keeps others from mutating it meanwhile.
+        unsafe { self.store.as_ref() }
     }
 }
 
 impl<T> DerefMut for Instance<T> {
     fn deref_mut(&mut self) -> &mut Store<T> {
-        &mut self.store
+        // SAFETY: as for `deref`, mutably: `&mut self` is exclusive.
+        unsafe { self.store.as_mut() }
     }
 }
 
@@ -101,6 +123,6 @@ impl<T> crate::store::sealed::Sealed for Instance<T> {}
 impl<T> AsStoreMut for Instance<T> {
     type Data = T;
     fn as_store_mut(&mut self, _: Token) -> &mut Store<T> {
-        &mut self.store
+        self.deref_mut()
     }
 }

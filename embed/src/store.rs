@@ -159,6 +159,10 @@ impl<T> Store<T> {
                 }
                 DoneReason::HostCall { id, resume } => {
                     let depth = self.vm.suspended_entries();
+                    // Where a foreign call was made, before a nested one
+                    // in a callback overwrites it.
+                    let foreign_site =
+                        if id == FOREIGN_CALL_ID { self.vm.foreign_call().1 } else { core::ptr::null() };
                     let result = self.call_import(id);
                     // A host function returns with the entries it made
                     // finished, unless it caught a panic out of one: unwind
@@ -180,7 +184,7 @@ impl<T> Store<T> {
                             // function, after any frames the trap already has
                             // (from a nested entry it came out of).
                             let at = if id == FOREIGN_CALL_ID {
-                                self.vm.foreign_call().1
+                                foreign_site
                             } else {
                                 resume.as_ptr().wrapping_sub(ops::CallIndirectHost::SIZE)
                             };
@@ -211,13 +215,20 @@ impl<T> Store<T> {
             return Err(Trap::new(alloc::format!("no host function has id {id}")));
         };
         let call: *const HostCallable<T> = Arc::as_ptr(f);
+        // A callback reached from the host function through C must not take
+        // the store the host function holds (see `Hub::hide`).
+        #[cfg(feature = "ffi")]
+        let hidden = self.native.hub.hide();
         // SAFETY: the closure lives in an `Arc` that `self.imports` holds,
         // and nothing can drop or replace `imports` while it runs: host
         // functions only get a `Caller`, which gives no way to replace the
         // store or its imports, and calling back in only reads `imports`.
         // The closure's heap allocation is not part of the `Store` that
         // `self` borrows mutably.
-        unsafe { (*call)(self) }
+        let result = unsafe { (*call)(self) };
+        #[cfg(feature = "ffi")]
+        self.native.hub.unhide(hidden);
+        result
     }
 
     /// An indirect call to an address outside the module's code: a C

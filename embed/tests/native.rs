@@ -455,6 +455,9 @@ block0(v0: i64):
     let callback = instance.native_callback(&square).unwrap();
     let call_ptr = instance.get_typed_func::<(i64, i64), i64>("t_call_ptr").unwrap();
     assert_eq!(call_ptr.call(&mut instance, (callback.as_ptr() as i64, 12)).unwrap(), 144);
+    // A null pointer traps instead of being called.
+    let trap = call_ptr.call(&mut instance, (0, 12)).unwrap_err();
+    assert!(trap.to_string().contains("call_indirect to address 0"), "{trap}");
 }
 
 #[test]
@@ -541,6 +544,17 @@ block0(v0: i64):
 #[test]
 fn binding_errors_name_the_import_and_the_reason() {
     let linker = native_linker::<()>();
+    // A call through a C pointer with more values of a class than there
+    // are argument registers (the rest would be on the guest's stack).
+    let params = vec!["i64"; 17].join(", ");
+    let args = vec!["v1"; 17].join(", ");
+    let many = format!(
+        "function %f() -> i64 {{\n    sig0 = ({params}) -> i64\n    fn0 = %get_add() -> i64\nblock0:\n    v0 = call fn0()\n    v1 = iconst.i64 1\n    v2 = call_indirect sig0, v0({args})\n    return v2\n}}\n"
+    );
+    let mut instance = instantiate(&linker, &many, ());
+    let f = instance.get_typed_func::<(), i64>("f").unwrap();
+    let trap = f.call(&mut instance, ()).unwrap_err();
+    assert!(trap.to_string().contains("more than 16 values of one register class"), "{trap}");
     let missing = "function %f() {\n    fn0 = %no_such_function()\nblock0:\n    call fn0()\n    return\n}\n";
     let e = instantiate_err(&linker, missing, ());
     assert!(matches!(&e, Error::NativeImport { name, .. } if name == "%no_such_function"), "{e}");
@@ -652,8 +666,60 @@ fn child_calls_a_callback_outside_a_native_call() {
 }
 
 #[test]
+#[ignore = "run by callbacks_out_of_their_time_abort_with_a_message, in a child process"]
+fn child_host_function_calls_back_through_c() {
+    if !is_child() {
+        return;
+    }
+    // guest -> C apply -> callback %outer -> Rust host function -> C apply
+    // -> callback %square: the host function holds the store, so the
+    // second callback must not take it.
+    let clif = r#"
+function %square(i64) -> i64 {
+block0(v0: i64):
+    v1 = imul v0, v0
+    return v1
+}
+function %outer(i64) -> i64 {
+    fn0 = %host(i64) -> i64
+block0(v0: i64):
+    v1 = call fn0(v0)
+    return v1
+}
+function %start(i64) -> i64 {
+    fn0 = %apply(i64, i64) -> i64
+    fn1 = %outer(i64) -> i64
+block0(v0: i64):
+    v1 = func_addr.i64 fn1
+    v2 = call fn0(v1, v0)
+    return v2
+}
+"#;
+    let apply = test_symbol("apply") as usize;
+    let square = std::sync::Arc::new(std::sync::Mutex::new(0usize));
+    let pointer = square.clone();
+    let mut linker = native_linker::<()>();
+    linker
+        .func_wrap("host", move |x: i64| {
+            // SAFETY: `apply` is (int64_t (*)(int64_t), int64_t) -> int64_t.
+            let apply: extern "C" fn(usize, i64) -> i64 = unsafe { std::mem::transmute(apply) };
+            apply(*pointer.lock().unwrap(), x)
+        })
+        .unwrap();
+    let mut instance = instantiate(&linker, clif, ());
+    let f = instance.get_func("square").unwrap();
+    *square.lock().unwrap() = instance.native_callback(&f).unwrap().as_ptr() as usize;
+    let start = instance.get_typed_func::<i64, i64>("start").unwrap();
+    let _ = start.call(&mut instance, 3);
+}
+
+#[test]
 fn callbacks_out_of_their_time_abort_with_a_message() {
     for (child, message) in [
+        (
+            "child_host_function_calls_back_through_c",
+            "native callback `%square` was called while its instance's guest is not in a native call",
+        ),
         (
             "child_calls_a_callback_of_a_dropped_instance",
             "native callback `%square` was called after its instance was dropped",

@@ -135,10 +135,21 @@ impl SheaveModule {
         process_symbol(name)
     }
 
+    fn function_declared(&self, id: FuncId) -> bool {
+        self.declarations.get_functions().any(|(declared, _)| declared == id)
+    }
+
+    fn data_declared(&self, id: DataId) -> bool {
+        self.declarations.get_data_objects().any(|(declared, _)| declared == id)
+    }
+
     /// The address of a data object (defined here, or an import).
     fn data_address(&self, id: DataId) -> ModuleResult<*const u8> {
         if let Some(object) = self.data.get(&id) {
             return Ok(object.address());
+        }
+        if !self.data_declared(id) {
+            return Err(ModuleError::Undeclared(format!("data object {id}")));
         }
         let decl = self.declarations.get_data_decl(id);
         let name = decl.linkage_name(id).into_owned();
@@ -156,6 +167,9 @@ impl SheaveModule {
                 let id = FuncId::from_u32(index);
                 if let Some(callback) = self.callbacks.get(&id) {
                     return Ok(callback.as_ptr().cast());
+                }
+                if !self.function_declared(id) {
+                    return Err(ModuleError::Undeclared(format!("function {id}")));
                 }
                 let decl = self.declarations.get_function_decl(id);
                 let name = decl.linkage_name(id).into_owned();
@@ -237,6 +251,9 @@ impl SheaveModule {
         for import in &mut parts.imports {
             let Some(index) = parse_user(&import.name, 0) else { continue };
             let id = FuncId::from_u32(index);
+            if !self.function_declared(id) {
+                return Err(ModuleError::Undeclared(format!("function {id} (called as {})", import.name)));
+            }
             let decl = self.declarations.get_function_decl(id);
             let name = decl.linkage_name(id).into_owned();
             if decl.linkage != Linkage::Import {
@@ -304,7 +321,7 @@ impl SheaveModule {
         &self,
         id: FuncId,
     ) -> ModuleResult<SheaveFunc<Params, Results>> {
-        if !self.declarations.get_functions().any(|(declared, _)| declared == id) {
+        if !self.function_declared(id) {
             return Err(ModuleError::Undeclared(format!("function {id}")));
         }
         let name = self.declarations.get_function_decl(id).linkage_name(id).into_owned();
@@ -331,18 +348,6 @@ impl SheaveModule {
     /// The address a relocation target resolves to (a function's C
     /// pointer, a data object, a symbol), or null, as `JITModule::get_address`.
     pub fn get_address(&self, name: &ModuleRelocTarget) -> *const u8 {
-        let declared = match *name {
-            ModuleRelocTarget::User { namespace: 0, index } => {
-                self.declarations.get_functions().any(|(id, _)| id.as_u32() == index)
-            }
-            ModuleRelocTarget::User { namespace: 1, index } => {
-                self.declarations.get_data_objects().any(|(id, _)| id.as_u32() == index)
-            }
-            _ => true,
-        };
-        if !declared {
-            return std::ptr::null();
-        }
         self.reloc_address(name).unwrap_or(std::ptr::null())
     }
 

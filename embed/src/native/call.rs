@@ -98,6 +98,12 @@ pub(crate) fn call<T>(
         }
         _ => ret.as_mut_ptr(),
     };
+    // Register inputs are read before C runs: a callback reuses the
+    // registers.
+    let sret_address = match plan.result {
+        ResultPlan::Struct { sret, .. } => store.vm.xi(sret),
+        _ => 0,
+    };
     let hub: *const super::callback::Hub = Arc::as_ptr(&store.native.hub);
     // SAFETY: the hub lives as long as the store (which holds an `Arc` of
     // it), and nothing replaces the store's native state during a call.
@@ -135,8 +141,8 @@ pub(crate) fn call<T>(
                 store.vm.set_xi(0, v);
             }
         }
-        ResultPlan::Struct { sret, size, echo } => {
-            let to = store.vm.xi(*sret);
+        ResultPlan::Struct { size, echo, .. } => {
+            let to = sret_address;
             let dst: *mut u8 = core::ptr::with_exposed_provenance_mut(to as usize);
             // SAFETY: the guest passed `dst` as where the struct it asked
             // for goes (`sret`), of the struct's size: the guest's memory

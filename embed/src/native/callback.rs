@@ -37,6 +37,8 @@ pub(crate) struct Hub {
     /// The store at its fixed address, when its instance lets callbacks run
     /// while no call of it is running ([`crate::Instance::allow_idle_callbacks`]).
     home: AtomicPtr<()>,
+    /// The thread the instance lives on.
+    home_thread: AtomicUsize,
     /// Which thread is using the store (0: none), and how many calls deep;
     /// kept only when `home` is set.
     owner: AtomicUsize,
@@ -65,15 +67,38 @@ impl Hub {
             has_trap: AtomicBool::new(false),
             trap: Mutex::new(None),
             home: AtomicPtr::new(core::ptr::null_mut()),
+            home_thread: AtomicUsize::new(0),
             owner: AtomicUsize::new(0),
             depth: AtomicUsize::new(0),
             idle_trap: Mutex::new(None),
         }
     }
 
-    /// Let callbacks run on `store` (at a fixed address) while it is idle.
+    /// Let callbacks run on `store` (at a fixed address) while it is idle,
+    /// from this thread (the instance's: it is not `Send`).
     pub(crate) fn set_home(&self, store: *mut ()) {
+        self.home_thread.store(thread_mark(), Ordering::Relaxed);
         self.home.store(store, Ordering::Release);
+    }
+
+    /// Hide the store published by a native call while a host function
+    /// runs: a callback reached from it (host function -> C -> callback)
+    /// must not take the store the host function holds. Returns what to
+    /// give [`Hub::unhide`].
+    #[inline]
+    pub(crate) fn hide(&self) -> *mut () {
+        let active = self.active.load(Ordering::Relaxed);
+        if !active.is_null() {
+            self.active.store(core::ptr::null_mut(), Ordering::Relaxed);
+        }
+        active
+    }
+
+    #[inline]
+    pub(crate) fn unhide(&self, active: *mut ()) {
+        if !active.is_null() {
+            self.active.store(active, Ordering::Relaxed);
+        }
     }
 
     /// Take the store for this thread (again, if it has it): `false` if
@@ -272,12 +297,17 @@ impl<T> Store<T> {
         }
     }
 
-    /// Let this store's callbacks run while it is idle; it must not move
-    /// while any can be called (an `Instance` keeps it boxed).
-    pub(crate) fn set_idle_home(&mut self) {
-        self.native.idle_callbacks = true;
-        let me: *mut Store<T> = self;
-        self.native.hub.set_home(me.cast());
+    /// Let the callbacks of the store at `store` run while it is idle.
+    ///
+    /// # Safety
+    /// `store` is where the store lives for the rest of its life, and
+    /// every reference to it is derived from that pointer (an `Instance`
+    /// owns its store through such a pointer).
+    pub(crate) unsafe fn set_idle_home(store: *mut Store<T>) {
+        // SAFETY: forwarded from the caller: `store` is live.
+        let this = unsafe { &mut *store };
+        this.native.idle_callbacks = true;
+        this.native.hub.set_home(store.cast());
     }
 
     /// The trap of the last callback that trapped while this instance was
@@ -294,6 +324,7 @@ impl<T> Store<T> {
         }
         let f = &self.module.functions()[index];
         let why = |e: String| alloc::format!("`{}` cannot be called from C: {e}", f.name);
+        super::check_host_target(self.module.target()).map_err(why)?;
         let signature = derive(&f.params, &f.results, &ImportAbi::default()).map_err(why)?;
         let plan = plan(&f.params, &f.results, &ImportAbi::default(), &signature).map_err(why)?;
         let data = Box::new(CallbackData::<T> {
@@ -384,6 +415,9 @@ unsafe extern "C" fn enter<T>(
         }
         die(&data.name, "was called from another thread than its instance's native call");
     }
+    if hub.home_thread.load(Ordering::Relaxed) != thread_mark() {
+        die(&data.name, "was called from another thread than its instance's");
+    }
     if hub.owner.load(Ordering::Relaxed) == thread_mark() {
         die(&data.name, "was called while its instance is running on this thread, outside a native call");
     }
@@ -440,10 +474,13 @@ unsafe fn run_callback<T>(
         Ok(()) => {
             let v =
                 if matches!(ty, NativeType::F32 | NativeType::F64) { store.vm.fi(0) } else { store.vm.xi(0) };
-            match store.native_address(v) {
-                Ok(v) if *address => (v, None),
-                Err(e) if *address => (0, Some(Trap::new(e))),
-                _ => (v, None),
+            if *address {
+                match store.native_address(v) {
+                    Ok(v) => (v, None),
+                    Err(e) => (0, Some(Trap::new(e))),
+                }
+            } else {
+                (v, None)
             }
         }
         Err(trap) => (0, Some(trap)),

@@ -98,11 +98,30 @@ pub(crate) fn bind<T>(
     NativeImport { name: import.name.clone(), function, plan, library }.into_callable().map_err(error)
 }
 
+/// Native code and the module agree on pointers and memory: the module was
+/// compiled for this host's pointer width and byte order.
+pub(crate) fn check_host_target(target: ModuleTarget) -> Result<(), alloc::string::String> {
+    let host = ModuleTarget {
+        pointer_bits: (8 * core::mem::size_of::<usize>()) as u8,
+        big_endian: cfg!(target_endian = "big"),
+    };
+    if target != host {
+        return Err(alloc::format!(
+            "the module was compiled for a {target} target and native code here is {host}: pointers and memory would not agree"
+        ));
+    }
+    Ok(())
+}
+
 /// An indirect call from the op at `site` to `target`, which is not the
 /// module's code: one of this store's closures runs its guest function;
 /// anything else is called as a C function of the call site's signature.
 pub(crate) fn call_foreign<T>(store: &mut Store<T>, target: u64, site: *const u8) -> Result<(), Trap> {
     let offset = (site as usize).wrapping_sub(store.module.code().as_ptr() as usize);
+    if target == 0 {
+        return Err(Trap::new("call_indirect to address 0"));
+    }
+    check_host_target(store.module.target()).map_err(Trap::new)?;
     let guest = store.guest_address(target);
     if guest != target {
         // C gave the guest one of its own functions back as a closure.

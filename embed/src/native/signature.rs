@@ -282,6 +282,12 @@ pub(crate) fn plan(
             other => return Err(alloc::format!("C functions cannot take CLIF {other} values")),
         }
     }
+    // Values beyond the argument registers would travel on the guest's
+    // stack, which native calls do not read.
+    let limit = sheave_opcodes::abi::ARG_REGS;
+    if x > limit || f > limit {
+        return Err(alloc::format!("more than {limit} values of one register class (integer or float)"));
+    }
     let mut sret = None;
     let mut args = Vec::new();
     let mut next_native = native.params.iter().enumerate();

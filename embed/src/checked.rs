@@ -25,7 +25,22 @@ impl<T> Store<T> {
     }
 
     fn granted_ranges(&self) -> Vec<Range<usize>> {
-        self.buffers.iter().map(|b| b.addr() as usize..b.addr() as usize + b.len()).collect()
+        let buffers = self.buffers.iter().map(|b| b.addr() as usize..b.addr() as usize + b.len());
+        buffers.chain(self.regions.iter().cloned()).collect()
+    }
+
+    /// Give the guest memory the embedder owns (a data object, a memory
+    /// mapping): the addresses `region`, which a checked instance may then
+    /// read and write.
+    ///
+    /// # Safety
+    /// `region` is memory valid for reads and writes, that nothing else
+    /// uses in a conflicting way, for as long as the instance lives.
+    pub unsafe fn grant_region(&mut self, region: Range<usize>) {
+        self.regions.push(region);
+        if let Some(checks) = &self.checks {
+            self.checks = Some(Arc::new(checks.with_regions(&self.granted_ranges())));
+        }
     }
 
     /// Whether this instance runs in checked mode.

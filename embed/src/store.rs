@@ -47,8 +47,9 @@ pub struct Store<T> {
     pub(crate) native: crate::native::NativeState,
     /// Checked mode's checks (`None`: trusted).
     pub(crate) checks: Option<alloc::sync::Arc<sheave_interp::Checks>>,
-    /// Buffers granted to the guest.
+    /// Buffers granted to the guest, and the embedder's own regions.
     pub(crate) buffers: Vec<crate::HostBuffer>,
+    pub(crate) regions: Vec<core::ops::Range<usize>>,
     data: T,
 }
 
@@ -92,6 +93,7 @@ impl<T> Store<T> {
             native: Default::default(),
             checks: None,
             buffers: Vec::new(),
+            regions: Vec::new(),
             data,
         })
     }

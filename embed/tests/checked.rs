@@ -80,6 +80,13 @@ fn memory_outside_the_stack_and_granted_buffers_traps() {
     store.call(&mut instance, (base, 77)).unwrap();
     assert_eq!(instance.buffer(granted).read_i64(8).unwrap(), 77);
     assert!(store.call(&mut instance, (base + 1, 77)).is_err());
+    // Memory of the embedder's own, granted by range.
+    let own = Box::leak(Box::new([5i64, 6, 7]));
+    let own_addr = own.as_ptr() as u64;
+    // SAFETY: leaked, so valid for the instance's life; only the guest uses it.
+    unsafe { instance.grant_region(own_addr as usize..own_addr as usize + 24) };
+    assert_eq!(load.call(&mut instance, own_addr + 16).unwrap(), 7);
+    assert!(load.call(&mut instance, own_addr + 17).is_err());
     // Builtins check the memory they touch.
     let copy = instance.get_typed_func::<(u64, u64, u64), ()>("copy").unwrap();
     copy.call(&mut instance, (base, base + 8, 8)).unwrap();

@@ -158,6 +158,10 @@ impl State {
         Ok(core::ptr::with_exposed_provenance_mut(addr as usize))
     }
 
+    // The frame and call checks below are on every call's path; they stay
+    // small and inline (an out-of-line check makes the handlers save
+    // registers around the call on every run, trusted or not).
+
     /// In checked mode, trap unless `len` bytes at `addr` lie in the stack
     /// (frame records, saved registers).
     #[inline(always)]

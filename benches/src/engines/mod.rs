@@ -131,7 +131,7 @@ pub fn compile(engine: Engine, program: &Program) -> Result<Compiled, EngineErro
     let functions = parse(program)?;
     let (runner, compile_time, code_size): (Box<dyn Runner>, Duration, Option<usize>) = match engine {
         Engine::Sheave => {
-            let (r, time, size) = sheave::compile(&functions, program.returns)?;
+            let (r, time, size) = sheave::compile(&functions, program.returns, false)?;
             (Box::new(r), time, Some(size))
         }
         Engine::Pulley => {
@@ -150,6 +150,14 @@ pub fn compile(engine: Engine, program: &Program) -> Result<Compiled, EngineErro
         }
     };
     Ok(Compiled { runner, compile_time, code_size })
+}
+
+/// Compile `program` for Sheave in checked mode
+/// (`Linker::instantiate_checked`): what the checks cost.
+pub fn compile_checked(program: &Program) -> Result<Compiled, EngineError> {
+    let functions = parse(program)?;
+    let (r, compile_time, size) = sheave::compile(&functions, program.returns, true)?;
+    Ok(Compiled { runner: Box::new(r), compile_time, code_size: Some(size) })
 }
 
 /// A defined function's name without CLIF's `%` (`%fib` is `fib`).

@@ -18,6 +18,7 @@ pub(super) enum SheaveRunner {
 pub(super) fn compile(
     functions: &[Function],
     returns: Returns,
+    checked: bool,
 ) -> Result<(SheaveRunner, Duration, usize), String> {
     let start = Instant::now();
     let module = compile_module(functions, &Target::default_64()).map_err(|e| e.to_string())?;
@@ -27,9 +28,14 @@ pub(super) fn compile(
     if module.imports().iter().any(|i| i.name == "%host_add") {
         linker.func_wrap("host_add", host_add).map_err(|e| e.to_string())?;
     }
-    // SAFETY: the suite's programs touch no memory but their own stack
-    // slots; they never dereference a pointer they were given.
-    let instance = unsafe { linker.instantiate(&module, ()) }.map_err(|e| e.to_string())?;
+    let instance = if checked {
+        linker.instantiate_checked(&module, ())
+    } else {
+        // SAFETY: the suite's programs touch no memory but their own stack
+        // slots; they never dereference a pointer they were given.
+        unsafe { linker.instantiate(&module, ()) }
+    }
+    .map_err(|e| e.to_string())?;
     let runner = match returns {
         Returns::I64 => {
             let main = instance.get_typed_func::<i64, i64>("main").map_err(|e| e.to_string())?;

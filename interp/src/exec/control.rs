@@ -267,6 +267,7 @@ impl State {
         Ok(at.next)
     }
 
+    #[inline(always)]
     pub fn push_frame_save(&mut self, at: At, amt: u16, regs: RegMask) -> Flow {
         // One check for the whole frame, so that a stack overflow traps
         // before anything is pushed (a backtrace never sees half a frame).
@@ -295,6 +296,7 @@ impl State {
         Ok(at.next)
     }
 
+    #[inline(always)]
     pub fn pop_frame_restore(&mut self, at: At, amt: u16, regs: RegMask) -> Flow {
         let mut slot = self.x[FP];
         // The saved registers lie in the `amt` bytes below the record.

@@ -4,7 +4,9 @@
 //! Addresses come from the guest, like in compiled code: the embedder that
 //! runs bytecode promises (by calling the `unsafe` entry points) that the
 //! code was compiled from valid CLIF and that the memory it reaches is
-//! valid. Accesses are unaligned-safe and little-endian unless `_be`.
+//! valid, or runs it in checked mode, where `State::access` checks every
+//! access against the stack and the granted regions first (see
+//! `checked.rs`). Accesses are unaligned-safe and little-endian unless `_be`.
 
 use crate::state::{At, Flow, State, Stop};
 use sheave_opcodes::{FReg, VReg, XReg};
@@ -30,7 +32,8 @@ impl State {
 #[inline(always)]
 fn read<const N: usize>(p: *mut u8) -> [u8; N] {
     // SAFETY: the guest's address is valid for `N` bytes by the contract
-    // of the entry points (see the module docs); no alignment is assumed.
+    // of the entry points, or checked mode checked it (see the module
+    // docs); no alignment is assumed.
     unsafe { p.cast::<[u8; N]>().read_unaligned() }
 }
 

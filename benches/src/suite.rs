@@ -86,6 +86,23 @@ pub const PROGRAMS: &[Program] = &[
         host
     ),
     program!("simd_bytes", "i8x16/i16x8/i32x4 widening sums", I64, n = 5_000, quick = 500, reference = 2),
+    program!(
+        "hashtable",
+        "string hash, probing on loaded data",
+        I64,
+        n = 200_000,
+        quick = 20_000,
+        reference = 300
+    ),
+    program!(
+        "fnptr_interp",
+        "dispatch through a function-pointer table",
+        I64,
+        n = 200_000,
+        quick = 20_000,
+        reference = 50
+    ),
+    program!("image_filter", "f32 3x3 blur", F64, n = 300, quick = 30, reference = 1),
 ];
 
 /// The program called `name`.

@@ -24,6 +24,8 @@ fn agreement_is_on_known_answers() {
     assert_eq!(check_agreement(program("sieve").unwrap()), Ok(Output::I64(1900)));
     // Two passes of the SIMD checksum, computed lane by lane in Python.
     assert_eq!(check_agreement(program("simd_bytes").unwrap()), Ok(Output::I64(2779565396062208)));
+    // Computed in Python: 300 steps over 300 distinct keys count 1 each.
+    assert_eq!(check_agreement(program("hashtable").unwrap()), Ok(Output::I64(300)));
     let host = program("host_loop").unwrap();
     assert_eq!(check_agreement(host), Ok(Output::I64(host.n_reference * (host.n_reference - 1) / 2)));
 }

@@ -24,6 +24,11 @@ const CASES: &[(&str, i64, Option<i64>)] = &[
     ("i128", 200, None),
     // Three passes of the SIMD checksum, computed lane by lane in Python.
     ("simd_bytes", 3, Some(136_005_190_310_946_816)),
+    // 2500 steps over 1000 keys: 1000 count 1, 1000 count 2, 500 count 3.
+    ("hashtable", 2500, Some(4500)),
+    // Twenty runs of the 8-op program, computed in Python.
+    ("fnptr_interp", 20, Some(8_923_625_180_711_747_582)),
+    ("image_filter", 2, None),
 ];
 
 #[test]

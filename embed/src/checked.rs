@@ -69,7 +69,7 @@ impl<T> Store<T> {
         &mut self.buffers[buffer.0]
     }
 
-    /// Meter the guest: every taken branch and every call burns one unit,
+    /// Meter the guest: every taken branch, call and return burns one unit,
     /// and a guest that runs out traps (`TrapKind::OutOfFuel`); `None`
     /// turns metering off. The fuel belongs to the instance's VM (a new one
     /// set with `Instance::vm_mut` starts without).

@@ -121,6 +121,11 @@ fn function(u: &mut Unstructured) -> ArbResult<Vec<u8>> {
     asm.finish().map_err(|_| arbitrary::Error::IncorrectFormat)
 }
 
+/// The function an input makes, if it makes one (to show a case).
+pub fn function_code(data: &[u8]) -> Option<Vec<u8>> {
+    function(&mut Unstructured::new(data)).ok()
+}
+
 /// Run one case.
 pub fn run(data: &[u8]) -> Result<Outcome, Finding> {
     let mut u = Unstructured::new(data);

@@ -153,3 +153,15 @@ fn checked_instances_survive_random_verified_bytecode() {
     // Enough must run for the test to mean something.
     assert!((returned + trapped) * 4 >= cases, "only {} of {cases} cases ran", returned + trapped);
 }
+
+#[test]
+fn checked_fuzz_findings_stay_fixed() {
+    use sheave_fuzzing::checked::{self, Outcome};
+    // A `ret` to a `ret` loops with no branch or call (`ret` leaves `lr`
+    // as it is): it ran forever before returns burned fuel.
+    let ret_loop = [0x0a, 0x00, 0x07, 0x00, 0x02, 0x06, 0xdc, 0x01, 0x07];
+    let (done, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(checked::run(&ret_loop)));
+    let outcome = wait.recv_timeout(std::time::Duration::from_secs(60)).expect("the case ends");
+    assert_eq!(outcome, Ok(Outcome::Trapped));
+}

@@ -5,7 +5,7 @@
 //! on function starts, returns on the op after a call, and frame records on
 //! the stack; anything else traps (`heap_oob`) before touching memory.
 //! Fuel ([`crate::Vm::set_fuel`]) bounds how long a guest runs: every taken
-//! branch and every call burns one unit, and running out traps.
+//! branch, call and return burns one unit, and running out traps.
 //!
 //! The checks are one flag test in trusted mode: a memory op, a frame op or
 //! an indirect call loads `State::checked` (next to the registers, so in

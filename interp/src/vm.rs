@@ -206,7 +206,7 @@ impl Vm {
         self.checks.as_ref()
     }
 
-    /// Meter the guest: every taken branch and every call burns one unit of
+    /// Meter the guest: every taken branch, call and return burns one unit of
     /// `fuel`, and a guest that runs out traps ([`TrapKind::OutOfFuel`]);
     /// `None` turns metering off. What is left stays across entries.
     pub fn set_fuel(&mut self, fuel: Option<u64>) {

@@ -117,11 +117,14 @@ impl State {
     }
 
     #[inline(always)]
-    pub fn ret(&mut self, _at: At) -> Flow {
+    pub fn ret(&mut self, at: At) -> Flow {
         if self.lr.is_null() {
             self.done = Done::Returned;
             return Err(Stop);
         }
+        // A return burns fuel too: `ret` does not change `lr`, so returning
+        // to a `ret` loops without a branch or a call.
+        self.burn(at)?;
         Ok(self.lr)
     }
 

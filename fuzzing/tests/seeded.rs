@@ -159,9 +159,15 @@ fn checked_fuzz_findings_stay_fixed() {
     use sheave_fuzzing::checked::{self, Outcome};
     // A `ret` to a `ret` loops with no branch or call (`ret` leaves `lr`
     // as it is): it ran forever before returns burned fuel.
-    let ret_loop = [0x0a, 0x00, 0x07, 0x00, 0x02, 0x06, 0xdc, 0x01, 0x07];
-    let (done, wait) = std::sync::mpsc::channel();
-    std::thread::spawn(move || done.send(checked::run(&ret_loop)));
-    let outcome = wait.recv_timeout(std::time::Duration::from_secs(60)).expect("the case ends");
-    assert_eq!(outcome, Ok(Outcome::Trapped));
+    let ret_loop = vec![0x0a, 0x00, 0x07, 0x00, 0x02, 0x06, 0xdc, 0x01, 0x07];
+    // A loop through `br_table`, which goes straight to its entry's target
+    // without running the entry's `jump`: it burned no fuel either.
+    let table_loop =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/checked-br-table-loop.bin")).unwrap();
+    for case in [ret_loop, table_loop] {
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(checked::run(&case)));
+        let outcome = wait.recv_timeout(std::time::Duration::from_secs(60)).expect("the case ends");
+        assert_eq!(outcome, Ok(Outcome::Trapped));
+    }
 }

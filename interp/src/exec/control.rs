@@ -109,6 +109,8 @@ impl State {
     pub fn br_table32(&mut self, at: At, idx: XReg, len: u32) -> Flow {
         // The verifier guarantees `len >= 1` `jump` ops follow; go straight
         // to the selected jump's target instead of dispatching the jump.
+        // The jump is not run, so the table burns its fuel.
+        self.burn(at)?;
         let i = self.x32(idx).min(len - 1) as usize;
         let entry = at.next.wrapping_add(i * ops::Jump::SIZE);
         // SAFETY: `entry` is a verified `jump` op; its operands follow the opcode byte.

@@ -14,6 +14,7 @@
 //!   through a table. Unoptimized builds never turn calls into jumps, so
 //!   the tail-call chain would overflow the host stack there.
 
+use crate::profile::{OpKind, OpProfile};
 use crate::state::{Done, Flow, State, Stop};
 use crate::trap::TrapKind;
 use sheave_opcodes::{ESCAPE, OpInfo, for_each_extended_op, for_each_op, ops};
@@ -27,6 +28,9 @@ pub enum Dispatch {
     /// A loop over a table of op functions (used in debug builds, where the
     /// tail calls are not optimized into jumps).
     Loop,
+    /// The loop, counting every op and fusable pair of ops into the VM's
+    /// [`OpProfile`](crate::OpProfile) (slow; for choosing super-instructions).
+    Profile,
 }
 
 impl Default for Dispatch {
@@ -113,6 +117,31 @@ pub(crate) unsafe fn run_loop(s: &mut State, mut pc: *const u8) {
     }
 }
 
+/// The loop dispatcher, counting ops into `profile`.
+///
+/// # Safety
+/// As [`run_loop`].
+#[inline(never)]
+pub(crate) unsafe fn run_profiled(s: &mut State, mut pc: *const u8, profile: &mut OpProfile) {
+    // The previous op and its next byte: a pair only counts when the
+    // second op starts where the first ended.
+    let mut prev: Option<(OpKind, *const u8)> = None;
+    loop {
+        // SAFETY: `pc` is always the start of a verified op.
+        if let Some(op) = unsafe { OpKind::at(pc) } {
+            let after = prev.filter(|&(_, next)| next == pc).map(|(op, _)| op);
+            profile.record(after, op);
+            prev = Some((op, pc.wrapping_add(op.size())));
+        }
+        // SAFETY: as in `run_loop`.
+        let next = unsafe { HOT_STEPS[*pc as usize](s, pc) };
+        match next {
+            Ok(next) => pc = next,
+            Err(Stop) => return,
+        }
+    }
+}
+
 /// Handlers for the tail-call dispatcher: step, then jump to the next handler.
 #[cfg(not(debug_assertions))]
 mod tail {
@@ -164,6 +193,7 @@ mod tail {
         match EXT_HANDLERS.get(n as usize) {
             // SAFETY: `pc` is a verified op of that kind.
             Some(handler) => unsafe { handler(s, pc) },
+            // SAFETY: `invalid` reads nothing at `pc`; it only records it.
             None => unsafe { invalid(s, pc) },
         }
     }
@@ -188,15 +218,19 @@ mod tail {
     }
 }
 
-/// Run from `pc` with the chosen dispatcher.
+/// Run from `pc` with the chosen dispatcher; `profile` receives the counts
+/// of [`Dispatch::Profile`] (without one, that runs as the loop).
 ///
 /// # Safety
 /// As [`run_loop`].
-pub(crate) unsafe fn run(s: &mut State, pc: *const u8, dispatch: Dispatch) {
-    match dispatch {
+#[inline(always)]
+pub(crate) unsafe fn run(s: &mut State, pc: *const u8, dispatch: Dispatch, profile: Option<&mut OpProfile>) {
+    match (dispatch, profile) {
         #[cfg(not(debug_assertions))]
         // SAFETY: forwarded.
-        Dispatch::TailCall => unsafe { tail::run(s, pc) },
+        (Dispatch::TailCall, _) => unsafe { tail::run(s, pc) },
+        // SAFETY: forwarded.
+        (Dispatch::Profile, Some(profile)) => unsafe { run_profiled(s, pc, profile) },
         // SAFETY: forwarded.
         _ => unsafe { run_loop(s, pc) },
     }

@@ -30,6 +30,7 @@ mod checked;
 mod dispatch;
 mod exec;
 mod float;
+mod profile;
 mod snapshot;
 mod stack;
 mod state;
@@ -39,6 +40,7 @@ mod vm;
 
 pub use checked::Checks;
 pub use dispatch::Dispatch;
+pub use profile::{OpKind, OpProfile};
 pub use stack::StackMemory;
 pub use trap::{TrapCode, TrapKind};
 pub use val::{Val, ValType};

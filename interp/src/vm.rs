@@ -4,6 +4,7 @@
 use crate::DEFAULT_STACK_SIZE;
 use crate::builtins;
 use crate::dispatch::{self, Dispatch};
+use crate::profile::OpProfile;
 use crate::snapshot::SnapshotStack;
 use crate::stack::{GuestStack, StackMemory};
 use crate::state::{Done, State};
@@ -116,6 +117,8 @@ pub struct Vm {
     /// One per active entry, innermost last.
     snapshots: SnapshotStack,
     dispatch: Dispatch,
+    /// What [`Dispatch::Profile`] counted.
+    profile: Option<Box<OpProfile>>,
     /// Callee-saved x-registers the guest uses as globals (see
     /// [`Vm::set_global_register`]).
     global_regs: sheave_opcodes::RegMask,
@@ -182,6 +185,7 @@ impl Vm {
             stack,
             snapshots: SnapshotStack::default(),
             dispatch: Dispatch::default(),
+            profile: None,
             global_regs: sheave_opcodes::RegMask::default(),
             entry_area: (0, 0),
             last_trap: None,
@@ -223,6 +227,20 @@ impl Vm {
     /// (`debug_assertions`), [`Dispatch::TailCall`] runs as [`Dispatch::Loop`].
     pub fn set_dispatch(&mut self, dispatch: Dispatch) {
         self.dispatch = dispatch;
+        if dispatch == Dispatch::Profile && self.profile.is_none() {
+            self.profile = Some(Box::default());
+        }
+    }
+
+    /// The ops counted since [`Dispatch::Profile`] was chosen (or the
+    /// profile was last cleared); `None` if it never was.
+    pub fn op_profile(&self) -> Option<&OpProfile> {
+        self.profile.as_deref()
+    }
+
+    /// The profile, to clear it between measurements.
+    pub fn op_profile_mut(&mut self) -> Option<&mut OpProfile> {
+        self.profile.as_deref_mut()
     }
 
     /// Treat callee-saved register `r` (x16..x29) as a global the guest may
@@ -413,7 +431,7 @@ impl Vm {
     unsafe fn run(&mut self, mut pc: *const u8) -> DoneReason {
         loop {
             // SAFETY: forwarded from the caller.
-            unsafe { dispatch::run(&mut self.state, pc, self.dispatch) };
+            unsafe { dispatch::run(&mut self.state, pc, self.dispatch, self.profile.as_deref_mut()) };
             // Builtins run here, without a round trip through the embedder.
             let Done::HostCall { id, resume } = self.state.done else { break };
             let Some(builtin) = Builtin::from_id(id) else { break };

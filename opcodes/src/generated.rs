@@ -136,7 +136,7 @@ macro_rules! define_opcode_enum {
     ($Enum:ident, $repr:ty, $doc:literal; $( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {
         #[doc = $doc]
         #[repr($repr)]
-        #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+        #[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
         #[allow(missing_docs)]
         pub enum $Enum { $($Camel),* }
 

@@ -34,7 +34,9 @@ usage: report [--quick] [--rounds N] [--only PROGRAM,...] [--engines ENGINE,...]
   --only P,...   only these programs (names as in benches/clif/)
   --engines E,.. only these of sheave, pulley, native, clif-interp
   --pulley-disas P  print Pulley's bytecode for program P and exit
-                 (Sheave's: `sheave disas benches/clif/P.clif`)";
+                 (Sheave's: `sheave disas benches/clif/P.clif`)
+  --profile-ops  count the ops and pairs of consecutive ops Sheave runs
+                 (at the quick sizes, of the --only programs) and exit";
 
 struct Options {
     quick: bool,
@@ -45,6 +47,7 @@ struct Options {
 
 fn parse_options() -> Result<Options, String> {
     let mut quick = false;
+    let mut profile = false;
     let mut rounds = None;
     let mut programs: Vec<&'static Program> = PROGRAMS.iter().collect();
     let mut engines = Engine::ALL.to_vec();
@@ -95,6 +98,7 @@ fn parse_options() -> Result<Options, String> {
                 );
                 std::process::exit(0);
             }
+            "--profile-ops" => profile = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -104,7 +108,71 @@ fn parse_options() -> Result<Options, String> {
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
+    if profile {
+        std::process::exit(match profile_ops(&programs) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("report: {e}");
+                1
+            }
+        });
+    }
     Ok(Options { quick, rounds: rounds.unwrap_or(if quick { 5 } else { 11 }), programs, engines })
+}
+
+/// `--profile-ops`: per program, the ops and fusable pairs that ran most, as
+/// shares of the ops it ran; then the same over the suite, each program
+/// weighing the same (as in the geomean the targets are set on).
+fn profile_ops(programs: &[&'static Program]) -> Result<(), String> {
+    use std::collections::BTreeMap;
+    const TOP: usize = 12;
+    let mut suite_ops: BTreeMap<String, f64> = BTreeMap::new();
+    let mut suite_pairs: BTreeMap<String, f64> = BTreeMap::new();
+    let share = |n: u64, total: u64| n as f64 / total.max(1) as f64;
+    for program in programs {
+        let profile = sheave_benches::engines::profile_ops(program, program.n_quick).map_err(|e| e.0)?;
+        let total = profile.total();
+        println!("## {} ({total} ops at n = {})", program.name, program.n_quick);
+        println!();
+        println!("| op | share | pair | share |");
+        println!("|---|---:|---|---:|");
+        let (ops, pairs) = (profile.ops(), profile.pairs());
+        for i in 0..TOP.min(ops.len().max(pairs.len())) {
+            let op = ops.get(i).map_or(("".into(), "".into()), |(k, n)| {
+                (k.name().to_string(), format!("{:.1}%", 100.0 * share(*n, total)))
+            });
+            let pair = pairs.get(i).map_or(("".into(), "".into()), |((a, b), n)| {
+                (format!("{} → {}", a.name(), b.name()), format!("{:.1}%", 100.0 * share(*n, total)))
+            });
+            println!("| {} | {} | {} | {} |", op.0, op.1, pair.0, pair.1);
+        }
+        println!();
+        for (k, n) in ops {
+            *suite_ops.entry(k.name().to_string()).or_default() += share(n, total) / programs.len() as f64;
+        }
+        for ((a, b), n) in pairs {
+            *suite_pairs.entry(format!("{} → {}", a.name(), b.name())).or_default() +=
+                share(n, total) / programs.len() as f64;
+        }
+    }
+    let sorted = |m: BTreeMap<String, f64>| {
+        let mut v: Vec<_> = m.into_iter().collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+        v
+    };
+    println!("## suite ({} programs, each weighing the same)", programs.len());
+    println!();
+    println!("| op | share | pair | share |");
+    println!("|---|---:|---|---:|");
+    let (ops, pairs) = (sorted(suite_ops), sorted(suite_pairs));
+    for i in 0..(3 * TOP).min(ops.len().max(pairs.len())) {
+        let cell = |v: Option<&(String, f64)>| {
+            v.map_or(("".into(), "".into()), |(k, x)| (k.clone(), format!("{:.1}%", 100.0 * x)))
+        };
+        let (o, p) = (cell(ops.get(i)), cell(pairs.get(i)));
+        println!("| {} | {} | {} | {} |", o.0, o.1, p.0, p.1);
+    }
+    Ok(())
 }
 
 /// One timed call: the only code callgrind collects (see the module docs).

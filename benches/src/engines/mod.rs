@@ -160,6 +160,16 @@ pub fn compile_checked(program: &Program) -> Result<Compiled, EngineError> {
     Ok(Compiled { runner: Box::new(r), compile_time, code_size: Some(size) })
 }
 
+/// Run `program` once at size `n` on Sheave with the profiling dispatcher:
+/// how often each op, and each pair of consecutive ops, ran.
+pub fn profile_ops(program: &Program, n: i64) -> Result<sheave_interp::OpProfile, EngineError> {
+    let functions = parse(program)?;
+    let (mut runner, _, _) = sheave::compile(&functions, program.returns, false)?;
+    runner.vm_mut().set_dispatch(sheave_interp::Dispatch::Profile);
+    runner.run(n)?;
+    Ok(runner.vm_mut().op_profile().cloned().unwrap_or_default())
+}
+
 /// A defined function's name without CLIF's `%` (`%fib` is `fib`).
 fn function_name(func: &Function) -> String {
     func.name.to_string().trim_start_matches('%').to_string()

@@ -49,6 +49,15 @@ pub(super) fn compile(
     Ok((runner, compile_time, code_size))
 }
 
+impl SheaveRunner {
+    /// The instance's VM, to choose its dispatcher.
+    pub(super) fn vm_mut(&mut self) -> &mut sheave_interp::Vm {
+        match self {
+            SheaveRunner::I64(instance, _) | SheaveRunner::F64(instance, _) => instance.vm_mut(),
+        }
+    }
+}
+
 impl Runner for SheaveRunner {
     fn run(&mut self, n: i64) -> Result<Output, EngineError> {
         match self {

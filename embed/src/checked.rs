@@ -22,6 +22,7 @@ impl<T> Store<T> {
         let functions: Vec<Range<usize>> = self.module.functions().iter().map(|f| f.range.clone()).collect();
         let checks = Checks::new(self.module.code(), &functions, &self.granted_ranges());
         self.checks = Some(Arc::new(checks));
+        self.vm_ready = false;
     }
 
     fn granted_ranges(&self) -> Vec<Range<usize>> {
@@ -40,6 +41,7 @@ impl<T> Store<T> {
         self.regions.push(region);
         if let Some(checks) = &self.checks {
             self.checks = Some(Arc::new(checks.with_regions(&self.granted_ranges())));
+            self.vm_ready = false;
         }
     }
 
@@ -55,6 +57,7 @@ impl<T> Store<T> {
         self.buffers.push(buffer);
         if let Some(checks) = &self.checks {
             self.checks = Some(Arc::new(checks.with_regions(&self.granted_ranges())));
+            self.vm_ready = false;
         }
         GrantedBuffer(self.buffers.len() - 1)
     }

@@ -98,7 +98,10 @@ impl<T> Instance<T> {
     /// Only the owner of an instance has this; a host function's
     /// [`crate::Caller`] does not, since its guest is suspended on the VM.
     pub fn vm_mut(&mut self) -> &mut Vm {
-        &mut self.deref_mut().vm
+        let store = self.deref_mut();
+        // The next entry sets the new VM up for this store's code.
+        store.vm_ready = false;
+        &mut store.vm
     }
 }
 

@@ -47,6 +47,9 @@ pub struct Store<T> {
     pub(crate) native: crate::native::NativeState,
     /// Checked mode's checks (`None`: trusted).
     pub(crate) checks: Option<alloc::sync::Arc<sheave_interp::Checks>>,
+    /// Whether the VM is set up for this store (see [`Store::prepare_vm`]);
+    /// cleared when the VM or the checks may have changed.
+    pub(crate) vm_ready: bool,
     /// Buffers granted to the guest, and the embedder's own regions.
     pub(crate) buffers: Vec<crate::HostBuffer>,
     pub(crate) regions: Vec<core::ops::Range<usize>>,
@@ -83,8 +86,12 @@ impl<T> Store<T> {
         let id =
             NEXT_STORE_ID.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1)).ok()?;
         let framed = backtrace::framed_functions(&module);
+        let mut vm = Vm::new();
+        // Nothing here reads the callee-saved registers between entries, so
+        // a trap need not put them back: entries skip copying them.
+        vm.set_trap_restores_callee_saved(false);
         Some(Store {
-            vm: Vm::new(),
+            vm,
             module,
             imports,
             framed,
@@ -92,6 +99,7 @@ impl<T> Store<T> {
             #[cfg(feature = "ffi")]
             native: Default::default(),
             checks: None,
+            vm_ready: false,
             buffers: Vec::new(),
             regions: Vec::new(),
             data,
@@ -124,22 +132,10 @@ impl<T> Store<T> {
 
     /// The address of function `index`'s first op, checking that the VM's
     /// stack is one the module's pointers can reach.
+    #[inline]
     pub(crate) fn entry(&mut self, index: usize) -> Result<NonNull<u8>, Trap> {
-        // The VM may have been replaced through `Instance::vm_mut` since
-        // the last call.
-        let stack_end = self.vm.stack_base() + self.vm.stack_size();
-        // Indirect calls to anything but this code stop the VM, for
-        // `call_foreign`, and checked mode's checks hold (set on every
-        // entry: the VM may be new).
-        self.vm.set_code_range(self.module.code());
-        if let Some(checks) = &self.checks
-            && !self.vm.checks().is_some_and(|c| alloc::sync::Arc::ptr_eq(c, checks))
-        {
-            self.vm.set_checks(Some(checks.clone()));
-        }
-        let target = self.module.target();
-        if !target.reaches(stack_end) {
-            return Err(Trap::entry(Error::StackOutOfReach { target, stack_end }));
+        if !self.vm_ready {
+            self.prepare_vm()?;
         }
         // Function ranges were verified to lie inside the code; a handle's
         // index was valid in the store it came from, which is this one.
@@ -148,8 +144,39 @@ impl<T> Store<T> {
         byte.map(NonNull::from).ok_or_else(|| Trap::entry("no such function"))
     }
 
+    /// What the VM needs for this store's code, set once for each VM (it
+    /// may be replaced through `Instance::vm_mut`) and again when the
+    /// checks change: indirect calls to anything but this code stop it, for
+    /// `call_foreign`, and checked mode's checks hold.
+    #[cold]
+    fn prepare_vm(&mut self) -> Result<(), Trap> {
+        let stack_end = self.vm.stack_base() + self.vm.stack_size();
+        let target = self.module.target();
+        if !target.reaches(stack_end) {
+            return Err(Trap::entry(Error::StackOutOfReach { target, stack_end }));
+        }
+        self.vm.set_code_range(self.module.code());
+        if let Some(checks) = &self.checks
+            && !self.vm.checks().is_some_and(|c| alloc::sync::Arc::ptr_eq(c, checks))
+        {
+            self.vm.set_checks(Some(checks.clone()));
+        }
+        self.vm_ready = true;
+        Ok(())
+    }
+
     /// Run a started entry to its end, serving its host calls.
-    pub(crate) fn finish(&mut self, mut done: DoneReason) -> Result<(), Trap> {
+    #[inline]
+    pub(crate) fn finish(&mut self, done: DoneReason) -> Result<(), Trap> {
+        match done {
+            DoneReason::Returned => Ok(()),
+            _ => self.finish_stopped(done),
+        }
+    }
+
+    /// [`Store::finish`] for an entry that trapped or called the host.
+    #[inline(never)]
+    fn finish_stopped(&mut self, mut done: DoneReason) -> Result<(), Trap> {
         loop {
             match done {
                 DoneReason::Returned => return Ok(()),

@@ -24,6 +24,9 @@ pub(crate) struct Snapshot {
     caller_sp: u64,
     /// The entry's own argument/result area: address and 8-byte slots.
     area: (u64, usize),
+    /// Whether `x` and `f` were taken: a light snapshot (see
+    /// `Vm::set_trap_restores_callee_saved`) restores only the frame.
+    full: bool,
 }
 
 impl Snapshot {
@@ -36,16 +39,21 @@ impl Snapshot {
             lr: core::ptr::null(),
             caller_sp: 0,
             area: (0, 0),
+            full: true,
         };
-        snapshot.fill(s);
+        snapshot.fill(s, true);
         snapshot
     }
 
-    /// Overwrite this snapshot with `s`'s state, in place.
+    /// Overwrite this snapshot with `s`'s state, in place; the callee-saved
+    /// registers only if `full`.
     #[inline]
-    pub fn fill(&mut self, s: &State) {
-        self.x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
-        self.f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
+    pub fn fill(&mut self, s: &State, full: bool) {
+        if full {
+            self.x.copy_from_slice(&s.x[X_FIRST..X_FIRST + X_LEN]);
+            self.f.copy_from_slice(&s.f[F_FIRST..F_FIRST + F_LEN]);
+        }
+        self.full = full;
         (self.fp, self.sp, self.lr, self.caller_sp) = (s.x[FP], s.x[SP], s.lr, s.x[SP]);
     }
 
@@ -72,8 +80,10 @@ impl Snapshot {
     }
 
     pub fn restore(&self, s: &mut State) {
-        s.x[X_FIRST..X_FIRST + X_LEN].copy_from_slice(&self.x);
-        s.f[F_FIRST..F_FIRST + F_LEN].copy_from_slice(&self.f);
+        if self.full {
+            s.x[X_FIRST..X_FIRST + X_LEN].copy_from_slice(&self.x);
+            s.f[F_FIRST..F_FIRST + F_LEN].copy_from_slice(&self.f);
+        }
         s.x[FP] = self.fp;
         s.x[SP] = self.caller_sp;
         s.lr = self.lr;
@@ -116,12 +126,17 @@ pub(crate) struct SnapshotStack {
 }
 
 impl SnapshotStack {
-    /// Snapshot `s` for a new entry whose stack arguments start below `caller_sp`.
+    /// Snapshot `s` for a new entry whose stack arguments start below
+    /// `caller_sp`; the callee-saved registers too if `full`.
     #[inline]
-    pub fn push(&mut self, s: &State, caller_sp: u64, area: (u64, usize)) {
+    pub fn push(&mut self, s: &State, caller_sp: u64, area: (u64, usize), full: bool) {
         match self.slots.get_mut(self.depth) {
-            Some(slot) => slot.fill(s),
-            None => self.slots.push(Snapshot::take(s)),
+            Some(slot) => slot.fill(s, full),
+            None => {
+                let mut snapshot = Snapshot::take(s);
+                snapshot.full = full;
+                self.slots.push(snapshot)
+            }
         }
         let slot = &mut self.slots[self.depth];
         (slot.caller_sp, slot.area) = (caller_sp, area);

@@ -128,6 +128,12 @@ pub struct Vm {
     last_trap: Option<TrapSite>,
     /// Checked mode's checks, kept alive while the state points into them.
     checks: Option<alloc::sync::Arc<crate::Checks>>,
+    /// Whether an entry from the host may take a snapshot without the
+    /// callee-saved registers: [`Vm::set_trap_restores_callee_saved`] said
+    /// no, and there are no global registers.
+    light_snapshots: bool,
+    /// What [`Vm::set_trap_restores_callee_saved`] said.
+    restore_callee_saved: bool,
 }
 
 /// Where a trap happened: the raw material of a guest backtrace.
@@ -190,6 +196,8 @@ impl Vm {
             entry_area: (0, 0),
             last_trap: None,
             checks: None,
+            light_snapshots: false,
+            restore_callee_saved: true,
         }
     }
 
@@ -251,10 +259,33 @@ impl Vm {
         match self.global_regs.with_x(r) {
             Some(mask) => {
                 self.global_regs = mask;
+                self.light_snapshots = false;
                 true
             }
             None => false,
         }
+    }
+
+    /// Whether a trap in an entry made from the host (not one nested in a
+    /// host call) puts the callee-saved registers (`x16`..`x29`,
+    /// `f16`..`f31`) back as they were at the entry: yes by default. An
+    /// embedder that never reads them between entries (sheave-embed does
+    /// not) can say no and save copying those 30 registers on every entry;
+    /// a trap may then leave them as the guest did. `fp`, `sp` and `lr` are
+    /// always restored, and so are the callee-saved registers of entries
+    /// nested in host calls (the suspended guest needs them) and of VMs
+    /// with global registers. Debug builds always take the whole snapshot,
+    /// to check that returning guests preserved those registers.
+    pub fn set_trap_restores_callee_saved(&mut self, restore: bool) {
+        self.restore_callee_saved = restore;
+        self.light_snapshots = !restore && self.global_regs == sheave_opcodes::RegMask::default();
+    }
+
+    /// Whether the entry being made needs the callee-saved registers in its
+    /// snapshot.
+    #[inline(always)]
+    fn full_snapshot(&self) -> bool {
+        cfg!(debug_assertions) || !self.light_snapshots || self.snapshots.depth() > 0
     }
 
     /// The dispatcher in use.
@@ -364,7 +395,7 @@ impl Vm {
             entry_area = (sp, slots);
         }
         self.entry_area = (0, 0);
-        self.snapshots.push(&self.state, caller_sp, entry_area);
+        self.snapshots.push(&self.state, caller_sp, entry_area, self.full_snapshot());
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
         // SAFETY: forwarded from the caller.
@@ -381,7 +412,7 @@ impl Vm {
         self.check_sp()?;
         let sp = self.state.x[SP];
         self.entry_area = (0, 0);
-        self.snapshots.push(&self.state, sp, (sp, 0));
+        self.snapshots.push(&self.state, sp, (sp, 0), self.full_snapshot());
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
         // SAFETY: forwarded from the caller.

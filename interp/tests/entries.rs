@@ -224,6 +224,47 @@ fn nested_entries_100_deep_with_a_trap_at_the_bottom() {
 }
 
 #[test]
+fn light_snapshots_restore_the_frame_and_nested_entries() {
+    let mut vm = Vm::new();
+    vm.set_trap_restores_callee_saved(false);
+    vm.set_x(x(16), 0x1616);
+    let (sp, fp) = (vm.x(XReg::SP), vm.x(XReg::FP));
+
+    // A top-level entry that clobbers x16 and fp, then traps: the frame
+    // registers come back; x16 is the guest's (release builds take no copy
+    // of it; debug builds always do, to check returning guests).
+    let mut a = Assembler::new();
+    a.op(ops::Xconst8 { dst: x(16), imm: -1 });
+    a.op(ops::Xconst8 { dst: XReg::FP, imm: 0 });
+    a.op(ops::Trap { code: 1 });
+    let clobber = Func::new(a);
+    // SAFETY: verified; touches only registers.
+    let done = unsafe { vm.call(clobber.entry(), &[]) }.unwrap();
+    assert!(matches!(done, DoneReason::Trap { kind: TrapKind::Explicit(1), .. }));
+    assert_eq!((vm.x(XReg::SP), vm.x(XReg::FP)), (sp, fp));
+    let expected = if cfg!(debug_assertions) { 0x1616 } else { u64::MAX };
+    assert_eq!(vm.x(x(16)), expected);
+
+    // Entries nested in host calls still restore everything: the guest
+    // suspended above a trapped entry finds its x16 and f16 (g checks them).
+    let g = reentrant();
+    assert_eq!(call_g(&mut vm, &g, 100, true), Ok(1000 + 100));
+    assert_eq!(call_g(&mut vm, &g, 100, false), Err(TrapKind::Explicit(9)));
+    assert_eq!(vm.suspended_entries(), 0);
+    assert_eq!(vm.x(XReg::SP), sp);
+
+    // Global registers keep the whole snapshot: a trap restores them.
+    let mut vm = Vm::new();
+    vm.set_trap_restores_callee_saved(false);
+    assert!(vm.set_global_register(x(16)));
+    vm.set_x(x(16), 0x1616);
+    // SAFETY: as above.
+    let done = unsafe { vm.call(clobber.entry(), &[]) }.unwrap();
+    assert!(matches!(done, DoneReason::Trap { .. }));
+    assert_eq!(vm.x(x(16)), 0x1616);
+}
+
+#[test]
 fn call_errors_are_values() {
     let mut vm = Vm::new();
     let too_many = vec![Val::I64(0); 17];

@@ -18,6 +18,9 @@ use target_lexicon::Triple;
 /// (pointer types, native endianness).
 pub struct Target {
     isa: OwnedTargetIsa,
+    /// The same ISA with `enable_verifier` off, for the mid-end's passes:
+    /// [`optimize`] verifies their input once itself (see there).
+    midend_isa: OwnedTargetIsa,
     /// A 32-bit target that also accepts 64-bit addresses (see
     /// [`Target::with_64_bit_addresses`]).
     wide_addresses: bool,
@@ -36,8 +39,15 @@ impl Target {
         // Cranelift's mid-end needs a `TargetIsa`; Pulley's is portable and
         // only its flags, pointer width and endianness are used.
         let triple = Triple::from_str(triple).map_err(target_error)?;
-        let isa = isa::lookup(triple).map_err(target_error)?.finish(flags).map_err(target_error)?;
-        Ok(Target { isa, wide_addresses: false })
+        let mut unverified = settings::builder();
+        for v in flags.iter() {
+            unverified.set(v.name, &v.value_string()).map_err(target_error)?;
+        }
+        unverified.set("enable_verifier", "false").expect("known setting");
+        let builder = isa::lookup(triple).map_err(target_error)?;
+        let midend_isa = builder.finish(Flags::new(unverified)).map_err(target_error)?;
+        let isa = builder.finish(flags).map_err(target_error)?;
+        Ok(Target { isa, midend_isa, wide_addresses: false })
     }
 
     /// This 32-bit target, also accepting 64-bit addresses, as Cranelift's
@@ -135,21 +145,20 @@ pub fn optimize(func: &Function, target: &Target) -> Result<Function, Error> {
         function: func.name.to_string(),
         report: pretty_verifier_error(func, None, errors),
     };
-    // The mid-end verifies the function itself (before its first pass and
-    // after each) when `enable_verifier` is set, as it is by default; a
-    // separate check first cost a fifth of the mid-end's time. Lowering
-    // relies on verified input, so without that flag verify here.
-    if target.wide_addresses {
-        if let Err(mut errors) = ctx.verify(target.isa()) {
+    // Lowering relies on verified input, so verify it here, once. With
+    // `enable_verifier` Cranelift's mid-end verifies again before its
+    // first pass and after each: those checks of Cranelift's own output
+    // cost a third of our whole compile time, so its passes run on an ISA
+    // with the flag off (the bytecode verifier still checks what we emit).
+    if let Err(mut errors) = ctx.verify(target.isa()) {
+        if target.wide_addresses {
             errors.0.retain(|e| !e.message.starts_with("invalid pointer width (got 64, expected 32)"));
-            if !errors.is_empty() {
-                return Err(verifier_errors(&ctx.func, errors));
-            }
         }
-    } else if !target.isa().flags().enable_verifier() {
-        ctx.verify(target.isa()).map_err(|errors| verifier_errors(&ctx.func, errors))?;
+        if !errors.is_empty() {
+            return Err(verifier_errors(&ctx.func, errors));
+        }
     }
-    match ctx.optimize(target.isa(), &mut ControlPlane::default()) {
+    match ctx.optimize(&*target.midend_isa, &mut ControlPlane::default()) {
         Ok(()) => Ok(ctx.func),
         Err(CodegenError::Verifier(errors)) => Err(verifier_errors(&ctx.func, errors)),
         Err(source) => Err(Error::MidEnd { function: func.name.to_string(), source }),

@@ -13,13 +13,13 @@ impl Lower<'_> {
     pub(super) fn find_fusions(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
         let dfg = &self.func.dfg;
         // Uses of each constant turned into an immediate.
-        let mut folded_uses: HashMap<ir::Inst, u32> = HashMap::new();
+        let mut folded_uses: SecondaryMap<ir::Inst, u32> = SecondaryMap::new();
         self.fuse_compares_into_branches(order, uses, &mut folded_uses);
         self.fold_alu_immediates(order, &mut folded_uses);
         self.fuse_indexed_addresses(order, uses);
         // A constant every use of which became an immediate needs no register.
-        for (k, n) in folded_uses {
-            if uses[dfg.first_result(k)] == n {
+        for (k, &n) in folded_uses.iter() {
+            if n > 0 && uses[dfg.first_result(k)] == n {
                 self.folded_consts.insert(k);
             }
         }
@@ -31,7 +31,7 @@ impl Lower<'_> {
         &mut self,
         order: &[ir::Block],
         uses: &super::dead::UseCounts,
-        folded_uses: &mut HashMap<ir::Inst, u32>,
+        folded_uses: &mut SecondaryMap<ir::Inst, u32>,
     ) {
         let func = self.func;
         let dfg = &func.dfg;
@@ -66,15 +66,15 @@ impl Lower<'_> {
                 };
                 if let Some(v) = v.filter(|v| i32::try_from(*v).is_ok()) {
                     imm = Some(v);
-                    *folded_uses.entry(k).or_default() += 1;
+                    folded_uses[k] += 1;
                 }
             }
-            self.fused.insert(icmp, FusedCompare { cond, imm });
+            self.fused[icmp] = Some(FusedCompare { cond, imm });
         }
     }
 
     /// ALU ops with a constant second operand: the constant becomes an immediate.
-    fn fold_alu_immediates(&mut self, order: &[ir::Block], folded_uses: &mut HashMap<ir::Inst, u32>) {
+    fn fold_alu_immediates(&mut self, order: &[ir::Block], folded_uses: &mut SecondaryMap<ir::Inst, u32>) {
         let func = self.func;
         let dfg = &func.dfg;
         for &b in order {
@@ -108,8 +108,8 @@ impl Lower<'_> {
                 // 64-bit ops sign-extend a 32-bit immediate; 32-bit ops use its bits.
                 let fits = if ty.bits() == 64 { i32::try_from(v).is_ok() } else { true };
                 if fits {
-                    self.alu_imm.insert(inst, if ty.bits() == 64 { v } else { v as i32 as i64 });
-                    *folded_uses.entry(k).or_default() += 1;
+                    self.alu_imm[inst] = Some(if ty.bits() == 64 { v } else { v as i32 as i64 });
+                    folded_uses[k] += 1;
                 }
             }
         }
@@ -156,10 +156,10 @@ impl Lower<'_> {
                 let InstructionData::Binary { opcode: Opcode::Iadd, args: [x, y] } = dfg.insts[add] else {
                     continue;
                 };
-                if dfg.value_type(addr) != types::I64 || uses[addr] != 1 || self.alu_imm.contains_key(&add) {
+                if dfg.value_type(addr) != types::I64 || uses[addr] != 1 || self.alu_imm[add].is_some() {
                     continue;
                 }
-                self.indexed.insert(inst, (x, y));
+                self.indexed[inst] = Some((x, y));
                 self.index_adds.insert(add);
             }
         }
@@ -169,7 +169,7 @@ impl Lower<'_> {
     pub(super) fn fused_def(&self, v: Value) -> Option<ir::Inst> {
         let dfg = &self.func.dfg;
         match dfg.value_def(dfg.resolve_aliases(v)) {
-            ir::ValueDef::Result(i, 0) if self.fused.contains_key(&i) => Some(i),
+            ir::ValueDef::Result(i, 0) if self.fused[i].is_some() => Some(i),
             _ => None,
         }
     }
@@ -177,7 +177,7 @@ impl Lower<'_> {
     /// The compare-and-branch op for fused `icmp`.
     pub(super) fn fused_branch(&mut self, icmp: ir::Inst) -> LowerResult<VOp> {
         use IntCC::*;
-        let FusedCompare { cond, imm } = self.fused[&icmp];
+        let FusedCompare { cond, imm } = self.fused[icmp].expect("a fused compare");
         let args = self.func.dfg.inst_args(icmp).to_vec();
         let bits = self.func.dfg.value_type(args[0]).bits();
         let w = bits == 64;

@@ -543,13 +543,13 @@ impl Lower<'_> {
 
     /// Bind an i128 result to `(lo, hi)` (copying when it already has registers).
     pub(super) fn alias_pair(&mut self, result: Value, lo: VReg, hi: VReg) {
-        match self.values.get(&result).cloned() {
+        match self.values.get(result).copied().filter(|r| !r.is_empty()) {
             Some(existing) => {
                 self.alias_regs(existing[0], lo);
                 self.alias_regs(existing[1], hi);
             }
             None => {
-                self.values.insert(result, vec![lo, hi]);
+                self.values[result] = super::ValueRegs::two(lo, hi);
             }
         }
     }

@@ -116,7 +116,7 @@ impl Lower<'_> {
             Opcode::Bxor => Some(xop!(xbxor32, xbxor64)),
             _ => None,
         };
-        if let Some(&imm) = self.alu_imm.get(&inst) {
+        if let Some(imm) = self.alu_imm[inst] {
             return self.int_binary_imm(opcode, d, a, imm, w);
         }
         if let Some(op) = plain {

@@ -13,7 +13,7 @@ pub(super) enum Addr {
 impl Lower<'_> {
     /// The address operand of load or store `inst` whose address is `addr`.
     pub(super) fn address(&mut self, inst: ir::Inst, addr: Value) -> LowerResult<Addr> {
-        Ok(match self.indexed.get(&inst).copied() {
+        Ok(match self.indexed[inst] {
             Some((a, b)) => Addr::Indexed(self.reg(a)?, self.reg(b)?),
             None => Addr::Base(self.reg(addr)?),
         })

@@ -22,6 +22,7 @@ use cranelift_codegen::ir::{
 };
 use regalloc2::{Block as VBlockId, Operand, PRegSet, RegClass, VReg};
 use sheave_opcodes::PcRel;
+use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use std::collections::HashMap;
 
 mod calls;
@@ -85,15 +86,15 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         big_endian_target,
         pinned_reg,
         vcode: VCode::default(),
-        values: HashMap::new(),
+        values: SecondaryMap::new(),
         block_ids: HashMap::new(),
         callees: Vec::new(),
         slot_offsets: HashMap::new(),
-        fused: HashMap::new(),
+        fused: SecondaryMap::new(),
         folded_consts: Default::default(),
         dead: Default::default(),
-        alu_imm: HashMap::new(),
-        indexed: HashMap::new(),
+        alu_imm: SecondaryMap::new(),
+        indexed: SecondaryMap::new(),
         index_adds: Default::default(),
     };
     l.lower_function()?;
@@ -115,23 +116,66 @@ struct Lower<'f> {
     /// Whether the pinned register is reserved (`enable_pinned_reg`).
     pinned_reg: bool,
     vcode: VCode,
-    values: HashMap<Value, Vec<VReg>>,
+    /// The registers of each value lowered or used so far (dense: this
+    /// is looked up for every operand).
+    values: SecondaryMap<Value, ValueRegs>,
     block_ids: HashMap<ir::Block, VBlockId>,
     callees: Vec<ir::ExternalName>,
     slot_offsets: HashMap<ir::StackSlot, u32>,
     /// `icmp`s lowered into the `brif` that ends their block.
-    fused: HashMap<ir::Inst, FusedCompare>,
+    fused: SecondaryMap<ir::Inst, Option<FusedCompare>>,
     /// `iconst`s whose only use became an immediate of a fused compare.
-    folded_consts: std::collections::HashSet<ir::Inst>,
+    folded_consts: EntitySet<ir::Inst>,
     /// Pure instructions whose results nothing uses: not lowered.
-    dead: cranelift_codegen::entity::EntitySet<ir::Inst>,
+    dead: EntitySet<ir::Inst>,
     /// Integer ops whose second operand is a constant folded into an immediate.
-    alu_imm: HashMap<ir::Inst, i64>,
+    alu_imm: SecondaryMap<ir::Inst, Option<i64>>,
     /// Loads and stores whose address is the sum of these two values: one
     /// indexed op (see [`Self::find_fusions`]).
-    indexed: HashMap<ir::Inst, (Value, Value)>,
+    indexed: SecondaryMap<ir::Inst, Option<(Value, Value)>>,
     /// The `iadd`s those addresses came from: not lowered.
-    index_adds: std::collections::HashSet<ir::Inst>,
+    index_adds: EntitySet<ir::Inst>,
+}
+
+/// The virtual registers of one value: one, or two (low first) for an
+/// i128 or f128; none while the value has no registers yet.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct ValueRegs {
+    regs: [VReg; 2],
+    len: u8,
+}
+
+impl ValueRegs {
+    fn one(r: VReg) -> ValueRegs {
+        ValueRegs { regs: [r, VReg::invalid()], len: 1 }
+    }
+    fn two(lo: VReg, hi: VReg) -> ValueRegs {
+        ValueRegs { regs: [lo, hi], len: 2 }
+    }
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Default for ValueRegs {
+    fn default() -> ValueRegs {
+        ValueRegs { regs: [VReg::invalid(); 2], len: 0 }
+    }
+}
+
+impl std::ops::Deref for ValueRegs {
+    type Target = [VReg];
+    fn deref(&self) -> &[VReg] {
+        &self.regs[..self.len as usize]
+    }
+}
+
+impl IntoIterator for ValueRegs {
+    type Item = VReg;
+    type IntoIter = std::iter::Take<std::array::IntoIter<VReg, 2>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.regs.into_iter().take(self.len as usize)
+    }
 }
 
 /// One CFG edge out of a block: target block and the arguments it passes.
@@ -170,19 +214,20 @@ impl<'f> Lower<'f> {
     }
 
     /// The virtual registers holding `v`: one, or `[lo, hi]` for an i128.
-    fn regs(&mut self, v: Value) -> LowerResult<Vec<VReg>> {
+    fn regs(&mut self, v: Value) -> LowerResult<ValueRegs> {
         let v = self.func.dfg.resolve_aliases(v);
-        if let Some(r) = self.values.get(&v) {
-            return Ok(r.clone());
+        let known = self.values[v];
+        if !known.is_empty() {
+            return Ok(known);
         }
         let ty = self.func.dfg.value_type(v);
         // f128 is carried as its bits in a pair, like i128.
         let regs = if ty == types::I128 || ty == types::F128 {
-            vec![self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int)]
+            ValueRegs::two(self.new_vreg(RegClass::Int), self.new_vreg(RegClass::Int))
         } else {
-            vec![self.new_vreg(Self::class_of(ty)?)]
+            ValueRegs::one(self.new_vreg(Self::class_of(ty)?))
         };
-        self.values.insert(v, regs.clone());
+        self.values[v] = regs;
         Ok(regs)
     }
 
@@ -208,7 +253,7 @@ impl<'f> Lower<'f> {
     /// (If `result` was already used, by a block lowered earlier than its
     /// definition, it has its own register: copy into that instead.)
     fn alias(&mut self, result: Value, source: VReg) {
-        match self.values.get(&result) {
+        match self.values.get(result).filter(|r| !r.is_empty()) {
             Some(existing) => {
                 let d = existing[0];
                 match source.class() {
@@ -218,7 +263,7 @@ impl<'f> Lower<'f> {
                 }
             }
             None => {
-                self.values.insert(result, vec![source]);
+                self.values[result] = ValueRegs::one(source);
             }
         }
     }
@@ -325,10 +370,10 @@ impl<'f> Lower<'f> {
                 if inst == last {
                     break;
                 }
-                if self.fused.contains_key(&inst)
-                    || self.folded_consts.contains(&inst)
+                if self.fused[inst].is_some()
+                    || self.folded_consts.contains(inst)
                     || self.dead.contains(inst)
-                    || self.index_adds.contains(&inst)
+                    || self.index_adds.contains(inst)
                 {
                     continue;
                 }

@@ -70,7 +70,8 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     let mut indirect_calls = Vec::new();
     let mut symbol_refs = Vec::new();
 
-    if frame.needed {
+    let early_exit = if frame.needed { early_exit(vcode, out)? } else { None };
+    if frame.needed && early_exit.is_none() {
         push_frame(&mut asm, &frame);
     }
     let forward = forwarding(vcode, out);
@@ -99,7 +100,8 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         }
                         VInstKind::Args => {}
                         VInstKind::Ret => {
-                            if frame.needed {
+                            // The early exit returns before the frame is pushed.
+                            if frame.needed && early_exit.is_none_or(|e| e.exit != b) {
                                 pop_frame(&mut asm, &frame);
                             }
                             if vcode.callee_pops > 0 {
@@ -110,6 +112,17 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         VInstKind::Jump => {
                             if succs[0].index() != next_block {
                                 asm.branch(ops::Jump { offset: PcRel(0) }, labels[succs[0].index()])
+                                    .map_err(|e| e.to_string())?;
+                            }
+                        }
+                        VInstKind::CondBr(_) if b == 0 && early_exit.is_some() => {
+                            let e = early_exit.expect("checked");
+                            // Branch to the exit first, then push the frame
+                            // for the rest of the function.
+                            asm.branch(e.branch, labels[e.exit]).map_err(|e| e.to_string())?;
+                            push_frame(&mut asm, &frame);
+                            if e.body != next_block {
+                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[e.body])
                                     .map_err(|e| e.to_string())?;
                             }
                         }
@@ -361,6 +374,83 @@ fn forwarding(vcode: &VCode, out: &Output) -> Vec<usize> {
             if direct[at].is_some() { b } else { at }
         })
         .collect()
+}
+
+/// An entry block that only tests its arguments and branches to a block
+/// that only returns: the branch runs before the frame is pushed, and that
+/// return pops none (shrink-wrapping the common early exit, such as the
+/// base case of a recursion).
+#[derive(Clone, Copy)]
+struct EarlyExit {
+    /// The entry's branch, taken to `exit`.
+    branch: Op,
+    /// The returning block.
+    exit: usize,
+    /// The entry's other successor.
+    body: usize,
+}
+
+/// The function's [`EarlyExit`], if it has one. The entry block must be
+/// its arguments and one conditional branch on registers that are not
+/// callee-saved, with no moves, and no block may branch back to it; the
+/// exit block must be reached only from the entry and hold only moves and
+/// constants into registers that are not callee-saved, then the return. Then
+/// nothing before the frame is pushed touches the stack or a register the
+/// frame would save.
+fn early_exit(vcode: &VCode, out: &Output) -> Result<Option<EarlyExit>, String> {
+    let entry = Block::new(0);
+    if !vcode.block_preds(entry).is_empty() {
+        return Ok(None);
+    }
+    let plain = |a: Allocation| a.as_reg().is_some_and(|p| !abi::is_callee_saved(p));
+    let mut items = out.block_insts_and_edits(vcode, entry);
+    let branch = match (items.next(), items.next(), items.next()) {
+        (Some(InstOrEdit::Inst(args)), Some(InstOrEdit::Inst(br)), None)
+            if matches!(vcode.insts[args.index()].kind, VInstKind::Args) =>
+        {
+            let VInstKind::CondBr(op) = vcode.insts[br.index()].kind else { return Ok(None) };
+            let allocs = out.inst_allocs(br);
+            if !allocs.iter().all(|&a| plain(a)) {
+                return Ok(None);
+            }
+            rewrite(op, allocs)?
+        }
+        _ => return Ok(None),
+    };
+    let succs = vcode.block_succs(entry);
+    let returns_only = |b: Block| {
+        vcode.block_preds(b) == [entry]
+            && out.block_insts_and_edits(vcode, b).all(|item| match item {
+                InstOrEdit::Edit(Edit::Move { from, to }) => plain(*from) && plain(*to),
+                InstOrEdit::Inst(inst) => match vcode.insts[inst.index()].kind {
+                    VInstKind::Ret => true,
+                    // Constants into registers the frame would not save
+                    // (they cannot trap, nor touch the stack).
+                    VInstKind::Op(
+                        Op::Xzero(_)
+                        | Op::Xconst8(_)
+                        | Op::Xconst16(_)
+                        | Op::Xconst32(_)
+                        | Op::Xconst64(_)
+                        | Op::Fconst32(_)
+                        | Op::Fconst64(_),
+                    ) => out.inst_allocs(inst).iter().all(|&a| plain(a)),
+                    _ => false,
+                },
+            })
+    };
+    let (taken, not_taken) = (succs[0], succs[1]);
+    Ok(if taken != not_taken && returns_only(taken) {
+        Some(EarlyExit { branch, exit: taken.index(), body: not_taken.index() })
+    } else if taken != not_taken && returns_only(not_taken) {
+        inverted_branch(branch).map(|inverse| EarlyExit {
+            branch: inverse,
+            exit: not_taken.index(),
+            body: taken.index(),
+        })
+    } else {
+        None
+    })
 }
 
 /// The prologue: the one-byte `push_frame` when the frame is only the

@@ -7,21 +7,33 @@ use sheave_format::Module;
 use sheave_interp::TrapSite;
 use sheave_opcodes::Op;
 
-/// Per function of `module`: whether its code starts by pushing a frame.
-/// A function that does not keeps its return address in `lr`.
-pub(crate) fn framed_functions(module: &Module) -> Vec<bool> {
+/// Per function of `module`: the offset of the op that pushes its frame,
+/// if it starts by pushing one, either first or after one conditional
+/// branch (the compiler's early exit that needs no frame: that branch and
+/// the `ret` it reaches cannot trap). A function without one keeps its
+/// return address in `lr`.
+pub(crate) fn framed_functions(module: &Module) -> Vec<Option<usize>> {
+    let pushes = |op: &Op| matches!(op, Op::PushFrame(_) | Op::PushFrameSave(_));
     module
         .functions()
         .iter()
         .map(|f| {
-            let first = module.code().get(f.range.clone()).and_then(|code| Op::decode(code).ok());
-            matches!(first, Some((Op::PushFrame(_) | Op::PushFrameSave(_), _)))
+            let code = module.code().get(f.range.clone())?;
+            let (first, len) = Op::decode(code).ok()?;
+            if pushes(&first) {
+                return Some(0);
+            }
+            if !first.name().starts_with("br_if") {
+                return None;
+            }
+            let (second, _) = Op::decode(code.get(len..)?).ok()?;
+            pushes(&second).then_some(len)
         })
         .collect()
 }
 
 /// The guest frames of a trap site, innermost first.
-pub(crate) fn frames(module: &Module, framed: &[bool], site: &TrapSite) -> Vec<FrameInfo> {
+pub(crate) fn frames(module: &Module, framed: &[Option<usize>], site: &TrapSite) -> Vec<FrameInfo> {
     let base = module.code().as_ptr().addr();
     let locate = |addr: usize| -> FrameInfo {
         let found = addr
@@ -39,7 +51,7 @@ pub(crate) fn frames(module: &Module, framed: &[bool], site: &TrapSite) -> Vec<F
         .pc
         .checked_sub(base)
         .and_then(|off| module.function_at(off))
-        .is_some_and(|(i, f)| framed[i] && site.pc - base != f.range.start);
+        .is_some_and(|(i, f)| framed[i].is_some_and(|push| site.pc - base > f.range.start + push));
     if !innermost_framed {
         if site.lr == 0 {
             return frames;

@@ -37,9 +37,10 @@ pub struct Store<T> {
     pub(crate) module: Module,
     /// Host functions by import index.
     imports: Vec<Arc<HostCallable<T>>>,
-    /// Per function: whether its code starts by pushing a frame (for
-    /// backtraces: a function without one returns through `lr`).
-    framed: Vec<bool>,
+    /// Per function: where its code pushes its frame, if it starts by
+    /// pushing one (for backtraces: a function without one returns through
+    /// `lr`).
+    framed: Vec<Option<usize>>,
     pub(crate) id: usize,
     /// Native callbacks: the closures of guest functions, and what they
     /// share with this store.

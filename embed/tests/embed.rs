@@ -197,6 +197,19 @@ function %user_trap() {
 block0:
     trap user7
 }
+
+function %guarded(i32, i32) -> i32 {
+    fn0 = colocated %divide(i32, i32) -> i32
+block0(v0: i32, v1: i32):
+    brif v0, block1, block2
+block1:
+    v2 = call fn0(v0, v0)
+    v3 = udiv v0, v1
+    v4 = iadd v2, v3
+    return v4
+block2:
+    return v1
+}
 "#;
 
 #[test]
@@ -223,6 +236,17 @@ fn guest_traps_carry_the_clif_code_and_a_backtrace() {
 
     // The instance is as good as new.
     assert_eq!(outer.call(&mut instance, (9, 3)).unwrap(), 4);
+
+    // A function whose entry branches to an early exit before it pushes its
+    // frame (the compiler's shrink-wrapping): both paths, and a trap in its
+    // body after a call, which shows it once.
+    let guarded = instance.get_typed_func::<(i32, i32), i32>("guarded").unwrap();
+    assert_eq!(guarded.call(&mut instance, (0, 5)).unwrap(), 5);
+    assert_eq!(guarded.call(&mut instance, (12, 3)).unwrap(), 1 + 4);
+    let trap = guarded.call(&mut instance, (12, 0)).unwrap_err();
+    assert_eq!(trap.function(), Some("%guarded"));
+    let frames: Vec<_> = trap.backtrace().iter().map(|f| f.function.clone().unwrap()).collect();
+    assert_eq!(frames, ["%guarded"]);
 
     let user = instance.get_typed_func::<(), ()>("user_trap").unwrap().call(&mut instance, ()).unwrap_err();
     assert_eq!(user.trap_code(), Some(TrapCode(7)));

@@ -543,6 +543,12 @@ macro_rules! for_each_op {
             fstore32_ix = Fstore32Ix { base: XReg, index: XReg, offset: i32, src: FReg };
             /// Store an f64 at `base + index + offset`.
             fstore64_ix = Fstore64Ix { base: XReg, index: XReg, offset: i32, src: FReg };
+
+            /// `xadd64_i8` then `jump`: a loop's counter step and back edge
+            /// in one op (the most frequent pair of the benchmark suite).
+            xadd64_i8_jump = Xadd64I8Jump { dst: XDst, a: XReg, imm: i8, offset: PcRel };
+            /// `xmov` then `jump`: a block argument's move and the jump.
+            xmov_jump = XmovJump { dst: XDst, src: XReg, offset: PcRel };
         }
     };
 }

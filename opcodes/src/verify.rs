@@ -209,6 +209,8 @@ fn verify_function(
             op,
             Op::Ret(_)
                 | Op::Jump(_)
+                | Op::Xadd64I8Jump(_)
+                | Op::XmovJump(_)
                 | Op::ReturnCall(_)
                 | Op::ReturnCallIndirect(_)
                 | Op::ReturnCallIndirectF(_)

@@ -157,6 +157,25 @@ fn rejects_functions_that_run_off_their_end() {
 }
 
 #[test]
+fn fused_jumps_end_a_function_and_their_targets_are_checked() {
+    // A loop whose back edge is a fused op: `xzero; xadd64_i8_jump -> 0`.
+    let mut code = Vec::new();
+    encode::xzero(&mut code, x(0));
+    encode::xadd64_i8_jump(&mut code, x(0), x(0), 1, PcRel(-2));
+    assert!(verify(&code, &[0..code.len()]).is_ok());
+    let mut code = Vec::new();
+    encode::xzero(&mut code, x(0));
+    encode::xmov_jump(&mut code, x(1), x(0), PcRel(-2));
+    assert!(verify(&code, &[0..code.len()]).is_ok());
+    // Into the middle of the `xzero`.
+    let mut code = Vec::new();
+    encode::xzero(&mut code, x(0));
+    encode::xmov_jump(&mut code, x(1), x(0), PcRel(-1));
+    let e = err(&code, &[0..code.len()]);
+    assert_eq!(e.kind, VerifyErrorKind::BadBranchTarget { op: "xmov_jump", target: 1 });
+}
+
+#[test]
 fn rejects_frames_too_small_for_their_saves() {
     let mut code = Vec::new();
     encode::push_frame_save(&mut code, 8, RegMask(0b11));

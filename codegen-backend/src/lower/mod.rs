@@ -15,6 +15,7 @@ use crate::abi::{self, ARG_REGS};
 use crate::error::LowerResult;
 use crate::vcode::{Special, VBlock, VCode, VInst, VInstKind};
 use crate::vops::{self as vop, VOp};
+use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::{
     self, Function, InstructionData, Opcode, Type, Value,
     condcodes::{CondCode, FloatCC, IntCC},
@@ -22,7 +23,6 @@ use cranelift_codegen::ir::{
 };
 use regalloc2::{Block as VBlockId, Operand, PRegSet, RegClass, VReg};
 use sheave_opcodes::PcRel;
-use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use std::collections::HashMap;
 
 mod calls;

@@ -106,6 +106,17 @@ impl State {
     }
 
     #[inline(always)]
+    pub fn xadd64_i8_jump(&mut self, at: At, dst: XReg, a: XReg, imm: i8, offset: PcRel) -> Flow {
+        self.xadd64_i8(at, dst, a, imm)?;
+        self.jump(at, offset)
+    }
+    #[inline(always)]
+    pub fn xmov_jump(&mut self, at: At, dst: XReg, src: XReg, offset: PcRel) -> Flow {
+        self.xmov(at, dst, src)?;
+        self.jump(at, offset)
+    }
+
+    #[inline(always)]
     pub fn br_table32(&mut self, at: At, idx: XReg, len: u32) -> Flow {
         // The verifier guarantees `len >= 1` `jump` ops follow; go straight
         // to the selected jump's target instead of dispatching the jump.

@@ -157,16 +157,35 @@ fn checked_instances_survive_random_verified_bytecode() {
 #[test]
 fn checked_fuzz_findings_stay_fixed() {
     use sheave_fuzzing::checked::{self, Outcome};
+    use sheave_opcodes::{Assembler, PcRel, XReg, ops};
+    let x = |i| XReg::new(i).unwrap();
     // A `ret` to a `ret` loops with no branch or call (`ret` leaves `lr`
-    // as it is): it ran forever before returns burned fuel.
-    let ret_loop = vec![0x0a, 0x00, 0x07, 0x00, 0x02, 0x06, 0xdc, 0x01, 0x07];
+    // as it is): it ran forever before returns burned fuel. With no
+    // argument data every argument is the buffer's address, so x0 == x2 and
+    // the function calls itself; the callee's `ret` returns to the `ret` at
+    // 14, which returns to itself.
+    let mut asm = Assembler::new();
+    let (top, out) = (asm.label(), asm.label());
+    asm.bind(top);
+    asm.branch(ops::BrIfXneq32 { a: x(0), b: x(2), offset: PcRel(0) }, out).unwrap();
+    asm.branch(ops::Call2 { a0: x(7), a1: x(0), offset: PcRel(0) }, top).unwrap();
+    asm.op(ops::Ret {});
+    asm.bind(out);
+    asm.op(ops::Ret {});
+    let ret_loop = asm.finish().unwrap();
     // A loop through `br_table`, which goes straight to its entry's target
     // without running the entry's `jump`: it burned no fuel either.
-    let table_loop =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/checked-br-table-loop.bin")).unwrap();
-    for case in [ret_loop, table_loop] {
+    let mut asm = Assembler::new();
+    let top = asm.label();
+    asm.bind(top);
+    asm.op(ops::Xbxor32I8 { dst: x(14), a: x(14), imm: 0 });
+    asm.op(ops::BrTable32 { idx: x(14), len: 1 });
+    asm.branch(ops::Jump { offset: PcRel(0) }, top).unwrap();
+    asm.op(ops::Ret {});
+    let table_loop = asm.finish().unwrap();
+    for code in [ret_loop, table_loop] {
         let (done, wait) = std::sync::mpsc::channel();
-        std::thread::spawn(move || done.send(checked::run(&case)));
+        std::thread::spawn(move || done.send(checked::run_code(code, &[])));
         let outcome = wait.recv_timeout(std::time::Duration::from_secs(60)).expect("the case ends");
         assert_eq!(outcome, Ok(Outcome::Trapped));
     }

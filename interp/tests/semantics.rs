@@ -486,6 +486,30 @@ fn branches(h: &mut Harness) {
         let r = h.run_asm(a, |n| vec![0..n], &i64s(&[idx]), &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(want)], "br_table32 index {idx:#x}");
     }
+    // The fused jumps: a loop whose back edge adds (x1 += 3, n times), and
+    // a move whose jump skips an op.
+    for n in [0u64, 1, 5] {
+        let mut a = Assembler::new();
+        let (top, out) = (a.label(), a.label());
+        a.op(ops::Xzero { dst: x(1) });
+        a.bind(top);
+        a.branch(ops::BrIfXeq64I8 { a: x(0), imm: 0, offset: PcRel(0) }, out).unwrap();
+        a.op(ops::Xadd64I8 { dst: x(0), a: x(0), imm: -1 });
+        a.branch(ops::Xadd64I8Jump { dst: x(1), a: x(1), imm: 3, offset: PcRel(0) }, top).unwrap();
+        a.bind(out);
+        a.op(ops::Xmov { dst: x(0), src: x(1) });
+        a.op(ops::Ret {});
+        let r = h.run_asm(a, |n| vec![0..n], &i64s(&[n]), &[ValType::I64]).unwrap();
+        assert_eq!(r, [Val::I64(3 * n as i64)], "xadd64_i8_jump loop of {n}");
+    }
+    let mut a = Assembler::new();
+    let out = a.label();
+    a.branch(ops::XmovJump { dst: x(0), src: x(1), offset: PcRel(0) }, out).unwrap();
+    a.op(ops::Xconst8 { dst: x(0), imm: 99 });
+    a.bind(out);
+    a.op(ops::Ret {});
+    let r = h.run_asm(a, |n| vec![0..n], &i64s(&[1, 42]), &[ValType::I64]).unwrap();
+    assert_eq!(r, [Val::I64(42)], "xmov_jump");
 }
 
 fn floats(h: &mut Harness) {

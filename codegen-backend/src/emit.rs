@@ -9,6 +9,7 @@
 //! `Ret` becomes `pop_frame_restore; ret` (`sp = fp` frees both parts).
 
 use crate::abi;
+use crate::coalesce;
 use crate::vcode::{Special, VCode, VInstKind};
 use regalloc2::{Allocation, Block, Edit, Function, InstOrEdit, Output, PReg, RegClass};
 use sheave_opcodes::{Assembler, FReg, Label, Op, PcRel, RegFieldMut, RegMask, VReg as SVReg, XReg, ops};
@@ -75,6 +76,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
         push_frame(&mut asm, &frame);
     }
     let forward = forwarding(vcode, out);
+    let uses = coalesce::use_counts(vcode);
     for b in 0..vcode.blocks.len() {
         if forward[b] != b {
             // A block that only jumps: branches go straight to its target.
@@ -86,8 +88,10 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
             vcode.block_succs(Block::new(b)).iter().map(|s| Block::new(forward[s.index()])).collect();
         let items: Vec<InstOrEdit> = out.block_insts_and_edits(vcode, Block::new(b)).collect();
         let (folded_moves, call_args) = fold_call_moves(vcode, &items);
-        let jump_fusion = fuse_jump(vcode, out, &items, &succs, next_block)?;
-        for (i, item) in items.iter().enumerate() {
+        let retargets = coalesce::retarget(vcode, out, &items, &uses);
+        let jump_fusion = fuse_jump(vcode, out, &items, &retargets, &succs, next_block)?;
+        for &i in &retargets.order {
+            let item = &items[i];
             if let Some((at, fused)) = jump_fusion {
                 if i == at {
                     asm.branch(fused, labels[succs[0].index()]).map_err(|e| e.to_string())?;
@@ -107,7 +111,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                     let allocs = out.inst_allocs(inst);
                     match &vinst.kind {
                         VInstKind::Op(op) => {
-                            asm.op(rewrite(*op, allocs)?);
+                            asm.op(rewrite(*op, &retargets.allocs(i, allocs))?);
                         }
                         VInstKind::Args => {}
                         VInstKind::Ret => {
@@ -360,15 +364,19 @@ fn fuse_jump(
     vcode: &VCode,
     out: &Output,
     items: &[InstOrEdit],
+    retargets: &coalesce::Retargets,
     succs: &[Block],
     next_block: usize,
 ) -> Result<Option<(usize, Op)>, String> {
-    let [.., before, InstOrEdit::Inst(last)] = items else { return Ok(None) };
+    let Some(InstOrEdit::Inst(last)) = items.last() else { return Ok(None) };
     if !matches!(vcode.insts[last.index()].kind, VInstKind::Jump) || succs[0].index() == next_block {
         return Ok(None);
     }
+    // The last item emitted before the jump.
+    let [.., at, _] = retargets.order[..] else { return Ok(None) };
+    let before = &items[at];
     let offset = PcRel(0);
-    let fused = match *before {
+    let fused = match before {
         InstOrEdit::Edit(Edit::Move { from, to }) => match (from.as_reg(), to.as_reg()) {
             (Some(f), Some(t)) if f != t && f.class() == RegClass::Int => {
                 Op::XmovJump(ops::XmovJump { dst: xreg(t), src: xreg(f), offset })
@@ -376,7 +384,7 @@ fn fuse_jump(
             _ => return Ok(None),
         },
         InstOrEdit::Inst(inst) => match &vcode.insts[inst.index()].kind {
-            VInstKind::Op(op) => match rewrite(*op, out.inst_allocs(inst))? {
+            VInstKind::Op(op) => match rewrite(*op, &retargets.allocs(at, out.inst_allocs(*inst)))? {
                 Op::Xadd64I8(ops::Xadd64I8 { dst, a, imm }) => {
                     Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, offset })
                 }
@@ -385,7 +393,7 @@ fn fuse_jump(
             _ => return Ok(None),
         },
     };
-    Ok(Some((items.len() - 2, fused)))
+    Ok(Some((at, fused)))
 }
 
 /// For each block, the block its code really starts at: a block (other

@@ -45,6 +45,7 @@
 //! ```
 
 pub(crate) mod abi;
+mod coalesce;
 mod emit;
 mod error;
 pub mod link;

@@ -1,0 +1,279 @@
+//! Definitions written straight into a move's destination.
+//!
+//! regalloc2 often gives a value that is only passed to a block parameter
+//! a register of its own, then moves it into the parameter's register just
+//! before the jump (`xadd64_i8 x8, x3, 1; ...; xmov x3, x8; jump`). When
+//! nothing else reads the value, the op can write the parameter's register
+//! itself and the move goes: one op fewer on every trip round the loop,
+//! and often an op left just before the jump for `fuse_jump` to fuse.
+//!
+//! In one block ending in `jump`, with a register move `dst <- tmp`
+//! followed only by moves that do not read `tmp`:
+//! - the op defining `tmp` must define nothing else, be free to use any
+//!   register, and its value must have no use but one branch argument, so
+//!   no one reads `tmp` for it later (in this block or past the jump);
+//! - nothing between the op and the move may touch `tmp`;
+//! - then the op writes `dst` where it is, if nothing between touches
+//!   `dst`; or where the move was, if it cannot trap, nothing between
+//!   writes its inputs and only plain ops and moves lie between.
+//!
+//! Reading `tmp` or `dst` itself is fine: an op reads its inputs before
+//! it writes.
+
+use crate::vcode::{VCode, VInstKind};
+use regalloc2::{Allocation, Edit, InstOrEdit, OperandConstraint, OperandKind, Output, PReg, PRegSet, VReg};
+use sheave_opcodes::Op;
+use std::collections::HashMap;
+
+/// How often each vreg is read: operands that use it and branch arguments
+/// that pass it.
+pub(crate) fn use_counts(vcode: &VCode) -> Vec<u32> {
+    let mut uses = vec![0u32; vcode.num_vregs];
+    for inst in &vcode.insts {
+        for op in &inst.operands {
+            if op.kind() == OperandKind::Use {
+                uses[op.vreg().vreg()] += 1;
+            }
+        }
+    }
+    for block in &vcode.blocks {
+        for arg in block.branch_args.iter().flatten() {
+            uses[arg.vreg()] += 1;
+        }
+    }
+    uses
+}
+
+/// Rewrites for one block's items (as `Output::block_insts_and_edits` gives them).
+pub(crate) struct Retargets {
+    /// The items to emit, by index, in order: all of them unless a move
+    /// was removed or an op moved down to where its move was.
+    pub order: Vec<usize>,
+    /// Per index of an op to emit: its operand index and the register that
+    /// replaces its allocation.
+    pub defs: HashMap<usize, (usize, PReg)>,
+}
+
+impl Retargets {
+    /// The allocations to emit the op at item `i` with.
+    pub fn allocs<'a>(&self, i: usize, allocs: &'a [Allocation]) -> std::borrow::Cow<'a, [Allocation]> {
+        match self.defs.get(&i) {
+            Some(&(k, reg)) => {
+                let mut owned = allocs.to_vec();
+                owned[k] = Allocation::reg(reg);
+                owned.into()
+            }
+            None => allocs.into(),
+        }
+    }
+}
+
+pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &[u32]) -> Retargets {
+    let mut r = Retargets { order: (0..items.len()).collect(), defs: HashMap::new() };
+    let Some(InstOrEdit::Inst(last)) = items.last() else { return r };
+    if !matches!(vcode.insts[last.index()].kind, VInstKind::Jump) {
+        return r;
+    }
+    let end = items.len() - 1;
+    // Items after the move may be nothing but moves that do not read
+    // `tmp`: walk back from the jump over moves, trying each as `dst <- tmp`.
+    let mut tail_start = end;
+    while tail_start > 0 && matches!(items[tail_start - 1], InstOrEdit::Edit(_)) {
+        tail_start -= 1;
+    }
+    for m in tail_start..end {
+        let InstOrEdit::Edit(Edit::Move { from, to }) = items[m] else { continue };
+        let (Some(tmp), Some(dst)) = (from.as_reg(), to.as_reg()) else { continue };
+        if tmp == dst || tmp.class() != dst.class() {
+            continue;
+        }
+        let reads_tmp = |item: &InstOrEdit| match item {
+            InstOrEdit::Edit(Edit::Move { from, .. }) => from.as_reg() == Some(tmp),
+            InstOrEdit::Inst(_) => true,
+        };
+        if items[m + 1..end].iter().any(reads_tmp) {
+            continue;
+        }
+        if let Some(d) = defining_op(vcode, out, items, m, tmp, dst, uses) {
+            r.defs.insert(d.at, (d.operand, dst));
+            r.order.retain(|&j| j != m && j != d.at);
+            let place = if d.sink { m } else { d.at };
+            let pos = r.order.iter().position(|&j| j > place).unwrap_or(r.order.len());
+            r.order.insert(pos, d.at);
+            // One rewrite per block keeps the conditions simple to check.
+            break;
+        }
+    }
+    r
+}
+
+/// The op that defines the moved value.
+struct Def {
+    /// Its item index.
+    at: usize,
+    /// The index of its defining operand.
+    operand: usize,
+    /// Whether it runs where the move was (else where it is).
+    sink: bool,
+}
+
+/// The op before the move at `m` that defines `tmp` for a value used only
+/// by one branch argument, and whether it can write `dst` where it is
+/// (nothing in between touches `tmp` or `dst`) or where the move was (it
+/// cannot trap, nothing in between writes its inputs or touches `tmp`, and
+/// only plain ops and moves lie in between).
+fn defining_op(
+    vcode: &VCode,
+    out: &Output,
+    items: &[InstOrEdit],
+    m: usize,
+    tmp: PReg,
+    dst: PReg,
+    uses: &[u32],
+) -> Option<Def> {
+    let is_def = |o: &regalloc2::Operand| o.kind() == OperandKind::Def;
+    // What the items between write and read, as found walking back.
+    let mut written: Vec<PReg> = Vec::new();
+    let mut dst_touched = false;
+    for i in (0..m).rev() {
+        match items[i] {
+            InstOrEdit::Edit(Edit::Move { from, to }) => {
+                let (from, to) = (from.as_reg(), to.as_reg());
+                if from == Some(tmp) || to == Some(tmp) {
+                    return None;
+                }
+                dst_touched |= from == Some(dst) || to == Some(dst);
+                written.extend(to);
+            }
+            InstOrEdit::Inst(inst) => {
+                let vinst = &vcode.insts[inst.index()];
+                let allocs = out.inst_allocs(inst);
+                let VInstKind::Op(op) = &vinst.kind else { return None };
+                if vinst.clobbers != PRegSet::empty() {
+                    return None;
+                }
+                let operands = &vinst.operands;
+                let def_of_tmp =
+                    operands.iter().zip(allocs).position(|(o, &a)| is_def(o) && a.as_reg() == Some(tmp));
+                let Some(k) = def_of_tmp else {
+                    // An op between.
+                    if allocs.iter().any(|a| a.as_reg() == Some(tmp)) {
+                        return None;
+                    }
+                    dst_touched |= allocs.iter().any(|a| a.as_reg() == Some(dst));
+                    for (o, a) in operands.iter().zip(allocs) {
+                        if is_def(o) {
+                            written.extend(a.as_reg());
+                        }
+                    }
+                    continue;
+                };
+                let def = &operands[k];
+                let one_def = operands.iter().filter(|o| is_def(o)).count() == 1;
+                let free = matches!(def.constraint(), OperandConstraint::Any | OperandConstraint::Reg);
+                let only_branch_use =
+                    uses.get(def.vreg().vreg()) == Some(&1) && passed_once(vcode, def.vreg());
+                if !(one_def && free && only_branch_use) {
+                    return None;
+                }
+                // Reading `tmp` or `dst` is fine: an op reads its inputs
+                // before it writes.
+                if !dst_touched {
+                    return Some(Def { at: i, operand: k, sink: false });
+                }
+                let inputs_kept = operands
+                    .iter()
+                    .zip(allocs)
+                    .filter(|(o, _)| !is_def(o))
+                    .all(|(_, a)| a.as_reg().is_some_and(|p| !written.contains(&p)));
+                return (cannot_trap(op) && inputs_kept).then_some(Def { at: i, operand: k, sink: true });
+            }
+        }
+    }
+    None
+}
+
+/// Ops with no effect but their result: moving one later is unobservable.
+fn cannot_trap(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::Xzero(_)
+            | Op::Xmov(_)
+            | Op::Fmov(_)
+            | Op::Xconst8(_)
+            | Op::Xconst16(_)
+            | Op::Xconst32(_)
+            | Op::Xconst64(_)
+            | Op::Fconst32(_)
+            | Op::Fconst64(_)
+            | Op::Xadd32(_)
+            | Op::Xadd64(_)
+            | Op::Xsub32(_)
+            | Op::Xsub64(_)
+            | Op::Xmul32(_)
+            | Op::Xmul64(_)
+            | Op::Xband32(_)
+            | Op::Xband64(_)
+            | Op::Xbor32(_)
+            | Op::Xbor64(_)
+            | Op::Xbxor32(_)
+            | Op::Xbxor64(_)
+            | Op::Xshl32(_)
+            | Op::Xshl64(_)
+            | Op::Xshr32U(_)
+            | Op::Xshr64U(_)
+            | Op::Xshr32S(_)
+            | Op::Xshr64S(_)
+            | Op::Xrotl32(_)
+            | Op::Xrotl64(_)
+            | Op::Xrotr32(_)
+            | Op::Xrotr64(_)
+            | Op::Xadd32I(_)
+            | Op::Xadd64I(_)
+            | Op::Xadd32I8(_)
+            | Op::Xadd64I8(_)
+            | Op::Xmul32I(_)
+            | Op::Xmul64I(_)
+            | Op::Xband32I(_)
+            | Op::Xband64I(_)
+            | Op::Xbor32I(_)
+            | Op::Xbor64I(_)
+            | Op::Xbxor32I(_)
+            | Op::Xbxor64I(_)
+            | Op::Xshl32I(_)
+            | Op::Xshl64I(_)
+            | Op::Xshr32UI(_)
+            | Op::Xshr64UI(_)
+            | Op::Xshr32SI(_)
+            | Op::Xshr64SI(_)
+            | Op::Xrotl32I(_)
+            | Op::Xrotl64I(_)
+            | Op::Xneg32(_)
+            | Op::Xneg64(_)
+            | Op::Xbnot32(_)
+            | Op::Xbnot64(_)
+            | Op::Fadd32(_)
+            | Op::Fadd64(_)
+            | Op::Fsub32(_)
+            | Op::Fsub64(_)
+            | Op::Fmul32(_)
+            | Op::Fmul64(_)
+            | Op::Fneg32(_)
+            | Op::Fneg64(_)
+            | Op::Fabs32(_)
+            | Op::Fabs64(_)
+            | Op::Xmul32I8(_)
+            | Op::Xmul64I8(_)
+            | Op::Xband32I8(_)
+            | Op::Xband64I8(_)
+            | Op::Xbor32I8(_)
+            | Op::Xbor64I8(_)
+            | Op::Xbxor32I8(_)
+            | Op::Xbxor64I8(_)
+    )
+}
+
+/// Whether `v` is a branch argument (its one use is then that argument).
+fn passed_once(vcode: &VCode, v: VReg) -> bool {
+    vcode.blocks.iter().flat_map(|b| b.branch_args.iter().flatten()).any(|&a| a == v)
+}

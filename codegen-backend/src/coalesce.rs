@@ -107,6 +107,67 @@ pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: 
     r
 }
 
+/// Move a counter step (`xadd64_i8`, `xadd32_i8`) down to just before the
+/// block's closing jump, where it fuses with it, when it cannot be seen to
+/// move: no later op or move reads or writes its result or writes its input,
+/// and only plain ops and moves come after it.
+pub(crate) fn sink_step(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &mut Retargets) {
+    let is_step = |i: usize| match items[i] {
+        InstOrEdit::Inst(inst) => match &vcode.insts[inst.index()].kind {
+            VInstKind::Op(op) => matches!(op, Op::Xadd64I8(_) | Op::Xadd32I8(_)),
+            _ => false,
+        },
+        InstOrEdit::Edit(_) => false,
+    };
+    let n = r.order.len();
+    let ends_in_jump = matches!(items.last(), Some(InstOrEdit::Inst(last))
+        if matches!(vcode.insts[last.index()].kind, VInstKind::Jump));
+    if !ends_in_jump || n < 2 || r.order[n - 1] != items.len() - 1 || is_step(r.order[n - 2]) {
+        return;
+    }
+    // Registers the items after the candidate read and write.
+    let (mut read, mut written): (Vec<PReg>, Vec<PReg>) = (Vec::new(), Vec::new());
+    for p in (0..n - 1).rev() {
+        let i = r.order[p];
+        match items[i] {
+            InstOrEdit::Edit(Edit::Move { from, to }) => {
+                read.extend(from.as_reg());
+                written.extend(to.as_reg());
+            }
+            InstOrEdit::Inst(inst) => {
+                let vinst = &vcode.insts[inst.index()];
+                if !matches!(vinst.kind, VInstKind::Op(_)) || vinst.clobbers != PRegSet::empty() {
+                    return;
+                }
+                let allocs = r.allocs(i, out.inst_allocs(inst));
+                let mut regs =
+                    vinst.operands.iter().zip(allocs.iter()).filter_map(|(o, a)| Some((o, a.as_reg()?)));
+                if is_step(i) && p < n - 2 {
+                    let (dst, src) = (
+                        regs.clone().find(|(o, _)| o.kind() == OperandKind::Def),
+                        regs.clone().find(|(o, _)| o.kind() == OperandKind::Use),
+                    );
+                    if let (Some((_, dst)), Some((_, src))) = (dst, src)
+                        && !read.contains(&dst)
+                        && !written.contains(&dst)
+                        && !written.contains(&src)
+                    {
+                        r.order.remove(p);
+                        r.order.insert(n - 2, i);
+                        return;
+                    }
+                }
+                for (o, reg) in &mut regs {
+                    match o.kind() {
+                        OperandKind::Def => written.push(reg),
+                        OperandKind::Use => read.push(reg),
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The op that defines the moved value.
 struct Def {
     /// Its item index.

@@ -88,7 +88,10 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
             vcode.block_succs(Block::new(b)).iter().map(|s| Block::new(forward[s.index()])).collect();
         let items: Vec<InstOrEdit> = out.block_insts_and_edits(vcode, Block::new(b)).collect();
         let (folded_moves, call_args) = fold_call_moves(vcode, &items);
-        let retargets = coalesce::retarget(vcode, out, &items, &uses);
+        let mut retargets = coalesce::retarget(vcode, out, &items, &uses);
+        if succs.first().is_some_and(|s| s.index() != next_block) {
+            coalesce::sink_step(vcode, out, &items, &mut retargets);
+        }
         let jump_fusion = fuse_jump(vcode, out, &items, &retargets, &succs, next_block)?;
         for &i in &retargets.order {
             let item = &items[i];
@@ -387,6 +390,9 @@ fn fuse_jump(
             VInstKind::Op(op) => match rewrite(*op, &retargets.allocs(at, out.inst_allocs(*inst)))? {
                 Op::Xadd64I8(ops::Xadd64I8 { dst, a, imm }) => {
                     Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, offset })
+                }
+                Op::Xadd32I8(ops::Xadd32I8 { dst, a, imm }) => {
+                    Op::Xadd32I8Jump(ops::Xadd32I8Jump { dst, a, imm, offset })
                 }
                 _ => return Ok(None),
             },

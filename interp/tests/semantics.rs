@@ -502,6 +502,18 @@ fn branches(h: &mut Harness) {
         let r = h.run_asm(a, |n| vec![0..n], &i64s(&[n]), &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(3 * n as i64)], "xadd64_i8_jump loop of {n}");
     }
+    // The 32-bit step wraps and zero-extends.
+    let mut a = Assembler::new();
+    let (top, out) = (a.label(), a.label());
+    a.bind(top);
+    a.branch(ops::BrIfXeq64I8 { a: x(0), imm: 0, offset: PcRel(0) }, out).unwrap();
+    a.op(ops::Xadd64I8 { dst: x(0), a: x(0), imm: -1 });
+    a.branch(ops::Xadd32I8Jump { dst: x(1), a: x(1), imm: 1, offset: PcRel(0) }, top).unwrap();
+    a.bind(out);
+    a.op(ops::Xmov { dst: x(0), src: x(1) });
+    a.op(ops::Ret {});
+    let r = h.run_asm(a, |n| vec![0..n], &i64s(&[2, HI | (u32::MAX as u64)]), &[ValType::I64]).unwrap();
+    assert_eq!(r, [Val::I64(1)], "xadd32_i8_jump");
     let mut a = Assembler::new();
     let out = a.label();
     a.branch(ops::XmovJump { dst: x(0), src: x(1), offset: PcRel(0) }, out).unwrap();

@@ -549,6 +549,8 @@ macro_rules! for_each_op {
             xadd64_i8_jump = Xadd64I8Jump { dst: XDst, a: XReg, imm: i8, offset: PcRel };
             /// `xmov` then `jump`: a block argument's move and the jump.
             xmov_jump = XmovJump { dst: XDst, src: XReg, offset: PcRel };
+            /// `xadd32_i8` then `jump`: a 32-bit counter's step and back edge.
+            xadd32_i8_jump = Xadd32I8Jump { dst: XDst, a: XReg, imm: i8, offset: PcRel };
         }
     };
 }

@@ -210,6 +210,7 @@ fn verify_function(
             Op::Ret(_)
                 | Op::Jump(_)
                 | Op::Xadd64I8Jump(_)
+                | Op::Xadd32I8Jump(_)
                 | Op::XmovJump(_)
                 | Op::ReturnCall(_)
                 | Op::ReturnCallIndirect(_)

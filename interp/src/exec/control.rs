@@ -111,6 +111,11 @@ impl State {
         self.jump(at, offset)
     }
     #[inline(always)]
+    pub fn xadd32_i8_jump(&mut self, at: At, dst: XReg, a: XReg, imm: i8, offset: PcRel) -> Flow {
+        self.xadd32_i8(at, dst, a, imm)?;
+        self.jump(at, offset)
+    }
+    #[inline(always)]
     pub fn xmov_jump(&mut self, at: At, dst: XReg, src: XReg, offset: PcRel) -> Flow {
         self.xmov(at, dst, src)?;
         self.jump(at, offset)

@@ -542,6 +542,28 @@ fn floats(h: &mut Harness) {
         Fmax32 from_f32 F32: [(0.0, -0.0) => 0.0, (-0.0, 0.0) => 0.0, (1.0, 2.0) => 2.0];
         Fmax64 from_f64 F64: [(0.0, -0.0) => 0.0, (-0.0, 0.0) => 0.0, (f64::INFINITY, 1.0) => f64::INFINITY];
     }
+    // Multiply-adds round the product before adding: 1 - 2^-56 rounds to
+    // 1.0, so (1 + 2^-28)(1 - 2^-28) - 1 is 0 here (a fused multiply-add
+    // would give -2^-56; the same in f32 with 2^-13). f0 = a, f1 = b, f2 = c.
+    let (a64, b64) = (1.0 + 2f64.powi(-28), 1.0 - 2f64.powi(-28));
+    let (a32, b32) = (1.0 + 2f32.powi(-13), 1.0 - 2f32.powi(-13));
+    let args64 = [Val::from_f64(a64), Val::from_f64(b64), Val::from_f64(-1.0)];
+    let args32 = [Val::from_f32(a32), Val::from_f32(b32), Val::from_f32(-1.0)];
+    for (op, args, want) in [
+        (Op::from(ops::Fmuladd64 { dst: f(0), a: f(0), b: f(1), c: f(2) }), &args64, Val::from_f64(0.0)),
+        (Op::from(ops::Faddmul64 { dst: f(0), c: f(2), a: f(0), b: f(1) }), &args64, Val::from_f64(0.0)),
+        (Op::from(ops::Fmuladd32 { dst: f(0), a: f(0), b: f(1), c: f(2) }), &args32, Val::from_f32(0.0)),
+        (Op::from(ops::Faddmul32 { dst: f(0), c: f(2), a: f(0), b: f(1) }), &args32, Val::from_f32(0.0)),
+    ] {
+        let ty = if matches!(want, Val::F64(_)) { ValType::F64 } else { ValType::F32 };
+        assert_eq!(h.run(&[op], args, &[ty]).unwrap(), [want], "{op}");
+    }
+    let args = [Val::from_f64(3.0), Val::from_f64(-0.5), Val::from_f64(10.0)];
+    let op = Op::from(ops::Fmuladd64 { dst: f(0), a: f(0), b: f(1), c: f(2) });
+    assert_eq!(h.run(&[op], &args, &[ValType::F64]).unwrap(), [Val::from_f64(8.5)]);
+    let op = Op::from(ops::Faddmul64 { dst: f(3), c: f(2), a: f(1), b: f(1) });
+    let got = h.run(&[op, Op::from(ops::Fmov { dst: f(0), src: f(3) })], &args, &[ValType::F64]).unwrap();
+    assert_eq!(got, [Val::from_f64(10.25)]);
     // A NaN operand gives the canonical NaN, whatever its payload.
     for (op, ty) in [
         (Op::from(ops::Fmin32 { dst: f(0), a: f(0), b: f(1) }), ValType::F32),

@@ -551,6 +551,17 @@ macro_rules! for_each_op {
             xmov_jump = XmovJump { dst: XDst, src: XReg, offset: PcRel };
             /// `xadd32_i8` then `jump`: a 32-bit counter's step and back edge.
             xadd32_i8_jump = Xadd32I8Jump { dst: XDst, a: XReg, imm: i8, offset: PcRel };
+
+            /// `a * b + c` on f32, rounded after the multiply and after the
+            /// add (`fmul32` then `fadd32`, not a fused multiply-add).
+            fmuladd32 = Fmuladd32 { dst: FDst, a: FReg, b: FReg, c: FReg };
+            /// `a * b + c` on f64, rounded twice (`fmul64` then `fadd64`).
+            fmuladd64 = Fmuladd64 { dst: FDst, a: FReg, b: FReg, c: FReg };
+            /// `c + a * b` on f32, rounded twice: the add's operands in
+            /// that order (which NaN comes out when both are NaNs).
+            faddmul32 = Faddmul32 { dst: FDst, c: FReg, a: FReg, b: FReg };
+            /// `c + a * b` on f64, rounded twice.
+            faddmul64 = Faddmul64 { dst: FDst, c: FReg, a: FReg, b: FReg };
         }
     };
 }

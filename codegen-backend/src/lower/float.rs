@@ -35,6 +35,19 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// `result = a * b + c` (or `c + a * b`), rounded after each step.
+    pub(super) fn mul_add(&mut self, inst: ir::Inst, m: MulAdd, w: bool) -> LowerResult<()> {
+        let (a, b, c, d) = (self.reg(m.a)?, self.reg(m.b)?, self.reg(m.c)?, self.result(inst)?);
+        let op = match (m.product_first, w) {
+            (true, false) => vop::fmuladd32(d, a, b, c),
+            (true, true) => vop::fmuladd64(d, a, b, c),
+            (false, false) => vop::faddmul32(d, c, a, b),
+            (false, true) => vop::faddmul64(d, c, a, b),
+        };
+        self.emit(op);
+        Ok(())
+    }
+
     /// band/bor/bxor/bnot on float bits: through x-registers.
     pub(super) fn float_bitwise(
         &mut self,

@@ -17,6 +17,7 @@ impl Lower<'_> {
         self.fuse_compares_into_branches(order, uses, &mut folded_uses);
         self.fold_alu_immediates(order, &mut folded_uses);
         self.fuse_indexed_addresses(order, uses);
+        self.fuse_multiply_adds(order, uses);
         // A constant every use of which became an immediate needs no register.
         for (k, &n) in folded_uses.iter() {
             if n > 0 && uses[dfg.first_result(k)] == n {
@@ -160,7 +161,42 @@ impl Lower<'_> {
                     continue;
                 }
                 self.indexed[inst] = Some((x, y));
-                self.index_adds.insert(add);
+                self.absorbed.insert(add);
+            }
+        }
+    }
+
+    /// Scalar `fadd`s with an operand that is an `fmul` of the same block
+    /// used only there: one multiply-add op (rounded after each step, as
+    /// the two ops are), and the multiply is not lowered.
+    fn fuse_multiply_adds(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        for &block in order {
+            for inst in func.layout.block_insts(block).filter(|&i| !self.dead.contains(i)) {
+                let InstructionData::Binary { opcode: Opcode::Fadd, args: [x, y] } = dfg.insts[inst] else {
+                    continue;
+                };
+                if !matches!(dfg.ctrl_typevar(inst), types::F32 | types::F64) {
+                    continue;
+                }
+                let product = |v: Value| {
+                    let v = dfg.resolve_aliases(v);
+                    let ir::ValueDef::Result(mul, 0) = dfg.value_def(v) else { return None };
+                    let InstructionData::Binary { opcode: Opcode::Fmul, args: [a, b] } = dfg.insts[mul]
+                    else {
+                        return None;
+                    };
+                    let mine = func.layout.inst_block(mul) == Some(block) && uses[v] == 1;
+                    (mine && !self.absorbed.contains(mul)).then_some((mul, a, b))
+                };
+                let (mul, a, b, c, product_first) = match (product(x), product(y)) {
+                    (Some((mul, a, b)), _) => (mul, a, b, y, true),
+                    (None, Some((mul, a, b))) => (mul, a, b, x, false),
+                    (None, None) => continue,
+                };
+                self.mul_adds[inst] = Some(MulAdd { a, b, c, product_first });
+                self.absorbed.insert(mul);
             }
         }
     }

@@ -95,7 +95,8 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         dead: Default::default(),
         alu_imm: SecondaryMap::new(),
         indexed: SecondaryMap::new(),
-        index_adds: Default::default(),
+        absorbed: Default::default(),
+        mul_adds: SecondaryMap::new(),
     };
     l.lower_function()?;
     Ok(Lowered { vcode: l.vcode, callees: l.callees })
@@ -133,8 +134,22 @@ struct Lower<'f> {
     /// Loads and stores whose address is the sum of these two values: one
     /// indexed op (see [`Self::find_fusions`]).
     indexed: SecondaryMap<ir::Inst, Option<(Value, Value)>>,
-    /// The `iadd`s those addresses came from: not lowered.
-    index_adds: EntitySet<ir::Inst>,
+    /// Instructions lowered as part of another op (the `iadd`s of indexed
+    /// addresses, the `fmul`s of multiply-adds): not lowered themselves.
+    absorbed: EntitySet<ir::Inst>,
+    /// `fadd`s of an `fmul` of their block used only there: the multiply's
+    /// operands, the addend, and whether the product is the add's first
+    /// operand (see [`Self::find_fusions`]).
+    mul_adds: SecondaryMap<ir::Inst, Option<MulAdd>>,
+}
+
+/// `a * b + c` (or `c + a * b`): an `fadd` and the `fmul` it absorbed.
+#[derive(Clone, Copy)]
+pub(super) struct MulAdd {
+    pub a: Value,
+    pub b: Value,
+    pub c: Value,
+    pub product_first: bool,
 }
 
 /// The virtual registers of one value: one, or two (low first) for an
@@ -373,7 +388,7 @@ impl<'f> Lower<'f> {
                 if self.fused[inst].is_some()
                     || self.folded_consts.contains(inst)
                     || self.dead.contains(inst)
-                    || self.index_adds.contains(inst)
+                    || self.absorbed.contains(inst)
                 {
                     continue;
                 }
@@ -543,6 +558,9 @@ impl<'f> Lower<'f> {
             }
             InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_int() => {
                 self.int_binary(inst, opcode, a, b, ctrl)?;
+            }
+            InstructionData::Binary { .. } if self.mul_adds[inst].is_some() => {
+                self.mul_add(inst, self.mul_adds[inst].expect("checked"), ctrl == types::F64)?;
             }
             InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_float() => {
                 self.float_binary(inst, opcode, a, b, ctrl == types::F64)?;

@@ -163,6 +163,33 @@ impl State {
         fcopysign64: f64 set_f64, |a, b| f64::from_bits(a.to_bits() & !F64_SIGN | b.to_bits() & F64_SIGN);
     }
 
+    // Multiply, round, add, round: what `fmul` then `fadd` give (Rust
+    // never contracts the two into one fused multiply-add).
+    #[inline(always)]
+    pub fn fmuladd32(&mut self, at: At, dst: FReg, a: FReg, b: FReg, c: FReg) -> Flow {
+        let p = self.f32(a) * self.f32(b);
+        self.set_f32(dst, p + self.f32(c));
+        Ok(at.next)
+    }
+    #[inline(always)]
+    pub fn fmuladd64(&mut self, at: At, dst: FReg, a: FReg, b: FReg, c: FReg) -> Flow {
+        let p = self.f64(a) * self.f64(b);
+        self.set_f64(dst, p + self.f64(c));
+        Ok(at.next)
+    }
+    #[inline(always)]
+    pub fn faddmul32(&mut self, at: At, dst: FReg, c: FReg, a: FReg, b: FReg) -> Flow {
+        let p = self.f32(a) * self.f32(b);
+        self.set_f32(dst, self.f32(c) + p);
+        Ok(at.next)
+    }
+    #[inline(always)]
+    pub fn faddmul64(&mut self, at: At, dst: FReg, c: FReg, a: FReg, b: FReg) -> Flow {
+        let p = self.f64(a) * self.f64(b);
+        self.set_f64(dst, self.f64(c) + p);
+        Ok(at.next)
+    }
+
     funops! {
         // Sign-bit operations never touch a NaN's payload.
         fneg32: f32 set_f32, |a| f32::from_bits(a.to_bits() ^ F32_SIGN);

@@ -621,6 +621,11 @@ fn rewrite(mut op: Op, allocs: &[Allocation]) -> Result<Op, String> {
     let mut i = 0;
     let mut error = None;
     op.for_each_reg_field(|_, field| {
+        // Lowering put `sp` in a field that addresses from it, and gave
+        // the field no operand (placeholders are `fp`).
+        if matches!(&field, RegFieldMut::X(r) if **r == XReg::SP) {
+            return;
+        }
         let Some(p) = allocs.get(i).and_then(|a| a.as_reg()) else {
             error = Some("an operand was not given a register".to_string());
             return;

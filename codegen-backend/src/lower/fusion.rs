@@ -18,6 +18,7 @@ impl Lower<'_> {
         self.fold_alu_immediates(order, &mut folded_uses);
         self.fuse_indexed_addresses(order, uses);
         self.fuse_multiply_adds(order, uses);
+        self.fold_stack_bases(order, uses);
         // A constant every use of which became an immediate needs no register.
         for (k, &n) in folded_uses.iter() {
             if n > 0 && uses[dfg.first_result(k)] == n {
@@ -197,6 +198,59 @@ impl Lower<'_> {
                 };
                 self.mul_adds[inst] = Some(MulAdd { a, b, c, product_first });
                 self.absorbed.insert(mul);
+            }
+        }
+    }
+
+    /// Loads and stores (as `fuse_indexed_addresses` finds them, big-endian
+    /// ones too) whose base is a `stack_addr`: they address from `sp`, and
+    /// a `stack_addr` all of whose uses did so is not lowered (it was an
+    /// `xmov x, sp` before each access that Cranelift rematerializes).
+    fn fold_stack_bases(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        let mut folded: SecondaryMap<ir::Inst, u32> = SecondaryMap::new();
+        // The slot offset of `v` if a `stack_addr` defines it.
+        let stack_addr = |v: Value| -> Option<(ir::Inst, i64)> {
+            let v = dfg.resolve_aliases(v);
+            let ir::ValueDef::Result(k, 0) = dfg.value_def(v) else { return None };
+            let InstructionData::StackAddr { stack_slot, offset, .. } = dfg.insts[k] else { return None };
+            let base = *self.slot_offsets.get(&stack_slot)?;
+            Some((k, base as i64 + i32::from(offset) as i64))
+        };
+        for &block in order {
+            for inst in func.layout.block_insts(block).filter(|&i| !self.dead.contains(i)) {
+                let (addr, offset, ty) = match dfg.insts[inst] {
+                    InstructionData::Load { arg, offset, .. } => {
+                        (arg, i32::from(offset), dfg.value_type(dfg.first_result(inst)))
+                    }
+                    InstructionData::Store { args: [value, addr], offset, .. } => {
+                        (addr, i32::from(offset), dfg.value_type(value))
+                    }
+                    _ => continue,
+                };
+                if ty.is_vector() || ty.bits() > 64 {
+                    continue;
+                }
+                let (k, slot, index) = match self.indexed[inst] {
+                    Some((x, y)) => match (stack_addr(x), stack_addr(y)) {
+                        (Some((k, o)), _) => (k, o, Some(y)),
+                        (None, Some((k, o))) => (k, o, Some(x)),
+                        (None, None) => continue,
+                    },
+                    None => match stack_addr(addr) {
+                        Some((k, o)) => (k, o, None),
+                        None => continue,
+                    },
+                };
+                let Ok(offset) = i32::try_from(slot + offset as i64) else { continue };
+                self.sp_based[inst] = Some(SpBase { index, offset });
+                folded[k] += 1;
+            }
+        }
+        for (k, &n) in folded.iter() {
+            if n > 0 && uses[dfg.first_result(k)] == n {
+                self.absorbed.insert(k);
             }
         }
     }

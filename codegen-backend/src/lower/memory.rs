@@ -8,11 +8,41 @@ use super::*;
 pub(super) enum Addr {
     Base(VReg),
     Indexed(VReg, VReg),
+    /// `sp + index + offset`, this offset replacing the access's own (it
+    /// includes it; see `fold_stack_bases`).
+    Sp {
+        index: Option<VReg>,
+        offset: i32,
+    },
+}
+
+/// `v` with its register operand `k` (an x-register field) replaced by
+/// `sp`: the field holds `sp`, which emission leaves as it is, and the
+/// operand goes (`sp` is not allocated).
+fn sp_operand(mut v: VOp, k: usize) -> VOp {
+    let mut i = 0;
+    v.op.for_each_reg_field(|_, field| {
+        if i == k
+            && let sheave_opcodes::RegFieldMut::X(r) = field
+        {
+            *r = sheave_opcodes::XReg::SP;
+        }
+        i += 1;
+    });
+    v.operands.remove(k);
+    v
 }
 
 impl Lower<'_> {
     /// The address operand of load or store `inst` whose address is `addr`.
     pub(super) fn address(&mut self, inst: ir::Inst, addr: Value) -> LowerResult<Addr> {
+        if let Some(sp) = self.sp_based[inst] {
+            let index = match sp.index {
+                Some(i) => Some(self.reg(i)?),
+                None => None,
+            };
+            return Ok(Addr::Sp { index, offset: sp.offset });
+        }
         Ok(match self.indexed[inst] {
             Some((a, b)) => Addr::Indexed(self.reg(a)?, self.reg(b)?),
             None => Addr::Base(self.reg(addr)?),
@@ -70,6 +100,12 @@ impl Lower<'_> {
         })
     }
 
+    /// A register standing in for `sp` while an op is built (its operand
+    /// is then removed: `sp_operand`).
+    fn sp_stand_in(&mut self) -> VReg {
+        VReg::new(0, RegClass::Int)
+    }
+
     pub(super) fn stack_addr(&mut self, slot: ir::StackSlot, offset: i32) -> LowerResult<VReg> {
         let base = *self.slot_offsets.get(&slot).ok_or("unknown stack slot")?;
         let offset = i32::try_from(base as i64 + offset as i64).map_err(|_| "stack slot offset overflows")?;
@@ -93,8 +129,19 @@ impl Lower<'_> {
     ) -> LowerResult<()> {
         let ty =
             self.func.dfg.value_type(*self.func.dfg.inst_results(inst).first().ok_or("load without result")?);
+        // The base operand's index among the op's operands, and a stand-in
+        // register for it when the base is `sp`.
+        let (addr, offset, sp) = match addr {
+            Addr::Sp { index: Some(index), offset } => {
+                (Addr::Indexed(self.sp_stand_in(), index), offset, true)
+            }
+            Addr::Sp { index: None, offset } => (Addr::Base(self.sp_stand_in()), offset, true),
+            _ => (addr, offset, false),
+        };
+        let at_sp = |v: VOp| if sp { sp_operand(v, 1) } else { v };
         let base = match addr {
             Addr::Base(base) => base,
+            Addr::Sp { .. } => unreachable!("replaced above"),
             Addr::Indexed(base, index) => {
                 let d = self.result(inst)?;
                 let op = match (opcode, ty) {
@@ -109,7 +156,7 @@ impl Lower<'_> {
                     (Opcode::Load, types::F64) => vop::fload64_ix,
                     _ => return Err(format!("indexed `{opcode}` of {ty}: fusion and lowering disagree")),
                 };
-                self.emit(op(d, base, index, offset));
+                self.emit(at_sp(op(d, base, index, offset)));
                 return Ok(());
             }
         };
@@ -135,7 +182,7 @@ impl Lower<'_> {
             (Opcode::Load, types::F64) => endian!(fload64, fload64_be),
             _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
         };
-        self.emit(op(d, base, offset));
+        self.emit(at_sp(op(d, base, offset)));
         Ok(())
     }
 
@@ -150,8 +197,17 @@ impl Lower<'_> {
         let ty = self.func.dfg.value_type(value);
         let be = self.big_endian(flags);
         let v = self.reg(value)?;
+        let (addr, offset, sp) = match addr {
+            Addr::Sp { index: Some(index), offset } => {
+                (Addr::Indexed(self.sp_stand_in(), index), offset, true)
+            }
+            Addr::Sp { index: None, offset } => (Addr::Base(self.sp_stand_in()), offset, true),
+            _ => (addr, offset, false),
+        };
+        let at_sp = |v: VOp| if sp { sp_operand(v, 0) } else { v };
         let base = match addr {
             Addr::Base(base) => base,
+            Addr::Sp { .. } => unreachable!("replaced above"),
             Addr::Indexed(base, index) => {
                 let op = match (opcode, ty) {
                     (Opcode::Store, types::I8) | (Opcode::Istore8, _) => vop::xstore8_ix,
@@ -162,7 +218,7 @@ impl Lower<'_> {
                     (Opcode::Store, types::F64) => vop::fstore64_ix,
                     _ => return Err(format!("indexed `{opcode}` of {ty}: fusion and lowering disagree")),
                 };
-                self.emit(op(base, index, offset, v));
+                self.emit(at_sp(op(base, index, offset, v)));
                 return Ok(());
             }
         };
@@ -183,7 +239,7 @@ impl Lower<'_> {
             (Opcode::Store, types::F64) => endian!(fstore64, fstore64_be),
             _ => return Err(format!("`{opcode}` of {ty} is not supported yet")),
         };
-        self.emit(op(base, offset, v));
+        self.emit(at_sp(op(base, offset, v)));
         Ok(())
     }
 

@@ -97,6 +97,7 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         indexed: SecondaryMap::new(),
         absorbed: Default::default(),
         mul_adds: SecondaryMap::new(),
+        sp_based: SecondaryMap::new(),
     };
     l.lower_function()?;
     Ok(Lowered { vcode: l.vcode, callees: l.callees })
@@ -141,6 +142,18 @@ struct Lower<'f> {
     /// operands, the addend, and whether the product is the add's first
     /// operand (see [`Self::find_fusions`]).
     mul_adds: SecondaryMap<ir::Inst, Option<MulAdd>>,
+    /// Loads and stores whose base is a `stack_addr`: `sp` itself is the
+    /// base, with the slot's offset added to the access's (see
+    /// [`Self::find_fusions`]).
+    sp_based: SecondaryMap<ir::Inst, Option<SpBase>>,
+}
+
+/// A load or store addressed from `sp`: `sp + index + offset` (the slot's
+/// offset and the `stack_addr`'s included).
+#[derive(Clone, Copy)]
+pub(super) struct SpBase {
+    pub index: Option<Value>,
+    pub offset: i32,
 }
 
 /// `a * b + c` (or `c + a * b`): an `fadd` and the `fmul` it absorbed.

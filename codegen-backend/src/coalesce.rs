@@ -49,22 +49,69 @@ pub(crate) struct Retargets {
     /// The items to emit, by index, in order: all of them unless a move
     /// was removed or an op moved down to where its move was.
     pub order: Vec<usize>,
-    /// Per index of an op to emit: its operand index and the register that
-    /// replaces its allocation.
-    pub defs: HashMap<usize, (usize, PReg)>,
+    /// Per index of an op to emit: operand indices and the registers that
+    /// replace their allocations.
+    pub defs: HashMap<usize, Vec<(usize, PReg)>>,
 }
 
 impl Retargets {
     /// The allocations to emit the op at item `i` with.
     pub fn allocs<'a>(&self, i: usize, allocs: &'a [Allocation]) -> std::borrow::Cow<'a, [Allocation]> {
         match self.defs.get(&i) {
-            Some(&(k, reg)) => {
+            Some(changes) => {
                 let mut owned = allocs.to_vec();
-                owned[k] = Allocation::reg(reg);
+                for &(k, reg) in changes {
+                    owned[k] = Allocation::reg(reg);
+                }
                 owned.into()
             }
             None => allocs.into(),
         }
+    }
+}
+
+/// A register move `a <- b` just before an op that writes `a` and reads
+/// it: the op reads `b` instead and the move goes (`a` ends up the same;
+/// regalloc2 leaves these where a value lives on in `b` and the op's
+/// result takes `a`).
+pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &mut Retargets) {
+    let mut p = 0;
+    while p + 1 < r.order.len() {
+        let (m, i) = (r.order[p], r.order[p + 1]);
+        p += 1;
+        let InstOrEdit::Edit(Edit::Move { from, to }) = items[m] else { continue };
+        let (Some(b), Some(a)) = (from.as_reg(), to.as_reg()) else { continue };
+        let InstOrEdit::Inst(inst) = items[i] else { continue };
+        let vinst = &vcode.insts[inst.index()];
+        if a == b
+            || a.class() != b.class()
+            || !matches!(vinst.kind, VInstKind::Op(_))
+            || r.defs.contains_key(&i)
+        {
+            continue;
+        }
+        if vinst.clobbers != PRegSet::empty() {
+            continue;
+        }
+        let allocs = out.inst_allocs(inst);
+        let at = |kind: OperandKind| {
+            vinst
+                .operands
+                .iter()
+                .zip(allocs)
+                .enumerate()
+                .filter(move |(_, (o, a))| o.kind() == kind && a.as_reg().is_some())
+                .map(|(k, (_, a))| (k, a.as_reg().expect("filtered")))
+        };
+        let writes_a = at(OperandKind::Def).count() == 1 && at(OperandKind::Def).all(|(_, reg)| reg == a);
+        let reads_a: Vec<(usize, PReg)> =
+            at(OperandKind::Use).filter(|&(_, reg)| reg == a).map(|(k, _)| (k, b)).collect();
+        if !writes_a || reads_a.is_empty() {
+            continue;
+        }
+        r.defs.insert(i, reads_a);
+        r.order.remove(p - 1);
+        p -= 1;
     }
 }
 
@@ -95,7 +142,7 @@ pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: 
             continue;
         }
         if let Some(d) = defining_op(vcode, out, items, m, tmp, dst, uses) {
-            r.defs.insert(d.at, (d.operand, dst));
+            r.defs.insert(d.at, vec![(d.operand, dst)]);
             r.order.retain(|&j| j != m && j != d.at);
             let place = if d.sink { m } else { d.at };
             let pos = r.order.iter().position(|&j| j > place).unwrap_or(r.order.len());

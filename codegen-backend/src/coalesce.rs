@@ -70,6 +70,54 @@ impl Retargets {
     }
 }
 
+/// `sp` (a `stack_addr` of offset 0, `xmov x, sp`) read by one op alone,
+/// later in the block past only plain ops and moves that do not read the
+/// register: the op reads `sp` itself and the `xmov` goes. (`sp` only
+/// changes in calls, frame ops and stack adjustments, none of them plain.)
+pub(crate) fn forward_sp(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &[u32], r: &mut Retargets) {
+    let mut p = 0;
+    'candidates: while p < r.order.len() {
+        let s = r.order[p];
+        p += 1;
+        let InstOrEdit::Inst(sp_inst) = &items[s] else { continue };
+        let def = &vcode.insts[sp_inst.index()];
+        if !matches!(def.kind, VInstKind::StackAddr { offset: 0 }) {
+            continue;
+        }
+        let v = def.operands[0].vreg();
+        let Some(reg) = out.inst_allocs(*sp_inst)[0].as_reg() else { continue };
+        if uses.get(v.vreg()) != Some(&1) {
+            continue;
+        }
+        for q in p..r.order.len() {
+            let i = r.order[q];
+            match &items[i] {
+                InstOrEdit::Edit(Edit::Move { from, .. }) => {
+                    if from.as_reg() == Some(reg) {
+                        continue 'candidates;
+                    }
+                }
+                InstOrEdit::Inst(inst) => {
+                    let vinst = &vcode.insts[inst.index()];
+                    if !matches!(vinst.kind, VInstKind::Op(_)) || vinst.clobbers != PRegSet::empty() {
+                        continue 'candidates;
+                    }
+                    let use_of_v =
+                        vinst.operands.iter().position(|o| o.kind() == OperandKind::Use && o.vreg() == v);
+                    let Some(k) = use_of_v else { continue };
+                    if r.defs.contains_key(&i) || out.inst_allocs(*inst)[k].as_reg() != Some(reg) {
+                        continue 'candidates;
+                    }
+                    r.defs.insert(i, vec![(k, PReg::new(sheave_opcodes::abi::SP, regalloc2::RegClass::Int))]);
+                    r.order.remove(p - 1);
+                    p -= 1;
+                    continue 'candidates;
+                }
+            }
+        }
+    }
+}
+
 /// A register move `a <- b` just before an op that writes `a` and reads
 /// it: the op reads `b` instead and the move goes (`a` ends up the same;
 /// regalloc2 leaves these where a value lives on in `b` and the op's

@@ -93,6 +93,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
             coalesce::sink_step(vcode, out, &items, &mut retargets);
         }
         coalesce::forward_moves(vcode, out, &items, &mut retargets);
+        coalesce::forward_sp(vcode, out, &items, &uses, &mut retargets);
         let jump_fusion = fuse_jump(vcode, out, &items, &retargets, &succs, next_block)?;
         for &i in &retargets.order {
             let item = &items[i];

@@ -10,7 +10,7 @@
 #![allow(dead_code, clippy::too_many_arguments, clippy::vec_init_then_push)]
 
 use regalloc2::{Operand, RegClass, VReg};
-use sheave_opcodes::{FReg, FloatCC, Op, PcRel, RegMask, VReg as SVReg, XReg, ops};
+use sheave_opcodes::{FReg, FloatCC, Op, PcRel, RegMask, VReg as SVReg, XReg, XRegMask, ops};
 
 /// An op and its register operands, one per register field in declaration
 /// order (the order emission hands out the allocations in).

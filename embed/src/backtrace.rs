@@ -13,7 +13,7 @@ use sheave_opcodes::Op;
 /// the `ret` it reaches cannot trap). A function without one keeps its
 /// return address in `lr`.
 pub(crate) fn framed_functions(module: &Module) -> Vec<Option<usize>> {
-    let pushes = |op: &Op| matches!(op, Op::PushFrame(_) | Op::PushFrameSave(_));
+    let pushes = |op: &Op| matches!(op, Op::PushFrame(_) | Op::PushFrameSave(_) | Op::PushFrameSaveX(_));
     module
         .functions()
         .iter()

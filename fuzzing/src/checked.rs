@@ -14,8 +14,8 @@ use crate::Finding;
 use arbitrary::{Result as ArbResult, Unstructured};
 use sheave_embed::{HostBuffer, Linker, Module, ModuleFunction, ModuleParts, ScalarType, Val};
 use sheave_opcodes::{
-    Assembler, FDst, FReg, FloatCC, Op, PcRel, RegMask, VDst, VReg, XDst, XReg, for_each_extended_op,
-    for_each_op, ops,
+    Assembler, FDst, FReg, FloatCC, Op, PcRel, RegMask, VDst, VReg, XDst, XReg, XRegMask,
+    for_each_extended_op, for_each_op, ops,
 };
 
 /// Fuel per run: enough for loops to do something, short enough to stop.
@@ -60,6 +60,11 @@ impl Gen for FloatCC {
 impl Gen for RegMask {
     fn gen_from(u: &mut Unstructured) -> ArbResult<Self> {
         Ok(RegMask(u.arbitrary()?))
+    }
+}
+impl Gen for XRegMask {
+    fn gen_from(u: &mut Unstructured) -> ArbResult<Self> {
+        Ok(XRegMask(u.arbitrary()?))
     }
 }
 /// Patched to a real target by the assembler.

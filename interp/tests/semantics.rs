@@ -7,7 +7,7 @@ mod common;
 mod vector;
 use common::*;
 use sheave_interp::{TrapKind, TrapKind::*, Val, ValType};
-use sheave_opcodes::{Assembler, FloatCC, OP_SIGNATURES, Op, PcRel, RegMask, ops};
+use sheave_opcodes::{Assembler, FloatCC, OP_SIGNATURES, Op, PcRel, RegMask, XRegMask, ops};
 
 type R = Result<u64, TrapKind>;
 
@@ -1004,21 +1004,28 @@ fn calls_frames_and_traps(h: &mut Harness) {
     a.op(ops::Xconst8 { dst: x(2), imm: 7 });
     a.branch(ops::Call { offset: PcRel(0) }, g).unwrap(); // 18
     a.op(ops::Xadd64 { dst: x(20), a: x(20), b: x(0) });
+    // x16 (1) survived g's clobbering it.
+    a.op(ops::Xadd64 { dst: x(20), a: x(20), b: x(16) });
     a.op(ops::Xmov { dst: x(0), src: x(20) });
     a.op(ops::PopFrameRestore { amt: 40, regs: saved });
     a.op(ops::Ret {});
     let split = a.offset();
     a.bind(g);
-    a.op(ops::PushFrame {});
+    // g saves x16/x17 with the x-only frame op and clobbers them.
+    let g_saved =
+        XRegMask::from_mask(RegMask::default().with_x(x(16)).unwrap().with_x(x(17)).unwrap()).unwrap();
+    a.op(ops::PushFrameSaveX { amt: 16, regs: g_saved });
+    a.op(ops::Xconst8 { dst: x(16), imm: 99 });
+    a.op(ops::Xconst8 { dst: x(17), imm: 98 });
     a.op(ops::Xadd64 { dst: x(0), a: x(0), b: x(1) });
     a.op(ops::Xadd64 { dst: x(0), a: x(0), b: x(2) });
-    a.op(ops::PopFrame {});
+    a.op(ops::PopFrameRestoreX { amt: 16, regs: g_saved });
     a.op(ops::Ret {});
     // Give the callee-saved registers values main must preserve.
     h.vm.set_x(x(16), 0xAAAA);
     h.vm.set_f_bits(f(31), 0xBBBB);
     let r = h.run_asm(a, |n| vec![0..split, split..n], &[], &[ValType::I64]).unwrap();
-    assert_eq!(r, [Val::I64(10 + 30 + 131 + 18)]);
+    assert_eq!(r, [Val::I64(10 + 30 + 131 + 18 + 1)]);
     assert_eq!(h.vm.x(x(16)), 0xAAAA);
     assert_eq!(h.vm.f_bits(f(31)), 0xBBBB);
 

@@ -265,6 +265,52 @@ impl fmt::Display for RegMask {
     }
 }
 
+/// The callee-saved x-registers a `push_frame_save_x` stores: bit `i`
+/// (0..14) is `x(16 + i)`, as in [`RegMask`]; bits 14 and 15 must be zero.
+/// Two bytes where a [`RegMask`] takes four: most frames save no
+/// f-register.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, Default)]
+pub struct XRegMask(pub u16);
+
+impl XRegMask {
+    /// The same registers as a [`RegMask`].
+    #[inline(always)]
+    pub fn to_mask(self) -> RegMask {
+        // Masked so that the compiler sees no f-register in it.
+        RegMask(u32::from(self.0) & ((1 << RegMask::X_COUNT) - 1))
+    }
+    /// The x-registers of `mask`, if it names no f-register.
+    pub fn from_mask(mask: RegMask) -> Option<Self> {
+        (mask.fregs().next().is_none()).then(|| XRegMask(mask.0 as u16))
+    }
+}
+
+impl Operand for XRegMask {
+    const REG_BITS: u32 = 0;
+    const IMM_BYTES: usize = 2;
+    fn write_imm(self, out: &mut Vec<u8>) {
+        self.0.write_imm(out)
+    }
+    #[inline(always)]
+    unsafe fn read(reg_field: u32, imm: *const u8) -> Self {
+        // SAFETY: forwarded from the caller.
+        XRegMask(unsafe { u16::read(reg_field, imm) })
+    }
+    fn check(self) -> Result<(), &'static str> {
+        if self.0 >> RegMask::X_COUNT == 0 {
+            Ok(())
+        } else {
+            Err("x-register mask sets bits 14/15, which name no register")
+        }
+    }
+}
+
+impl fmt::Display for XRegMask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.to_mask().fmt(f)
+    }
+}
+
 /// A float comparison condition, CLIF's `FloatCC`.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub struct FloatCC(u8);

@@ -562,6 +562,11 @@ macro_rules! for_each_op {
             faddmul32 = Faddmul32 { dst: FDst, c: FReg, a: FReg, b: FReg };
             /// `c + a * b` on f64, rounded twice.
             faddmul64 = Faddmul64 { dst: FDst, c: FReg, a: FReg, b: FReg };
+
+            /// `push_frame_save` of x-registers only (two bytes shorter).
+            push_frame_save_x = PushFrameSaveX { amt: u16, regs: XRegMask };
+            /// `pop_frame_restore` of x-registers only.
+            pop_frame_restore_x = PopFrameRestoreX { amt: u16, regs: XRegMask };
         }
     };
 }

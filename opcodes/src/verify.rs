@@ -172,8 +172,14 @@ fn verify_function(
             }
             table_jumps_left = t.len;
         }
-        if let Op::PushFrameSave(crate::ops::PushFrameSave { amt, regs })
-        | Op::PopFrameRestore(crate::ops::PopFrameRestore { amt, regs }) = op
+        let frame = match op {
+            Op::PushFrameSave(crate::ops::PushFrameSave { amt, regs })
+            | Op::PopFrameRestore(crate::ops::PopFrameRestore { amt, regs }) => Some((amt, regs)),
+            Op::PushFrameSaveX(crate::ops::PushFrameSaveX { amt, regs })
+            | Op::PopFrameRestoreX(crate::ops::PopFrameRestoreX { amt, regs }) => Some((amt, regs.to_mask())),
+            _ => None,
+        };
+        if let Some((amt, regs)) = frame
             && (amt as u64) < 8 * regs.count() as u64
         {
             return Err(fail(VerifyErrorKind::FrameTooSmall { amt, saved: regs.count() }));

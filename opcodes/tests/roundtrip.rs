@@ -37,6 +37,11 @@ impl Samples for RegMask {
         RegMask([0, (1 << 30) - 1, 0b101, 1 << 29, 1 << 13][seed % 5])
     }
 }
+impl Samples for XRegMask {
+    fn sample(seed: usize) -> Self {
+        XRegMask([0, (1 << 14) - 1, 0b101, 1 << 13][seed % 4])
+    }
+}
 impl Samples for FloatCC {
     fn sample(seed: usize) -> Self {
         FloatCC::ALL[seed * 3 % FloatCC::ALL.len()]

@@ -182,4 +182,21 @@ fn rejects_frames_too_small_for_their_saves() {
     encode::ret(&mut code);
     let e = err(&code, &[0..code.len()]);
     assert_eq!(e.kind, VerifyErrorKind::FrameTooSmall { amt: 8, saved: 2 });
+    // The x-only forms, both ways.
+    let mut code = Vec::new();
+    encode::push_frame_save_x(&mut code, 16, XRegMask(0b111));
+    encode::ret(&mut code);
+    let e = err(&code, &[0..code.len()]);
+    assert_eq!(e.kind, VerifyErrorKind::FrameTooSmall { amt: 16, saved: 3 });
+    let mut code = Vec::new();
+    encode::push_frame_save_x(&mut code, 24, XRegMask(0b111));
+    encode::pop_frame_restore_x(&mut code, 8, XRegMask(0b111));
+    encode::ret(&mut code);
+    let e = err(&code, &[0..code.len()]);
+    assert_eq!((e.offset, e.kind), (5, VerifyErrorKind::FrameTooSmall { amt: 8, saved: 3 }));
+    // Bits 14 and 15 name no register.
+    let mut code = Vec::new();
+    encode::push_frame_save_x(&mut code, 64, XRegMask(1 << 14));
+    encode::ret(&mut code);
+    assert!(matches!(err(&code, &[0..code.len()]).kind, VerifyErrorKind::Decode(_)));
 }

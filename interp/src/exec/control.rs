@@ -2,7 +2,7 @@
 
 use crate::state::{At, Done, Flow, State, Stop};
 use crate::trap::TrapKind;
-use sheave_opcodes::{FReg, OpInfo, PcRel, RegMask, XReg, ops};
+use sheave_opcodes::{FReg, OpInfo, PcRel, RegMask, XReg, XRegMask, ops};
 
 /// One `ret` op: where a foreign tail call made by an entry's outermost
 /// function resumes, so that the native callee's results return to the host.
@@ -333,6 +333,16 @@ impl State {
             self.f[r.index()] = unsafe { Self::stack_slot(slot).read_unaligned() };
         }
         self.pop_frame(at)
+    }
+
+    #[inline(always)]
+    pub fn push_frame_save_x(&mut self, at: At, amt: u16, regs: XRegMask) -> Flow {
+        self.push_frame_save(at, amt, regs.to_mask())
+    }
+
+    #[inline(always)]
+    pub fn pop_frame_restore_x(&mut self, at: At, amt: u16, regs: XRegMask) -> Flow {
+        self.pop_frame_restore(at, amt, regs.to_mask())
     }
 
     #[inline(always)]

@@ -76,7 +76,7 @@ impl Retargets {
 /// changes in calls, frame ops and stack adjustments, none of them plain.)
 pub(crate) fn forward_sp(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &[u32], r: &mut Retargets) {
     let mut p = 0;
-    'candidates: while p < r.order.len() {
+    while p < r.order.len() {
         let s = r.order[p];
         p += 1;
         let InstOrEdit::Inst(sp_inst) = &items[s] else { continue };
@@ -89,31 +89,34 @@ pub(crate) fn forward_sp(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses
         if uses.get(v.vreg()) != Some(&1) {
             continue;
         }
-        for q in p..r.order.len() {
-            let i = r.order[q];
+        // The op that reads `v`, and its operand index.
+        let mut reader = None;
+        for &i in &r.order[p..] {
             match &items[i] {
                 InstOrEdit::Edit(Edit::Move { from, .. }) => {
                     if from.as_reg() == Some(reg) {
-                        continue 'candidates;
+                        break;
                     }
                 }
                 InstOrEdit::Inst(inst) => {
                     let vinst = &vcode.insts[inst.index()];
                     if !matches!(vinst.kind, VInstKind::Op(_)) || vinst.clobbers != PRegSet::empty() {
-                        continue 'candidates;
+                        break;
                     }
                     let use_of_v =
                         vinst.operands.iter().position(|o| o.kind() == OperandKind::Use && o.vreg() == v);
-                    let Some(k) = use_of_v else { continue };
-                    if r.defs.contains_key(&i) || out.inst_allocs(*inst)[k].as_reg() != Some(reg) {
-                        continue 'candidates;
+                    if let Some(k) = use_of_v {
+                        let ok = !r.defs.contains_key(&i) && out.inst_allocs(*inst)[k].as_reg() == Some(reg);
+                        reader = ok.then_some((i, k));
+                        break;
                     }
-                    r.defs.insert(i, vec![(k, PReg::new(sheave_opcodes::abi::SP, regalloc2::RegClass::Int))]);
-                    r.order.remove(p - 1);
-                    p -= 1;
-                    continue 'candidates;
                 }
             }
+        }
+        if let Some((i, k)) = reader {
+            r.defs.insert(i, vec![(k, PReg::new(sheave_opcodes::abi::SP, regalloc2::RegClass::Int))]);
+            r.order.remove(p - 1);
+            p -= 1;
         }
     }
 }

@@ -281,7 +281,7 @@ impl XRegMask {
     }
     /// The x-registers of `mask`, if it names no f-register.
     pub fn from_mask(mask: RegMask) -> Option<Self> {
-        (mask.fregs().next().is_none()).then(|| XRegMask(mask.0 as u16))
+        mask.fregs().next().is_none().then_some(XRegMask(mask.0 as u16))
     }
 }
 

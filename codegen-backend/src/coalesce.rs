@@ -1,14 +1,19 @@
-//! Definitions written straight into a move's destination.
+//! Rewrites of an allocated block before it is emitted, for what
+//! regalloc2 leaves behind. Each is checked on physical registers and on
+//! the use counts of virtual ones, never assumed:
 //!
-//! regalloc2 often gives a value that is only passed to a block parameter
-//! a register of its own, then moves it into the parameter's register just
-//! before the jump (`xadd64_i8 x8, x3, 1; ...; xmov x3, x8; jump`). When
-//! nothing else reads the value, the op can write the parameter's register
-//! itself and the move goes: one op fewer on every trip round the loop,
-//! and often an op left just before the jump for `fuse_jump` to fuse.
+//! - [`retarget`]: a value only passed to a block parameter is often given
+//!   a register of its own and moved into the parameter's just before the
+//!   jump (`xadd64_i8 x8, x3, 1; ...; xmov x3, x8; jump`); the op writes
+//!   the parameter's register itself and the move goes.
+//! - [`sink_step`]: a counter step moves down to the closing jump, where
+//!   it fuses with it ([`jump_form`]).
+//! - [`forward_moves`]: `a <- b` just before an op that overwrites `a`
+//!   and reads it: the op reads `b`.
+//! - [`forward_sp`]: a copy of `sp` read by one op: the op reads `sp`.
 //!
-//! In one block ending in `jump`, with a register move `dst <- tmp`
-//! followed only by moves that do not read `tmp`:
+//! `retarget`'s conditions, in one block ending in `jump`, with a register
+//! move `dst <- tmp` followed only by moves that do not read `tmp`:
 //! - the op defining `tmp` must define nothing else, be free to use any
 //!   register, and its value must have no use but one branch argument, so
 //!   no one reads `tmp` for it later (in this block or past the jump);
@@ -20,28 +25,63 @@
 //! Reading `tmp` or `dst` itself is fine: an op reads its inputs before
 //! it writes.
 
-use crate::vcode::{VCode, VInstKind};
+use crate::vcode::{VCode, VInst, VInstKind};
 use regalloc2::{Allocation, Edit, InstOrEdit, OperandConstraint, OperandKind, Output, PReg, PRegSet, VReg};
-use sheave_opcodes::Op;
+use sheave_opcodes::{Op, PcRel, ops};
 use std::collections::HashMap;
 
-/// How often each vreg is read: operands that use it and branch arguments
-/// that pass it.
-pub(crate) fn use_counts(vcode: &VCode) -> Vec<u32> {
-    let mut uses = vec![0u32; vcode.num_vregs];
-    for inst in &vcode.insts {
-        for op in &inst.operands {
+/// How often each vreg is read, by operands and by branch arguments.
+pub(crate) struct Uses {
+    operands: Vec<u32>,
+    branch_args: Vec<u32>,
+}
+
+impl Uses {
+    pub(crate) fn of(vcode: &VCode) -> Uses {
+        let mut uses = Uses { operands: vec![0; vcode.num_vregs], branch_args: vec![0; vcode.num_vregs] };
+        for op in vcode.insts.iter().flat_map(|inst| &inst.operands) {
             if op.kind() == OperandKind::Use {
-                uses[op.vreg().vreg()] += 1;
+                uses.operands[op.vreg().vreg()] += 1;
             }
         }
-    }
-    for block in &vcode.blocks {
-        for arg in block.branch_args.iter().flatten() {
-            uses[arg.vreg()] += 1;
+        for arg in vcode.blocks.iter().flat_map(|b| b.branch_args.iter().flatten()) {
+            uses.branch_args[arg.vreg()] += 1;
         }
+        uses
     }
-    uses
+
+    /// Whether `v`'s one use is an op's operand.
+    fn one_operand(&self, v: VReg) -> bool {
+        self.operands.get(v.vreg()) == Some(&1) && self.branch_args.get(v.vreg()) == Some(&0)
+    }
+
+    /// Whether `v`'s one use is a branch argument.
+    fn one_branch_arg(&self, v: VReg) -> bool {
+        self.operands.get(v.vreg()) == Some(&0) && self.branch_args.get(v.vreg()) == Some(&1)
+    }
+}
+
+/// The op of `vinst` if it is a plain op: one op with no clobbers (not a
+/// call, a frame or stack adjustment, or a branch).
+fn plain(vinst: &VInst) -> Option<&Op> {
+    match &vinst.kind {
+        VInstKind::Op(op) if vinst.clobbers == PRegSet::empty() => Some(op),
+        _ => None,
+    }
+}
+
+/// The super-instruction `op` followed by a `jump` makes, if there is one
+/// (`xadd64_i8_jump`, `xadd32_i8_jump`; `xmov_jump` is made from a move).
+pub(crate) fn jump_form(op: Op, offset: PcRel) -> Option<Op> {
+    Some(match op {
+        Op::Xadd64I8(ops::Xadd64I8 { dst, a, imm }) => {
+            Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, offset })
+        }
+        Op::Xadd32I8(ops::Xadd32I8 { dst, a, imm }) => {
+            Op::Xadd32I8Jump(ops::Xadd32I8Jump { dst, a, imm, offset })
+        }
+        _ => return None,
+    })
 }
 
 /// Rewrites for one block's items (as `Output::block_insts_and_edits` gives them).
@@ -51,13 +91,13 @@ pub(crate) struct Retargets {
     pub order: Vec<usize>,
     /// Per index of an op to emit: operand indices and the registers that
     /// replace their allocations.
-    pub defs: HashMap<usize, Vec<(usize, PReg)>>,
+    pub regs: HashMap<usize, Vec<(usize, PReg)>>,
 }
 
 impl Retargets {
     /// The allocations to emit the op at item `i` with.
     pub fn allocs<'a>(&self, i: usize, allocs: &'a [Allocation]) -> std::borrow::Cow<'a, [Allocation]> {
-        match self.defs.get(&i) {
+        match self.regs.get(&i) {
             Some(changes) => {
                 let mut owned = allocs.to_vec();
                 for &(k, reg) in changes {
@@ -70,104 +110,10 @@ impl Retargets {
     }
 }
 
-/// `sp` (a `stack_addr` of offset 0, `xmov x, sp`) read by one op alone,
-/// later in the block past only plain ops and moves that do not read the
-/// register: the op reads `sp` itself and the `xmov` goes. (`sp` only
-/// changes in calls, frame ops and stack adjustments, none of them plain.)
-pub(crate) fn forward_sp(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &[u32], r: &mut Retargets) {
-    let mut p = 0;
-    while p < r.order.len() {
-        let s = r.order[p];
-        p += 1;
-        let InstOrEdit::Inst(sp_inst) = &items[s] else { continue };
-        let def = &vcode.insts[sp_inst.index()];
-        if !matches!(def.kind, VInstKind::StackAddr { offset: 0 }) {
-            continue;
-        }
-        let v = def.operands[0].vreg();
-        let Some(reg) = out.inst_allocs(*sp_inst)[0].as_reg() else { continue };
-        if uses.get(v.vreg()) != Some(&1) {
-            continue;
-        }
-        // The op that reads `v`, and its operand index.
-        let mut reader = None;
-        for &i in &r.order[p..] {
-            match &items[i] {
-                InstOrEdit::Edit(Edit::Move { from, .. }) => {
-                    if from.as_reg() == Some(reg) {
-                        break;
-                    }
-                }
-                InstOrEdit::Inst(inst) => {
-                    let vinst = &vcode.insts[inst.index()];
-                    if !matches!(vinst.kind, VInstKind::Op(_)) || vinst.clobbers != PRegSet::empty() {
-                        break;
-                    }
-                    let use_of_v =
-                        vinst.operands.iter().position(|o| o.kind() == OperandKind::Use && o.vreg() == v);
-                    if let Some(k) = use_of_v {
-                        let ok = !r.defs.contains_key(&i) && out.inst_allocs(*inst)[k].as_reg() == Some(reg);
-                        reader = ok.then_some((i, k));
-                        break;
-                    }
-                }
-            }
-        }
-        if let Some((i, k)) = reader {
-            r.defs.insert(i, vec![(k, PReg::new(sheave_opcodes::abi::SP, regalloc2::RegClass::Int))]);
-            r.order.remove(p - 1);
-            p -= 1;
-        }
-    }
-}
-
-/// A register move `a <- b` just before an op that writes `a` and reads
-/// it: the op reads `b` instead and the move goes (`a` ends up the same;
-/// regalloc2 leaves these where a value lives on in `b` and the op's
-/// result takes `a`).
-pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &mut Retargets) {
-    let mut p = 0;
-    while p + 1 < r.order.len() {
-        let (m, i) = (r.order[p], r.order[p + 1]);
-        p += 1;
-        let InstOrEdit::Edit(Edit::Move { from, to }) = items[m] else { continue };
-        let (Some(b), Some(a)) = (from.as_reg(), to.as_reg()) else { continue };
-        let InstOrEdit::Inst(inst) = items[i] else { continue };
-        let vinst = &vcode.insts[inst.index()];
-        if a == b
-            || a.class() != b.class()
-            || !matches!(vinst.kind, VInstKind::Op(_))
-            || r.defs.contains_key(&i)
-        {
-            continue;
-        }
-        if vinst.clobbers != PRegSet::empty() {
-            continue;
-        }
-        let allocs = out.inst_allocs(inst);
-        let at = |kind: OperandKind| {
-            vinst
-                .operands
-                .iter()
-                .zip(allocs)
-                .enumerate()
-                .filter(move |(_, (o, a))| o.kind() == kind && a.as_reg().is_some())
-                .map(|(k, (_, a))| (k, a.as_reg().expect("filtered")))
-        };
-        let writes_a = at(OperandKind::Def).count() == 1 && at(OperandKind::Def).all(|(_, reg)| reg == a);
-        let reads_a: Vec<(usize, PReg)> =
-            at(OperandKind::Use).filter(|&(_, reg)| reg == a).map(|(k, _)| (k, b)).collect();
-        if !writes_a || reads_a.is_empty() {
-            continue;
-        }
-        r.defs.insert(i, reads_a);
-        r.order.remove(p - 1);
-        p -= 1;
-    }
-}
-
-pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &[u32]) -> Retargets {
-    let mut r = Retargets { order: (0..items.len()).collect(), defs: HashMap::new() };
+/// The rewrites' starting point for a block, with `retarget`'s (see the
+/// module docs) made if one applies.
+pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &Uses) -> Retargets {
+    let mut r = Retargets { order: (0..items.len()).collect(), regs: HashMap::new() };
     let Some(InstOrEdit::Inst(last)) = items.last() else { return r };
     if !matches!(vcode.insts[last.index()].kind, VInstKind::Jump) {
         return r;
@@ -193,7 +139,7 @@ pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: 
             continue;
         }
         if let Some(d) = defining_op(vcode, out, items, m, tmp, dst, uses) {
-            r.defs.insert(d.at, vec![(d.operand, dst)]);
+            r.regs.insert(d.at, vec![(d.operand, dst)]);
             r.order.retain(|&j| j != m && j != d.at);
             let place = if d.sink { m } else { d.at };
             let pos = r.order.iter().position(|&j| j > place).unwrap_or(r.order.len());
@@ -211,10 +157,9 @@ pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: 
 /// and only plain ops and moves come after it.
 pub(crate) fn sink_step(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &mut Retargets) {
     let is_step = |i: usize| match items[i] {
-        InstOrEdit::Inst(inst) => match &vcode.insts[inst.index()].kind {
-            VInstKind::Op(op) => matches!(op, Op::Xadd64I8(_) | Op::Xadd32I8(_)),
-            _ => false,
-        },
+        InstOrEdit::Inst(inst) => {
+            plain(&vcode.insts[inst.index()]).is_some_and(|op| jump_form(*op, PcRel(0)).is_some())
+        }
         InstOrEdit::Edit(_) => false,
     };
     let n = r.order.len();
@@ -234,7 +179,7 @@ pub(crate) fn sink_step(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &m
             }
             InstOrEdit::Inst(inst) => {
                 let vinst = &vcode.insts[inst.index()];
-                if !matches!(vinst.kind, VInstKind::Op(_)) || vinst.clobbers != PRegSet::empty() {
+                if plain(vinst).is_none() {
                     return;
                 }
                 let allocs = r.allocs(i, out.inst_allocs(inst));
@@ -266,6 +211,95 @@ pub(crate) fn sink_step(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &m
     }
 }
 
+/// `sp` (a `stack_addr` of offset 0, `xmov x, sp`) read by one op alone,
+/// later in the block past only plain ops and moves that do not read the
+/// register: the op reads `sp` itself and the `xmov` goes. (`sp` only
+/// changes in calls, frame ops and stack adjustments, none of them plain.)
+pub(crate) fn forward_sp(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &Uses, r: &mut Retargets) {
+    let mut p = 0;
+    while p < r.order.len() {
+        let s = r.order[p];
+        p += 1;
+        let InstOrEdit::Inst(sp_inst) = &items[s] else { continue };
+        let def = &vcode.insts[sp_inst.index()];
+        if !matches!(def.kind, VInstKind::StackAddr { offset: 0 }) {
+            continue;
+        }
+        let v = def.operands[0].vreg();
+        let Some(reg) = out.inst_allocs(*sp_inst)[0].as_reg() else { continue };
+        if !uses.one_operand(v) {
+            continue;
+        }
+        // The op that reads `v`, and its operand index.
+        let mut reader = None;
+        for &i in &r.order[p..] {
+            match &items[i] {
+                InstOrEdit::Edit(Edit::Move { from, .. }) => {
+                    if from.as_reg() == Some(reg) {
+                        break;
+                    }
+                }
+                InstOrEdit::Inst(inst) => {
+                    let vinst = &vcode.insts[inst.index()];
+                    if plain(vinst).is_none() {
+                        break;
+                    }
+                    let use_of_v =
+                        vinst.operands.iter().position(|o| o.kind() == OperandKind::Use && o.vreg() == v);
+                    if let Some(k) = use_of_v {
+                        let ok = !r.regs.contains_key(&i) && out.inst_allocs(*inst)[k].as_reg() == Some(reg);
+                        reader = ok.then_some((i, k));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some((i, k)) = reader {
+            r.regs.insert(i, vec![(k, PReg::new(sheave_opcodes::abi::SP, regalloc2::RegClass::Int))]);
+            r.order.remove(p - 1);
+            p -= 1;
+        }
+    }
+}
+
+/// A register move `a <- b` just before an op that writes `a` and reads
+/// it: the op reads `b` instead and the move goes (`a` ends up the same;
+/// regalloc2 leaves these where a value lives on in `b` and the op's
+/// result takes `a`).
+pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &mut Retargets) {
+    let mut p = 0;
+    while p + 1 < r.order.len() {
+        let (m, i) = (r.order[p], r.order[p + 1]);
+        p += 1;
+        let InstOrEdit::Edit(Edit::Move { from, to }) = items[m] else { continue };
+        let (Some(b), Some(a)) = (from.as_reg(), to.as_reg()) else { continue };
+        let InstOrEdit::Inst(inst) = items[i] else { continue };
+        let vinst = &vcode.insts[inst.index()];
+        if a == b || a.class() != b.class() || plain(vinst).is_none() || r.regs.contains_key(&i) {
+            continue;
+        }
+        let allocs = out.inst_allocs(inst);
+        let at = |kind: OperandKind| {
+            vinst
+                .operands
+                .iter()
+                .zip(allocs)
+                .enumerate()
+                .filter(move |(_, (o, a))| o.kind() == kind && a.as_reg().is_some())
+                .map(|(k, (_, a))| (k, a.as_reg().expect("filtered")))
+        };
+        let writes_a = at(OperandKind::Def).count() == 1 && at(OperandKind::Def).all(|(_, reg)| reg == a);
+        let reads_a: Vec<(usize, PReg)> =
+            at(OperandKind::Use).filter(|&(_, reg)| reg == a).map(|(k, _)| (k, b)).collect();
+        if !writes_a || reads_a.is_empty() {
+            continue;
+        }
+        r.regs.insert(i, reads_a);
+        r.order.remove(p - 1);
+        p -= 1;
+    }
+}
+
 /// The op that defines the moved value.
 struct Def {
     /// Its item index.
@@ -288,7 +322,7 @@ fn defining_op(
     m: usize,
     tmp: PReg,
     dst: PReg,
-    uses: &[u32],
+    uses: &Uses,
 ) -> Option<Def> {
     let is_def = |o: &regalloc2::Operand| o.kind() == OperandKind::Def;
     // What the items between write and read, as found walking back.
@@ -307,10 +341,7 @@ fn defining_op(
             InstOrEdit::Inst(inst) => {
                 let vinst = &vcode.insts[inst.index()];
                 let allocs = out.inst_allocs(inst);
-                let VInstKind::Op(op) = &vinst.kind else { return None };
-                if vinst.clobbers != PRegSet::empty() {
-                    return None;
-                }
+                let op = plain(vinst)?;
                 let operands = &vinst.operands;
                 let def_of_tmp =
                     operands.iter().zip(allocs).position(|(o, &a)| is_def(o) && a.as_reg() == Some(tmp));
@@ -330,9 +361,7 @@ fn defining_op(
                 let def = &operands[k];
                 let one_def = operands.iter().filter(|o| is_def(o)).count() == 1;
                 let free = matches!(def.constraint(), OperandConstraint::Any | OperandConstraint::Reg);
-                let only_branch_use =
-                    uses.get(def.vreg().vreg()) == Some(&1) && passed_once(vcode, def.vreg());
-                if !(one_def && free && only_branch_use) {
+                if !(one_def && free && uses.one_branch_arg(def.vreg())) {
                     return None;
                 }
                 // Reading `tmp` or `dst` is fine: an op reads its inputs
@@ -430,9 +459,4 @@ fn cannot_trap(op: &Op) -> bool {
             | Op::Xbxor32I8(_)
             | Op::Xbxor64I8(_)
     )
-}
-
-/// Whether `v` is a branch argument (its one use is then that argument).
-fn passed_once(vcode: &VCode, v: VReg) -> bool {
-    vcode.blocks.iter().flat_map(|b| b.branch_args.iter().flatten()).any(|&a| a == v)
 }

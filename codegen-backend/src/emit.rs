@@ -80,7 +80,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
         push_frame(&mut asm, &frame);
     }
     let forward = forwarding(vcode, out);
-    let uses = coalesce::use_counts(vcode);
+    let uses = coalesce::Uses::of(vcode);
     for b in 0..vcode.blocks.len() {
         if forward[b] != b {
             // A block that only jumps: branches go straight to its target.
@@ -393,14 +393,12 @@ fn fuse_jump(
             _ => return Ok(None),
         },
         InstOrEdit::Inst(inst) => match &vcode.insts[inst.index()].kind {
-            VInstKind::Op(op) => match rewrite(*op, &retargets.allocs(at, out.inst_allocs(*inst)))? {
-                Op::Xadd64I8(ops::Xadd64I8 { dst, a, imm }) => {
-                    Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, offset })
-                }
-                Op::Xadd32I8(ops::Xadd32I8 { dst, a, imm }) => {
-                    Op::Xadd32I8Jump(ops::Xadd32I8Jump { dst, a, imm, offset })
-                }
-                _ => return Ok(None),
+            VInstKind::Op(op) => match coalesce::jump_form(
+                rewrite(*op, &retargets.allocs(at, out.inst_allocs(*inst)))?,
+                offset,
+            ) {
+                Some(fused) => fused,
+                None => return Ok(None),
             },
             _ => return Ok(None),
         },

@@ -210,14 +210,6 @@ impl Lower<'_> {
         let func = self.func;
         let dfg = &func.dfg;
         let mut folded: SecondaryMap<ir::Inst, u32> = SecondaryMap::new();
-        // The slot offset of `v` if a `stack_addr` defines it.
-        let stack_addr = |v: Value| -> Option<(ir::Inst, i64)> {
-            let v = dfg.resolve_aliases(v);
-            let ir::ValueDef::Result(k, 0) = dfg.value_def(v) else { return None };
-            let InstructionData::StackAddr { stack_slot, offset, .. } = dfg.insts[k] else { return None };
-            let base = *self.slot_offsets.get(&stack_slot)?;
-            Some((k, base as i64 + i32::from(offset) as i64))
-        };
         for &block in order {
             for inst in func.layout.block_insts(block).filter(|&i| !self.dead.contains(i)) {
                 let (addr, offset, ty) = match dfg.insts[inst] {
@@ -233,12 +225,12 @@ impl Lower<'_> {
                     continue;
                 }
                 let (k, slot, index) = match self.indexed[inst] {
-                    Some((x, y)) => match (stack_addr(x), stack_addr(y)) {
+                    Some((x, y)) => match (self.stack_addr_def(x), self.stack_addr_def(y)) {
                         (Some((k, o)), _) => (k, o, Some(y)),
                         (None, Some((k, o))) => (k, o, Some(x)),
                         (None, None) => continue,
                     },
-                    None => match stack_addr(addr) {
+                    None => match self.stack_addr_def(addr) {
                         Some((k, o)) => (k, o, None),
                         None => continue,
                     },
@@ -253,6 +245,15 @@ impl Lower<'_> {
                 self.absorbed.insert(k);
             }
         }
+    }
+
+    /// The `stack_addr` defining `v`, if one does, and the `sp` offset it
+    /// stands for.
+    fn stack_addr_def(&self, v: Value) -> Option<(ir::Inst, i64)> {
+        let dfg = &self.func.dfg;
+        let ir::ValueDef::Result(k, 0) = dfg.value_def(dfg.resolve_aliases(v)) else { return None };
+        let InstructionData::StackAddr { stack_slot, offset, .. } = dfg.insts[k] else { return None };
+        Some((k, self.slot_address(stack_slot, i32::from(offset).into())?))
     }
 
     /// The fused `icmp` defining `v`, if any.

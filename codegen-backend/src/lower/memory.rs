@@ -33,7 +33,28 @@ fn sp_operand(mut v: VOp, k: usize) -> VOp {
     v
 }
 
+/// A register standing in for `sp` while an op is built (`sp_operand`
+/// then removes its operand).
+const SP_STAND_IN: VReg = VReg::new(0, RegClass::Int);
+
+/// An `sp`-based address as the base or indexed form with `sp`'s stand-in
+/// as the base, with the offset to use and whether the op's base operand
+/// is then to become `sp`; any other address as it is, with `offset`.
+fn with_sp_stand_in(addr: Addr, offset: i32) -> (Addr, i32, bool) {
+    match addr {
+        Addr::Sp { index: Some(index), offset } => (Addr::Indexed(SP_STAND_IN, index), offset, true),
+        Addr::Sp { index: None, offset } => (Addr::Base(SP_STAND_IN), offset, true),
+        _ => (addr, offset, false),
+    }
+}
+
 impl Lower<'_> {
+    /// `sp + offset` of byte `offset` of stack slot `slot` (slots lie at
+    /// the bottom of the frame, at offsets known before allocation).
+    pub(super) fn slot_address(&self, slot: ir::StackSlot, offset: i64) -> Option<i64> {
+        Some(*self.slot_offsets.get(&slot)? as i64 + offset)
+    }
+
     /// The address operand of load or store `inst` whose address is `addr`.
     pub(super) fn address(&mut self, inst: ir::Inst, addr: Value) -> LowerResult<Addr> {
         if let Some(sp) = self.sp_based[inst] {
@@ -100,15 +121,9 @@ impl Lower<'_> {
         })
     }
 
-    /// A register standing in for `sp` while an op is built (its operand
-    /// is then removed: `sp_operand`).
-    fn sp_stand_in(&mut self) -> VReg {
-        VReg::new(0, RegClass::Int)
-    }
-
     pub(super) fn stack_addr(&mut self, slot: ir::StackSlot, offset: i32) -> LowerResult<VReg> {
-        let base = *self.slot_offsets.get(&slot).ok_or("unknown stack slot")?;
-        let offset = i32::try_from(base as i64 + offset as i64).map_err(|_| "stack slot offset overflows")?;
+        let offset = self.slot_address(slot, offset.into()).ok_or("unknown stack slot")?;
+        let offset = i32::try_from(offset).map_err(|_| "stack slot offset overflows")?;
         let d = self.new_vreg(RegClass::Int);
         self.push(VInstKind::StackAddr { offset }, vec![Operand::reg_def(d)], PRegSet::empty());
         Ok(d)
@@ -131,13 +146,7 @@ impl Lower<'_> {
             self.func.dfg.value_type(*self.func.dfg.inst_results(inst).first().ok_or("load without result")?);
         // The base operand's index among the op's operands, and a stand-in
         // register for it when the base is `sp`.
-        let (addr, offset, sp) = match addr {
-            Addr::Sp { index: Some(index), offset } => {
-                (Addr::Indexed(self.sp_stand_in(), index), offset, true)
-            }
-            Addr::Sp { index: None, offset } => (Addr::Base(self.sp_stand_in()), offset, true),
-            _ => (addr, offset, false),
-        };
+        let (addr, offset, sp) = with_sp_stand_in(addr, offset);
         let at_sp = |v: VOp| if sp { sp_operand(v, 1) } else { v };
         let base = match addr {
             Addr::Base(base) => base,
@@ -197,13 +206,7 @@ impl Lower<'_> {
         let ty = self.func.dfg.value_type(value);
         let be = self.big_endian(flags);
         let v = self.reg(value)?;
-        let (addr, offset, sp) = match addr {
-            Addr::Sp { index: Some(index), offset } => {
-                (Addr::Indexed(self.sp_stand_in(), index), offset, true)
-            }
-            Addr::Sp { index: None, offset } => (Addr::Base(self.sp_stand_in()), offset, true),
-            _ => (addr, offset, false),
-        };
+        let (addr, offset, sp) = with_sp_stand_in(addr, offset);
         let at_sp = |v: VOp| if sp { sp_operand(v, 0) } else { v };
         let base = match addr {
             Addr::Base(base) => base,

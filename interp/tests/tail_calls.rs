@@ -7,14 +7,24 @@
 
 mod common;
 use common::*;
-use sheave_interp::{Dispatch, DoneReason, Val, ValType, Vm};
+use sheave_interp::{Dispatch, DoneReason, TrapKind, Val, ValType, Vm};
 use sheave_opcodes::{Assembler, PcRel, RegMask, ops, verify};
 use std::ptr::NonNull;
 
 /// 50 million ops (10 million iterations of a 5-op loop), and 2 million
-/// guest calls, on a thread with a 64 KiB host stack.
+/// guest calls, on a thread with a 64 KiB host stack: with checked mode off
+/// (the fast handler set) and on (the general one).
 #[test]
 fn long_runs_need_no_host_stack() {
+    long_run(false);
+}
+
+#[test]
+fn long_checked_runs_need_no_host_stack() {
+    long_run(true);
+}
+
+fn long_run(checked: bool) {
     // Debug builds run the loop dispatcher slowly; keep their run short.
     let scale = if cfg!(debug_assertions) { 100 } else { 1 };
     let n: u64 = 10_000_000 / scale;
@@ -47,7 +57,9 @@ fn long_runs_need_no_host_stack() {
     a.op(ops::PopFrame {});
     a.op(ops::Ret {});
     let code = a.finish().unwrap();
-    verify(&code, &[0..split, split..code.len()]).unwrap();
+    let functions = [0..split, split..code.len()];
+    verify(&code, &functions).unwrap();
+    let checks = checked.then(|| std::sync::Arc::new(sheave_interp::Checks::new(&code, &functions, &[])));
 
     let want = (0..n).fold(0u64, |acc, i| acc.wrapping_add(i) ^ (i << 1));
     let got = std::thread::Builder::new()
@@ -55,6 +67,7 @@ fn long_runs_need_no_host_stack() {
         .spawn(move || {
             let mut vm = Vm::new();
             vm.set_dispatch(Dispatch::TailCall);
+            vm.set_checks(checks);
             // SAFETY: verified; touches only the VM stack.
             let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[n])) }.unwrap();
             assert_eq!(done, DoneReason::Returned);
@@ -70,4 +83,35 @@ fn long_runs_need_no_host_stack() {
 fn optimized_builds_default_to_tail_calls() {
     let want = if cfg!(debug_assertions) { Dispatch::Loop } else { Dispatch::TailCall };
     assert_eq!(Vm::new().dispatch(), want);
+}
+
+/// Checked mode is the one mode the tail-call dispatcher runs with its
+/// general handler set; entering with checks on must still check. The same
+/// load runs unchecked first (on the fast set) and reads the value.
+#[test]
+fn checked_mode_checks_under_every_dispatcher() {
+    let mut a = Assembler::new();
+    a.op(ops::Xload64 { dst: x(0), base: x(0), offset: 0 });
+    a.op(ops::Ret {});
+    let code = a.finish().unwrap();
+    let functions = [0..code.len()];
+    verify(&code, &functions).unwrap();
+    let word = Box::new(0x5eed_u64);
+    let addr = &*word as *const u64 as u64;
+    for dispatch in [Dispatch::TailCall, Dispatch::Loop] {
+        let mut vm = Vm::new();
+        vm.set_dispatch(dispatch);
+        // SAFETY: verified; the load reads `word`, which is live.
+        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr])) }.unwrap();
+        assert_eq!(done, DoneReason::Returned, "{dispatch:?} unchecked");
+        assert_eq!(vm.results(&[ValType::I64]).unwrap()[0], Val::I64(0x5eed));
+
+        vm.set_checks(Some(std::sync::Arc::new(sheave_interp::Checks::new(&code, &functions, &[]))));
+        // SAFETY: verified; checked mode stops the load of memory it was not granted.
+        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr])) }.unwrap();
+        assert!(
+            matches!(done, DoneReason::Trap { kind: TrapKind::MemoryOutOfBounds, .. }),
+            "{dispatch:?} checked: {done:?}"
+        );
+    }
 }

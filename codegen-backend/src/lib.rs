@@ -48,6 +48,7 @@ pub(crate) mod abi;
 mod coalesce;
 mod emit;
 mod error;
+mod hoist;
 pub mod link;
 mod lower;
 pub mod midend;

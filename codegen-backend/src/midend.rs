@@ -1,6 +1,7 @@
 //! Cranelift's own passes before lowering: the verifier, then the mid-end
 //! (unreachable-code removal, e-graph rewrites, GVN, LICM, alias analysis)
-//! at the function's `opt_level`.
+//! at the function's `opt_level`; then, when optimizing, our own move of
+//! costly constants out of loops ([`crate::hoist`]).
 
 use crate::Error;
 use cranelift_codegen::control::ControlPlane;
@@ -159,7 +160,13 @@ pub fn optimize(func: &Function, target: &Target) -> Result<Function, Error> {
         }
     }
     match ctx.optimize(&*target.midend_isa, &mut ControlPlane::default()) {
-        Ok(()) => Ok(ctx.func),
+        Ok(()) => {
+            // The e-graph pass leaves the CFG and dominator tree computed.
+            if target.midend_isa.flags().opt_level() != settings::OptLevel::None {
+                crate::hoist::hoist_loop_constants(&mut ctx.func, &ctx.cfg, &ctx.domtree);
+            }
+            Ok(ctx.func)
+        }
         Err(CodegenError::Verifier(errors)) => Err(verifier_errors(&ctx.func, errors)),
         Err(source) => Err(Error::MidEnd { function: func.name.to_string(), source }),
     }

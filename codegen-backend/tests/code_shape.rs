@@ -79,3 +79,41 @@ fn a_result_passed_on_is_written_into_the_parameter() {
     let body = &names[names.iter().position(|n| n.starts_with("br_if")).expect("a loop test")..];
     assert!(!body.contains(&"xmov") && !body.contains(&"xmov_jump"), "{names:?}");
 }
+
+#[test]
+fn costly_loop_constants_move_to_the_entry() {
+    // A 64-bit multiplier and two f64 constants (one used twice, in two
+    // blocks of the loop) that no op takes as an immediate: each is set
+    // once before the loop, and the loop has no constant op left.
+    let names = op_names(
+        "function %f(i64, f64) -> f64 {
+        block0(v0: i64, v1: f64):
+            v2 = iconst.i64 0
+            jump block1(v2, v2, v1)
+        block1(v3: i64, v4: i64, v5: f64):
+            v6 = icmp ult v3, v0
+            brif v6, block2, block4
+        block2:
+            v7 = iconst.i64 0x100000001b3
+            v8 = imul v4, v7
+            v9 = f64const 0x1.8p0
+            v10 = fmul v5, v9
+            v11 = iconst.i64 7
+            v12 = band v8, v11
+            brif v12, block3, block1(v3, v8, v10)
+        block3:
+            v13 = f64const 0x1.8p0
+            v14 = fadd v10, v13
+            v15 = iconst.i64 1
+            v16 = iadd v3, v15
+            jump block1(v16, v8, v14)
+        block4:
+            return v5
+        }",
+    );
+    let body = &names[names.iter().position(|n| n.starts_with("br_if")).expect("a loop test")..];
+    let constants =
+        |ops: &[&str]| ops.iter().filter(|n| n.starts_with("xconst") || n.starts_with("fconst")).count();
+    assert_eq!(constants(body), 0, "{names:?}");
+    assert_eq!(constants(&names), 2, "{names:?}");
+}

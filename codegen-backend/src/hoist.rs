@@ -25,7 +25,9 @@ type Key = (Type, u128);
 
 /// The constant `inst` defines, if it is one that needs an op of its own.
 fn costly_constant(func: &Function, inst: Inst) -> Option<Key> {
-    let ty = func.dfg.ctrl_typevar(inst);
+    // The result's type (`ctrl_typevar` is `INVALID` for the float
+    // constants, which are not polymorphic).
+    let ty = func.dfg.value_type(*func.dfg.inst_results(inst).first()?);
     match func.dfg.insts[inst] {
         InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => {
             let v = imm.bits();

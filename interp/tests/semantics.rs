@@ -44,6 +44,17 @@ macro_rules! xun {
     })*)*};
 }
 
+/// `Op { dst: x0, a: x0, b: x1, amt }` on integer arguments (a, b).
+macro_rules! xbin_amt {
+    ($h:expr; $($Op:ident: [$(($a:expr, $b:expr, $amt:expr) => $want:expr),* $(,)?];)*) => {$($({
+        let (a, b) = ($a as u64, $b as u64);
+        let op = Op::from(ops::$Op { dst: x(0), a: x(0), b: x(1), amt: $amt });
+        let got = $h.run(&[op], &i64s(&[a, b]), &[ValType::I64]).map(|r| r[0].i64().unwrap() as u64);
+        let want: R = Ok($want as u64);
+        assert_eq!(got, want, "{}({a:#x}, {b:#x}, {})", stringify!($Op), $amt);
+    })*)*};
+}
+
 /// Ops with two integer outputs: `Op { dst: x0, $second: x1, a: x0, b: x1 }`.
 macro_rules! xbin2 {
     ($h:expr; $($Op:ident $second:ident: [$(($a:expr, $b:expr) => ($w0:expr, $w1:expr)),* $(,)?];)*) => {$($({
@@ -145,6 +156,13 @@ const M32: u64 = 0xFFFF_FFFF;
 const HI: u64 = 0xDEAD_BEEF_0000_0000;
 
 fn integer_arithmetic(h: &mut Harness) {
+    // a ^ (b shifted by amt); amounts are masked to the width, and the
+    // 32-bit op ignores the upper halves and zero-extends.
+    xbin_amt! { h;
+        XbxorShr64U: [(0xff, 1u64 << 63, 63) => 0xfe, (0, u64::MAX, 0) => u64::MAX, (1, 0x200, 72) => 3];
+        XbxorShl64: [(0, 1, 63) => 1u64 << 63, (u64::MAX, 0xf, 4) => !0xf0u64, (0, 1, 65) => 2];
+        XbxorShr32U: [(HI | 1, HI | 0x8000_0000, 31) => 0, (0, M32, 36) => 0x0fff_ffff, (HI, 3, 0) => 3];
+    }
     xbin! { h;
         // 32-bit ops ignore the upper halves and zero-extend the result.
         Xadd32: [(M32, 1) => Ok(0), (HI | 2, HI | 3) => Ok(5), (i32::MAX, 1) => Ok(0x8000_0000)];

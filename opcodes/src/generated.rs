@@ -164,7 +164,8 @@ macro_rules! define_opcode_enum {
 for_each_op!(define_opcode_enum, Opcode, u8, "Opcodes of the one-byte (hot) ops.";);
 for_each_extended_op!(define_opcode_enum, ExtOpcode, u16, "Opcodes of the ops behind the [`ESCAPE`] byte.";);
 
-const _: () = assert!(Opcode::COUNT < ESCAPE as usize, "the hot table overflows into the escape byte");
+// Hot opcodes are 0..COUNT; the last of them must stay below the escape.
+const _: () = assert!(Opcode::COUNT <= ESCAPE as usize, "the hot table overflows into the escape byte");
 
 // `Op`, the visitor, the checked decoder and the encoder functions need both
 // tables at once: the hot list is passed through the extended table.

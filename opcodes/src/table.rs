@@ -567,6 +567,14 @@ macro_rules! for_each_op {
             push_frame_save_x = PushFrameSaveX { amt: u16, regs: XRegMask };
             /// `pop_frame_restore` of x-registers only.
             pop_frame_restore_x = PopFrameRestoreX { amt: u16, regs: XRegMask };
+
+            /// `a ^ (b >> amt)`, unsigned shift, 64-bit: `xshr64_u_i` then
+            /// `xbxor64` (xorshift steps and hash finalizers, `x ^= x >> k`).
+            xbxor_shr64_u = XbxorShr64U { dst: XDst, a: XReg, b: XReg, amt: u8 };
+            /// `a ^ (b << amt)`, 64-bit: `xshl64_i` then `xbxor64`.
+            xbxor_shl64 = XbxorShl64 { dst: XDst, a: XReg, b: XReg, amt: u8 };
+            /// `a ^ (b >> amt)`, unsigned shift, 32-bit (a bitwise CRC's step).
+            xbxor_shr32_u = XbxorShr32U { dst: XDst, a: XReg, b: XReg, amt: u8 };
         }
     };
 }

@@ -170,8 +170,11 @@ fn branch_displacement_is_the_last_four_bytes_of_every_branch() {
 
 #[test]
 fn decoder_rejects_bad_bytes_with_reasons() {
-    let unknown = Opcode::COUNT as u8;
-    assert_eq!(Op::decode(&[unknown]), Err(DecodeErrorKind::UnknownOpcode(unknown)));
+    // A hot opcode past the table's end, while the table leaves one free.
+    if Opcode::COUNT < ESCAPE as usize {
+        let unknown = Opcode::COUNT as u8;
+        assert_eq!(Op::decode(&[unknown]), Err(DecodeErrorKind::UnknownOpcode(unknown)));
+    }
     let n = ExtOpcode::COUNT as u16;
     assert_eq!(Op::decode(&[ESCAPE, n as u8, (n >> 8) as u8]), Err(DecodeErrorKind::UnknownExtOpcode(n)));
     assert!(matches!(Op::decode(&[]), Err(DecodeErrorKind::Truncated { .. })));

@@ -63,10 +63,12 @@ fn rejects_bad_function_ranges() {
 fn rejects_undecodable_and_truncated_ops() {
     let mut code = Vec::new();
     encode::xconst8(&mut code, x(0), 1);
-    code.push(Opcode::COUNT as u8);
+    // An extended opcode past its table's end (the hot table is full).
+    let n = ExtOpcode::COUNT as u16;
+    code.extend([ESCAPE, n as u8, (n >> 8) as u8]);
     let e = err(&code, &[0..code.len()]);
     assert_eq!(e.offset, 3);
-    assert_eq!(e.kind, VerifyErrorKind::Decode(DecodeErrorKind::UnknownOpcode(Opcode::COUNT as u8)));
+    assert_eq!(e.kind, VerifyErrorKind::Decode(DecodeErrorKind::UnknownExtOpcode(n)));
 
     // An op cut by the end of its function (though the buffer goes on).
     let mut code = Vec::new();

@@ -18,6 +18,7 @@ impl Lower<'_> {
         self.fold_alu_immediates(order, &mut folded_uses);
         self.fuse_indexed_addresses(order, uses);
         self.fuse_multiply_adds(order, uses);
+        self.fuse_xor_shifts(order, uses);
         self.fold_stack_bases(order, uses);
         // A constant every use of which became an immediate needs no register.
         for (k, &n) in folded_uses.iter() {
@@ -198,6 +199,47 @@ impl Lower<'_> {
                 };
                 self.mul_adds[inst] = Some(MulAdd { a, b, c, product_first });
                 self.absorbed.insert(mul);
+            }
+        }
+    }
+
+    /// `bxor`s (i64, or i32 with a right shift) with an operand that is a
+    /// shift by a constant of the same block used only there: one op
+    /// (`x ^= x >> k`, a CRC's `(crc >> 1) ^ mask`), and the shift is not
+    /// lowered.
+    fn fuse_xor_shifts(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        for &block in order {
+            for inst in func.layout.block_insts(block).filter(|&i| !self.dead.contains(i)) {
+                let InstructionData::Binary { opcode: Opcode::Bxor, args: [x, y] } = dfg.insts[inst] else {
+                    continue;
+                };
+                let ty = dfg.ctrl_typevar(inst);
+                if !matches!(ty, types::I32 | types::I64) || self.alu_imm[inst].is_some() {
+                    continue;
+                }
+                let shift = |v: Value| {
+                    let v = dfg.resolve_aliases(v);
+                    let ir::ValueDef::Result(s, 0) = dfg.value_def(v) else { return None };
+                    let InstructionData::Binary { opcode, args: [a, _] } = dfg.insts[s] else { return None };
+                    let left = match opcode {
+                        Opcode::Ushr => false,
+                        // No 32-bit op for left shifts (the hot opcodes ran out).
+                        Opcode::Ishl if ty == types::I64 => true,
+                        _ => return None,
+                    };
+                    let amt = self.alu_imm[s]? & (i64::from(ty.bits()) - 1);
+                    let mine = func.layout.inst_block(s) == Some(block) && uses[v] == 1;
+                    (mine && !self.absorbed.contains(s)).then_some((s, a, amt as u8, left))
+                };
+                let (s, shifted, amt, left, plain) = match (shift(y), shift(x)) {
+                    (Some((s, a, amt, left)), _) => (s, a, amt, left, x),
+                    (None, Some((s, a, amt, left))) => (s, a, amt, left, y),
+                    (None, None) => continue,
+                };
+                self.xor_shifts[inst] = Some(XorShift { plain, shifted, amt, left });
+                self.absorbed.insert(s);
             }
         }
     }

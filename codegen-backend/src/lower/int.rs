@@ -171,6 +171,19 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// `plain ^ (shifted >> amt)` (or `<<`): a `bxor` and its shift.
+    pub(super) fn xor_shift(&mut self, inst: ir::Inst, x: XorShift, w: bool) -> LowerResult<()> {
+        let (a, b, d) = (self.reg(x.plain)?, self.reg(x.shifted)?, self.result(inst)?);
+        let op = match (x.left, w) {
+            (false, true) => vop::xbxor_shr64_u(d, a, b, x.amt),
+            (true, true) => vop::xbxor_shl64(d, a, b, x.amt),
+            (false, false) => vop::xbxor_shr32_u(d, a, b, x.amt),
+            (true, false) => return Err("no 32-bit xor of a left shift".into()),
+        };
+        self.emit(op);
+        Ok(())
+    }
+
     /// `d = a op b` for the ops that need the operands' upper bits defined
     /// (division, shifts, rotates, min/max): narrow types are extended and
     /// computed with 32-bit ops.

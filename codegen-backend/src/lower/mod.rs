@@ -97,6 +97,7 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         indexed: SecondaryMap::new(),
         absorbed: Default::default(),
         mul_adds: SecondaryMap::new(),
+        xor_shifts: SecondaryMap::new(),
         sp_based: SecondaryMap::new(),
     };
     l.lower_function()?;
@@ -142,6 +143,9 @@ struct Lower<'f> {
     /// operands, the addend, and whether the product is the add's first
     /// operand (see [`Self::find_fusions`]).
     mul_adds: SecondaryMap<ir::Inst, Option<MulAdd>>,
+    /// `bxor`s of a constant shift of their block used only there (see
+    /// [`Self::find_fusions`]).
+    xor_shifts: SecondaryMap<ir::Inst, Option<XorShift>>,
     /// Loads and stores whose base is a `stack_addr`: `sp` itself is the
     /// base, with the slot's offset added to the access's (see
     /// [`Self::find_fusions`]).
@@ -163,6 +167,16 @@ pub(super) struct MulAdd {
     pub b: Value,
     pub c: Value,
     pub product_first: bool,
+}
+
+/// `plain ^ (shifted >> amt)` or `plain ^ (shifted << amt)`: a `bxor` and
+/// the constant shift it absorbed.
+#[derive(Clone, Copy)]
+pub(super) struct XorShift {
+    pub plain: Value,
+    pub shifted: Value,
+    pub amt: u8,
+    pub left: bool,
 }
 
 /// The virtual registers of one value: one, or two (low first) for an
@@ -568,6 +582,9 @@ impl<'f> Lower<'f> {
             InstructionData::UnaryIeee64 { imm, .. } => {
                 let d = self.result(inst)?;
                 self.emit(vop::fconst64(d, imm.bits()));
+            }
+            InstructionData::Binary { .. } if self.xor_shifts[inst].is_some() => {
+                self.xor_shift(inst, self.xor_shifts[inst].expect("checked"), ctrl == types::I64)?;
             }
             InstructionData::Binary { opcode, args: [a, b] } if ctrl.is_int() => {
                 self.int_binary(inst, opcode, a, b, ctrl)?;

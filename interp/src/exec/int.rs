@@ -174,6 +174,30 @@ impl State {
         xbxor64_i8: w64, i8, |a, imm| a ^ imm as i64 as u64;
     }
 
+    /// `a ^ (b >> amt)`, 64-bit (CLIF masks the amount to the width).
+    #[inline(always)]
+    pub fn xbxor_shr64_u(&mut self, at: At, dst: XReg, a: XReg, b: XReg, amt: u8) -> Flow {
+        let r = self.x64(a) ^ self.x64(b).wrapping_shr(amt as u32);
+        self.set_x64(dst, r);
+        Ok(at.next)
+    }
+
+    /// `a ^ (b << amt)`, 64-bit.
+    #[inline(always)]
+    pub fn xbxor_shl64(&mut self, at: At, dst: XReg, a: XReg, b: XReg, amt: u8) -> Flow {
+        let r = self.x64(a) ^ self.x64(b).wrapping_shl(amt as u32);
+        self.set_x64(dst, r);
+        Ok(at.next)
+    }
+
+    /// `a ^ (b >> amt)`, 32-bit.
+    #[inline(always)]
+    pub fn xbxor_shr32_u(&mut self, at: At, dst: XReg, a: XReg, b: XReg, amt: u8) -> Flow {
+        let r = self.x32(a) ^ self.x32(b).wrapping_shr(amt as u32);
+        self.set_x32(dst, r);
+        Ok(at.next)
+    }
+
     unops! {
         xneg32: w32, |a| a.wrapping_neg();
         xneg64: w64, |a| a.wrapping_neg();

@@ -409,6 +409,7 @@ fn cannot_trap(op: &Op) -> bool {
             | Op::XbxorShr64U(_)
             | Op::XbxorShl64(_)
             | Op::XbxorShr32U(_)
+            | Op::XaddShl64(_)
             | Op::Xshl32(_)
             | Op::Xshl64(_)
             | Op::Xshr32U(_)

@@ -680,6 +680,10 @@ fn inverted_branch(op: Op) -> Option<Op> {
         Op::BrIfNot32(v) => Op::BrIf32(BrIf32 { cond: v.cond, offset: v.offset }),
         Op::BrIf64(v) => Op::BrIfNot64(BrIfNot64 { cond: v.cond, offset: v.offset }),
         Op::BrIfNot64(v) => Op::BrIf64(BrIf64 { cond: v.cond, offset: v.offset }),
+        Op::BrIfXband64I8(v) => imm!(BrIfnotXband64I8, v),
+        Op::BrIfnotXband64I8(v) => imm!(BrIfXband64I8, v),
+        Op::BrIfXband32I8(v) => imm!(BrIfnotXband32I8, v),
+        Op::BrIfnotXband32I8(v) => imm!(BrIfXband32I8, v),
         // Register pairs: equality flips; `a < b` fails exactly when `b <= a`.
         Op::BrIfXeq32(v) => same!(BrIfXeq32, BrIfXneq32, v),
         Op::BrIfXneq32(v) => same!(BrIfXneq32, BrIfXeq32, v),

@@ -162,6 +162,7 @@ fn integer_arithmetic(h: &mut Harness) {
         XbxorShr64U: [(0xff, 1u64 << 63, 63) => 0xfe, (0, u64::MAX, 0) => u64::MAX, (1, 0x200, 72) => 3];
         XbxorShl64: [(0, 1, 63) => 1u64 << 63, (u64::MAX, 0xf, 4) => !0xf0u64, (0, 1, 65) => 2];
         XbxorShr32U: [(HI | 1, HI | 0x8000_0000, 31) => 0, (0, M32, 36) => 0x0fff_ffff, (HI, 3, 0) => 3];
+        XaddShl64: [(0x1000, 3, 2) => 0x100c, (u64::MAX, 1, 0) => 0, (1, 1, 64) => 2, (0, 1, 63) => 1u64 << 63];
     }
     xbin! { h;
         // 32-bit ops ignore the upper halves and zero-extend the result.
@@ -432,6 +433,13 @@ fn branches(h: &mut Harness) {
         BrIfXslteq64: [(i64::MIN, i64::MIN) => true, (0, u64::MAX) => false];
         BrIfXult64: [(u64::MAX, 0) => false, (0, u64::MAX) => true];
         BrIfXulteq64: [(u64::MAX, u64::MAX) => true, (1, 0) => false];
+    }
+    // Bit tests: the mask is sign-extended; 32-bit ones ignore the upper half.
+    xbr_imm! { h;
+        BrIfXband64I8: [(2, 3) => true, (4, 3) => false, (1u64 << 63, -128) => true, (0x7f, -128) => false];
+        BrIfnotXband64I8: [(2, 3) => false, (4, 3) => true, (1u64 << 40, -1) => false, (0, -1) => true];
+        BrIfXband32I8: [(HI, -1) => false, (HI | 0x8000_0000, -128) => true, (1, 1) => true];
+        BrIfnotXband32I8: [(HI, -1) => true, (HI | 0x40, 0x40) => false, (2, 1) => true];
     }
     xbr_imm! { h;
         BrIfXeq32I: [(HI | M32, -1) => true, (0, -1) => false];

@@ -258,10 +258,6 @@ macro_rules! for_each_op {
             xrotl32 = Xrotl32 { dst: XDst, a: XReg, b: XReg };
             /// `dst = a.rotate_left(b & 63)`.
             xrotl64 = Xrotl64 { dst: XDst, a: XReg, b: XReg };
-            /// `dst = a.rotate_right(b & 31)`.
-            xrotr32 = Xrotr32 { dst: XDst, a: XReg, b: XReg };
-            /// `dst = a.rotate_right(b & 63)`.
-            xrotr64 = Xrotr64 { dst: XDst, a: XReg, b: XReg };
 
             /// `dst = a + imm` (32-bit).
             xadd32_i = Xadd32I { dst: XDst, a: XReg, imm: i32 };
@@ -373,18 +369,6 @@ macro_rules! for_each_op {
             /// `dst = if cond != 0 { a } else { b }` (`cond` 64-bit).
             fselect = Fselect { dst: FDst, cond: XReg, a: FReg, b: FReg };
 
-            /// `dst = clz(a)` (32-bit).
-            xclz32 = Xclz32 { dst: XDst, a: XReg };
-            /// `dst = clz(a)` (64-bit).
-            xclz64 = Xclz64 { dst: XDst, a: XReg };
-            /// `dst = ctz(a)` (32-bit).
-            xctz32 = Xctz32 { dst: XDst, a: XReg };
-            /// `dst = ctz(a)` (64-bit).
-            xctz64 = Xctz64 { dst: XDst, a: XReg };
-            /// `dst = popcnt(a)` (32-bit).
-            xpopcnt32 = Xpopcnt32 { dst: XDst, a: XReg };
-            /// `dst = popcnt(a)` (64-bit).
-            xpopcnt64 = Xpopcnt64 { dst: XDst, a: XReg };
 
             /// `dst = a + b` (f32).
             fadd32 = Fadd32 { dst: FDst, a: FReg, b: FReg };
@@ -402,10 +386,6 @@ macro_rules! for_each_op {
             fdiv32 = Fdiv32 { dst: FDst, a: FReg, b: FReg };
             /// `dst = a / b` (f64).
             fdiv64 = Fdiv64 { dst: FDst, a: FReg, b: FReg };
-            /// `dst = a * b + c`, one rounding (f32).
-            fma32 = Fma32 { dst: FDst, a: FReg, b: FReg, c: FReg };
-            /// `dst = a * b + c`, one rounding (f64).
-            fma64 = Fma64 { dst: FDst, a: FReg, b: FReg, c: FReg };
             /// CLIF `fmin` (f32): NaN if either is NaN, `-0.0 < +0.0`.
             fmin32 = Fmin32 { dst: FDst, a: FReg, b: FReg };
             /// CLIF `fmin` (f64).
@@ -575,6 +555,26 @@ macro_rules! for_each_op {
             xbxor_shl64 = XbxorShl64 { dst: XDst, a: XReg, b: XReg, amt: u8 };
             /// `a ^ (b >> amt)`, unsigned shift, 32-bit (a bitwise CRC's step).
             xbxor_shr32_u = XbxorShr32U { dst: XDst, a: XReg, b: XReg, amt: u8 };
+
+            // Moved from the extended table in ISA 14: division by a constant
+            // becomes a multiply-high (the mid-end rewrites `udiv`/`urem`).
+            /// `dst = (a * b) >> 64`, signed.
+            xmulhi64_s = Xmulhi64S { dst: XDst, a: XReg, b: XReg };
+            /// `dst = (a * b) >> 64`, unsigned.
+            xmulhi64_u = Xmulhi64U { dst: XDst, a: XReg, b: XReg };
+
+            /// Jump when `a & imm != 0` (64-bit, `imm` sign-extended): a
+            /// bit test, `xband64_i8` then `br_if64`.
+            br_if_xband64_i8 = BrIfXband64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a & imm == 0` (64-bit, `imm` sign-extended).
+            br_ifnot_xband64_i8 = BrIfnotXband64I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a & imm != 0` (32-bit, `imm` sign-extended).
+            br_if_xband32_i8 = BrIfXband32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// Jump when `a & imm == 0` (32-bit, `imm` sign-extended).
+            br_ifnot_xband32_i8 = BrIfnotXband32I8 { a: XReg, imm: i8, offset: PcRel };
+            /// `a + (b << amt)` (64-bit): `xshl64_i` then `xadd64`, an array
+            /// element's address or a row-major index.
+            xadd_shl64 = XaddShl64 { dst: XDst, a: XReg, b: XReg, amt: u8 };
         }
     };
 }
@@ -597,10 +597,6 @@ macro_rules! for_each_extended_op {
             /// (unsigned, without wrapping).
             bounds_check = BoundsCheck { addr: XReg, bound: XReg, size: u32 };
 
-            /// `dst = (a * b) >> 64`, signed.
-            xmulhi64_s = Xmulhi64S { dst: XDst, a: XReg, b: XReg };
-            /// `dst = (a * b) >> 64`, unsigned.
-            xmulhi64_u = Xmulhi64U { dst: XDst, a: XReg, b: XReg };
             /// Full 64x64->128 signed multiply.
             xmul_wide64_s = XmulWide64S { dst_lo: XDst, dst_hi: XDst, a: XReg, b: XReg };
             /// Full 64x64->128 unsigned multiply.
@@ -1264,6 +1260,30 @@ macro_rules! for_each_extended_op {
             /// f-register `target`: for when every x argument register
             /// carries an argument and the callee-saved ones are restored.
             return_call_indirect_f = ReturnCallIndirectF { target: FReg };
+
+            // Moved from the hot table in ISA 14, to make room for fused ops:
+            // register rotates right (constant ones become `xrotl*_i`), bit
+            // counts and fused multiply-adds, rare in hot loops.
+            /// `dst = a.rotate_right(b & 31)`.
+            xrotr32 = Xrotr32 { dst: XDst, a: XReg, b: XReg };
+            /// `dst = a.rotate_right(b & 63)`.
+            xrotr64 = Xrotr64 { dst: XDst, a: XReg, b: XReg };
+            /// `dst = clz(a)` (32-bit).
+            xclz32 = Xclz32 { dst: XDst, a: XReg };
+            /// `dst = clz(a)` (64-bit).
+            xclz64 = Xclz64 { dst: XDst, a: XReg };
+            /// `dst = ctz(a)` (32-bit).
+            xctz32 = Xctz32 { dst: XDst, a: XReg };
+            /// `dst = ctz(a)` (64-bit).
+            xctz64 = Xctz64 { dst: XDst, a: XReg };
+            /// `dst = popcnt(a)` (32-bit).
+            xpopcnt32 = Xpopcnt32 { dst: XDst, a: XReg };
+            /// `dst = popcnt(a)` (64-bit).
+            xpopcnt64 = Xpopcnt64 { dst: XDst, a: XReg };
+            /// `dst = a * b + c`, one rounding (f32).
+            fma32 = Fma32 { dst: FDst, a: FReg, b: FReg, c: FReg };
+            /// `dst = a * b + c`, one rounding (f64).
+            fma64 = Fma64 { dst: FDst, a: FReg, b: FReg, c: FReg };
         }
     };
 }

@@ -150,8 +150,8 @@ fn encoding_is_packed_little_endian() {
     assert_eq!(code, [Opcode::Xconst32 as u8, 31, 0x78, 0x56, 0x34, 0x12]);
     // An extended op: escape, u16 opcode, operands.
     code.clear();
-    encode::xmulhi64_u(&mut code, x(0), x(0), x(0));
-    let n = ExtOpcode::Xmulhi64U as u16;
+    encode::xrotr64(&mut code, x(0), x(0), x(0));
+    let n = ExtOpcode::Xrotr64 as u16;
     assert_eq!(code, [ESCAPE, n as u8, (n >> 8) as u8, 0, 0]);
 }
 

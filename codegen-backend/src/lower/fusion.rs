@@ -19,6 +19,8 @@ impl Lower<'_> {
         self.fuse_indexed_addresses(order, uses);
         self.fuse_multiply_adds(order, uses);
         self.fuse_xor_shifts(order, uses);
+        self.fuse_shift_adds(order, uses);
+        self.fuse_bit_tests(order, uses);
         self.fold_stack_bases(order, uses);
         // A constant every use of which became an immediate needs no register.
         for (k, &n) in folded_uses.iter() {
@@ -219,19 +221,15 @@ impl Lower<'_> {
                 if !matches!(ty, types::I32 | types::I64) || self.alu_imm[inst].is_some() {
                     continue;
                 }
-                let shift = |v: Value| {
-                    let v = dfg.resolve_aliases(v);
-                    let ir::ValueDef::Result(s, 0) = dfg.value_def(v) else { return None };
-                    let InstructionData::Binary { opcode, args: [a, _] } = dfg.insts[s] else { return None };
-                    let left = match opcode {
-                        Opcode::Ushr => false,
-                        // No 32-bit op for left shifts (the hot opcodes ran out).
-                        Opcode::Ishl if ty == types::I64 => true,
-                        _ => return None,
+                // No 32-bit op for left shifts (the hot opcodes ran out).
+                let shift = |v| {
+                    let right = self
+                        .constant_shift(v, Opcode::Ushr, block, uses)
+                        .map(|(s, a, amt)| (s, a, amt, false));
+                    let left = || {
+                        self.constant_shift(v, Opcode::Ishl, block, uses).map(|(s, a, amt)| (s, a, amt, true))
                     };
-                    let amt = self.alu_imm[s]? & (i64::from(ty.bits()) - 1);
-                    let mine = func.layout.inst_block(s) == Some(block) && uses[v] == 1;
-                    (mine && !self.absorbed.contains(s)).then_some((s, a, amt as u8, left))
+                    right.or_else(|| if ty == types::I64 { left() } else { None })
                 };
                 let (s, shifted, amt, left, plain) = match (shift(y), shift(x)) {
                     (Some((s, a, amt, left)), _) => (s, a, amt, left, x),
@@ -241,6 +239,82 @@ impl Lower<'_> {
                 self.xor_shifts[inst] = Some(XorShift { plain, shifted, amt, left });
                 self.absorbed.insert(s);
             }
+        }
+    }
+
+    /// The constant shift defining `v`, if it is one of `block` used only
+    /// there and not absorbed yet: the shift, its operand and its amount
+    /// (masked to the width).
+    fn constant_shift(
+        &self,
+        v: Value,
+        opcode: Opcode,
+        block: ir::Block,
+        uses: &super::dead::UseCounts,
+    ) -> Option<(ir::Inst, Value, u8)> {
+        let dfg = &self.func.dfg;
+        let v = dfg.resolve_aliases(v);
+        let ir::ValueDef::Result(s, 0) = dfg.value_def(v) else { return None };
+        let InstructionData::Binary { opcode: found, args: [a, _] } = dfg.insts[s] else { return None };
+        let bits = i64::from(dfg.value_type(v).bits());
+        let amt = self.alu_imm[s]? & (bits - 1);
+        let mine = found == opcode && self.func.layout.inst_block(s) == Some(block) && uses[v] == 1;
+        (mine && !self.absorbed.contains(s)).then_some((s, a, amt as u8))
+    }
+
+    /// 64-bit `iadd`s (not already part of an indexed address) with an
+    /// operand that is a constant `ishl` of the same block used only there:
+    /// one `xadd_shl64` (`base + (i << k)`, `row << k + column`).
+    fn fuse_shift_adds(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        for &block in order {
+            for inst in func.layout.block_insts(block).filter(|&i| !self.dead.contains(i)) {
+                let InstructionData::Binary { opcode: Opcode::Iadd, args: [x, y] } = dfg.insts[inst] else {
+                    continue;
+                };
+                if dfg.ctrl_typevar(inst) != types::I64
+                    || self.alu_imm[inst].is_some()
+                    || self.absorbed.contains(inst)
+                {
+                    continue;
+                }
+                let shift = |v| self.constant_shift(v, Opcode::Ishl, block, uses);
+                let (s, shifted, amt, plain) = match (shift(y), shift(x)) {
+                    (Some((s, a, amt)), _) => (s, a, amt, x),
+                    (None, Some((s, a, amt))) => (s, a, amt, y),
+                    (None, None) => continue,
+                };
+                self.shift_adds[inst] = Some((plain, shifted, amt));
+                self.absorbed.insert(s);
+            }
+        }
+    }
+
+    /// `brif`s whose condition is a 32- or 64-bit `band` with a constant
+    /// that fits an `i8`, of the same block and used only there: one
+    /// bit-test branch, and the `band` is not lowered.
+    fn fuse_bit_tests(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        for &block in order {
+            let Some(last) = func.layout.last_inst(block) else { continue };
+            let InstructionData::Brif { arg, .. } = dfg.insts[last] else { continue };
+            let arg = dfg.resolve_aliases(arg);
+            let ir::ValueDef::Result(band, 0) = dfg.value_def(arg) else { continue };
+            let InstructionData::Binary { opcode: Opcode::Band, args: [tested, _] } = dfg.insts[band] else {
+                continue;
+            };
+            let Some(mask) = self.alu_imm[band].and_then(|m| i8::try_from(m).ok()) else { continue };
+            let mine = func.layout.inst_block(band) == Some(block) && uses[arg] == 1;
+            if !matches!(dfg.value_type(arg), types::I32 | types::I64)
+                || !mine
+                || self.absorbed.contains(band)
+            {
+                continue;
+            }
+            self.bit_tests[last] = Some((tested, mask));
+            self.absorbed.insert(band);
         }
     }
 

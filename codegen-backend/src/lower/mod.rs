@@ -98,6 +98,8 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         absorbed: Default::default(),
         mul_adds: SecondaryMap::new(),
         xor_shifts: SecondaryMap::new(),
+        shift_adds: SecondaryMap::new(),
+        bit_tests: SecondaryMap::new(),
         sp_based: SecondaryMap::new(),
     };
     l.lower_function()?;
@@ -146,6 +148,12 @@ struct Lower<'f> {
     /// `bxor`s of a constant shift of their block used only there (see
     /// [`Self::find_fusions`]).
     xor_shifts: SecondaryMap<ir::Inst, Option<XorShift>>,
+    /// 64-bit `iadd`s of a constant left shift of their block used only
+    /// there: `(plain, shifted, amt)`, one `xadd_shl64`.
+    shift_adds: SecondaryMap<ir::Inst, Option<(Value, Value, u8)>>,
+    /// `brif`s on a `band` with a small constant of their block used only
+    /// there: the value tested and the mask, one bit-test branch.
+    bit_tests: SecondaryMap<ir::Inst, Option<(Value, i8)>>,
     /// Loads and stores whose base is a `stack_addr`: `sp` itself is the
     /// base, with the slot's offset added to the access's (see
     /// [`Self::find_fusions`]).
@@ -491,6 +499,16 @@ impl<'f> Lower<'f> {
             InstructionData::CallIndirect { opcode: Opcode::ReturnCallIndirect, .. } => {
                 self.return_call_indirect(inst)?;
             }
+            InstructionData::Brif { .. } if self.bit_tests[inst].is_some() => {
+                let (tested, mask) = self.bit_tests[inst].expect("checked");
+                let a = self.reg(tested)?;
+                let br = if dfg.value_type(tested) == types::I64 {
+                    vop::br_if_xband64_i8
+                } else {
+                    vop::br_if_xband32_i8
+                };
+                self.cond_br(br(a, mask, P));
+            }
             InstructionData::Brif { arg, .. } if self.fused_def(arg).is_some() => {
                 let icmp = self.fused_def(arg).expect("checked");
                 let branch = self.fused_branch(icmp)?;
@@ -582,6 +600,11 @@ impl<'f> Lower<'f> {
             InstructionData::UnaryIeee64 { imm, .. } => {
                 let d = self.result(inst)?;
                 self.emit(vop::fconst64(d, imm.bits()));
+            }
+            InstructionData::Binary { .. } if self.shift_adds[inst].is_some() => {
+                let (plain, shifted, amt) = self.shift_adds[inst].expect("checked");
+                let (a, b, d) = (self.reg(plain)?, self.reg(shifted)?, self.result(inst)?);
+                self.emit(vop::xadd_shl64(d, a, b, amt));
             }
             InstructionData::Binary { .. } if self.xor_shifts[inst].is_some() => {
                 self.xor_shift(inst, self.xor_shifts[inst].expect("checked"), ctrl == types::I64)?;

@@ -79,6 +79,10 @@ impl State {
         br_if_xulteq32_i8(a: XReg, imm: i8) = |s| s.x32(a) <= imm as i32 as u32;
         br_if_xugt32_i8(a: XReg, imm: i8) = |s| s.x32(a) > imm as i32 as u32;
         br_if_xugteq32_i8(a: XReg, imm: i8) = |s| s.x32(a) >= imm as i32 as u32;
+        br_if_xband64_i8(a: XReg, imm: i8) = |s| s.x64(a) & imm as i64 as u64 != 0;
+        br_ifnot_xband64_i8(a: XReg, imm: i8) = |s| s.x64(a) & imm as i64 as u64 == 0;
+        br_if_xband32_i8(a: XReg, imm: i8) = |s| s.x32(a) & imm as i32 as u32 != 0;
+        br_ifnot_xband32_i8(a: XReg, imm: i8) = |s| s.x32(a) & imm as i32 as u32 == 0;
         br_if_xeq64_i8(a: XReg, imm: i8) = |s| s.x64(a) == imm as i64 as u64;
         br_if_xneq64_i8(a: XReg, imm: i8) = |s| s.x64(a) != imm as i64 as u64;
         br_if_xslt64_i8(a: XReg, imm: i8) = |s| (s.x64(a) as i64) < imm as i64;

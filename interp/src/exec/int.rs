@@ -182,6 +182,14 @@ impl State {
         Ok(at.next)
     }
 
+    /// `a + (b << amt)`, 64-bit.
+    #[inline(always)]
+    pub fn xadd_shl64(&mut self, at: At, dst: XReg, a: XReg, b: XReg, amt: u8) -> Flow {
+        let r = self.x64(a).wrapping_add(self.x64(b).wrapping_shl(amt as u32));
+        self.set_x64(dst, r);
+        Ok(at.next)
+    }
+
     /// `a ^ (b << amt)`, 64-bit.
     #[inline(always)]
     pub fn xbxor_shl64(&mut self, at: At, dst: XReg, a: XReg, b: XReg, amt: u8) -> Flow {

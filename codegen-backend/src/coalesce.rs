@@ -410,6 +410,8 @@ fn cannot_trap(op: &Op) -> bool {
             | Op::XbxorShl64(_)
             | Op::XbxorShr32U(_)
             | Op::XaddShl64(_)
+            | Op::Xmadd64(_)
+            | Op::Xmadd64I8(_)
             | Op::Xshl32(_)
             | Op::Xshl64(_)
             | Op::Xshr32U(_)

@@ -164,6 +164,19 @@ fn integer_arithmetic(h: &mut Harness) {
         XbxorShr32U: [(HI | 1, HI | 0x8000_0000, 31) => 0, (0, M32, 36) => 0x0fff_ffff, (HI, 3, 0) => 3];
         XaddShl64: [(0x1000, 3, 2) => 0x100c, (u64::MAX, 1, 0) => 0, (1, 1, 64) => 2, (0, 1, 63) => 1u64 << 63];
     }
+    // a * b + c, wrapping: `Op { dst: x0, a: x0, b: x1, c: x2 }` and the `i8` form.
+    for (a, b, c, want) in [(3u64, 5u64, 7u64, 22u64), (u64::MAX, 2, 1, u64::MAX), (1 << 32, 1 << 32, 5, 5)] {
+        let op = Op::from(ops::Xmadd64 { dst: x(0), a: x(0), b: x(1), c: x(2) });
+        let got = h.run(&[op], &i64s(&[a, b, c]), &[ValType::I64]).map(|r| r[0].i64().unwrap() as u64);
+        assert_eq!(got, Ok(want), "xmadd64({a:#x}, {b:#x}, {c:#x})");
+    }
+    for (a, b, imm, want) in
+        [(3u64, 5u64, 7i8, 22u64), (0, 9, -1, u64::MAX), (u64::MAX, u64::MAX, -128, -127i64 as u64)]
+    {
+        let op = Op::from(ops::Xmadd64I8 { dst: x(0), a: x(0), b: x(1), imm });
+        let got = h.run(&[op], &i64s(&[a, b]), &[ValType::I64]).map(|r| r[0].i64().unwrap() as u64);
+        assert_eq!(got, Ok(want), "xmadd64_i8({a:#x}, {b:#x}, {imm})");
+    }
     xbin! { h;
         // 32-bit ops ignore the upper halves and zero-extend the result.
         Xadd32: [(M32, 1) => Ok(0), (HI | 2, HI | 3) => Ok(5), (i32::MAX, 1) => Ok(0x8000_0000)];

@@ -575,6 +575,10 @@ macro_rules! for_each_op {
             /// `a + (b << amt)` (64-bit): `xshl64_i` then `xadd64`, an array
             /// element's address or a row-major index.
             xadd_shl64 = XaddShl64 { dst: XDst, a: XReg, b: XReg, amt: u8 };
+            /// `a * b + c`, wrapping (64-bit): `xmul64` then `xadd64`.
+            xmadd64 = Xmadd64 { dst: XDst, a: XReg, b: XReg, c: XReg };
+            /// `a * b + imm`, wrapping (64-bit, `imm` sign-extended).
+            xmadd64_i8 = Xmadd64I8 { dst: XDst, a: XReg, b: XReg, imm: i8 };
         }
     };
 }

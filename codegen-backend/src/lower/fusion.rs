@@ -20,6 +20,7 @@ impl Lower<'_> {
         self.fuse_multiply_adds(order, uses);
         self.fuse_xor_shifts(order, uses);
         self.fuse_shift_adds(order, uses);
+        self.fuse_int_multiply_adds(order, uses);
         self.fuse_bit_tests(order, uses);
         self.fold_stack_bases(order, uses);
         // A constant every use of which became an immediate needs no register.
@@ -287,6 +288,53 @@ impl Lower<'_> {
                 };
                 self.shift_adds[inst] = Some((plain, shifted, amt));
                 self.absorbed.insert(s);
+            }
+        }
+    }
+
+    /// 64-bit `iadd`s (not part of an indexed address or a shift-add) of
+    /// an `imul` of two registers of the same block used only there, plus
+    /// a register or a constant that fits an `i8`: one `xmadd64` or
+    /// `xmadd64_i8`, and the multiply is not lowered.
+    fn fuse_int_multiply_adds(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        for &block in order {
+            for inst in func.layout.block_insts(block).filter(|&i| !self.dead.contains(i)) {
+                let InstructionData::Binary { opcode: Opcode::Iadd, args: [x, y] } = dfg.insts[inst] else {
+                    continue;
+                };
+                let plain = dfg.ctrl_typevar(inst) == types::I64
+                    && !self.absorbed.contains(inst)
+                    && self.shift_adds[inst].is_none();
+                if !plain {
+                    continue;
+                }
+                let product = |v: Value| {
+                    let v = dfg.resolve_aliases(v);
+                    let ir::ValueDef::Result(mul, 0) = dfg.value_def(v) else { return None };
+                    let InstructionData::Binary { opcode: Opcode::Imul, args: [a, b] } = dfg.insts[mul]
+                    else {
+                        return None;
+                    };
+                    let mine = func.layout.inst_block(mul) == Some(block) && uses[v] == 1;
+                    (mine && self.alu_imm[mul].is_none() && !self.absorbed.contains(mul))
+                        .then_some((mul, a, b))
+                };
+                let (mul, a, b, other) = match (product(x), product(y)) {
+                    (Some((mul, a, b)), _) => (mul, a, b, y),
+                    (None, Some((mul, a, b))) => (mul, a, b, x),
+                    (None, None) => continue,
+                };
+                let addend = match self.alu_imm[inst] {
+                    None => Ok(other),
+                    Some(k) => match i8::try_from(k) {
+                        Ok(k) => Err(k),
+                        Err(_) => continue,
+                    },
+                };
+                self.int_mul_adds[inst] = Some(IntMulAdd { a, b, addend });
+                self.absorbed.insert(mul);
             }
         }
     }

@@ -99,6 +99,7 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         mul_adds: SecondaryMap::new(),
         xor_shifts: SecondaryMap::new(),
         shift_adds: SecondaryMap::new(),
+        int_mul_adds: SecondaryMap::new(),
         bit_tests: SecondaryMap::new(),
         sp_based: SecondaryMap::new(),
     };
@@ -151,6 +152,9 @@ struct Lower<'f> {
     /// 64-bit `iadd`s of a constant left shift of their block used only
     /// there: `(plain, shifted, amt)`, one `xadd_shl64`.
     shift_adds: SecondaryMap<ir::Inst, Option<(Value, Value, u8)>>,
+    /// 64-bit `iadd`s of an `imul` (of two registers) of their block used
+    /// only there: the factors and the addend, a register or an `i8`.
+    int_mul_adds: SecondaryMap<ir::Inst, Option<IntMulAdd>>,
     /// `brif`s on a `band` with a small constant of their block used only
     /// there: the value tested and the mask, one bit-test branch.
     bit_tests: SecondaryMap<ir::Inst, Option<(Value, i8)>>,
@@ -175,6 +179,14 @@ pub(super) struct MulAdd {
     pub b: Value,
     pub c: Value,
     pub product_first: bool,
+}
+
+/// `a * b + addend`: an `iadd` and the `imul` it absorbed.
+#[derive(Clone, Copy)]
+pub(super) struct IntMulAdd {
+    pub a: Value,
+    pub b: Value,
+    pub addend: Result<Value, i8>,
 }
 
 /// `plain ^ (shifted >> amt)` or `plain ^ (shifted << amt)`: a `bxor` and
@@ -600,6 +612,18 @@ impl<'f> Lower<'f> {
             InstructionData::UnaryIeee64 { imm, .. } => {
                 let d = self.result(inst)?;
                 self.emit(vop::fconst64(d, imm.bits()));
+            }
+            InstructionData::Binary { .. } if self.int_mul_adds[inst].is_some() => {
+                let m = self.int_mul_adds[inst].expect("checked");
+                let (a, b) = (self.reg(m.a)?, self.reg(m.b)?);
+                let op = match m.addend {
+                    Ok(c) => {
+                        let c = self.reg(c)?;
+                        vop::xmadd64(self.result(inst)?, a, b, c)
+                    }
+                    Err(imm) => vop::xmadd64_i8(self.result(inst)?, a, b, imm),
+                };
+                self.emit(op);
             }
             InstructionData::Binary { .. } if self.shift_adds[inst].is_some() => {
                 let (plain, shifted, amt) = self.shift_adds[inst].expect("checked");

@@ -190,6 +190,22 @@ impl State {
         Ok(at.next)
     }
 
+    /// `a * b + c`, 64-bit, wrapping.
+    #[inline(always)]
+    pub fn xmadd64(&mut self, at: At, dst: XReg, a: XReg, b: XReg, c: XReg) -> Flow {
+        let r = self.x64(a).wrapping_mul(self.x64(b)).wrapping_add(self.x64(c));
+        self.set_x64(dst, r);
+        Ok(at.next)
+    }
+
+    /// `a * b + imm`, 64-bit, wrapping.
+    #[inline(always)]
+    pub fn xmadd64_i8(&mut self, at: At, dst: XReg, a: XReg, b: XReg, imm: i8) -> Flow {
+        let r = self.x64(a).wrapping_mul(self.x64(b)).wrapping_add(imm as i64 as u64);
+        self.set_x64(dst, r);
+        Ok(at.next)
+    }
+
     /// `a ^ (b << amt)`, 64-bit.
     #[inline(always)]
     pub fn xbxor_shl64(&mut self, at: At, dst: XReg, a: XReg, b: XReg, amt: u8) -> Flow {

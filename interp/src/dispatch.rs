@@ -145,16 +145,13 @@ pub(crate) unsafe fn run_profiled(s: &mut State, mut pc: *const u8, profile: &mu
 /// Handlers for the tail-call dispatcher: step, then jump to the next handler.
 ///
 /// There are two sets, each chaining only to itself: `general` handles
-/// both modes, and `fast` runs when checked mode is off (the usual case).
-/// A fast handler tells LLVM that the flag is off, so the checks that test
-/// it fold away once the op's method is inlined: a memory access, a call
-/// and a return each lose a test and a branch. The set is chosen each time
-/// the run loop starts; the flag only changes outside it (`Vm::set_checks`).
-///
-/// Fuel metering is not split out the same way: without its test, LLVM
-/// merges a conditional branch's two dispatch tails into one, which costs
-/// the not-taken side three instructions more than the test saves
-/// (callgrind: collatz +4%, crc32 +2%).
+/// every mode, and `fast` runs when neither checked mode nor fuel metering
+/// is on (the usual case). A fast handler tells LLVM that the flags are
+/// off (see `assume_mode`), so the checks that test them fold away once
+/// the op's method is inlined: a memory access, a call and a return lose
+/// their checked-mode test, and jumps, calls and returns their fuel test.
+/// The set is chosen each time the run loop starts; the flags only change
+/// outside it (`Vm::set_checks`, `Vm::set_fuel`).
 #[cfg(not(debug_assertions))]
 mod tail {
     use super::*;
@@ -165,7 +162,7 @@ mod tail {
     macro_rules! define_handlers {
         ($fast:literal; $( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {$(
             pub unsafe fn $name(s: &mut State, pc: *const u8) {
-                assume_mode::<$fast>(s);
+                assume_mode::<$fast, { is_conditional_branch(stringify!($name)) }>(s);
                 // SAFETY: `pc` is a verified op of this kind.
                 unsafe {
                     let flow = step::$name(s, pc);
@@ -181,13 +178,40 @@ mod tail {
         };
     }
 
-    /// Before a fast handler's step: tell LLVM checked mode is off.
+    /// Whether the op named `name` is a conditional branch (`br_if*`,
+    /// `br_ifnot*`): one with two exits.
+    const fn is_conditional_branch(name: &str) -> bool {
+        let (name, prefix) = (name.as_bytes(), b"br_if");
+        if name.len() < prefix.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < prefix.len() {
+            if name[i] != prefix[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Before a fast handler's step: tell LLVM that checked mode is off
+    /// and, except in conditional branches, that fuel metering is.
+    ///
+    /// A conditional branch keeps its fuel test: without it LLVM merges
+    /// the taken and not-taken dispatch tails, which costs the not-taken
+    /// side (kept out of line) three instructions more than the test
+    /// saves (callgrind: collatz +4%, crc32 +2%).
     #[inline(always)]
-    fn assume_mode<const FAST: bool>(s: &State) {
+    fn assume_mode<const FAST: bool, const CONDITIONAL: bool>(s: &State) {
         if FAST {
-            // SAFETY: `tail::run` enters the fast set only when the flag is
-            // off, and no op changes it.
+            // SAFETY: `tail::run` enters the fast set only when both flags
+            // are off, and no op changes them.
             unsafe { core::hint::assert_unchecked(!s.checked) }
+            if !CONDITIONAL {
+                // SAFETY: as above.
+                unsafe { core::hint::assert_unchecked(!s.metered) }
+            }
         }
     }
 
@@ -200,7 +224,7 @@ mod tail {
                 unsafe fn next(s: &mut State, flow: Flow) {
                     if let Ok(pc) = flow {
                         // SAFETY: `pc` is the start of a verified op, and
-                        // the flag this set relies on has not changed.
+                        // the flags this set relies on have not changed.
                         unsafe { HOT[*pc as usize](s, pc) }
                     }
                 }
@@ -247,7 +271,7 @@ mod tail {
     /// # Safety
     /// As [`run_loop`].
     pub(crate) unsafe fn run(s: &mut State, pc: *const u8) {
-        let table = if s.checked { &general::HOT } else { &fast::HOT };
+        let table = if s.checked || s.metered { &general::HOT } else { &fast::HOT };
         // SAFETY: forwarded; the fast set's condition was just tested.
         unsafe { table[*pc as usize](s, pc) }
     }

@@ -115,3 +115,39 @@ fn checked_mode_checks_under_every_dispatcher() {
         );
     }
 }
+
+/// Fuel metering, like checked mode, runs on the general handler set: a
+/// 5000-trip loop closed by a fused jump (which the fast set leaves
+/// unmetered) must run out of 1000 units, and a metered call that has
+/// enough must return.
+#[test]
+fn fuel_is_metered_under_every_dispatcher() {
+    let mut a = Assembler::new();
+    let (top, exit) = (a.label(), a.label());
+    a.bind(top);
+    a.branch(ops::BrIfNot64 { cond: x(0), offset: PcRel(0) }, exit).unwrap();
+    a.branch(ops::Xadd64I8Jump { dst: x(0), a: x(0), imm: -1, offset: PcRel(0) }, top).unwrap();
+    a.bind(exit);
+    a.op(ops::Ret {});
+    let long = a.finish().unwrap();
+    verify(&long, &[0..long.len()]).unwrap();
+    let mut a = Assembler::new();
+    a.op(ops::Xadd64I8 { dst: x(0), a: x(0), imm: 1 });
+    a.op(ops::Ret {});
+    let short = a.finish().unwrap();
+    verify(&short, &[0..short.len()]).unwrap();
+    for dispatch in [Dispatch::TailCall, Dispatch::Loop] {
+        let mut vm = Vm::new();
+        vm.set_dispatch(dispatch);
+        vm.set_fuel(Some(1000));
+        // SAFETY: verified; touches nothing but registers.
+        let done = unsafe { vm.call(NonNull::from(&long[0]), &i64s(&[5000])) }.unwrap();
+        assert!(matches!(done, DoneReason::Trap { kind: TrapKind::OutOfFuel, .. }), "{dispatch:?}: {done:?}");
+        assert_eq!(vm.fuel(), Some(0), "{dispatch:?}");
+        vm.set_fuel(Some(1));
+        // SAFETY: as above.
+        let done = unsafe { vm.call(NonNull::from(&short[0]), &i64s(&[41])) }.unwrap();
+        assert_eq!(done, DoneReason::Returned, "{dispatch:?}");
+        assert_eq!(vm.results(&[ValType::I64]).unwrap()[0], Val::I64(42));
+    }
+}

@@ -9,8 +9,6 @@
 //! so only a few are moved, innermost loops first, and equal constants
 //! share one definition.
 
-use cranelift_codegen::dominator_tree::DominatorTree;
-use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Type, Value};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 use std::collections::HashMap;
@@ -42,18 +40,16 @@ fn costly_constant(func: &Function, inst: Inst) -> Option<Key> {
 
 /// Move the costly constants of `func`'s loops to the end of its entry
 /// block (before the terminator), up to [`MAX_PER_CLASS`] per class.
-/// `cfg` and `domtree` must be valid for `func`; its control flow does not
-/// change, so they stay valid.
-pub fn hoist_loop_constants(func: &mut Function, cfg: &ControlFlowGraph, domtree: &DominatorTree) {
+///
+/// `loops` is the analysis the mid-end's e-graph pass computed: its branch
+/// rewrites may since have broken a loop, but moving a constant out of a
+/// block that no longer loops is still correct (the entry block dominates
+/// every block), so it is reused rather than computed again.
+pub fn hoist_loop_constants(func: &mut Function, loops: &LoopAnalysis) {
     let Some(entry) = func.layout.entry_block() else { return };
-    // Most functions have no such constant: skip the loop analysis then.
-    let any =
-        func.layout.blocks().any(|b| func.layout.block_insts(b).any(|i| costly_constant(func, i).is_some()));
-    if !any {
+    if !loops.is_valid() {
         return;
     }
-    let mut loops = LoopAnalysis::new();
-    loops.compute(func, cfg, domtree);
     // (loop depth, key, inst) of every costly constant inside a loop.
     let mut found: Vec<(usize, Key, Inst)> = Vec::new();
     for block in func.layout.blocks() {

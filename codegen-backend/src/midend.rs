@@ -161,9 +161,8 @@ pub fn optimize(func: &Function, target: &Target) -> Result<Function, Error> {
     }
     match ctx.optimize(&*target.midend_isa, &mut ControlPlane::default()) {
         Ok(()) => {
-            // The e-graph pass leaves the CFG and dominator tree computed.
             if target.midend_isa.flags().opt_level() != settings::OptLevel::None {
-                crate::hoist::hoist_loop_constants(&mut ctx.func, &ctx.cfg, &ctx.domtree);
+                crate::hoist::hoist_loop_constants(&mut ctx.func, &ctx.loop_analysis);
             }
             Ok(ctx.func)
         }

@@ -1,5 +1,6 @@
-//! Compiles every suite program many times on one engine, for profiling
-//! compile time: `cargo run --release -p sheave-benches --example compile_loop -- sheave 200`
+//! Compiles every suite program (or only the one named third) many times on
+//! one engine, for profiling compile time:
+//! `cargo run --release -p sheave-benches --example compile_loop -- sheave 200 [mandelbrot]`
 //! (under `perf record` or callgrind). Prints the mean per program.
 
 use sheave_benches::engines::{Engine, compile};
@@ -21,8 +22,14 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let only = args.next();
+    let programs: Vec<_> = PROGRAMS.iter().filter(|p| only.as_deref().is_none_or(|o| o == p.name)).collect();
+    if programs.is_empty() {
+        eprintln!("compile_loop: no program {:?} in the suite", only.unwrap_or_default());
+        std::process::exit(2);
+    }
     let mut total = Duration::ZERO;
-    for program in PROGRAMS {
+    for program in &programs {
         let start = Instant::now();
         for _ in 0..rounds {
             if let Err(e) = compile(engine, program) {
@@ -34,6 +41,6 @@ fn main() {
     }
     println!(
         "{engine}: {:.1} µs per program",
-        total.as_secs_f64() * 1e6 / (rounds as f64 * PROGRAMS.len() as f64)
+        total.as_secs_f64() * 1e6 / (rounds as f64 * programs.len() as f64)
     );
 }

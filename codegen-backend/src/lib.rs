@@ -98,6 +98,13 @@ pub struct Callee {
     pub libcall: bool,
 }
 
+std::thread_local! {
+    /// regalloc2's working memory, kept between the functions a thread
+    /// compiles: made afresh for each, its tables were allocated and grown
+    /// again every time (about an eighth of compiling a small function).
+    static REGALLOC_CONTEXT: std::cell::RefCell<regalloc2::Ctx> = std::cell::RefCell::new(regalloc2::Ctx::default());
+}
+
 /// Verify, optimize and compile one function for `target`; [`ModuleBuilder`]
 /// links compiled functions into a module.
 pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Error> {
@@ -111,12 +118,20 @@ pub fn compile(func: &Function, target: &Target) -> Result<CompiledFunction, Err
         validate_ssa: cfg!(debug_assertions),
         ..Default::default()
     };
-    let out = regalloc2::run(&lowered.vcode, &env, &options)
-        .map_err(|e| Error::RegisterAllocation { function: name.clone(), reason: format!("{e:?}") })?;
-    #[cfg(any(debug_assertions, feature = "regalloc-checker"))]
-    vcode::check_allocation(&lowered.vcode, &env, &out)
-        .map_err(|reason| Error::RegisterAllocation { function: name.clone(), reason })?;
-    let emitted = emit::emit(&lowered.vcode, &out).map_err(unsupported)?;
+    let allocate_and_emit = |ctx: &mut regalloc2::Ctx| {
+        let out = regalloc2::run_with_ctx(&lowered.vcode, &env, &options, ctx)
+            .map_err(|e| Error::RegisterAllocation { function: name.clone(), reason: format!("{e:?}") })?;
+        #[cfg(any(debug_assertions, feature = "regalloc-checker"))]
+        vcode::check_allocation(&lowered.vcode, &env, out)
+            .map_err(|reason| Error::RegisterAllocation { function: name.clone(), reason })?;
+        emit::emit(&lowered.vcode, out).map_err(unsupported)
+    };
+    // The thread's allocator context, unless it is in use (it never is:
+    // compiling does not re-enter itself; a fresh one is only a fallback).
+    let emitted = REGALLOC_CONTEXT.with(|ctx| match ctx.try_borrow_mut() {
+        Ok(mut ctx) => allocate_and_emit(&mut ctx),
+        Err(_) => allocate_and_emit(&mut regalloc2::Ctx::default()),
+    })?;
     let calls = emitted
         .call_sites
         .iter()

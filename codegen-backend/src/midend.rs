@@ -1,7 +1,7 @@
 //! Cranelift's own passes before lowering: the verifier, then the mid-end
 //! (unreachable-code removal, e-graph rewrites, GVN, LICM, alias analysis)
 //! at the function's `opt_level`; then, when optimizing, our own move of
-//! costly constants out of loops ([`crate::hoist`]).
+//! costly constants out of loops (`hoist.rs`).
 
 use crate::Error;
 use cranelift_codegen::control::ControlPlane;

@@ -263,12 +263,13 @@ mod tests {
     #[test]
     fn a_use_in_the_wrong_register_is_an_error() {
         let (vcode, env, mut out) = allocated(SUM_OF_PRODUCTS);
-        // Point the first `iadd` operand (a use) at a register nothing wrote.
+        // Point the first operand of the add (a use) at a register nothing
+        // wrote. (The add absorbs one of the products: an `xmadd64`.)
         let add = vcode
             .insts
             .iter()
-            .position(|i| matches!(i.kind, VInstKind::Op(sheave_opcodes::Op::Xadd64(_))))
-            .expect("an xadd64");
+            .position(|i| matches!(i.kind, VInstKind::Op(sheave_opcodes::Op::Xmadd64(_))))
+            .expect("an xmadd64");
         let slot = out.inst_alloc_offsets[add] as usize + 1;
         out.allocs[slot] = Allocation::reg(PReg::new(15, RegClass::Int));
         let e = check_allocation(&vcode, &env, &out).unwrap_err();

@@ -262,10 +262,12 @@ pub(crate) fn forward_sp(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses
     }
 }
 
-/// A register move `a <- b` just before an op that writes `a` and reads
-/// it: the op reads `b` instead and the move goes (`a` ends up the same;
-/// regalloc2 leaves these where a value lives on in `b` and the op's
-/// result takes `a`).
+/// A register move `a <- b` just before an op that reads `a`, where `a` is
+/// dead after the op (the op writes it, or see [`dead_after`]): the op
+/// reads `b` instead and the move goes. regalloc2 leaves these where a
+/// value lives on in `b` and the op's result takes `a`, and where a value
+/// kept in a callee-saved register across calls is copied out for its
+/// last use (`fib`'s `xmov x12, x16; xadd64 x0, x12, x0`).
 pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &mut Retargets) {
     let mut p = 0;
     while p + 1 < r.order.len() {
@@ -291,13 +293,68 @@ pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r
         let writes_a = at(OperandKind::Def).count() == 1 && at(OperandKind::Def).all(|(_, reg)| reg == a);
         let reads_a: Vec<(usize, PReg)> =
             at(OperandKind::Use).filter(|&(_, reg)| reg == a).map(|(k, _)| (k, b)).collect();
-        if !writes_a || reads_a.is_empty() {
+        if reads_a.is_empty() || !(writes_a || dead_after(vcode, out, items, r, p + 1, a)) {
             continue;
         }
         r.regs.insert(i, reads_a);
         r.order.remove(p - 1);
         p -= 1;
     }
+}
+
+/// Whether register `a` is dead from item `r.order[from]` on: walking the
+/// rest of the block, a move or plain op writes it before anything reads
+/// it, or the block returns without reading it. Anything the walk cannot
+/// see through (a call, a branch, a trap, an op an earlier rewrite
+/// retargeted) or the end of a block that does not return counts as a
+/// read. Dropping a write to `a` cannot break a callee-saved register's
+/// preservation: only writes do that.
+fn dead_after(
+    vcode: &VCode,
+    out: &Output,
+    items: &[InstOrEdit],
+    r: &Retargets,
+    from: usize,
+    a: PReg,
+) -> bool {
+    for &k in &r.order[from..] {
+        match items[k] {
+            InstOrEdit::Edit(Edit::Move { from, to }) => {
+                if from.as_reg() == Some(a) {
+                    return false;
+                }
+                if to.as_reg() == Some(a) {
+                    return true;
+                }
+            }
+            InstOrEdit::Inst(inst) => {
+                if r.regs.contains_key(&k) {
+                    return false;
+                }
+                let vinst = &vcode.insts[inst.index()];
+                let touches = |kind: OperandKind| {
+                    vinst
+                        .operands
+                        .iter()
+                        .zip(out.inst_allocs(inst))
+                        .any(|(o, al)| o.kind() == kind && al.as_reg() == Some(a))
+                };
+                if touches(OperandKind::Use) {
+                    return false;
+                }
+                match vinst.kind {
+                    VInstKind::Ret => return true,
+                    _ if plain(vinst).is_some() => {
+                        if touches(OperandKind::Def) {
+                            return true;
+                        }
+                    }
+                    _ => return false,
+                }
+            }
+        }
+    }
+    false
 }
 
 /// The op that defines the moved value.

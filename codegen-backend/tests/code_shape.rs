@@ -117,3 +117,21 @@ fn costly_loop_constants_move_to_the_entry() {
     assert_eq!(constants(body), 0, "{names:?}");
     assert_eq!(constants(&names), 2, "{names:?}");
 }
+
+#[test]
+fn a_last_use_reads_the_callee_saved_register_itself() {
+    // n lives in a callee-saved register across the call; its last use,
+    // the add before the return, reads it there instead of from a copy
+    // (forward_moves with `dead_after`).
+    let names = op_names(
+        "function %f(i64) -> i64 {
+            fn0 = %g(i64) -> i64
+        block0(v0: i64):
+            v1 = call fn0(v0)
+            v2 = iadd v0, v1
+            return v2
+        }",
+    );
+    let after_call = &names[names.iter().position(|n| n.starts_with("call")).expect("a call") + 1..];
+    assert_eq!(after_call.first(), Some(&"xadd64"), "{names:?}");
+}

@@ -135,3 +135,26 @@ fn a_last_use_reads_the_callee_saved_register_itself() {
     let after_call = &names[names.iter().position(|n| n.starts_with("call")).expect("a call") + 1..];
     assert_eq!(after_call.first(), Some(&"xadd64"), "{names:?}");
 }
+
+#[test]
+fn an_address_a_load_and_a_store_share_goes_into_both() {
+    // `a[i] += x` on a stack array: the load and the store both address
+    // from sp with the index, and neither the stack address nor the add
+    // is an op of its own (fuse_indexed_addresses, fold_stack_bases).
+    let names = op_names(
+        "function %f(i64, i64) {
+            ss0 = explicit_slot 64
+        block0(v0: i64, v1: i64):
+            v2 = stack_addr.i64 ss0
+            v3 = iadd v2, v0
+            v4 = load.i64 v3
+            v5 = iadd v4, v1
+            store v5, v3
+            return
+        }",
+    );
+    assert!(names.contains(&"xload64_ix") && names.contains(&"xstore64_ix"), "{names:?}");
+    let adds = names.iter().filter(|n| n.starts_with("xadd64")).count();
+    assert_eq!(adds, 1, "only a[i] + x adds: {names:?}");
+    assert!(!names.contains(&"xmov"), "{names:?}");
+}

@@ -81,6 +81,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
     }
     let forward = forwarding(vcode, out);
     let uses = coalesce::Uses::of(vcode);
+    let tests = loop_tests(vcode, out, &forward, early_exit.is_some())?;
     for b in 0..vcode.blocks.len() {
         if forward[b] != b {
             // A block that only jumps: branches go straight to its target.
@@ -103,7 +104,18 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
             let item = &items[i];
             if let Some((at, fused)) = jump_fusion {
                 if i == at {
-                    asm.branch(fused, labels[succs[0].index()]).map_err(|e| e.to_string())?;
+                    match rotated_latch(fused, tests[succs[0].index()]) {
+                        Some((step, test)) => {
+                            asm.branch(step, labels[test.stay]).map_err(|e| e.to_string())?;
+                            if test.exit != next_block {
+                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[test.exit])
+                                    .map_err(|e| e.to_string())?;
+                            }
+                        }
+                        None => {
+                            asm.branch(fused, labels[succs[0].index()]).map_err(|e| e.to_string())?;
+                        }
+                    }
                     continue;
                 }
                 if i == items.len() - 1 {
@@ -404,6 +416,75 @@ fn fuse_jump(
         },
     };
     Ok(Some((at, fused)))
+}
+
+/// A block whose whole code is one unsigned 64-bit test `r < n` that
+/// stays (falls through to the next block) while it holds and jumps out
+/// otherwise: a counted loop's header, `br_if_xulteq64 n, r`.
+#[derive(Clone, Copy)]
+struct LoopTest {
+    r: XReg,
+    n: XReg,
+    /// The block reached while `r < n` (the next one in the layout).
+    stay: usize,
+    /// The block reached otherwise.
+    exit: usize,
+}
+
+/// Each block's [`LoopTest`], if it is one. The entry block never is when
+/// it holds an early exit (its branch is emitted before the frame).
+fn loop_tests(
+    vcode: &VCode,
+    out: &Output,
+    forward: &[usize],
+    early_exit: bool,
+) -> Result<Vec<Option<LoopTest>>, String> {
+    let n = vcode.blocks.len();
+    let next_of = |b: usize| (b + 1..n).find(|&k| forward[k] == k).unwrap_or(usize::MAX);
+    let mut tests = vec![None; n];
+    for b in 0..n {
+        if forward[b] != b || (b == 0 && early_exit) {
+            continue;
+        }
+        let mut items = out.block_insts_and_edits(vcode, Block::new(b));
+        let (Some(InstOrEdit::Inst(inst)), None) = (items.next(), items.next()) else { continue };
+        let VInstKind::CondBr(op) = vcode.insts[inst.index()].kind else { continue };
+        let succs: Vec<usize> = vcode.block_succs(Block::new(b)).iter().map(|s| forward[s.index()]).collect();
+        let (taken, not_taken, next) = (succs[0], succs[1], next_of(b));
+        // The branch as emitted (see `VInstKind::CondBr` in `emit`): it
+        // must jump out and fall through to the next block.
+        let op = rewrite(op, out.inst_allocs(inst))?;
+        let (branch, exit) = if not_taken == next && taken != next {
+            (op, taken)
+        } else if taken == next && not_taken != next {
+            match inverted_branch(op) {
+                Some(inverse) => (inverse, not_taken),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        let (r, n) = match branch {
+            Op::BrIfXulteq64(ops::BrIfXulteq64 { a, b, .. }) => (b, a),
+            _ => continue,
+        };
+        tests[b] = Some(LoopTest { r, n, stay: next, exit });
+    }
+    Ok(tests)
+}
+
+/// A loop's back edge `xadd64_i8_jump r, r, imm` to a [`LoopTest`] on `r`:
+/// the step and the test become one op at the bottom,
+/// `xadd64_i8_br_if_xult64`, branching to the loop's body, which saves the
+/// header's op on every trip (the header still runs on entry). The loop's
+/// exit then takes a `jump` after it, unless the exit comes next.
+fn rotated_latch(fused: Op, test: Option<LoopTest>) -> Option<(Op, LoopTest)> {
+    let test = test?;
+    let Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, .. }) = fused else { return None };
+    (dst == test.r).then_some((
+        Op::Xadd64I8BrIfXult64(ops::Xadd64I8BrIfXult64 { dst, a, n: test.n, imm, offset: PcRel(0) }),
+        test,
+    ))
 }
 
 /// For each block, the block its code really starts at: a block (other

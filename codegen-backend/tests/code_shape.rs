@@ -24,7 +24,8 @@ fn op_names(clif: &str) -> Vec<&'static str> {
 fn a_counter_step_moves_down_into_the_back_edge() {
     // i += 1 is computed into a register of its own, then moved into the
     // parameter's; the other ops read the old i. The step moves down to
-    // the jump, writes the parameter itself, and fuses with the jump.
+    // the jump, writes the parameter itself, and fuses with the jump, and
+    // with the loop's test (see a_counted_loop_steps_and_tests_at_its_bottom).
     let names = op_names(
         "function %f(i64) -> i64 {
         block0(v0: i64):
@@ -48,7 +49,7 @@ fn a_counter_step_moves_down_into_the_back_edge() {
     let body = &names[names.iter().position(|n| n.starts_with("br_if")).expect("a loop test")..];
     assert_eq!(
         body,
-        ["br_if_xulteq64", "xadd64", "xmul64_i8", "xbxor64", "xadd64_i8_jump", "ret"],
+        ["br_if_xulteq64", "xadd64", "xmul64_i8", "xbxor64", "xadd64_i8_br_if_xult64", "ret"],
         "{names:?}"
     );
 }
@@ -157,4 +158,30 @@ fn an_address_a_load_and_a_store_share_goes_into_both() {
     let adds = names.iter().filter(|n| n.starts_with("xadd64")).count();
     assert_eq!(adds, 1, "only a[i] + x adds: {names:?}");
     assert!(!names.contains(&"xmov"), "{names:?}");
+}
+
+#[test]
+fn a_counted_loop_steps_and_tests_at_its_bottom() {
+    // The back edge's step and the header's `i < n` become one op that
+    // branches to the body (emit's `rotated_latch`); no plain jump back.
+    let names = op_names(
+        "function %f(i64) -> i64 {
+        block0(v0: i64):
+            v1 = iconst.i64 0
+            jump block1(v1, v1)
+        block1(v2: i64, v3: i64):
+            v4 = icmp ult v2, v0
+            brif v4, block2, block3
+        block2:
+            v5 = imul v2, v2
+            v6 = iadd v3, v5
+            v7 = iconst.i64 1
+            v8 = iadd v2, v7
+            jump block1(v8, v6)
+        block3:
+            return v3
+        }",
+    );
+    assert!(names.contains(&"xadd64_i8_br_if_xult64"), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
 }

@@ -561,6 +561,35 @@ fn branches(h: &mut Harness) {
     a.op(ops::Ret {});
     let r = h.run_asm(a, |n| vec![0..n], &i64s(&[1, 42]), &[ValType::I64]).unwrap();
     assert_eq!(r, [Val::I64(42)], "xmov_jump");
+    // The rotated loop's step and test: x2 counts trips of i = x1, x1 + 2,
+    // ... while i < n (unsigned); the body runs once before the first test.
+    // From -6 by 2 below -2: two trips. From -4 below 3: -2 is not below 3
+    // unsigned (it would be signed), so one trip.
+    for (start, n, trips) in [(0i64, 1i64, 1i64), (0, 10, 5), (0, 11, 6), (-6, -2, 2), (-4, 3, 1), (7, 3, 1)]
+    {
+        let mut a = Assembler::new();
+        let body = a.label();
+        a.op(ops::Xzero { dst: x(2) });
+        a.bind(body);
+        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
+        a.branch(ops::Xadd64I8BrIfXult64 { dst: x(1), a: x(1), n: x(0), imm: 2, offset: PcRel(0) }, body)
+            .unwrap();
+        a.op(ops::Xmov { dst: x(0), src: x(2) });
+        a.op(ops::Ret {});
+        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(n), Val::I64(start)], &[ValType::I64]).unwrap();
+        assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64 from {start} below {n}");
+    }
+    // `n` is read after `dst` is written: with n = dst, never below.
+    let mut a = Assembler::new();
+    let taken = a.label();
+    a.branch(ops::Xadd64I8BrIfXult64 { dst: x(0), a: x(0), n: x(0), imm: 1, offset: PcRel(0) }, taken)
+        .unwrap();
+    a.op(ops::Ret {});
+    a.bind(taken);
+    a.op(ops::Xconst8 { dst: x(0), imm: -1 });
+    a.op(ops::Ret {});
+    let r = h.run_asm(a, |n| vec![0..n], &i64s(&[5]), &[ValType::I64]).unwrap();
+    assert_eq!(r, [Val::I64(6)], "xadd64_i8_br_if_xult64 with n = dst");
 }
 
 fn floats(h: &mut Harness) {

@@ -579,6 +579,12 @@ macro_rules! for_each_op {
             xmadd64 = Xmadd64 { dst: XDst, a: XReg, b: XReg, c: XReg };
             /// `a * b + imm`, wrapping (64-bit, `imm` sign-extended).
             xmadd64_i8 = Xmadd64I8 { dst: XDst, a: XReg, b: XReg, imm: i8 };
+            /// `dst = a + imm` (64-bit, `imm` sign-extended), then jump when
+            /// `dst < n` unsigned (`n` read after `dst` is written): a
+            /// counted loop's step and test in one op at its bottom, where
+            /// it would jump back to a test at the top (`xadd64_i8_jump`
+            /// to `br_if_xulteq64`).
+            xadd64_i8_br_if_xult64 = Xadd64I8BrIfXult64 { dst: XDst, a: XReg, n: XReg, imm: i8, offset: PcRel };
         }
     };
 }

@@ -120,6 +120,26 @@ impl State {
         self.jump(at, offset)
     }
     #[inline(always)]
+    pub fn xadd64_i8_br_if_xult64(
+        &mut self,
+        at: At,
+        dst: XReg,
+        a: XReg,
+        n: XReg,
+        imm: i8,
+        offset: PcRel,
+    ) -> Flow {
+        self.xadd64_i8(at, dst, a, imm)?;
+        if self.x64(dst) < self.x64(n) {
+            self.burn(at)?;
+            Ok(at.rel(offset))
+        } else {
+            // The loop's exit, once per loop.
+            core::hint::cold_path();
+            Ok(at.next)
+        }
+    }
+    #[inline(always)]
     pub fn xmov_jump(&mut self, at: At, dst: XReg, src: XReg, offset: PcRel) -> Flow {
         self.xmov(at, dst, src)?;
         self.jump(at, offset)

@@ -420,15 +420,24 @@ fn fuse_jump(
 
 /// A block whose whole code is one unsigned 64-bit test `r < n` that
 /// stays (falls through to the next block) while it holds and jumps out
-/// otherwise: a counted loop's header, `br_if_xulteq64 n, r`.
+/// otherwise: a counted loop's header, `br_if_xulteq64 n, r` or
+/// `br_if_xugteq64_i8 r, n`.
 #[derive(Clone, Copy)]
 struct LoopTest {
     r: XReg,
-    n: XReg,
+    n: Bound,
     /// The block reached while `r < n` (the next one in the layout).
     stay: usize,
     /// The block reached otherwise.
     exit: usize,
+}
+
+/// A [`LoopTest`]'s `n`.
+#[derive(Clone, Copy)]
+enum Bound {
+    Reg(XReg),
+    /// A constant, sign-extended.
+    Imm8(i8),
 }
 
 /// Each block's [`LoopTest`], if it is one. The entry block never is when
@@ -465,7 +474,8 @@ fn loop_tests(
             continue;
         };
         let (r, n) = match branch {
-            Op::BrIfXulteq64(ops::BrIfXulteq64 { a, b, .. }) => (b, a),
+            Op::BrIfXulteq64(ops::BrIfXulteq64 { a, b, .. }) => (b, Bound::Reg(a)),
+            Op::BrIfXugteq64I8(ops::BrIfXugteq64I8 { a, imm, .. }) => (a, Bound::Imm8(imm)),
             _ => continue,
         };
         tests[b] = Some(LoopTest { r, n, stay: next, exit });
@@ -475,16 +485,20 @@ fn loop_tests(
 
 /// A loop's back edge `xadd64_i8_jump r, r, imm` to a [`LoopTest`] on `r`:
 /// the step and the test become one op at the bottom,
-/// `xadd64_i8_br_if_xult64`, branching to the loop's body, which saves the
+/// `xadd64_i8_br_if_xult64` (or `_i8`), branching to the loop's body, which saves the
 /// header's op on every trip (the header still runs on entry). The loop's
 /// exit then takes a `jump` after it, unless the exit comes next.
 fn rotated_latch(fused: Op, test: Option<LoopTest>) -> Option<(Op, LoopTest)> {
     let test = test?;
     let Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, .. }) = fused else { return None };
-    (dst == test.r).then_some((
-        Op::Xadd64I8BrIfXult64(ops::Xadd64I8BrIfXult64 { dst, a, n: test.n, imm, offset: PcRel(0) }),
-        test,
-    ))
+    let offset = PcRel(0);
+    let step = match test.n {
+        Bound::Reg(n) => Op::Xadd64I8BrIfXult64(ops::Xadd64I8BrIfXult64 { dst, a, n, imm, offset }),
+        Bound::Imm8(bound) => {
+            Op::Xadd64I8BrIfXult64I8(ops::Xadd64I8BrIfXult64I8 { dst, a, imm, bound, offset })
+        }
+    };
+    (dst == test.r).then_some((step, test))
 }
 
 /// For each block, the block its code really starts at: a block (other

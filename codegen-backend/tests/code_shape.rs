@@ -185,3 +185,29 @@ fn a_counted_loop_steps_and_tests_at_its_bottom() {
     assert!(names.contains(&"xadd64_i8_br_if_xult64"), "{names:?}");
     assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
 }
+
+#[test]
+fn a_loop_to_a_constant_steps_and_tests_at_its_bottom() {
+    // As a_counted_loop_steps_and_tests_at_its_bottom, with i < 16.
+    let names = op_names(
+        "function %f(i64) -> i64 {
+        block0(v0: i64):
+            v1 = iconst.i64 0
+            jump block1(v1, v1)
+        block1(v2: i64, v3: i64):
+            v9 = iconst.i64 16
+            v4 = icmp ult v2, v9
+            brif v4, block2, block3
+        block2:
+            v5 = imul v2, v0
+            v6 = iadd v3, v5
+            v7 = iconst.i64 1
+            v8 = iadd v2, v7
+            jump block1(v8, v6)
+        block3:
+            return v3
+        }",
+    );
+    assert!(names.contains(&"xadd64_i8_br_if_xult64_i8"), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
+}

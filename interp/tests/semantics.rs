@@ -579,6 +579,21 @@ fn branches(h: &mut Harness) {
         let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(n), Val::I64(start)], &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64 from {start} below {n}");
     }
+    // The same with a constant bound (sign-extended): i = x1, x1 + 3, ...
+    // below 10; below -2 (u64::MAX - 1) from -8: -8 and -5, then -2 is not.
+    for (start, bound, trips) in [(0i64, 10i8, 4i64), (9, 10, 1), (12, 10, 1), (-8, -2, 2)] {
+        let mut a = Assembler::new();
+        let body = a.label();
+        a.op(ops::Xzero { dst: x(2) });
+        a.bind(body);
+        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
+        a.branch(ops::Xadd64I8BrIfXult64I8 { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) }, body)
+            .unwrap();
+        a.op(ops::Xmov { dst: x(0), src: x(2) });
+        a.op(ops::Ret {});
+        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
+        assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64_i8 from {start} below {bound}");
+    }
     // `n` is read after `dst` is written: with n = dst, never below.
     let mut a = Assembler::new();
     let taken = a.label();

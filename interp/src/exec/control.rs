@@ -140,6 +140,25 @@ impl State {
         }
     }
     #[inline(always)]
+    pub fn xadd64_i8_br_if_xult64_i8(
+        &mut self,
+        at: At,
+        dst: XReg,
+        a: XReg,
+        imm: i8,
+        bound: i8,
+        offset: PcRel,
+    ) -> Flow {
+        self.xadd64_i8(at, dst, a, imm)?;
+        if self.x64(dst) < bound as i64 as u64 {
+            self.burn(at)?;
+            Ok(at.rel(offset))
+        } else {
+            core::hint::cold_path();
+            Ok(at.next)
+        }
+    }
+    #[inline(always)]
     pub fn xmov_jump(&mut self, at: At, dst: XReg, src: XReg, offset: PcRel) -> Flow {
         self.xmov(at, dst, src)?;
         self.jump(at, offset)

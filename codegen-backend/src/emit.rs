@@ -164,21 +164,12 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                         }
                         VInstKind::CondBr(op) => {
                             let op = rewrite(*op, allocs)?;
-                            let (taken, not_taken) = (succs[0].index(), succs[1].index());
-                            // Fall through to the next block whichever way it is
-                            // reached: a taken branch to the next block becomes the
-                            // inverted branch to the other one.
-                            match inverted_branch(op) {
-                                Some(inverse) if taken == next_block && not_taken != next_block => {
-                                    asm.branch(inverse, labels[not_taken]).map_err(|e| e.to_string())?;
-                                }
-                                _ => {
-                                    asm.branch(op, labels[taken]).map_err(|e| e.to_string())?;
-                                    if not_taken != next_block {
-                                        asm.branch(ops::Jump { offset: PcRel(0) }, labels[not_taken])
-                                            .map_err(|e| e.to_string())?;
-                                    }
-                                }
+                            let (branch, target, jump) =
+                                laid_out_branch(op, succs[0].index(), succs[1].index(), next_block);
+                            asm.branch(branch, labels[target]).map_err(|e| e.to_string())?;
+                            if let Some(other) = jump {
+                                asm.branch(ops::Jump { offset: PcRel(0) }, labels[other])
+                                    .map_err(|e| e.to_string())?;
                             }
                         }
                         VInstKind::Call { callee } => {
@@ -418,6 +409,18 @@ fn fuse_jump(
     Ok(Some((at, fused)))
 }
 
+/// How conditional branch `op` to `taken`, else to `not_taken`, is laid
+/// out before block `next`: the branch op, its target, and the block a
+/// `jump` after it goes to, if one is needed. It falls through to the next
+/// block whichever way that is reached: a taken branch to the next block
+/// becomes the inverted branch to the other one.
+fn laid_out_branch(op: Op, taken: usize, not_taken: usize, next: usize) -> (Op, usize, Option<usize>) {
+    match inverted_branch(op) {
+        Some(inverse) if taken == next && not_taken != next => (inverse, not_taken, None),
+        _ => (op, taken, (not_taken != next).then_some(not_taken)),
+    }
+}
+
 /// A block whose whole code is one unsigned 64-bit test `r < n` that
 /// stays (falls through to the next block) while it holds and jumps out
 /// otherwise: a counted loop's header, `br_if_xulteq64 n, r` or
@@ -460,19 +463,16 @@ fn loop_tests(
         let VInstKind::CondBr(op) = vcode.insts[inst.index()].kind else { continue };
         let succs: Vec<usize> = vcode.block_succs(Block::new(b)).iter().map(|s| forward[s.index()]).collect();
         let (taken, not_taken, next) = (succs[0], succs[1], next_of(b));
-        // The branch as emitted (see `VInstKind::CondBr` in `emit`): it
-        // must jump out and fall through to the next block.
-        let op = rewrite(op, out.inst_allocs(inst))?;
-        let (branch, exit) = if not_taken == next && taken != next {
-            (op, taken)
-        } else if taken == next && not_taken != next {
-            match inverted_branch(op) {
-                Some(inverse) => (inverse, not_taken),
-                None => continue,
-            }
-        } else {
+        // The branch as emitted: it must jump out and fall through to the
+        // next block.
+        let (branch, exit, None) =
+            laid_out_branch(rewrite(op, out.inst_allocs(inst))?, taken, not_taken, next)
+        else {
             continue;
         };
+        if exit == next {
+            continue;
+        }
         let (r, n) = match branch {
             Op::BrIfXulteq64(ops::BrIfXulteq64 { a, b, .. }) => (b, Bound::Reg(a)),
             Op::BrIfXugteq64I8(ops::BrIfXugteq64I8 { a, imm, .. }) => (a, Bound::Imm8(imm)),

@@ -211,3 +211,24 @@ fn a_loop_to_a_constant_steps_and_tests_at_its_bottom() {
     assert!(names.contains(&"xadd64_i8_br_if_xult64_i8"), "{names:?}");
     assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
 }
+
+#[test]
+fn an_address_three_accesses_share_stays_one_add() {
+    // Past two accesses, each indexed op's extra register read and add
+    // cost more than the shared add (fuse_indexed_addresses): the add is
+    // computed once and the loads address from it plainly.
+    let names = op_names(
+        "function %f(i64, i64) -> i64 {
+        block0(v0: i64, v1: i64):
+            v2 = iadd v0, v1
+            v3 = load.i64 v2
+            v4 = load.i64 v2+8
+            v5 = load.i64 v2+16
+            v6 = iadd v3, v4
+            v7 = iadd v6, v5
+            return v7
+        }",
+    );
+    assert!(!names.iter().any(|n| n.ends_with("_ix")), "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("xload64")).count(), 3, "{names:?}");
+}

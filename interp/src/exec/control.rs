@@ -14,16 +14,8 @@ macro_rules! branches {
         #[inline(always)]
         pub fn $name(&mut self, at: At, $($arg: $t,)* offset: PcRel) -> Flow {
             let $s = &*self;
-            if $cond {
-                self.burn(at)?;
-                Ok(at.rel(offset))
-            } else {
-                // A hint that keeps this a real branch: as a `cmov`, the next
-                // op's operand reads would wait for the comparison instead of
-                // running ahead on the predicted path.
-                core::hint::cold_path();
-                Ok(at.next)
-            }
+            let cond = $cond;
+            self.branch_if(at, cond, offset)
         }
     )*};
 }
@@ -103,6 +95,22 @@ impl State {
         br_if_flteq64(a: sheave_opcodes::FReg, b: sheave_opcodes::FReg) = |s| s.f64(a) <= s.f64(b);
     }
 
+    /// The two exits of every conditional branch: to `offset` when `cond`
+    /// holds, else on.
+    #[inline(always)]
+    fn branch_if(&mut self, at: At, cond: bool, offset: PcRel) -> Flow {
+        if cond {
+            self.burn(at)?;
+            Ok(at.rel(offset))
+        } else {
+            // A hint that keeps this a real branch: as a `cmov`, the next
+            // op's operand reads would wait for the comparison instead of
+            // running ahead on the predicted path.
+            core::hint::cold_path();
+            Ok(at.next)
+        }
+    }
+
     #[inline(always)]
     pub fn jump(&mut self, at: At, offset: PcRel) -> Flow {
         self.burn(at)?;
@@ -130,14 +138,7 @@ impl State {
         offset: PcRel,
     ) -> Flow {
         self.xadd64_i8(at, dst, a, imm)?;
-        if self.x64(dst) < self.x64(n) {
-            self.burn(at)?;
-            Ok(at.rel(offset))
-        } else {
-            // The loop's exit, once per loop.
-            core::hint::cold_path();
-            Ok(at.next)
-        }
+        self.branch_if(at, self.x64(dst) < self.x64(n), offset)
     }
     #[inline(always)]
     pub fn xadd64_i8_br_if_xult64_i8(
@@ -150,13 +151,7 @@ impl State {
         offset: PcRel,
     ) -> Flow {
         self.xadd64_i8(at, dst, a, imm)?;
-        if self.x64(dst) < bound as i64 as u64 {
-            self.burn(at)?;
-            Ok(at.rel(offset))
-        } else {
-            core::hint::cold_path();
-            Ok(at.next)
-        }
+        self.branch_if(at, self.x64(dst) < bound as i64 as u64, offset)
     }
     #[inline(always)]
     pub fn xmov_jump(&mut self, at: At, dst: XReg, src: XReg, offset: PcRel) -> Flow {

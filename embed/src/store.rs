@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use sheave_format::Module;
-use sheave_interp::{DoneReason, Vm};
+use sheave_interp::{DoneReason, HostCallServer, Vm};
 use sheave_opcodes::{FOREIGN_CALL_ID, OpInfo, ops};
 
 /// What a bound host function runs: it reads its arguments from the
@@ -54,6 +54,9 @@ pub struct Store<T> {
     /// Buffers granted to the guest, and the embedder's own regions.
     pub(crate) buffers: Vec<crate::HostBuffer>,
     pub(crate) regions: Vec<core::ops::Range<usize>>,
+    /// A host function served inside the run loop failed: the run stops at
+    /// its host call, and `finish_stopped` raises this.
+    host_failure: Option<Trap>,
     data: T,
 }
 
@@ -103,6 +106,7 @@ impl<T> Store<T> {
             vm_ready: false,
             buffers: Vec::new(),
             regions: Vec::new(),
+            host_failure: None,
             data,
         })
     }
@@ -166,6 +170,81 @@ impl<T> Store<T> {
         Ok(())
     }
 
+    /// Run the function at `entry`, its arguments in the registers, to its
+    /// end, serving its host calls.
+    ///
+    /// # Safety
+    /// `entry` starts a function of this store's module, whose arguments
+    /// are in the registers by its signature.
+    #[inline]
+    pub(crate) unsafe fn run_prepared(&mut self, entry: NonNull<u8>) -> Result<(), Trap> {
+        let this: *mut Self = self;
+        // SAFETY: `entry` starts a verified function of this store's
+        // module (the caller's promise) and the guest's memory is the
+        // contract the instance was made under; until the run ends the VM
+        // and the store are reached only through `this` (here and in
+        // `serve`), from which the server's context is made.
+        let done = unsafe { Vm::call_prepared_serving(&raw mut (*this).vm, entry, Self::server(this)) };
+        self.finish(done.map_err(Trap::entry)?)
+    }
+
+    /// [`Store::run_prepared`] with the arguments given as values, for a
+    /// function returning `stack_results` of its results in memory.
+    ///
+    /// # Safety
+    /// `entry` starts a function of this store's module taking `args`.
+    pub(crate) unsafe fn run_with_values(
+        &mut self,
+        entry: NonNull<u8>,
+        args: &[sheave_interp::Val],
+        stack_results: usize,
+    ) -> Result<(), Trap> {
+        let this: *mut Self = self;
+        // SAFETY: as in `run_prepared`.
+        let done = unsafe {
+            Vm::call_with_stack_results_serving(
+                &raw mut (*this).vm,
+                entry,
+                args,
+                stack_results,
+                Self::server(this),
+            )
+        };
+        self.finish(done.map_err(Trap::entry)?)
+    }
+
+    /// The server that runs this store's host functions inside the run
+    /// loop, for a run entered through `this`.
+    #[inline(always)]
+    fn server(this: *mut Self) -> HostCallServer {
+        // SAFETY: `serve` is sound with `this` while the run lasts: the
+        // store outlives its runs, and the run was entered through `this`.
+        unsafe { HostCallServer::new(Self::serve, this.cast()) }
+    }
+
+    /// Serve host call `id` inside the run loop: run the import, or leave
+    /// the run to stop (a foreign call, or a failure, kept for
+    /// `finish_stopped` to raise with the guest's backtrace).
+    ///
+    /// # Safety
+    /// `cx` is the `this` of `server`, during the run entered through it.
+    unsafe fn serve(cx: *mut (), id: u16) -> bool {
+        if id == FOREIGN_CALL_ID {
+            return false;
+        }
+        // SAFETY: the run loop holds no reference to the store or its VM
+        // while it serves, and `cx` is the pointer the run was entered
+        // through (see `HostCallServer::new`): this is the only live one.
+        let store = unsafe { &mut *cx.cast::<Self>() };
+        match store.serve_import(id) {
+            Ok(()) => true,
+            Err(trap) => {
+                store.host_failure = Some(trap);
+                false
+            }
+        }
+    }
+
     /// Run a started entry to its end, serving its host calls.
     #[inline]
     pub(crate) fn finish(&mut self, done: DoneReason) -> Result<(), Trap> {
@@ -175,7 +254,9 @@ impl<T> Store<T> {
         }
     }
 
-    /// [`Store::finish`] for an entry that trapped or called the host.
+    /// [`Store::finish`] for an entry that trapped or stopped at a host
+    /// call: a foreign call, a host function that failed in the run loop,
+    /// or one of a VM run without a server (the profiling dispatcher).
     #[inline(never)]
     fn finish_stopped(&mut self, mut done: DoneReason) -> Result<(), Trap> {
         loop {
@@ -188,27 +269,28 @@ impl<T> Store<T> {
                     return Err(trap);
                 }
                 DoneReason::HostCall { id, resume } => {
-                    let depth = self.vm.suspended_entries();
                     // Where a foreign call was made, before a nested one
                     // in a callback overwrites it.
                     let foreign_site =
                         if id == FOREIGN_CALL_ID { self.vm.foreign_call().1 } else { core::ptr::null() };
-                    let result = self.call_import(id);
-                    // A host function returns with the entries it made
-                    // finished, unless it caught a panic out of one: unwind
-                    // those, down to the outermost of them, whose snapshot
-                    // (taken at this host call) restores this entry's
-                    // registers.
-                    while self.vm.suspended_entries() > depth {
-                        let _ = self.vm.abandon();
-                    }
+                    let result = match self.host_failure.take() {
+                        Some(failure) => Err(failure),
+                        None => self.serve_import(id),
+                    };
                     match result {
-                        // SAFETY: `resume` comes from this entry's host call
-                        // and the code is this store's module, verified.
-                        Ok(()) => match unsafe { self.vm.resume(resume) } {
-                            Ok(next) => done = next,
-                            Err(e) => return Err(Trap::entry(e)),
-                        },
+                        Ok(()) => {
+                            let this: *mut Self = self;
+                            // SAFETY: `resume` comes from this entry's host
+                            // call and the code is this store's module,
+                            // verified; the run is entered as in `run_prepared`.
+                            let next = unsafe {
+                                Vm::resume_serving(&raw mut (*this).vm, resume, Self::server(this))
+                            };
+                            match next {
+                                Ok(next) => done = next,
+                                Err(e) => return Err(Trap::entry(e)),
+                            }
+                        }
                         Err(mut trap) => {
                             // The guest frames that called the failing host
                             // function, after any frames the trap already has
@@ -228,6 +310,22 @@ impl<T> Store<T> {
                 }
             }
         }
+    }
+
+    /// Run host call `id` (an import or a foreign call) for the entry
+    /// suspended in it.
+    #[inline(always)]
+    fn serve_import(&mut self, id: u16) -> Result<(), Trap> {
+        let depth = self.vm.suspended_entries();
+        let result = self.call_import(id);
+        // A host function returns with the entries it made finished,
+        // unless it caught a panic out of one: unwind those, down to the
+        // outermost of them, whose snapshot (taken at this host call)
+        // restores this entry's registers.
+        while self.vm.suspended_entries() > depth {
+            let _ = self.vm.abandon();
+        }
+        result
     }
 
     /// Call the host function that host-call `id` names.

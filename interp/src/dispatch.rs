@@ -105,16 +105,47 @@ static HOT_STEPS: [StepFn; 256] = build_hot_steps();
 ///
 /// # Safety
 /// `pc` starts a verified function, and the guest's memory accesses are
-/// valid (see [`crate::Vm::call`]).
-pub(crate) unsafe fn run_loop(s: &mut State, mut pc: *const u8) {
+/// valid (see [`crate::Vm::call`]); `s` is valid, and no reference to the
+/// state is live while the loop runs (a host-call server reaches it too).
+pub(crate) unsafe fn run_loop(s: *mut State, mut pc: *const u8) {
     loop {
-        // SAFETY: `pc` is always the start of a verified op.
-        let next = unsafe { HOT_STEPS[*pc as usize](s, pc) };
+        // SAFETY: `pc` is always the start of a verified op; the reference
+        // to the state lives only during the step.
+        let next = unsafe { HOT_STEPS[*pc as usize](&mut *s, pc) };
         match next {
             Ok(next) => pc = next,
-            Err(Stop) => return,
+            // SAFETY: no reference to the state is live here.
+            Err(Stop) => match unsafe { serve_host_call(s) } {
+                Some(resume) => pc = resume,
+                None => return,
+            },
         }
     }
+}
+
+/// A run stopped: if it stopped at a host call and a [`HostCallServer`]
+/// is installed, let the server run it, and say where the guest goes on
+/// (`None`: the run stops).
+///
+/// # Safety
+/// `s` is valid and no reference to the state is live: the server reaches
+/// the state through the embedder's own pointer to the VM.
+#[inline(always)]
+unsafe fn serve_host_call(s: *mut State) -> Option<*const u8> {
+    // SAFETY: `s` is valid (the caller's promise); these are plain reads.
+    let (server, done) = unsafe { ((*s).host, (*s).done) };
+    let (Some(server), Done::HostCall { id, resume }) = (server, done) else { return None };
+    // SAFETY: the server was installed for this run (`Vm::call_prepared_serving`
+    // and its siblings promise its context is valid while the run lasts),
+    // and no reference to the state is live across the call.
+    if unsafe { (server.serve)(server.cx, id) } {
+        return Some(resume);
+    }
+    // Nested entries the server made have left their own reasons: the run
+    // stops at this host call.
+    // SAFETY: `s` is valid and no reference to it is live.
+    unsafe { (*s).done = done };
+    None
 }
 
 /// The loop dispatcher, counting ops into `profile`.
@@ -156,20 +187,75 @@ pub(crate) unsafe fn run_profiled(s: &mut State, mut pc: *const u8, profile: &mu
 mod tail {
     use super::*;
 
-    type HandlerFn = unsafe fn(&mut State, *const u8);
+    /// A handler takes the state as a raw pointer: a reference would stay
+    /// live (and exclusive) while a host-call server, which reaches the
+    /// state through the embedder's pointer to the VM, runs.
+    type HandlerFn = unsafe fn(*mut State, *const u8);
 
     /// The handlers of one set: step, then jump through the set's table.
+    /// `call_indirect_host` first offers a host function to the installed
+    /// host-call server, and goes on without stopping if it ran it.
     macro_rules! define_handlers {
         ($fast:literal; $( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {$(
-            pub unsafe fn $name(s: &mut State, pc: *const u8) {
-                assume_mode::<$fast, { is_conditional_branch(stringify!($name)) }>(s);
-                // SAFETY: `pc` is a verified op of this kind.
-                unsafe {
-                    let flow = step::$name(s, pc);
-                    next(s, flow)
+            pub unsafe fn $name(s: *mut State, pc: *const u8) {
+                if const { is_named(stringify!($name), "call_indirect_host") } {
+                    // SAFETY: `pc` is a verified `call_indirect_host`, and
+                    // no reference to the state is live.
+                    if let Some(resume) = unsafe { serve_in_place(s, pc) } {
+                        // SAFETY: `resume` is the op after it.
+                        return unsafe { next(s, Ok(resume)) };
+                    }
                 }
+                // SAFETY: `s` is valid and nothing else refers to the state
+                // while an op runs; each reference ends with its statement.
+                assume_mode::<$fast, { is_conditional_branch(stringify!($name)) }>(unsafe { &*s });
+                // SAFETY: `pc` is a verified op of this kind.
+                let flow = unsafe { step::$name(&mut *s, pc) };
+                // SAFETY: `flow` is the next verified op, or a stop.
+                unsafe { next(s, flow) }
             }
         )*};
+    }
+
+    /// A `call_indirect_host` of a host function (not a builtin) while a
+    /// server is installed: let the server run it, without stopping, and
+    /// say where the guest goes on (`None`: the op runs as without a
+    /// server, stopping the run).
+    ///
+    /// # Safety
+    /// `pc` is a verified `call_indirect_host`; `s` is valid and no
+    /// reference to the state is live.
+    #[inline(always)]
+    unsafe fn serve_in_place(s: *mut State, pc: *const u8) -> Option<*const u8> {
+        // SAFETY: a verified op has its operand bytes; `s` is valid.
+        let (op, server) = unsafe {
+            (
+                ops::CallIndirectHost::decode_unchecked(
+                    pc.add(<ops::CallIndirectHost as OpInfo>::PREFIX_LEN),
+                ),
+                (*s).host,
+            )
+        };
+        let server = server.filter(|_| op.id >= sheave_opcodes::HOST_FUNC_BASE)?;
+        // SAFETY: as in `serve_host_call`.
+        unsafe { (server.serve)(server.cx, op.id) }
+            .then(|| pc.wrapping_add(<ops::CallIndirectHost as OpInfo>::SIZE))
+    }
+
+    /// Whether `name` is `wanted` (a `const` comparison of op names).
+    const fn is_named(name: &str, wanted: &str) -> bool {
+        let (name, wanted) = (name.as_bytes(), wanted.as_bytes());
+        if name.len() != wanted.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < name.len() {
+            if name[i] != wanted[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
     }
 
     macro_rules! handler_list {
@@ -221,7 +307,7 @@ mod tail {
                 use super::*;
 
                 #[inline(always)]
-                unsafe fn next(s: &mut State, flow: Flow) {
+                unsafe fn next(s: *mut State, flow: Flow) {
                     if let Ok(pc) = flow {
                         // SAFETY: `pc` is the start of a verified op, and
                         // the flags this set relies on have not changed.
@@ -235,12 +321,12 @@ mod tail {
                 const HOT_LIST: &[HandlerFn] = for_each_op!(handler_list);
                 static EXT: &[HandlerFn] = for_each_extended_op!(handler_list);
 
-                unsafe fn invalid(s: &mut State, pc: *const u8) {
-                    // SAFETY: `invalid_step` reads nothing from `pc`.
-                    let _ = unsafe { invalid_step(s, pc) };
+                unsafe fn invalid(s: *mut State, pc: *const u8) {
+                    // SAFETY: `invalid_step` reads nothing from `pc`; `s` is valid.
+                    let _ = unsafe { invalid_step(&mut *s, pc) };
                 }
 
-                unsafe fn escape(s: &mut State, pc: *const u8) {
+                unsafe fn escape(s: *mut State, pc: *const u8) {
                     // SAFETY: a verified extended op has its two opcode bytes after the escape.
                     let n = unsafe { u16::from_le_bytes(pc.add(1).cast::<[u8; 2]>().read_unaligned()) };
                     match EXT.get(n as usize) {
@@ -270,8 +356,9 @@ mod tail {
 
     /// # Safety
     /// As [`run_loop`].
-    pub(crate) unsafe fn run(s: &mut State, pc: *const u8) {
-        let table = if s.checked || s.metered { &general::HOT } else { &fast::HOT };
+    pub(crate) unsafe fn run(s: *mut State, pc: *const u8) {
+        // SAFETY: `s` is valid (the caller's promise); plain reads.
+        let table = if unsafe { (*s).checked || (*s).metered } { &general::HOT } else { &fast::HOT };
         // SAFETY: forwarded; the fast set's condition was just tested.
         unsafe { table[*pc as usize](s, pc) }
     }
@@ -283,13 +370,14 @@ mod tail {
 /// # Safety
 /// As [`run_loop`].
 #[inline(always)]
-pub(crate) unsafe fn run(s: &mut State, pc: *const u8, dispatch: Dispatch, profile: Option<&mut OpProfile>) {
+pub(crate) unsafe fn run(s: *mut State, pc: *const u8, dispatch: Dispatch, profile: Option<&mut OpProfile>) {
     match (dispatch, profile) {
         #[cfg(not(debug_assertions))]
         // SAFETY: forwarded.
         (Dispatch::TailCall, _) => unsafe { tail::run(s, pc) },
-        // SAFETY: forwarded.
-        (Dispatch::Profile, Some(profile)) => unsafe { run_profiled(s, pc, profile) },
+        // SAFETY: forwarded; the profiling loop serves no host calls, so
+        // nothing else reaches the state while it holds a reference.
+        (Dispatch::Profile, Some(profile)) => unsafe { run_profiled(&mut *s, pc, profile) },
         // SAFETY: forwarded.
         _ => unsafe { run_loop(s, pc) },
     }

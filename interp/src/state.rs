@@ -38,6 +38,9 @@ pub(crate) struct State {
     /// Fuel metering: whether on, and the units left.
     pub metered: bool,
     pub fuel: u64,
+    /// Serves host calls in place for the current run, if set (see
+    /// `server.rs`); entries set and restore it.
+    pub host: Option<crate::HostCallServer>,
 }
 
 /// The position of the op being executed: its first byte and the next op.
@@ -79,6 +82,7 @@ impl State {
             checks: crate::checked::Installed::NONE,
             metered: false,
             fuel: 0,
+            host: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! guest code, and keeps the entry snapshots.
 
 use crate::DEFAULT_STACK_SIZE;
-use crate::builtins;
+use crate::HostCallServer;
 use crate::dispatch::{self, Dispatch};
 use crate::profile::OpProfile;
 use crate::snapshot::SnapshotStack;
@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::ptr::NonNull;
 use sheave_opcodes::abi::{ARG_REGS, FP, SP};
-use sheave_opcodes::{Builtin, FReg, OpInfo, VReg, XReg, ops};
+use sheave_opcodes::{FReg, VReg, XReg};
 
 /// Why a run stopped.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -346,11 +346,38 @@ impl Vm {
         args: &[Val],
         stack_results: usize,
     ) -> Result<DoneReason, CallError> {
+        self.enter(func, args, stack_results)?;
+        // SAFETY: forwarded from the caller; no server, so nothing else
+        // reaches the VM while `self` is borrowed.
+        Ok(unsafe { Vm::run(self, func.as_ptr(), None) })
+    }
+
+    /// [`Vm::call_with_stack_results`], serving host calls with `server`
+    /// while it runs (see [`HostCallServer`]).
+    ///
+    /// # Safety
+    /// As [`Vm::call`]; `this` is valid and no reference to the VM is live
+    /// until this returns, but those the server makes from `this`.
+    pub unsafe fn call_with_stack_results_serving(
+        this: *mut Vm,
+        func: NonNull<u8>,
+        args: &[Val],
+        stack_results: usize,
+        server: HostCallServer,
+    ) -> Result<DoneReason, CallError> {
+        // SAFETY: `this` is valid; the reference ends with the statement.
+        unsafe { (*this).enter(func, args, stack_results)? };
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { Vm::run(this, func.as_ptr(), Some(server)) })
+    }
+
+    /// Start an entry of `func` with `args`: registers, stack arguments,
+    /// the entry's snapshot.
+    fn enter(&mut self, func: NonNull<u8>, args: &[Val], stack_results: usize) -> Result<(), CallError> {
         // The common case: everything in registers, nothing to allocate.
         if stack_results == 0 && check_classes(args.iter().map(Val::ty)).is_ok() {
             self.set_values(args)?;
-            // SAFETY: forwarded from the caller.
-            return unsafe { self.call_prepared(func) };
+            return self.enter_prepared(func);
         }
         self.check_sp()?;
         // Arguments beyond the registers of their class go to an area at
@@ -398,8 +425,7 @@ impl Vm {
         self.snapshots.push(&self.state, caller_sp, entry_area, self.full_snapshot());
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
-        // SAFETY: forwarded from the caller.
-        Ok(unsafe { self.run(func.as_ptr()) })
+        Ok(())
     }
 
     /// Enter the function at `func` with its arguments already in the
@@ -409,14 +435,41 @@ impl Vm {
     /// # Safety
     /// As [`Vm::call`].
     pub unsafe fn call_prepared(&mut self, func: NonNull<u8>) -> Result<DoneReason, CallError> {
+        self.enter_prepared(func)?;
+        // SAFETY: forwarded from the caller; no server, so nothing else
+        // reaches the VM while `self` is borrowed.
+        Ok(unsafe { Vm::run(self, func.as_ptr(), None) })
+    }
+
+    /// [`Vm::call_prepared`], serving host calls with `server` while it
+    /// runs (see [`HostCallServer`]): the cheapest entry for an embedder
+    /// with host functions.
+    ///
+    /// # Safety
+    /// As [`Vm::call`]; `this` is valid and no reference to the VM is live
+    /// until this returns, but those the server makes from `this`.
+    #[inline]
+    pub unsafe fn call_prepared_serving(
+        this: *mut Vm,
+        func: NonNull<u8>,
+        server: HostCallServer,
+    ) -> Result<DoneReason, CallError> {
+        // SAFETY: `this` is valid; the reference ends with the statement.
+        unsafe { (*this).enter_prepared(func)? };
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { Vm::run(this, func.as_ptr(), Some(server)) })
+    }
+
+    /// Start an entry whose arguments are in the registers: the snapshot.
+    #[inline(always)]
+    fn enter_prepared(&mut self, func: NonNull<u8>) -> Result<(), CallError> {
         self.check_sp()?;
         let sp = self.state.x[SP];
         self.entry_area = (0, 0);
         self.snapshots.push(&self.state, sp, (sp, 0), self.full_snapshot());
         self.state.lr = core::ptr::null();
         let _ = func.as_ptr().expose_provenance();
-        // SAFETY: forwarded from the caller.
-        Ok(unsafe { self.run(func.as_ptr()) })
+        Ok(())
     }
 
     /// The guest may only push below `sp` inside the VM's stack: refuse an
@@ -440,8 +493,26 @@ impl Vm {
         if self.snapshots.depth() == 0 {
             return Err(CallError::NotSuspended);
         }
+        // SAFETY: forwarded from the caller; no server.
+        Ok(unsafe { Vm::run(self, resume.as_ptr(), None) })
+    }
+
+    /// [`Vm::resume`], serving host calls with `server` while it runs.
+    ///
+    /// # Safety
+    /// As [`Vm::resume`] and [`Vm::call_prepared_serving`].
+    #[inline]
+    pub unsafe fn resume_serving(
+        this: *mut Vm,
+        resume: NonNull<u8>,
+        server: HostCallServer,
+    ) -> Result<DoneReason, CallError> {
+        // SAFETY: `this` is valid; a plain read.
+        if unsafe { (*this).snapshots.depth() } == 0 {
+            return Err(CallError::NotSuspended);
+        }
         // SAFETY: forwarded from the caller.
-        Ok(unsafe { self.run(resume.as_ptr()) })
+        Ok(unsafe { Vm::run(this, resume.as_ptr(), Some(server)) })
     }
 
     /// Give up on the innermost entry suspended in a host call (e.g. the host
@@ -459,22 +530,34 @@ impl Vm {
     // stores and copied with one wide load, a store-forwarding stall that
     // cost about a third of every guest->host->guest call.
     #[inline(always)]
-    unsafe fn run(&mut self, mut pc: *const u8) -> DoneReason {
-        loop {
-            // SAFETY: forwarded from the caller.
-            unsafe { dispatch::run(&mut self.state, pc, self.dispatch, self.profile.as_deref_mut()) };
-            // Builtins run here, without a round trip through the embedder.
-            let Done::HostCall { id, resume } = self.state.done else { break };
-            let Some(builtin) = Builtin::from_id(id) else { break };
-            match builtins::call(&mut self.state, builtin) {
-                Ok(()) => pc = resume,
-                Err(kind) => {
-                    let at = resume.wrapping_sub(ops::CallIndirectHost::SIZE);
-                    self.state.done = Done::Trap { pc: at, kind };
-                    break;
-                }
-            }
+    unsafe fn run(this: *mut Vm, pc: *const u8, server: Option<HostCallServer>) -> DoneReason {
+        // Builtins run inside their `call_indirect_host` op, and host calls
+        // too when a server is installed: the run loop only stops for the
+        // host, a return or a trap. No reference to the VM is live while
+        // the guest runs: the server reaches it through its own pointer.
+        // SAFETY: `this` is valid (the caller's promise); the references
+        // made here end with their statements, and the profile, the only
+        // one the loop keeps, is taken only for the profiling loop, which
+        // serves no host calls.
+        unsafe {
+            let outer = core::mem::replace(&mut (*this).state.host, server);
+            let dispatch = (*this).dispatch;
+            let profile = match dispatch {
+                Dispatch::Profile => (*this).profile.as_deref_mut(),
+                _ => None,
+            };
+            dispatch::run(&raw mut (*this).state, pc, dispatch, profile);
+            (*this).state.host = outer;
         }
+        // SAFETY: the run is over; this is the only reference.
+        let this = unsafe { &mut *this };
+        this.finish_run()
+    }
+
+    /// What a run's stop means for its entry: a return or a trap ends it
+    /// (its snapshot restores what the caller needs), a host call suspends it.
+    #[inline(always)]
+    fn finish_run(&mut self) -> DoneReason {
         match self.state.done {
             Done::Returned => {
                 let snapshot = self.snapshots.pop().expect("an entry is active while the guest runs");

@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use sheave_interp::{CallError, DoneReason, TrapKind, Val, ValType, Vm};
+use sheave_interp::{CallError, DoneReason, HostCallServer, TrapKind, Val, ValType, Vm};
 use sheave_opcodes::{Assembler, FReg, PcRel, RegMask, XReg, ops, verify};
 use std::ptr::NonNull;
 
@@ -221,6 +221,105 @@ fn nested_entries_100_deep_with_a_trap_at_the_bottom() {
     let done = unsafe { vm.call(recursion.entry(), &i64s(&[0])) }.unwrap();
     assert!(matches!(done, DoneReason::Trap { kind: TrapKind::StackOverflow, .. }));
     assert_eq!(call_g(&mut vm, &g, 50, true), Ok(1050));
+}
+
+/// What `serve_g` works with: the VM, reached only through this pointer
+/// while runs last, g's entry, and what the host does with a trap at the
+/// bottom (as in `call_g`).
+struct Served {
+    vm: *mut Vm,
+    g: NonNull<u8>,
+    handle_bottom_trap: bool,
+    /// Host calls served in place.
+    calls: u64,
+    /// The trap a refusing server passes up.
+    failed: Option<TrapKind>,
+}
+
+/// `call_g` with host calls served inside the run loop by `serve_g`.
+///
+/// # Safety
+/// `cx` is valid and no reference to it or its VM is live.
+unsafe fn call_g_serving(cx: *mut Served, n: u64) -> Result<u64, TrapKind> {
+    // SAFETY: the caller's promise; the references end with the statements.
+    let (vm, g) = unsafe { ((*cx).vm, (*cx).g) };
+    unsafe { (*vm).set_x(x(0), n) };
+    // SAFETY: `serve_g` reaches the VM only through `cx`, as this does.
+    let server = unsafe { HostCallServer::new(serve_g, cx.cast()) };
+    // SAFETY: g is verified and touches only the VM stack.
+    match unsafe { Vm::call_prepared_serving(vm, g, server) }.unwrap() {
+        // SAFETY: the run is over.
+        DoneReason::Returned => Ok(unsafe { (*vm).x(x(0)) }),
+        DoneReason::Trap { kind, .. } => Err(kind),
+        DoneReason::HostCall { id, .. } => {
+            // The server refused: pass its trap up, unwinding this entry.
+            assert_eq!(id, sheave_opcodes::HOST_FUNC_BASE);
+            // SAFETY: the run is over.
+            unsafe {
+                (*vm).abandon().unwrap();
+                Err((*cx).failed.take().expect("a refusing server says why"))
+            }
+        }
+    }
+}
+
+/// The host function g calls, served in place: g(n - 1) again.
+unsafe fn serve_g(cx: *mut (), id: u16) -> bool {
+    let cx = cx.cast::<Served>();
+    assert_eq!(id, sheave_opcodes::HOST_FUNC_BASE);
+    // SAFETY: `cx` is the `Served` the run was entered with, and the run
+    // loop holds no reference to it or to the VM while it serves.
+    let (vm, handle_bottom_trap) = unsafe { ((*cx).vm, (*cx).handle_bottom_trap) };
+    // SAFETY: as above.
+    let arg = unsafe {
+        (*cx).calls += 1;
+        (*vm).x(x(0))
+    };
+    // SAFETY: as above.
+    let result = match unsafe { call_g_serving(cx, arg - 1) } {
+        Ok(v) => v,
+        Err(TrapKind::Explicit(9)) if handle_bottom_trap => 1000,
+        Err(kind) => {
+            // SAFETY: as above.
+            unsafe { (*cx).failed = Some(kind) };
+            return false;
+        }
+    };
+    // SAFETY: as above.
+    unsafe { (*vm).set_x(x(0), result) };
+    true
+}
+
+#[test]
+fn host_calls_served_in_place_nest_100_deep_with_a_trap_at_the_bottom() {
+    let g = reentrant();
+    let mut vm = Vm::new();
+    vm.set_x(x(16), 0x1616);
+    let sp = vm.x(XReg::SP);
+    let mut served = Served { vm: &mut vm, g: g.entry(), handle_bottom_trap: false, calls: 0, failed: None };
+    let cx: *mut Served = &mut served;
+
+    // Refused at every level: the trap at the bottom unwinds them all.
+    // SAFETY: nothing else refers to `served` or `vm` while it runs.
+    assert_eq!(unsafe { call_g_serving(cx, 100) }, Err(TrapKind::Explicit(9)));
+    // The bottom handled by the host above it: every outer level completes.
+    // SAFETY: as above.
+    let handled = unsafe {
+        (*cx).handle_bottom_trap = true;
+        call_g_serving(cx, 100)
+    };
+    assert_eq!(handled, Ok(1000 + 100));
+    assert_eq!(served.calls, 200);
+    assert_eq!(vm.suspended_entries(), 0);
+    assert_eq!(vm.x(x(16)), 0x1616);
+    assert_eq!(vm.x(XReg::SP), sp);
+
+    // A run without a server stops at the host call, as before.
+    // SAFETY: verified; touches only the VM stack.
+    let done = unsafe { vm.call(g.entry(), &i64s(&[1])) }.unwrap();
+    assert!(matches!(done, DoneReason::HostCall { .. }), "{done:?}");
+    vm.abandon().unwrap();
+    assert_eq!(vm.suspended_entries(), 0);
 }
 
 #[test]

@@ -156,9 +156,7 @@ impl Func {
         // SAFETY: `entry` starts a function of this store's verified
         // module, which it holds; memory safety of the guest's accesses is
         // the contract of `Linker::instantiate`.
-        let done =
-            unsafe { store.vm.call_with_stack_results(entry, args, stack_results) }.map_err(Trap::entry)?;
-        store.finish(done)?;
+        unsafe { store.run_with_values(entry, args, stack_results) }?;
         store.vm.results_into(&self.results, results).map_err(Trap::entry)?;
         Ok(())
     }
@@ -178,8 +176,7 @@ impl Func {
         let entry = store.entry(self.index)?;
         // SAFETY: as in `Func::call`; the signature was checked when the
         // typed handle was made, and value lists never exceed the registers.
-        let done = unsafe { store.vm.call_prepared(entry) }.map_err(Trap::entry)?;
-        store.finish(done)?;
+        unsafe { store.run_prepared(entry) }?;
         Ok(Results::load(&store.vm))
     }
 }

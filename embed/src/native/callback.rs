@@ -464,8 +464,7 @@ unsafe fn run_callback<T>(
         // SAFETY: `entry` starts a function of the store's verified module
         // and its arguments are in the registers; memory safety of the
         // guest is the contract the instance was made under.
-        let done = unsafe { store.vm.call_prepared(entry) }.map_err(Trap::entry)?;
-        store.finish(done)
+        unsafe { store.run_prepared(entry) }
     });
     let ResultPlan::Scalar { ty, address } = &data.plan.result else {
         return ran.err();

@@ -133,8 +133,7 @@ pub(crate) fn call_foreign<T>(store: &mut Store<T>, target: u64, site: *const u8
         let entry = store.entry(index)?;
         // SAFETY: `entry` starts a function of the store's verified module;
         // the arguments are in the registers, as the call site put them.
-        let done = unsafe { store.vm.call_prepared(entry) }.map_err(Trap::entry)?;
-        return store.finish(done);
+        return unsafe { store.run_prepared(entry) };
     }
     let plan = match store.native.sites.get(&offset) {
         Some(plan) => plan.clone(),

@@ -238,11 +238,17 @@ impl<T> Store<T> {
         let store = unsafe { &mut *cx.cast::<Self>() };
         match store.serve_import(id) {
             Ok(()) => true,
-            Err(trap) => {
-                store.host_failure = Some(trap);
-                false
-            }
+            Err(trap) => store.keep_failure(trap),
         }
+    }
+
+    /// A host function served in the run loop failed: keep its trap for
+    /// `finish_stopped` and stop the run.
+    #[cold]
+    #[inline(never)]
+    fn keep_failure(&mut self, trap: Trap) -> bool {
+        self.host_failure = Some(trap);
+        false
     }
 
     /// Run a started entry to its end, serving its host calls.
@@ -318,17 +324,26 @@ impl<T> Store<T> {
     fn serve_import(&mut self, id: u16) -> Result<(), Trap> {
         let depth = self.vm.suspended_entries();
         let result = self.call_import(id);
-        // A host function returns with the entries it made finished,
-        // unless it caught a panic out of one: unwind those, down to the
-        // outermost of them, whose snapshot (taken at this host call)
-        // restores this entry's registers.
-        while self.vm.suspended_entries() > depth {
-            let _ = self.vm.abandon();
+        if self.vm.suspended_entries() > depth {
+            self.abandon_entries_above(depth);
         }
         result
     }
 
+    /// A host function returns with the entries it made finished, unless
+    /// it caught a panic out of one: unwind those, down to the outermost
+    /// of them, whose snapshot (taken at this host call) restores the
+    /// suspended entry's registers.
+    #[cold]
+    #[inline(never)]
+    fn abandon_entries_above(&mut self, depth: usize) {
+        while self.vm.suspended_entries() > depth {
+            let _ = self.vm.abandon();
+        }
+    }
+
     /// Call the host function that host-call `id` names.
+    #[inline(always)]
     fn call_import(&mut self, id: u16) -> Result<(), Trap> {
         if id == FOREIGN_CALL_ID {
             return self.call_foreign();
@@ -340,7 +355,7 @@ impl<T> Store<T> {
         // before every host call, which measured 15-20% on a loop of them.
         let import = usize::from(id).checked_sub(usize::from(sheave_opcodes::HOST_FUNC_BASE));
         let Some(f) = import.and_then(|k| self.imports.get(k)) else {
-            return Err(Trap::new(alloc::format!("no host function has id {id}")));
+            return Err(no_host_function(id));
         };
         let call: *const HostCallable<T> = Arc::as_ptr(f);
         // A callback reached from the host function through C must not take
@@ -361,6 +376,7 @@ impl<T> Store<T> {
 
     /// An indirect call to an address outside the module's code: a C
     /// function pointer (feature `ffi`), or an error.
+    #[inline(never)]
     fn call_foreign(&mut self) -> Result<(), Trap> {
         let (target, site) = self.vm.foreign_call();
         #[cfg(feature = "ffi")]
@@ -375,4 +391,11 @@ impl<T> Store<T> {
             )))
         }
     }
+}
+
+/// The trap of a host call whose id names no host function.
+#[cold]
+#[inline(never)]
+fn no_host_function(id: u16) -> Trap {
+    Trap::new(alloc::format!("no host function has id {id}"))
 }

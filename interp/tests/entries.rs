@@ -243,6 +243,7 @@ struct Served {
 unsafe fn call_g_serving(cx: *mut Served, n: u64) -> Result<u64, TrapKind> {
     // SAFETY: the caller's promise; the references end with the statements.
     let (vm, g) = unsafe { ((*cx).vm, (*cx).g) };
+    // SAFETY: as above.
     unsafe { (*vm).set_x(x(0), n) };
     // SAFETY: `serve_g` reaches the VM only through `cx`, as this does.
     let server = unsafe { HostCallServer::new(serve_g, cx.cast()) };

@@ -421,14 +421,16 @@ fn laid_out_branch(op: Op, taken: usize, not_taken: usize, next: usize) -> (Op, 
     }
 }
 
-/// A block whose whole code is one unsigned 64-bit test `r < n` that
-/// stays (falls through to the next block) while it holds and jumps out
-/// otherwise: a counted loop's header, `br_if_xulteq64 n, r` or
-/// `br_if_xugteq64_i8 r, n`.
+/// A block whose whole code is one unsigned test `r < n` that stays
+/// (falls through to the next block) while it holds and jumps out
+/// otherwise: a counted loop's header, `br_if_xulteq64 n, r`,
+/// `br_if_xugteq64_i8 r, n` or (32-bit) `br_if_xugteq32_i8 r, n`.
 #[derive(Clone, Copy)]
 struct LoopTest {
     r: XReg,
     n: Bound,
+    /// Whether the test compares the low 32 bits (a 32-bit counter).
+    narrow: bool,
     /// The block reached while `r < n` (the next one in the layout).
     stay: usize,
     /// The block reached otherwise.
@@ -473,12 +475,13 @@ fn loop_tests(
         if exit == next {
             continue;
         }
-        let (r, n) = match branch {
-            Op::BrIfXulteq64(ops::BrIfXulteq64 { a, b, .. }) => (b, Bound::Reg(a)),
-            Op::BrIfXugteq64I8(ops::BrIfXugteq64I8 { a, imm, .. }) => (a, Bound::Imm8(imm)),
+        let (r, n, narrow) = match branch {
+            Op::BrIfXulteq64(ops::BrIfXulteq64 { a, b, .. }) => (b, Bound::Reg(a), false),
+            Op::BrIfXugteq64I8(ops::BrIfXugteq64I8 { a, imm, .. }) => (a, Bound::Imm8(imm), false),
+            Op::BrIfXugteq32I8(ops::BrIfXugteq32I8 { a, imm, .. }) => (a, Bound::Imm8(imm), true),
             _ => continue,
         };
-        tests[b] = Some(LoopTest { r, n, stay: next, exit });
+        tests[b] = Some(LoopTest { r, n, narrow, stay: next, exit });
     }
     Ok(tests)
 }
@@ -487,16 +490,23 @@ fn loop_tests(
 /// the step and the test become one op at the bottom,
 /// `xadd64_i8_br_if_xult64` (or `_i8`), branching to the loop's body, which saves the
 /// header's op on every trip (the header still runs on entry). The loop's
-/// exit then takes a `jump` after it, unless the exit comes next.
+/// exit then takes a `jump` after it, unless the exit comes next. A 32-bit
+/// counter (`xadd32_i8_jump` to a 32-bit test) becomes
+/// `xadd32_i8_br_if_xult32_i8`; the widths of step and test must agree.
 fn rotated_latch(fused: Op, test: Option<LoopTest>) -> Option<(Op, LoopTest)> {
     let test = test?;
-    let Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, .. }) = fused else { return None };
     let offset = PcRel(0);
-    let step = match test.n {
-        Bound::Reg(n) => Op::Xadd64I8BrIfXult64(ops::Xadd64I8BrIfXult64 { dst, a, n, imm, offset }),
-        Bound::Imm8(bound) => {
-            Op::Xadd64I8BrIfXult64I8(ops::Xadd64I8BrIfXult64I8 { dst, a, imm, bound, offset })
+    let (dst, step) = match (fused, test.narrow, test.n) {
+        (Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, .. }), false, Bound::Reg(n)) => {
+            (dst, Op::Xadd64I8BrIfXult64(ops::Xadd64I8BrIfXult64 { dst, a, n, imm, offset }))
         }
+        (Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, .. }), false, Bound::Imm8(bound)) => {
+            (dst, Op::Xadd64I8BrIfXult64I8(ops::Xadd64I8BrIfXult64I8 { dst, a, imm, bound, offset }))
+        }
+        (Op::Xadd32I8Jump(ops::Xadd32I8Jump { dst, a, imm, .. }), true, Bound::Imm8(bound)) => {
+            (dst, Op::Xadd32I8BrIfXult32I8(ops::Xadd32I8BrIfXult32I8 { dst, a, imm, bound, offset }))
+        }
+        _ => return None,
     };
     (dst == test.r).then_some((step, test))
 }

@@ -232,3 +232,29 @@ fn an_address_three_accesses_share_stays_one_add() {
     assert!(!names.iter().any(|n| n.ends_with("_ix")), "{names:?}");
     assert_eq!(names.iter().filter(|n| n.starts_with("xload64")).count(), 3, "{names:?}");
 }
+
+#[test]
+fn a_32_bit_loop_to_a_constant_steps_and_tests_at_its_bottom() {
+    // A bitwise CRC's inner loop: a 32-bit counter below 8.
+    let names = op_names(
+        "function %f(i32) -> i32 {
+        block0(v0: i32):
+            v1 = iconst.i32 0
+            jump block1(v1, v0)
+        block1(v2: i32, v3: i32):
+            v9 = iconst.i32 8
+            v4 = icmp ult v2, v9
+            brif v4, block2, block3
+        block2:
+            v5 = iconst.i32 1
+            v6 = ushr v3, v5
+            v7 = bxor v3, v6
+            v8 = iadd v2, v5
+            jump block1(v8, v7)
+        block3:
+            return v3
+        }",
+    );
+    assert!(names.contains(&"xadd32_i8_br_if_xult32_i8"), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
+}

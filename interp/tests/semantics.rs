@@ -594,6 +594,24 @@ fn branches(h: &mut Harness) {
         let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64_i8 from {start} below {bound}");
     }
+    // 32-bit: i = x1, x1 + 3, ... below a 32-bit bound (the i8
+    // sign-extended to 32 bits: -2 is 0xffff_fffe); the step wraps at 2^32
+    // and the upper half of x1 is ignored.
+    for (start, bound, trips) in
+        [(0i64, 10i8, 4i64), (9, 10, 1), (12, 10, 1), (0xffff_fff8, -2, 2), (0x1_0000_0000, 1, 1), (-1, 2, 1)]
+    {
+        let mut a = Assembler::new();
+        let body = a.label();
+        a.op(ops::Xzero { dst: x(2) });
+        a.bind(body);
+        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
+        a.branch(ops::Xadd32I8BrIfXult32I8 { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) }, body)
+            .unwrap();
+        a.op(ops::Xmov { dst: x(0), src: x(2) });
+        a.op(ops::Ret {});
+        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
+        assert_eq!(r, [Val::I64(trips)], "xadd32_i8_br_if_xult32_i8 from {start:#x} below {bound}");
+    }
     // `n` is read after `dst` is written: with n = dst, never below.
     let mut a = Assembler::new();
     let taken = a.label();

@@ -154,6 +154,19 @@ impl State {
         self.branch_if(at, self.x64(dst) < bound as i64 as u64, offset)
     }
     #[inline(always)]
+    pub fn xadd32_i8_br_if_xult32_i8(
+        &mut self,
+        at: At,
+        dst: XReg,
+        a: XReg,
+        imm: i8,
+        bound: i8,
+        offset: PcRel,
+    ) -> Flow {
+        self.xadd32_i8(at, dst, a, imm)?;
+        self.branch_if(at, self.x32(dst) < bound as i32 as u32, offset)
+    }
+    #[inline(always)]
     pub fn xmov_jump(&mut self, at: At, dst: XReg, src: XReg, offset: PcRel) -> Flow {
         self.xmov(at, dst, src)?;
         self.jump(at, offset)

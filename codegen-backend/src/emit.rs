@@ -424,7 +424,8 @@ fn laid_out_branch(op: Op, taken: usize, not_taken: usize, next: usize) -> (Op, 
 /// A block whose whole code is one unsigned test `r < n` that stays
 /// (falls through to the next block) while it holds and jumps out
 /// otherwise: a counted loop's header, `br_if_xulteq64 n, r`,
-/// `br_if_xugteq64_i8 r, n` or (32-bit) `br_if_xugteq32_i8 r, n`.
+/// `br_if_xugteq64_i8 r, n`, `br_if_xugteq64_i r, n` or (32-bit)
+/// `br_if_xugteq32_i8 r, n`.
 #[derive(Clone, Copy)]
 struct LoopTest {
     r: XReg,
@@ -443,6 +444,8 @@ enum Bound {
     Reg(XReg),
     /// A constant, sign-extended.
     Imm8(i8),
+    /// A constant beyond `i8`, sign-extended.
+    Imm32(i32),
 }
 
 /// Each block's [`LoopTest`], if it is one. The entry block never is when
@@ -478,6 +481,7 @@ fn loop_tests(
         let (r, n, narrow) = match branch {
             Op::BrIfXulteq64(ops::BrIfXulteq64 { a, b, .. }) => (b, Bound::Reg(a), false),
             Op::BrIfXugteq64I8(ops::BrIfXugteq64I8 { a, imm, .. }) => (a, Bound::Imm8(imm), false),
+            Op::BrIfXugteq64I(ops::BrIfXugteq64I { a, imm, .. }) => (a, Bound::Imm32(imm), false),
             Op::BrIfXugteq32I8(ops::BrIfXugteq32I8 { a, imm, .. }) => (a, Bound::Imm8(imm), true),
             _ => continue,
         };
@@ -488,7 +492,7 @@ fn loop_tests(
 
 /// A loop's back edge `xadd64_i8_jump r, r, imm` to a [`LoopTest`] on `r`:
 /// the step and the test become one op at the bottom,
-/// `xadd64_i8_br_if_xult64` (or `_i8`), branching to the loop's body, which saves the
+/// `xadd64_i8_br_if_xult64` (or `_i8`, `_i`), branching to the loop's body, which saves the
 /// header's op on every trip (the header still runs on entry). The loop's
 /// exit then takes a `jump` after it, unless the exit comes next. A 32-bit
 /// counter (`xadd32_i8_jump` to a 32-bit test) becomes
@@ -502,6 +506,9 @@ fn rotated_latch(fused: Op, test: Option<LoopTest>) -> Option<(Op, LoopTest)> {
         }
         (Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, .. }), false, Bound::Imm8(bound)) => {
             (dst, Op::Xadd64I8BrIfXult64I8(ops::Xadd64I8BrIfXult64I8 { dst, a, imm, bound, offset }))
+        }
+        (Op::Xadd64I8Jump(ops::Xadd64I8Jump { dst, a, imm, .. }), false, Bound::Imm32(bound)) => {
+            (dst, Op::Xadd64I8BrIfXult64I(ops::Xadd64I8BrIfXult64I { dst, a, imm, bound, offset }))
         }
         (Op::Xadd32I8Jump(ops::Xadd32I8Jump { dst, a, imm, .. }), true, Bound::Imm8(bound)) => {
             (dst, Op::Xadd32I8BrIfXult32I8(ops::Xadd32I8BrIfXult32I8 { dst, a, imm, bound, offset }))

@@ -258,3 +258,31 @@ fn a_32_bit_loop_to_a_constant_steps_and_tests_at_its_bottom() {
     assert!(names.contains(&"xadd32_i8_br_if_xult32_i8"), "{names:?}");
     assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
 }
+
+#[test]
+fn a_loop_to_a_large_constant_steps_and_tests_at_its_bottom() {
+    // A copy loop: i from 0 by 8 below 4096, a bound beyond i8.
+    let names = op_names(
+        "function %f(i64, i64) {
+        block0(v0: i64, v1: i64):
+            v2 = iconst.i64 0
+            jump block1(v2)
+        block1(v3: i64):
+            v4 = iconst.i64 4096
+            v5 = icmp ult v3, v4
+            brif v5, block2, block3
+        block2:
+            v6 = iadd v0, v3
+            v7 = load.i64 v6
+            v8 = iadd v1, v3
+            store v7, v8
+            v9 = iconst.i64 8
+            v10 = iadd v3, v9
+            jump block1(v10)
+        block3:
+            return
+        }",
+    );
+    assert!(names.contains(&"xadd64_i8_br_if_xult64_i"), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
+}

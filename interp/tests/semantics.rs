@@ -594,6 +594,21 @@ fn branches(h: &mut Harness) {
         let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64_i8 from {start} below {bound}");
     }
+    // A bound beyond i8 (sign-extended to 64 bits): below 4096 from 4090,
+    // two trips; below -2 (u64::MAX - 1) from -8, two trips.
+    for (start, bound, trips) in [(0i64, 4096i32, 1366i64), (4090, 4096, 2), (5000, 4096, 1), (-8, -2, 2)] {
+        let mut a = Assembler::new();
+        let body = a.label();
+        a.op(ops::Xzero { dst: x(2) });
+        a.bind(body);
+        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
+        a.branch(ops::Xadd64I8BrIfXult64I { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) }, body)
+            .unwrap();
+        a.op(ops::Xmov { dst: x(0), src: x(2) });
+        a.op(ops::Ret {});
+        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
+        assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64_i from {start} below {bound}");
+    }
     // 32-bit: i = x1, x1 + 3, ... below a 32-bit bound (the i8
     // sign-extended to 32 bits: -2 is 0xffff_fffe); the step wraps at 2^32
     // and the upper half of x1 is ignored.

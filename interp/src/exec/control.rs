@@ -154,6 +154,19 @@ impl State {
         self.branch_if(at, self.x64(dst) < bound as i64 as u64, offset)
     }
     #[inline(always)]
+    pub fn xadd64_i8_br_if_xult64_i(
+        &mut self,
+        at: At,
+        dst: XReg,
+        a: XReg,
+        imm: i8,
+        bound: i32,
+        offset: PcRel,
+    ) -> Flow {
+        self.xadd64_i8(at, dst, a, imm)?;
+        self.branch_if(at, self.x64(dst) < bound as i64 as u64, offset)
+    }
+    #[inline(always)]
     pub fn xadd32_i8_br_if_xult32_i8(
         &mut self,
         at: At,

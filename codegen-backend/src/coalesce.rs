@@ -11,6 +11,8 @@
 //! - [`forward_moves`]: `a <- b` just before an op that overwrites `a`
 //!   and reads it: the op reads `b`.
 //! - [`forward_sp`]: a copy of `sp` read by one op: the op reads `sp`.
+//! - [`forward_copies`]: `t <- s`, ops reading `t`, then `d <- t` with `t`
+//!   dead: `d <- s` first, the ops read `d`, and the second move goes.
 //!
 //! `retarget`'s conditions, in one block ending in `jump`, with a register
 //! move `dst <- tmp` followed only by moves that do not read `tmp`:
@@ -92,9 +94,24 @@ pub(crate) struct Retargets {
     /// Per index of an op to emit: operand indices and the registers that
     /// replace their allocations.
     pub regs: HashMap<usize, Vec<(usize, PReg)>>,
+    /// Per index of a register move to emit: the `(from, to)` that
+    /// replaces it ([`forward_copies`]).
+    pub moves: HashMap<usize, (PReg, PReg)>,
 }
 
 impl Retargets {
+    /// The register move `(from, to)` to emit at item `i`, if it is one:
+    /// its rewrite, or the move regalloc2 made.
+    pub fn reg_move(&self, i: usize, items: &[InstOrEdit]) -> Option<(PReg, PReg)> {
+        if let Some(&m) = self.moves.get(&i) {
+            return Some(m);
+        }
+        match items[i] {
+            InstOrEdit::Edit(Edit::Move { from, to }) => Some((from.as_reg()?, to.as_reg()?)),
+            InstOrEdit::Inst(_) => None,
+        }
+    }
+
     /// The allocations to emit the op at item `i` with.
     pub fn allocs<'a>(&self, i: usize, allocs: &'a [Allocation]) -> std::borrow::Cow<'a, [Allocation]> {
         match self.regs.get(&i) {
@@ -113,7 +130,7 @@ impl Retargets {
 /// The rewrites' starting point for a block, with `retarget`'s (see the
 /// module docs) made if one applies.
 pub(crate) fn retarget(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses: &Uses) -> Retargets {
-    let mut r = Retargets { order: (0..items.len()).collect(), regs: HashMap::new() };
+    let mut r = Retargets { order: (0..items.len()).collect(), regs: HashMap::new(), moves: HashMap::new() };
     let Some(InstOrEdit::Inst(last)) = items.last() else { return r };
     if !matches!(vcode.insts[last.index()].kind, VInstKind::Jump) {
         return r;
@@ -302,13 +319,109 @@ pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r
     }
 }
 
+/// A copy passed on: `t <- s`, then later `d <- t` where `t` is dead
+/// after it, becomes `d <- s` where the first move was, with the ops in
+/// between reading `d` for `t` (`fib`'s `xmov x12, x0; xadd64_i8 x0, x12,
+/// -1; xmov x16, x12` is `xmov x16, x0; xadd64_i8 x0, x16, -1`): one move
+/// fewer. In between lie only moves and plain ops not already rewritten;
+/// none may write `t` or touch `d` (so `d`'s old value is dead from the
+/// first move on), and no move may read `t` (moves are emitted as they
+/// are). Moves folded into a call's arguments (`folded`) are left alone.
+pub(crate) fn forward_copies(
+    vcode: &VCode,
+    out: &Output,
+    items: &[InstOrEdit],
+    folded: &std::collections::HashSet<usize>,
+    r: &mut Retargets,
+) {
+    let mut p = 0;
+    while p < r.order.len() {
+        let m1 = r.order[p];
+        p += 1;
+        if folded.contains(&m1) || r.moves.contains_key(&m1) {
+            continue;
+        }
+        let InstOrEdit::Edit(Edit::Move { from, to }) = items[m1] else { continue };
+        let (Some(s), Some(t)) = (from.as_reg(), to.as_reg()) else { continue };
+        if s == t {
+            continue;
+        }
+        // Walk on to `d <- t`, collecting the ops that read `t`.
+        let mut readers: Vec<(usize, Vec<(usize, PReg)>)> = Vec::new();
+        let mut found = None;
+        for (q, &k) in r.order.iter().enumerate().skip(p) {
+            match items[k] {
+                InstOrEdit::Edit(Edit::Move { from, to }) => {
+                    let (Some(from), Some(to)) = (from.as_reg(), to.as_reg()) else { break };
+                    if from == t {
+                        let d = to;
+                        let fits = d != t && d != s && d.class() == t.class() && !folded.contains(&k);
+                        if fits && !r.moves.contains_key(&k) {
+                            found = Some((q, d));
+                        }
+                        break;
+                    }
+                    if to == t {
+                        break;
+                    }
+                    // `d` is not known yet: remember what this move
+                    // touches by checking it against `d` below.
+                    readers.push((k, Vec::new()));
+                }
+                InstOrEdit::Inst(inst) => {
+                    let vinst = &vcode.insts[inst.index()];
+                    if plain(vinst).is_none() || r.regs.contains_key(&k) {
+                        break;
+                    }
+                    let allocs = out.inst_allocs(inst);
+                    let writes_t = vinst
+                        .operands
+                        .iter()
+                        .zip(allocs)
+                        .any(|(o, a)| o.kind() == OperandKind::Def && a.as_reg() == Some(t));
+                    if writes_t {
+                        break;
+                    }
+                    let reads: Vec<(usize, PReg)> = vinst
+                        .operands
+                        .iter()
+                        .zip(allocs)
+                        .enumerate()
+                        .filter(|(_, (o, a))| o.kind() == OperandKind::Use && a.as_reg() == Some(t))
+                        .map(|(n, _)| (n, t))
+                        .collect();
+                    readers.push((k, reads));
+                }
+            }
+        }
+        let Some((q, d)) = found else { continue };
+        // Nothing between may touch `d`.
+        let touches_d = |k: usize| match items[k] {
+            InstOrEdit::Edit(Edit::Move { from, to }) => from.as_reg() == Some(d) || to.as_reg() == Some(d),
+            InstOrEdit::Inst(inst) => out.inst_allocs(inst).iter().any(|a| a.as_reg() == Some(d)),
+        };
+        if readers.iter().any(|&(k, _)| touches_d(k)) || !dead_after(vcode, out, items, r, q + 1, t) {
+            continue;
+        }
+        let m2 = r.order[q];
+        r.moves.insert(m1, (s, d));
+        for (k, reads) in readers {
+            if !reads.is_empty() {
+                r.regs.insert(k, reads.into_iter().map(|(n, _)| (n, d)).collect());
+            }
+        }
+        r.order.retain(|&j| j != m2);
+    }
+}
+
 /// Whether register `a` is dead from item `r.order[from]` on: walking the
 /// rest of the block, a move or plain op writes it before anything reads
-/// it, or the block returns without reading it. Anything the walk cannot
-/// see through (a call, a branch, a trap, an op an earlier rewrite
-/// retargeted) or the end of a block that does not return counts as a
-/// read. Dropping a write to `a` cannot break a callee-saved register's
-/// preservation: only writes do that.
+/// it, an instruction clobbers it without reading it (a call), or the
+/// block returns without reading it. Anything else the walk cannot see
+/// through (a branch, a trap, an op an earlier rewrite retargeted) or the
+/// end of a block that does not return counts as a read. Dropping a write
+/// to `a` cannot break a callee-saved register's preservation: only writes
+/// do that.
 fn dead_after(
     vcode: &VCode,
     out: &Output,
@@ -349,6 +462,9 @@ fn dead_after(
                             return true;
                         }
                     }
+                    // A call that clobbers `a` without reading it: regalloc2
+                    // keeps nothing live in a clobbered register across it.
+                    _ if vinst.clobbers.contains(a) => return true,
                     _ => return false,
                 }
             }

@@ -99,6 +99,7 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
         }
         coalesce::forward_moves(vcode, out, &items, &mut retargets);
         coalesce::forward_sp(vcode, out, &items, &uses, &mut retargets);
+        coalesce::forward_copies(vcode, out, &items, &folded_moves, &mut retargets);
         let jump_fusion = fuse_jump(vcode, out, &items, &retargets, &succs, next_block)?;
         for &i in &retargets.order {
             let item = &items[i];
@@ -125,7 +126,12 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
             }
             match item {
                 InstOrEdit::Edit(_) if folded_moves.contains(&i) => {}
-                InstOrEdit::Edit(Edit::Move { from, to }) => emit_move(&mut asm, &frame, *from, *to)?,
+                InstOrEdit::Edit(Edit::Move { from, to }) => match retargets.moves.get(&i) {
+                    Some(&(from, to)) => {
+                        emit_move(&mut asm, &frame, Allocation::reg(from), Allocation::reg(to))?
+                    }
+                    None => emit_move(&mut asm, &frame, *from, *to)?,
+                },
                 InstOrEdit::Inst(inst) => {
                     let inst = *inst;
                     let vinst = &vcode.insts[inst.index()];
@@ -389,8 +395,8 @@ fn fuse_jump(
     let before = &items[at];
     let offset = PcRel(0);
     let fused = match before {
-        InstOrEdit::Edit(Edit::Move { from, to }) => match (from.as_reg(), to.as_reg()) {
-            (Some(f), Some(t)) if f != t && f.class() == RegClass::Int => {
+        InstOrEdit::Edit(Edit::Move { .. }) => match retargets.reg_move(at, items) {
+            Some((f, t)) if f != t && f.class() == RegClass::Int => {
                 Op::XmovJump(ops::XmovJump { dst: xreg(t), src: xreg(f), offset })
             }
             _ => return Ok(None),

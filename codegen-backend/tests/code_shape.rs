@@ -286,3 +286,35 @@ fn a_loop_to_a_large_constant_steps_and_tests_at_its_bottom() {
     assert!(names.contains(&"xadd64_i8_br_if_xult64_i"), "{names:?}");
     assert!(!names.iter().any(|n| n.ends_with("_jump") || *n == "jump"), "{names:?}");
 }
+
+#[test]
+fn a_copy_passed_on_is_made_once() {
+    // fib: n is kept in a callee-saved register across the first call and
+    // n - 1 is its argument. regalloc2 copies n to a scratch register,
+    // computes n - 1 from it and copies it on into the callee-saved one
+    // (`xmov x12, x0; xadd64_i8 x0, x12, -1; xmov x16, x12`); the copy goes
+    // straight to its last register (coalesce::forward_copies).
+    let names = op_names(
+        "function %fib(i64) -> i64 {
+            fn0 = colocated %fib(i64) -> i64
+        block0(v0: i64):
+            v1 = iconst.i64 2
+            v2 = icmp ult v0, v1
+            brif v2, block2, block1
+        block1:
+            v3 = iconst.i64 1
+            v4 = isub v0, v3
+            v5 = call fn0(v4)
+            v6 = isub v4, v3
+            v7 = call fn0(v6)
+            v8 = iadd v5, v7
+            return v8
+        block2:
+            return v0
+        }",
+    );
+    let first_call = names.iter().position(|n| n.starts_with("call")).expect("a call");
+    let frame = names.iter().position(|n| n.starts_with("push_frame")).expect("a frame");
+    let moves = names[frame..first_call].iter().filter(|n| **n == "xmov").count();
+    assert_eq!(moves, 1, "{names:?}");
+}

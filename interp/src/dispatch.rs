@@ -242,22 +242,6 @@ mod tail {
             .then(|| pc.wrapping_add(<ops::CallIndirectHost as OpInfo>::SIZE))
     }
 
-    /// Whether `name` is `wanted` (a `const` comparison of op names).
-    const fn is_named(name: &str, wanted: &str) -> bool {
-        let (name, wanted) = (name.as_bytes(), wanted.as_bytes());
-        if name.len() != wanted.len() {
-            return false;
-        }
-        let mut i = 0;
-        while i < name.len() {
-            if name[i] != wanted[i] {
-                return false;
-            }
-            i += 1;
-        }
-        true
-    }
-
     macro_rules! handler_list {
         ($( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {
             &[$($name as HandlerFn),*]
@@ -267,7 +251,17 @@ mod tail {
     /// Whether the op named `name` is a conditional branch (`br_if*`,
     /// `br_ifnot*`): one with two exits.
     const fn is_conditional_branch(name: &str) -> bool {
-        let (name, prefix) = (name.as_bytes(), b"br_if");
+        starts_with(name, "br_if")
+    }
+
+    /// Whether `name` is `wanted` (a `const` comparison of op names).
+    const fn is_named(name: &str, wanted: &str) -> bool {
+        name.len() == wanted.len() && starts_with(name, wanted)
+    }
+
+    /// `str::starts_with`, in a `const fn`.
+    const fn starts_with(name: &str, prefix: &str) -> bool {
+        let (name, prefix) = (name.as_bytes(), prefix.as_bytes());
         if name.len() < prefix.len() {
             return false;
         }

@@ -426,6 +426,22 @@ fn moves_and_constants(h: &mut Harness) {
     assert_eq!(fr(h, &[vm], &[Val::V128(1), Val::V128(u128::MAX)], ValType::V128), Val::V128(u128::MAX));
 }
 
+/// How many times the body of a loop closed by `latch` runs: the body
+/// counts in x2, and `latch` steps x1 (from `start`) and branches back to
+/// it; x0 holds `n` for a latch with a register bound.
+fn latch_trips(h: &mut Harness, latch: impl Into<Op>, n: i64, start: i64) -> i64 {
+    let mut a = Assembler::new();
+    let body = a.label();
+    a.op(ops::Xzero { dst: x(2) });
+    a.bind(body);
+    a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
+    a.branch(latch, body).unwrap();
+    a.op(ops::Xmov { dst: x(0), src: x(2) });
+    a.op(ops::Ret {});
+    let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(n), Val::I64(start)], &[ValType::I64]).unwrap();
+    r[0].i64().expect("an i64 result")
+}
+
 fn branches(h: &mut Harness) {
     xbr1! { h;
         BrIf32: [HI => false, HI | 1 => true];
@@ -567,47 +583,28 @@ fn branches(h: &mut Harness) {
     // unsigned (it would be signed), so one trip.
     for (start, n, trips) in [(0i64, 1i64, 1i64), (0, 10, 5), (0, 11, 6), (-6, -2, 2), (-4, 3, 1), (7, 3, 1)]
     {
-        let mut a = Assembler::new();
-        let body = a.label();
-        a.op(ops::Xzero { dst: x(2) });
-        a.bind(body);
-        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
-        a.branch(ops::Xadd64I8BrIfXult64 { dst: x(1), a: x(1), n: x(0), imm: 2, offset: PcRel(0) }, body)
-            .unwrap();
-        a.op(ops::Xmov { dst: x(0), src: x(2) });
-        a.op(ops::Ret {});
-        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(n), Val::I64(start)], &[ValType::I64]).unwrap();
-        assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64 from {start} below {n}");
+        let latch = ops::Xadd64I8BrIfXult64 { dst: x(1), a: x(1), n: x(0), imm: 2, offset: PcRel(0) };
+        assert_eq!(latch_trips(h, latch, n, start), trips, "xadd64_i8_br_if_xult64 from {start} below {n}");
     }
     // The same with a constant bound (sign-extended): i = x1, x1 + 3, ...
     // below 10; below -2 (u64::MAX - 1) from -8: -8 and -5, then -2 is not.
     for (start, bound, trips) in [(0i64, 10i8, 4i64), (9, 10, 1), (12, 10, 1), (-8, -2, 2)] {
-        let mut a = Assembler::new();
-        let body = a.label();
-        a.op(ops::Xzero { dst: x(2) });
-        a.bind(body);
-        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
-        a.branch(ops::Xadd64I8BrIfXult64I8 { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) }, body)
-            .unwrap();
-        a.op(ops::Xmov { dst: x(0), src: x(2) });
-        a.op(ops::Ret {});
-        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
-        assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64_i8 from {start} below {bound}");
+        let latch = ops::Xadd64I8BrIfXult64I8 { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) };
+        assert_eq!(
+            latch_trips(h, latch, 0, start),
+            trips,
+            "xadd64_i8_br_if_xult64_i8 from {start} below {bound}"
+        );
     }
     // A bound beyond i8 (sign-extended to 64 bits): below 4096 from 4090,
     // two trips; below -2 (u64::MAX - 1) from -8, two trips.
     for (start, bound, trips) in [(0i64, 4096i32, 1366i64), (4090, 4096, 2), (5000, 4096, 1), (-8, -2, 2)] {
-        let mut a = Assembler::new();
-        let body = a.label();
-        a.op(ops::Xzero { dst: x(2) });
-        a.bind(body);
-        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
-        a.branch(ops::Xadd64I8BrIfXult64I { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) }, body)
-            .unwrap();
-        a.op(ops::Xmov { dst: x(0), src: x(2) });
-        a.op(ops::Ret {});
-        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
-        assert_eq!(r, [Val::I64(trips)], "xadd64_i8_br_if_xult64_i from {start} below {bound}");
+        let latch = ops::Xadd64I8BrIfXult64I { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) };
+        assert_eq!(
+            latch_trips(h, latch, 0, start),
+            trips,
+            "xadd64_i8_br_if_xult64_i from {start} below {bound}"
+        );
     }
     // 32-bit: i = x1, x1 + 3, ... below a 32-bit bound (the i8
     // sign-extended to 32 bits: -2 is 0xffff_fffe); the step wraps at 2^32
@@ -615,17 +612,12 @@ fn branches(h: &mut Harness) {
     for (start, bound, trips) in
         [(0i64, 10i8, 4i64), (9, 10, 1), (12, 10, 1), (0xffff_fff8, -2, 2), (0x1_0000_0000, 1, 1), (-1, 2, 1)]
     {
-        let mut a = Assembler::new();
-        let body = a.label();
-        a.op(ops::Xzero { dst: x(2) });
-        a.bind(body);
-        a.op(ops::Xadd64I8 { dst: x(2), a: x(2), imm: 1 });
-        a.branch(ops::Xadd32I8BrIfXult32I8 { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) }, body)
-            .unwrap();
-        a.op(ops::Xmov { dst: x(0), src: x(2) });
-        a.op(ops::Ret {});
-        let r = h.run_asm(a, |n| vec![0..n], &[Val::I64(0), Val::I64(start)], &[ValType::I64]).unwrap();
-        assert_eq!(r, [Val::I64(trips)], "xadd32_i8_br_if_xult32_i8 from {start:#x} below {bound}");
+        let latch = ops::Xadd32I8BrIfXult32I8 { dst: x(1), a: x(1), imm: 3, bound, offset: PcRel(0) };
+        assert_eq!(
+            latch_trips(h, latch, 0, start),
+            trips,
+            "xadd32_i8_br_if_xult32_i8 from {start:#x} below {bound}"
+        );
     }
     // `n` is read after `dst` is written: with n = dst, never below.
     let mut a = Assembler::new();

@@ -20,6 +20,21 @@ macro_rules! branches {
     )*};
 }
 
+/// Counted loops' latches to a constant: `name(bound) = step, |state, dst|
+/// condition`: the step `dst = a + imm`, then a branch while the condition
+/// holds (the new `dst` below `bound`, unsigned at the op's width).
+macro_rules! latches_to_a_constant {
+    ($($name:ident($bound:ident: $t:ty) = $step:ident, |$s:ident, $dst:ident| $cond:expr;)*) => {$(
+        #[inline(always)]
+        pub fn $name(&mut self, at: At, dst: XReg, a: XReg, imm: i8, $bound: $t, offset: PcRel) -> Flow {
+            self.$step(at, dst, a, imm)?;
+            let ($s, $dst) = (&*self, dst);
+            let cond = $cond;
+            self.branch_if(at, cond, offset)
+        }
+    )*};
+}
+
 const SP: usize = 31;
 const FP: usize = 30;
 
@@ -140,44 +155,10 @@ impl State {
         self.xadd64_i8(at, dst, a, imm)?;
         self.branch_if(at, self.x64(dst) < self.x64(n), offset)
     }
-    #[inline(always)]
-    pub fn xadd64_i8_br_if_xult64_i8(
-        &mut self,
-        at: At,
-        dst: XReg,
-        a: XReg,
-        imm: i8,
-        bound: i8,
-        offset: PcRel,
-    ) -> Flow {
-        self.xadd64_i8(at, dst, a, imm)?;
-        self.branch_if(at, self.x64(dst) < bound as i64 as u64, offset)
-    }
-    #[inline(always)]
-    pub fn xadd64_i8_br_if_xult64_i(
-        &mut self,
-        at: At,
-        dst: XReg,
-        a: XReg,
-        imm: i8,
-        bound: i32,
-        offset: PcRel,
-    ) -> Flow {
-        self.xadd64_i8(at, dst, a, imm)?;
-        self.branch_if(at, self.x64(dst) < bound as i64 as u64, offset)
-    }
-    #[inline(always)]
-    pub fn xadd32_i8_br_if_xult32_i8(
-        &mut self,
-        at: At,
-        dst: XReg,
-        a: XReg,
-        imm: i8,
-        bound: i8,
-        offset: PcRel,
-    ) -> Flow {
-        self.xadd32_i8(at, dst, a, imm)?;
-        self.branch_if(at, self.x32(dst) < bound as i32 as u32, offset)
+    latches_to_a_constant! {
+        xadd64_i8_br_if_xult64_i8(bound: i8) = xadd64_i8, |s, dst| s.x64(dst) < bound as i64 as u64;
+        xadd64_i8_br_if_xult64_i(bound: i32) = xadd64_i8, |s, dst| s.x64(dst) < bound as i64 as u64;
+        xadd32_i8_br_if_xult32_i8(bound: i8) = xadd32_i8, |s, dst| s.x32(dst) < bound as i32 as u32;
     }
     #[inline(always)]
     pub fn xmov_jump(&mut self, at: At, dst: XReg, src: XReg, offset: PcRel) -> Flow {

@@ -17,7 +17,7 @@
 use crate::profile::{OpKind, OpProfile};
 use crate::state::{Done, Flow, State, Stop};
 use crate::trap::TrapKind;
-use sheave_opcodes::{ESCAPE, OpInfo, for_each_extended_op, for_each_op, ops};
+use sheave_opcodes::{ESCAPE, OpInfo, Opcode, for_each_extended_op, for_each_op, ops};
 
 /// How the interpreter moves from one op to the next.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -109,43 +109,49 @@ static HOT_STEPS: [StepFn; 256] = build_hot_steps();
 /// state is live while the loop runs (a host-call server reaches it too).
 pub(crate) unsafe fn run_loop(s: *mut State, mut pc: *const u8) {
     loop {
-        // SAFETY: `pc` is always the start of a verified op; the reference
-        // to the state lives only during the step.
+        // SAFETY: `pc` is always the start of a verified op, and no
+        // reference to the state is live here.
+        if unsafe { *pc } == Opcode::CallIndirectHost as u8
+            && let Some(resume) = unsafe { serve_in_place(s, pc) }
+        {
+            pc = resume;
+            continue;
+        }
+        // SAFETY: as above; the reference to the state lives only during
+        // the step.
         let next = unsafe { HOT_STEPS[*pc as usize](&mut *s, pc) };
         match next {
             Ok(next) => pc = next,
-            // SAFETY: no reference to the state is live here.
-            Err(Stop) => match unsafe { serve_host_call(s) } {
-                Some(resume) => pc = resume,
-                None => return,
-            },
+            Err(Stop) => return,
         }
     }
 }
 
-/// A run stopped: if it stopped at a host call and a [`HostCallServer`]
-/// is installed, let the server run it, and say where the guest goes on
-/// (`None`: the run stops).
+/// A `call_indirect_host` of a host function (not a builtin) while a
+/// server is installed: let the server run it, without stopping, and say
+/// where the guest goes on (`None`: the op runs as without a server,
+/// stopping the run). Both dispatchers ask before the op's step, so a
+/// declining server leaves the step to record the stop.
 ///
 /// # Safety
-/// `s` is valid and no reference to the state is live: the server reaches
-/// the state through the embedder's own pointer to the VM.
+/// `pc` is a verified `call_indirect_host`; `s` is valid and no reference
+/// to the state is live: the server reaches it through the embedder's own
+/// pointer to the VM.
 #[inline(always)]
-unsafe fn serve_host_call(s: *mut State) -> Option<*const u8> {
-    // SAFETY: `s` is valid (the caller's promise); these are plain reads.
-    let (server, done) = unsafe { ((*s).host, (*s).done) };
-    let (Some(server), Done::HostCall { id, resume }) = (server, done) else { return None };
+unsafe fn serve_in_place(s: *mut State, pc: *const u8) -> Option<*const u8> {
+    // SAFETY: a verified op has its operand bytes; `s` is valid.
+    let (op, server) = unsafe {
+        (
+            ops::CallIndirectHost::decode_unchecked(pc.add(<ops::CallIndirectHost as OpInfo>::PREFIX_LEN)),
+            (*s).host,
+        )
+    };
+    let server = server.filter(|_| op.id >= sheave_opcodes::HOST_FUNC_BASE)?;
     // SAFETY: the server was installed for this run (`Vm::call_prepared_serving`
     // and its siblings promise its context is valid while the run lasts),
     // and no reference to the state is live across the call.
-    if unsafe { (server.serve)(server.cx, id) } {
-        return Some(resume);
-    }
-    // Nested entries the server made have left their own reasons: the run
-    // stops at this host call.
-    // SAFETY: `s` is valid and no reference to it is live.
-    unsafe { (*s).done = done };
-    None
+    unsafe { (server.serve)(server.cx, op.id) }
+        .then(|| pc.wrapping_add(<ops::CallIndirectHost as OpInfo>::SIZE))
 }
 
 /// The loop dispatcher, counting ops into `profile`.
@@ -215,31 +221,6 @@ mod tail {
                 unsafe { next(s, flow) }
             }
         )*};
-    }
-
-    /// A `call_indirect_host` of a host function (not a builtin) while a
-    /// server is installed: let the server run it, without stopping, and
-    /// say where the guest goes on (`None`: the op runs as without a
-    /// server, stopping the run).
-    ///
-    /// # Safety
-    /// `pc` is a verified `call_indirect_host`; `s` is valid and no
-    /// reference to the state is live.
-    #[inline(always)]
-    unsafe fn serve_in_place(s: *mut State, pc: *const u8) -> Option<*const u8> {
-        // SAFETY: a verified op has its operand bytes; `s` is valid.
-        let (op, server) = unsafe {
-            (
-                ops::CallIndirectHost::decode_unchecked(
-                    pc.add(<ops::CallIndirectHost as OpInfo>::PREFIX_LEN),
-                ),
-                (*s).host,
-            )
-        };
-        let server = server.filter(|_| op.id >= sheave_opcodes::HOST_FUNC_BASE)?;
-        // SAFETY: as in `serve_host_call`.
-        unsafe { (server.serve)(server.cx, op.id) }
-            .then(|| pc.wrapping_add(<ops::CallIndirectHost as OpInfo>::SIZE))
     }
 
     macro_rules! handler_list {

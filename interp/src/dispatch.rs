@@ -109,16 +109,16 @@ static HOT_STEPS: [StepFn; 256] = build_hot_steps();
 /// state is live while the loop runs (a host-call server reaches it too).
 pub(crate) unsafe fn run_loop(s: *mut State, mut pc: *const u8) {
     loop {
-        // SAFETY: `pc` is always the start of a verified op, and no
+        // SAFETY: `pc` is always the start of a verified op.
+        let host_call = unsafe { *pc } == Opcode::CallIndirectHost as u8;
+        // SAFETY: `pc` is that verified `call_indirect_host`, and no
         // reference to the state is live here.
-        if unsafe { *pc } == Opcode::CallIndirectHost as u8
-            && let Some(resume) = unsafe { serve_in_place(s, pc) }
-        {
+        if host_call && let Some(resume) = unsafe { serve_in_place(s, pc) } {
             pc = resume;
             continue;
         }
-        // SAFETY: as above; the reference to the state lives only during
-        // the step.
+        // SAFETY: `pc` is a verified op; the reference to the state lives
+        // only during the step.
         let next = unsafe { HOT_STEPS[*pc as usize](&mut *s, pc) };
         match next {
             Ok(next) => pc = next,

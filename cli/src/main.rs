@@ -83,6 +83,10 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         target: TargetArg,
+        /// Also print each function's CLIF as lowering sees it: after
+        /// Cranelift's mid-end and Sheave's moves of constants out of loops.
+        #[arg(long)]
+        clif: bool,
     },
 }
 
@@ -111,7 +115,7 @@ fn main() -> ExitCode {
             run(&file, invoke.as_deref(), &args, &libs, checked, &target)
         }
         Command::Test { paths } => test(&paths),
-        Command::Disas { file, target } => disas(&file, &target),
+        Command::Disas { file, target, clif } => disas(&file, &target, clif),
         Command::Compile { file, output, target } => compile_file(&file, &output, &target),
     };
     match result {
@@ -374,8 +378,11 @@ fn test(paths: &[PathBuf]) -> Result<ExitCode> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn disas(file: &Path, target: &TargetArg) -> Result<ExitCode> {
+fn disas(file: &Path, target: &TargetArg, clif: bool) -> Result<ExitCode> {
     if is_module_file(file) {
+        if clif {
+            bail!("{} is a module: it holds bytecode, not CLIF (--clif needs a .clif file)", file.display());
+        }
         let module = load_module(file, target)?;
         for f in module.functions() {
             disas_function(&f.name, &module.code()[f.range.clone()])?;
@@ -384,6 +391,11 @@ fn disas(file: &Path, target: &TargetArg) -> Result<ExitCode> {
     }
     let target = target.get()?;
     for func in &parse_clif(file)? {
+        if clif {
+            let optimized = sheave_codegen::midend::optimize(func, &target)
+                .with_context(|| format!("cannot compile {}", file.display()))?;
+            say_raw(&optimized.display().to_string());
+        }
         let compiled =
             compile(func, &target).with_context(|| format!("cannot compile {}", file.display()))?;
         disas_function(&compiled.name, &compiled.code)?;

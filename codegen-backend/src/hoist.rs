@@ -1,15 +1,25 @@
-//! Constants that cost an op, moved out of loops.
+//! Work moved out of loops that Cranelift's mid-end leaves in them.
 //!
-//! Cranelift's mid-end deliberately rematerializes constants next to their
-//! uses, inside loops too: on a native target a constant is a cheap move
-//! or an immediate. Here a constant that no op can take as an immediate (a
-//! 64-bit integer outside the `i32` range, or any float) is an op of its
-//! own, run on every trip. Moving it to the entry block runs it once and
-//! keeps it in a register, which costs a register for the whole function:
-//! so only a few are moved, innermost loops first, and equal constants
-//! share one definition.
+//! Cranelift deliberately rematerializes cheap values next to their uses,
+//! inside loops too: on a native target a constant is an immediate and
+//! `x - i` one instruction that spares a register. Here each is an op of
+//! its own, dispatched on every trip, so two passes undo it:
+//!
+//! - [`hoist_loop_constants`]: a constant that no op can take as an
+//!   immediate (a 64-bit integer outside the `i32` range, or any float)
+//!   moves to the entry block. That costs a register for the whole
+//!   function, so only a few are moved, innermost loops first, and equal
+//!   constants share one definition.
+//! - [`hoist_invariant_ops`]: a pure op whose operands are all defined
+//!   outside its loop (Cranelift's LICM had hoisted it, and its
+//!   elaboration put a copy back at the use) moves to the block that
+//!   dominates the loop, and on outwards while it stays invariant.
 
-use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Type, Value};
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
+use cranelift_codegen::dominator_tree::DominatorTree;
+use cranelift_codegen::ir::{
+    Block, Function, Inst, InstBuilderBase, InstructionData, Opcode, Type, Value, ValueDef, types,
+};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 use std::collections::HashMap;
 
@@ -93,5 +103,99 @@ pub fn hoist_loop_constants(func: &mut Function, loops: &LoopAnalysis) {
     }
     if aliased {
         func.dfg.resolve_all_aliases();
+    }
+}
+
+/// Move each pure op of a loop whose operands are all defined outside it
+/// to the end of the loop header's immediate dominator, repeatedly, so an
+/// op invariant in several nested loops leaves them all.
+///
+/// Only ops that cannot trap, touch memory or have other effects move:
+/// the dominator may run when the loop does not (a branch around it), so
+/// the op runs speculatively there. An operand that is a constant defined
+/// inside the loop (Cranelift rematerializes those too) gets a copy next
+/// to the moved op. Correctness does not rest on `loops` being current
+/// (the mid-end's branch rewrites may have broken a loop since it was
+/// computed): every move is checked against `domtree`, which is current.
+pub fn hoist_invariant_ops(func: &mut Function, domtree: &DominatorTree, loops: &LoopAnalysis) {
+    if !loops.is_valid() || loops.loops().next().is_none() {
+        return;
+    }
+    let blocks: Vec<Block> = func.layout.blocks().collect();
+    for block in blocks {
+        if loops.innermost_loop(block).is_none() {
+            continue;
+        }
+        let insts: Vec<Inst> = func.layout.block_insts(block).collect();
+        for inst in insts {
+            if !movable(func, inst) {
+                continue;
+            }
+            while let Some(to) = destination(func, domtree, loops, inst) {
+                move_before_terminator(func, domtree, inst, to);
+            }
+        }
+    }
+}
+
+/// Whether `inst` is an op that may run anywhere its operands are defined:
+/// pure, not a constant (those are `hoist_loop_constants`' and free as
+/// immediates), with a result and at least one operand.
+fn movable(func: &Function, inst: Inst) -> bool {
+    let op = func.dfg.insts[inst].opcode();
+    !(op.can_trap()
+        || op.can_load()
+        || op.can_store()
+        || op.is_call()
+        || op.is_terminator()
+        || op.other_side_effects())
+        && !func.dfg.inst_results(inst).is_empty()
+        && !func.dfg.inst_args(inst).is_empty()
+}
+
+/// The block `inst` can move to from its loop, if it is invariant there.
+fn destination(func: &Function, domtree: &DominatorTree, loops: &LoopAnalysis, inst: Inst) -> Option<Block> {
+    let block = func.layout.inst_block(inst)?;
+    let lp = loops.innermost_loop(block)?;
+    let to = domtree.idom(loops.loop_header(lp))?;
+    if loops.is_in_loop(to, lp) || !domtree.dominates(to, block, &func.layout) {
+        return None;
+    }
+    let end = func.layout.last_inst(to)?;
+    let available = |v: Value| match func.dfg.value_def(v) {
+        ValueDef::Result(def, _) => {
+            domtree.dominates(def, end, &func.layout) && def != end || local_constant(func, def).is_some()
+        }
+        ValueDef::Param(b, _) => domtree.dominates(b, to, &func.layout),
+        ValueDef::Union(..) => false,
+    };
+    func.dfg.inst_args(inst).iter().all(|&v| available(v)).then_some(to)
+}
+
+/// The constant `def` defines, if it is a constant op.
+fn local_constant(func: &Function, def: Inst) -> Option<InstructionData> {
+    let data = func.dfg.insts[def];
+    matches!(data.opcode(), Opcode::Iconst | Opcode::F32const | Opcode::F64const).then_some(data)
+}
+
+/// Move `inst` before the terminator of `to`, with copies of the constant
+/// operands that are not defined where it lands.
+fn move_before_terminator(func: &mut Function, domtree: &DominatorTree, inst: Inst, to: Block) {
+    let end = func.layout.last_inst(to).expect("a dominating block has a terminator");
+    func.layout.remove_inst(inst);
+    func.layout.insert_inst(inst, end);
+    for i in 0..func.dfg.inst_args(inst).len() {
+        let arg = func.dfg.inst_args(inst)[i];
+        let ValueDef::Result(def, _) = func.dfg.value_def(arg) else { continue };
+        if domtree.dominates(def, inst, &func.layout) && def != inst {
+            continue;
+        }
+        let data = local_constant(func, def).expect("only constant operands may be defined after the move");
+        // Float constants are not polymorphic: no controlling type.
+        let ty = if data.opcode() == Opcode::Iconst { func.dfg.value_type(arg) } else { types::INVALID };
+        let mut pos = FuncCursor::new(func).at_inst(inst);
+        let copy = pos.ins().build(data, ty).0;
+        let value = pos.func.dfg.first_result(copy);
+        pos.func.dfg.inst_args_mut(inst)[i] = value;
     }
 }

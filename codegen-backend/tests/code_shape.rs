@@ -318,3 +318,41 @@ fn a_copy_passed_on_is_made_once() {
     let moves = names[frame..first_call].iter().filter(|n| **n == "xmov").count();
     assert_eq!(moves, 1, "{names:?}");
 }
+
+#[test]
+fn an_op_invariant_in_two_loops_runs_before_both() {
+    // a * 7 inside the inner loop: Cranelift's mid-end leaves it at its
+    // use, and hoist_invariant_ops moves it out of both loops.
+    let names = op_names(
+        "function %f(i64, i64) -> i64 {
+        block0(v0: i64, v1: i64):
+            v2 = iconst.i64 0
+            jump block1(v2, v2)
+        block1(v3: i64, v4: i64):
+            v5 = icmp ult v3, v0
+            brif v5, block2(v2, v4), block5
+        block2(v6: i64, v7: i64):
+            v8 = icmp ult v6, v0
+            brif v8, block3, block4
+        block3:
+            v100 = iconst.i64 7
+            v9 = imul v1, v100
+            v10 = bxor v9, v6
+            v11 = iadd v7, v10
+            v101 = iconst.i64 1
+            v12 = iadd v6, v101
+            jump block2(v12, v11)
+        block4:
+            v102 = iconst.i64 1
+            v13 = iadd v3, v102
+            jump block1(v13, v7)
+        block5:
+            return v4
+        }",
+    );
+    let first_test = names.iter().position(|n| n.starts_with("br_if")).expect("a loop test");
+    assert!(names[..first_test].contains(&"xmul64_i8"), "{names:?}");
+    let inner = &names[first_test + 2..];
+    assert_eq!(inner[..3], ["xbxor64", "xadd64", "xadd64_i8_br_if_xult64"], "{names:?}");
+    assert!(!inner.contains(&"xmul64_i8"), "{names:?}");
+}

@@ -52,6 +52,7 @@ mod hoist;
 pub mod link;
 mod lower;
 pub mod midend;
+mod sink;
 mod vcode;
 mod vops;
 

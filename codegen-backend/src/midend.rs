@@ -1,7 +1,8 @@
 //! Cranelift's own passes before lowering: the verifier, then the mid-end
 //! (unreachable-code removal, e-graph rewrites, GVN, LICM, alias analysis)
 //! at the function's `opt_level`; then, when optimizing, our own move of
-//! costly constants and invariant ops out of loops (`hoist.rs`).
+//! costly constants and invariant ops out of loops (`hoist.rs`), and
+//! counter steps down into the branch edge that uses them (`sink.rs`).
 
 use crate::Error;
 use cranelift_codegen::control::ControlPlane;
@@ -164,6 +165,7 @@ pub fn optimize(func: &Function, target: &Target) -> Result<Function, Error> {
             if target.midend_isa.flags().opt_level() != settings::OptLevel::None {
                 crate::hoist::hoist_loop_constants(&mut ctx.func, &ctx.loop_analysis);
                 crate::hoist::hoist_invariant_ops(&mut ctx.func, &ctx.domtree, &ctx.loop_analysis);
+                crate::sink::sink_steps_into_edges(&mut ctx.func);
             }
             Ok(ctx.func)
         }

@@ -356,3 +356,35 @@ fn an_op_invariant_in_two_loops_runs_before_both() {
     assert_eq!(inner[..3], ["xbxor64", "xadd64", "xadd64_i8_br_if_xult64"], "{names:?}");
     assert!(!inner.contains(&"xmul64_i8"), "{names:?}");
 }
+
+#[test]
+fn a_step_one_edge_passes_on_is_made_on_that_edge() {
+    // i + 1 before `brif`, passed back to the header by the else edge
+    // only: sink_steps_into_edges moves it onto that edge, where it and
+    // the header's test become one rotated latch.
+    let names = op_names(
+        "function %f(i64) -> i64 {
+        block0(v0: i64):
+            v1 = iconst.i64 0
+            jump block1(v1, v1)
+        block1(v2: i64, v3: i64):
+            v4 = icmp ult v2, v0
+            brif v4, block2, block4
+        block2:
+            v5 = iconst.i64 1
+            v6 = band v2, v5
+            v7 = iadd v2, v5
+            brif v6, block3, block1(v7, v3)
+        block3:
+            v8 = iadd v3, v2
+            v9 = iconst.i64 1
+            v10 = iadd v2, v9
+            jump block1(v10, v8)
+        block4:
+            return v3
+        }",
+    );
+    let test = names.iter().position(|&n| n == "br_if_xband64_i8").expect("the parity test");
+    assert_eq!(names[test + 1], "xadd64_i8_br_if_xult64", "{names:?}");
+    assert!(!names.contains(&"xadd64_i8"), "{names:?}");
+}

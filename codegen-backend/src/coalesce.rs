@@ -585,6 +585,7 @@ fn cannot_trap(op: &Op) -> bool {
             | Op::XaddShl64(_)
             | Op::Xmadd64(_)
             | Op::Xmadd64I8(_)
+            | Op::XbxorMul64(_)
             | Op::Xshl32(_)
             | Op::Xshl64(_)
             | Op::Xshr32U(_)

@@ -388,3 +388,31 @@ fn a_step_one_edge_passes_on_is_made_on_that_edge() {
     assert_eq!(names[test + 1], "xadd64_i8_br_if_xult64", "{names:?}");
     assert!(!names.contains(&"xadd64_i8"), "{names:?}");
 }
+
+#[test]
+fn an_fnv_step_is_one_op() {
+    // h = (h ^ byte) * prime: the xor used only by the multiply goes into
+    // one xbxor_mul64, and the loop is that op and its latch.
+    let names = op_names(
+        "function %f(i64) -> i64 {
+        block0(v0: i64):
+            v1 = iconst.i64 0xcbf29ce484222325
+            v2 = iconst.i64 0
+            jump block1(v2, v1)
+        block1(v3: i64, v4: i64):
+            v5 = icmp ult v3, v0
+            brif v5, block2, block3
+        block2:
+            v8 = bxor v4, v3
+            v9 = iconst.i64 0x100000001b3
+            v10 = imul v8, v9
+            v11 = iconst.i64 1
+            v12 = iadd v3, v11
+            jump block1(v12, v10)
+        block3:
+            return v4
+        }",
+    );
+    let body = &names[names.iter().position(|n| n.starts_with("br_if")).expect("a loop test") + 1..];
+    assert_eq!(body, ["xbxor_mul64", "xadd64_i8_br_if_xult64", "ret"], "{names:?}");
+}

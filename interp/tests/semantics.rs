@@ -170,6 +170,14 @@ fn integer_arithmetic(h: &mut Harness) {
         let got = h.run(&[op], &i64s(&[a, b, c]), &[ValType::I64]).map(|r| r[0].i64().unwrap() as u64);
         assert_eq!(got, Ok(want), "xmadd64({a:#x}, {b:#x}, {c:#x})");
     }
+    // (a ^ b) * c, wrapping; the factor `c` may be the register written.
+    for (a, b, c, want) in
+        [(6u64, 3u64, 7u64, 35u64), (u64::MAX, 0, 2, u64::MAX - 1), (1 << 63, 0, 3, 1 << 63)]
+    {
+        let op = Op::from(ops::XbxorMul64 { dst: x(0), a: x(1), b: x(2), c: x(0) });
+        let got = h.run(&[op], &i64s(&[c, a, b]), &[ValType::I64]).map(|r| r[0].i64().unwrap() as u64);
+        assert_eq!(got, Ok(want), "xbxor_mul64({a:#x}, {b:#x}, {c:#x})");
+    }
     for (a, b, imm, want) in
         [(3u64, 5u64, 7i8, 22u64), (0, 9, -1, u64::MAX), (u64::MAX, u64::MAX, -128, -127i64 as u64)]
     {

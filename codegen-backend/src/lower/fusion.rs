@@ -21,6 +21,7 @@ impl Lower<'_> {
         self.fuse_xor_shifts(order, uses);
         self.fuse_shift_adds(order, uses);
         self.fuse_int_multiply_adds(order, uses);
+        self.fuse_xor_multiplies(order, uses);
         self.fuse_bit_tests(order, uses);
         self.fold_stack_bases(order, uses);
         // A constant every use of which became an immediate needs no register.
@@ -359,6 +360,47 @@ impl Lower<'_> {
                 };
                 self.int_mul_adds[inst] = Some(IntMulAdd { a, b, addend });
                 self.absorbed.insert(mul);
+            }
+        }
+    }
+
+    /// 64-bit `imul`s of two registers (no immediate) where one factor
+    /// is a `bxor` of two registers of the same block used only there:
+    /// one `xbxor_mul64` (an FNV-1a step), and the `bxor` is not lowered.
+    fn fuse_xor_multiplies(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        for &block in order {
+            for inst in func.layout.block_insts(block).filter(|&i| !self.dead.contains(i)) {
+                let InstructionData::Binary { opcode: Opcode::Imul, args: [x, y] } = dfg.insts[inst] else {
+                    continue;
+                };
+                if dfg.ctrl_typevar(inst) != types::I64
+                    || self.alu_imm[inst].is_some()
+                    || self.absorbed.contains(inst)
+                {
+                    continue;
+                }
+                let xor = |v: Value| {
+                    let v = dfg.resolve_aliases(v);
+                    let ir::ValueDef::Result(xor, 0) = dfg.value_def(v) else { return None };
+                    let InstructionData::Binary { opcode: Opcode::Bxor, args: [a, b] } = dfg.insts[xor]
+                    else {
+                        return None;
+                    };
+                    let mine = func.layout.inst_block(xor) == Some(block) && uses[v] == 1;
+                    let plain = self.alu_imm[xor].is_none()
+                        && self.xor_shifts[xor].is_none()
+                        && !self.absorbed.contains(xor);
+                    (mine && plain).then_some((xor, a, b))
+                };
+                let (xor, a, b, c) = match (xor(x), xor(y)) {
+                    (Some((xor, a, b)), _) => (xor, a, b, y),
+                    (None, Some((xor, a, b))) => (xor, a, b, x),
+                    (None, None) => continue,
+                };
+                self.xor_muls[inst] = Some((a, b, c));
+                self.absorbed.insert(xor);
             }
         }
     }

@@ -100,6 +100,7 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         xor_shifts: SecondaryMap::new(),
         shift_adds: SecondaryMap::new(),
         int_mul_adds: SecondaryMap::new(),
+        xor_muls: SecondaryMap::new(),
         bit_tests: SecondaryMap::new(),
         sp_based: SecondaryMap::new(),
     };
@@ -155,6 +156,9 @@ struct Lower<'f> {
     /// 64-bit `iadd`s of an `imul` (of two registers) of their block used
     /// only there: the factors and the addend, a register or an `i8`.
     int_mul_adds: SecondaryMap<ir::Inst, Option<IntMulAdd>>,
+    /// `(a ^ b) * c` as one `xbxor_mul64`: the `imul`'s `a`, `b` (of the
+    /// `bxor` it absorbed) and `c`.
+    xor_muls: SecondaryMap<ir::Inst, Option<(Value, Value, Value)>>,
     /// `brif`s on a `band` with a small constant of their block used only
     /// there: the value tested and the mask, one bit-test branch.
     bit_tests: SecondaryMap<ir::Inst, Option<(Value, i8)>>,
@@ -624,6 +628,11 @@ impl<'f> Lower<'f> {
                     Err(imm) => vop::xmadd64_i8(self.result(inst)?, a, b, imm),
                 };
                 self.emit(op);
+            }
+            InstructionData::Binary { .. } if self.xor_muls[inst].is_some() => {
+                let (a, b, c) = self.xor_muls[inst].expect("checked");
+                let (a, b, c, d) = (self.reg(a)?, self.reg(b)?, self.reg(c)?, self.result(inst)?);
+                self.emit(vop::xbxor_mul64(d, a, b, c));
             }
             InstructionData::Binary { .. } if self.shift_adds[inst].is_some() => {
                 let (plain, shifted, amt) = self.shift_adds[inst].expect("checked");

@@ -198,6 +198,14 @@ impl State {
         Ok(at.next)
     }
 
+    /// `(a ^ b) * c`, 64-bit, wrapping.
+    #[inline(always)]
+    pub fn xbxor_mul64(&mut self, at: At, dst: XReg, a: XReg, b: XReg, c: XReg) -> Flow {
+        let r = (self.x64(a) ^ self.x64(b)).wrapping_mul(self.x64(c));
+        self.set_x64(dst, r);
+        Ok(at.next)
+    }
+
     /// `a * b + imm`, 64-bit, wrapping.
     #[inline(always)]
     pub fn xmadd64_i8(&mut self, at: At, dst: XReg, a: XReg, b: XReg, imm: i8) -> Flow {

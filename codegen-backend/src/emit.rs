@@ -12,7 +12,7 @@
 
 use crate::abi;
 use crate::coalesce;
-use crate::vcode::{Special, VCode, VInstKind};
+use crate::vcode::{Special, TableLoad, VCode, VInstKind};
 use regalloc2::{Allocation, Block, Edit, Function, InstOrEdit, Output, PReg, RegClass};
 use sheave_opcodes::{
     Assembler, FReg, Label, Op, PcRel, RegFieldMut, RegMask, VReg as SVReg, XReg, XRegMask, ops,
@@ -233,10 +233,32 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             asm.op(ops::Xconst64 { dst: xreg(dst), imm: 0 });
                             symbol_refs.push((asm.offset() - 8, *symbol, *addend));
                         }
-                        VInstKind::BrTable => {
-                            let idx = allocs[0].as_reg().ok_or("br_table index not in a register")?;
+                        VInstKind::BrTable { load } => {
+                            let reg = |k: usize| {
+                                allocs[k].as_reg().map(xreg).ok_or("br_table operand not in a register")
+                            };
                             let len = u32::try_from(succs.len()).map_err(|_| "jump table too large")?;
-                            asm.op(ops::BrTable32 { idx: xreg(idx), len });
+                            match load {
+                                None => asm.op(ops::BrTable32 { idx: reg(0)?, len }),
+                                Some(TableLoad { offset, sp_base: true }) => {
+                                    let op = ops::BrTable32Xload8UIx {
+                                        base: XReg::SP,
+                                        index: reg(0)?,
+                                        offset: *offset,
+                                        len,
+                                    };
+                                    asm.op(op)
+                                }
+                                Some(TableLoad { offset, sp_base: false }) => {
+                                    let op = ops::BrTable32Xload8UIx {
+                                        base: reg(0)?,
+                                        index: reg(1)?,
+                                        offset: *offset,
+                                        len,
+                                    };
+                                    asm.op(op)
+                                }
+                            };
                             // Entries first, the default (successor 0) last.
                             for s in succs[1..].iter().chain(&succs[..1]) {
                                 asm.branch(ops::Jump { offset: PcRel(0) }, labels[s.index()])

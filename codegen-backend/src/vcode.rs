@@ -26,8 +26,9 @@ pub enum VInstKind {
     /// Trap unconditionally (ends the block).
     Trap(Op),
     /// Jump table on successor order `[default, entries...]`; one operand,
-    /// the index.
-    BrTable,
+    /// the index, or with `load` the registers of the address of the byte
+    /// that is the index (`base` unless it is `sp`, then `index`).
+    BrTable { load: Option<TableLoad> },
     /// Tail call of function `callee`: epilogue, then `return_call`. Its
     /// `stack_args` bytes of stack arguments were stored at `sp` (below the
     /// frame); the epilogue moves them to the top of this function's
@@ -67,6 +68,14 @@ pub enum VInstKind {
     /// `dst = sp + offset`: the address of a stack slot (the slot area is
     /// the bottom of the frame, so its offsets are known before allocation).
     StackAddr { offset: i32 },
+}
+
+/// A jump table's index read from memory (`br_table32_xload8_u_ix`): the
+/// byte at `base + index + offset`, `base` being `sp` when `sp_base`.
+#[derive(Clone, Copy, Debug)]
+pub struct TableLoad {
+    pub offset: i32,
+    pub sp_base: bool,
 }
 
 /// Registers the allocator never hands out.
@@ -143,7 +152,10 @@ impl regalloc2::Function for VCode {
         )
     }
     fn is_branch(&self, insn: Inst) -> bool {
-        matches!(self.insts[insn.index()].kind, VInstKind::Jump | VInstKind::CondBr(_) | VInstKind::BrTable)
+        matches!(
+            self.insts[insn.index()].kind,
+            VInstKind::Jump | VInstKind::CondBr(_) | VInstKind::BrTable { .. }
+        )
     }
     fn branch_blockparams(&self, block: Block, _insn: Inst, succ_idx: usize) -> &[VReg] {
         &self.blocks[block.index()].branch_args[succ_idx]

@@ -416,3 +416,27 @@ fn an_fnv_step_is_one_op() {
     let body = &names[names.iter().position(|n| n.starts_with("br_if")).expect("a loop test") + 1..];
     assert_eq!(body, ["xbxor_mul64", "xadd64_i8_br_if_xult64", "ret"], "{names:?}");
 }
+
+#[test]
+fn a_jump_table_on_a_loaded_byte_loads_it_itself() {
+    // An interpreter's dispatch: the opcode byte at code + pc picks the
+    // case. The load moves into the jump table op.
+    let names = op_names(
+        "function %f(i64, i64) -> i64 {
+        block0(v0: i64, v1: i64):
+            v2 = iadd v0, v1
+            v3 = uload8.i32 v2
+            br_table v3, block3, [block1, block2]
+        block1:
+            v4 = iconst.i64 1
+            return v4
+        block2:
+            v5 = iconst.i64 2
+            return v5
+        block3:
+            return v0
+        }",
+    );
+    assert_eq!(names[0], "br_table32_xload8_u_ix", "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("xload")), "{names:?}");
+}

@@ -549,6 +549,26 @@ fn branches(h: &mut Harness) {
         let r = h.run_asm(a, |n| vec![0..n], &i64s(&[idx]), &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(want)], "br_table32 index {idx:#x}");
     }
+    // A jump table on a loaded byte: the byte at x1 + x2 + 1 picks the
+    // entry, clamped to the default like the register form's index.
+    let bytes: [u8; 4] = [0, 2, 1, 200];
+    for (k, want) in [(0u64, 12), (1, 11), (2, 12), (u64::MAX, 10)] {
+        let mut a = Assembler::new();
+        let targets: Vec<_> = (0..3).map(|_| a.label()).collect();
+        a.op(ops::BrTable32Xload8UIx { base: x(1), index: x(2), offset: 1, len: 3 });
+        for &t in &targets {
+            a.branch(ops::Jump { offset: PcRel(0) }, t).unwrap();
+        }
+        for (i, &t) in targets.iter().enumerate() {
+            a.bind(t);
+            a.op(ops::Xconst8 { dst: x(0), imm: 10 + i as i8 });
+            a.op(ops::Ret {});
+        }
+        let base = bytes.as_ptr() as u64;
+        let args = i64s(&[0, base, k]);
+        let r = h.run_asm(a, |n| vec![0..n], &args, &[ValType::I64]).unwrap();
+        assert_eq!(r, [Val::I64(want)], "br_table32_xload8_u_ix at index {k}");
+    }
     // The fused jumps: a loop whose back edge adds (x1 += 3, n times), and
     // a move whose jump skips an op.
     for n in [0u64, 1, 5] {

@@ -116,6 +116,37 @@ fn checked_mode_checks_under_every_dispatcher() {
     }
 }
 
+/// A jump table that loads its index reads memory as a load does: checked
+/// mode stops it at memory it was not granted.
+#[test]
+fn checked_mode_checks_a_jump_tables_load() {
+    let mut a = Assembler::new();
+    let out = a.label();
+    a.op(ops::BrTable32Xload8UIx { base: x(0), index: x(1), offset: 0, len: 1 });
+    a.branch(ops::Jump { offset: PcRel(0) }, out).unwrap();
+    a.bind(out);
+    a.op(ops::Ret {});
+    let code = a.finish().unwrap();
+    let functions = [0..code.len()];
+    verify(&code, &functions).unwrap();
+    let byte = Box::new(0u8);
+    let addr = &*byte as *const u8 as u64;
+    for dispatch in [Dispatch::TailCall, Dispatch::Loop] {
+        let mut vm = Vm::new();
+        vm.set_dispatch(dispatch);
+        // SAFETY: verified; the load reads `byte`, which is live.
+        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr, 0])) }.unwrap();
+        assert_eq!(done, DoneReason::Returned, "{dispatch:?} unchecked");
+        vm.set_checks(Some(std::sync::Arc::new(sheave_interp::Checks::new(&code, &functions, &[]))));
+        // SAFETY: verified; checked mode stops the load of memory it was not granted.
+        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr, 0])) }.unwrap();
+        assert!(
+            matches!(done, DoneReason::Trap { kind: TrapKind::MemoryOutOfBounds, .. }),
+            "{dispatch:?} checked: {done:?}"
+        );
+    }
+}
+
 /// Fuel metering, like checked mode, runs on the general handler set: a
 /// 5000-trip loop closed by a fused jump (which the fast set leaves
 /// unmetered) must run out of 1000 units, and a metered call that has

@@ -72,8 +72,6 @@ macro_rules! for_each_op {
             br_if_xslt32_i = BrIfXslt32I { a: XReg, imm: i32, offset: PcRel };
             /// Jump when `a <= imm`, signed 32-bit.
             br_if_xslteq32_i = BrIfXslteq32I { a: XReg, imm: i32, offset: PcRel };
-            /// Jump when `a > imm`, signed 32-bit.
-            br_if_xsgt32_i = BrIfXsgt32I { a: XReg, imm: i32, offset: PcRel };
             /// Jump when `a < imm`, unsigned 32-bit (`imm` read as `u32`).
             br_if_xult32_i = BrIfXult32I { a: XReg, imm: i32, offset: PcRel };
             /// Jump when `a >= imm`, unsigned 32-bit.
@@ -593,6 +591,11 @@ macro_rules! for_each_op {
             /// `(a ^ b) * c`, wrapping (64-bit): `xbxor64` then `xmul64`,
             /// the step of an FNV-1a hash (`h = (h ^ byte) * prime`).
             xbxor_mul64 = XbxorMul64 { dst: XDst, a: XReg, b: XReg, c: XReg };
+            /// `br_table32` on the byte at `base + index + offset`, read as
+            /// `xload8_u_ix` reads it (and trapping as it does): a bytecode
+            /// interpreter's dispatch on its next opcode. Followed by `len`
+            /// `jump` ops.
+            br_table32_xload8_u_ix = BrTable32Xload8UIx { base: XReg, index: XReg, offset: i32, len: u32 };
         }
     };
 }
@@ -1321,6 +1324,10 @@ macro_rules! for_each_extended_op {
             // (no benchmark program has one), and its `i8` form stays hot.
             /// Jump when `a >= imm`, signed 32-bit.
             br_if_xsgteq32_i = BrIfXsgteq32I { a: XReg, imm: i32, offset: PcRel };
+            // Demoted from the hot table to make room for
+            // `br_table32_xload8_u_ix`, for the same reason as the last.
+            /// Jump when `a > imm`, signed 32-bit.
+            br_if_xsgt32_i = BrIfXsgt32I { a: XReg, imm: i32, offset: PcRel };
         }
     };
 }

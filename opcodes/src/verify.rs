@@ -4,8 +4,9 @@
 //! targets, so everything it relies on is checked here: each function's
 //! bytes decode into whole ops with valid operands, every branch lands on an
 //! op boundary inside its own function, every pc-relative call lands on the
-//! start of a function, each `br_table32` is followed by its jumps, and no
-//! function can run off its end.
+//! start of a function, each jump table (`br_table32`,
+//! `br_table32_xload8_u_ix`) is followed by its jumps, and no function can
+//! run off its end.
 
 use crate::{DecodeErrorKind, Op};
 use alloc::vec;
@@ -50,7 +51,7 @@ pub enum VerifyErrorKind {
         /// Where it would go.
         target: i64,
     },
-    /// A `br_table32` with no entries, or not followed by its `len` jumps.
+    /// A jump table op with no entries, or not followed by its `len` jumps.
     BadJumpTable {
         /// Entries the table declares.
         len: u32,
@@ -89,7 +90,7 @@ impl fmt::Display for VerifyErrorKind {
             }
             VerifyErrorKind::BadJumpTable { len } => write!(
                 f,
-                "`br_table32` with {len} entries must have at least one and be followed by that many `jump` ops"
+                "a jump table with {len} entries must have at least one and be followed by that many `jump` ops"
             ),
             VerifyErrorKind::FrameTooSmall { amt, saved } => {
                 write!(f, "frame of {amt} bytes cannot hold the {saved} registers it saves (8 bytes each)")
@@ -150,7 +151,7 @@ fn verify_function(
     let mut branches: Vec<(usize, &'static str, i64)> = Vec::new();
     let mut at = 0;
     let mut last: Option<Op> = None;
-    // `jump`s still owed to the last `br_table32`.
+    // `jump`s still owed to the last jump table op.
     let mut table_jumps_left = 0u32;
     while at < body.len() {
         let offset = range.start + at;
@@ -166,11 +167,16 @@ fn verify_function(
             }
             table_jumps_left -= 1;
         }
-        if let Op::BrTable32(t) = op {
-            if t.len == 0 {
+        let table_len = match op {
+            Op::BrTable32(t) => Some(t.len),
+            Op::BrTable32Xload8UIx(t) => Some(t.len),
+            _ => None,
+        };
+        if let Some(len) = table_len {
+            if len == 0 {
                 return Err(fail(VerifyErrorKind::BadJumpTable { len: 0 }));
             }
-            table_jumps_left = t.len;
+            table_jumps_left = len;
         }
         let frame = match op {
             Op::PushFrameSave(crate::ops::PushFrameSave { amt, regs })

@@ -146,6 +146,23 @@ fn rejects_malformed_jump_tables() {
     encode::jump(&mut code, PcRel(0));
     let e = err(&code, &[0..code.len()]);
     assert_eq!(e.kind, VerifyErrorKind::BadJumpTable { len: 2 });
+
+    // The same for the table that loads its index.
+    let mut code = Vec::new();
+    encode::br_table32_xload8_u_ix(&mut code, x(1), x(2), -4, 0);
+    encode::ret(&mut code);
+    assert_eq!(err(&code, &[0..code.len()]).kind, VerifyErrorKind::BadJumpTable { len: 0 });
+    let mut code = Vec::new();
+    encode::br_table32_xload8_u_ix(&mut code, x(1), x(2), 0, 2);
+    encode::jump(&mut code, PcRel(16));
+    encode::ret(&mut code);
+    assert_eq!(err(&code, &[0..code.len()]).kind, VerifyErrorKind::BadJumpTable { len: 1 });
+    let mut code = Vec::new();
+    encode::br_table32_xload8_u_ix(&mut code, x(1), x(2), 0, 2);
+    encode::jump(&mut code, PcRel(10));
+    encode::jump(&mut code, PcRel(5));
+    encode::ret(&mut code);
+    verify(&code, &[0..code.len()]).unwrap();
 }
 
 #[test]

@@ -24,6 +24,7 @@ impl Lower<'_> {
         self.fuse_xor_multiplies(order, uses);
         self.fuse_bit_tests(order, uses);
         self.fold_stack_bases(order, uses);
+        self.fuse_table_loads(order, uses);
         // A constant every use of which became an immediate needs no register.
         for (k, &n) in folded_uses.iter() {
             if n > 0 && uses[dfg.first_result(k)] == n {
@@ -402,6 +403,43 @@ impl Lower<'_> {
                 self.xor_muls[inst] = Some((a, b, c));
                 self.absorbed.insert(xor);
             }
+        }
+    }
+
+    /// `br_table`s on a `uload8` of an indexed address (`base + index`,
+    /// after `fuse_indexed_addresses` and `fold_stack_bases`) of their own
+    /// block, used only there, with nothing between the load and the
+    /// `br_table` that touches memory, traps or has effects: the load moves
+    /// into the branch (`br_table32_xload8_u_ix`), so it may run later, and
+    /// is not lowered itself.
+    fn fuse_table_loads(&mut self, order: &[ir::Block], uses: &super::dead::UseCounts) {
+        let func = self.func;
+        let dfg = &func.dfg;
+        for &block in order {
+            let Some(last) = func.layout.last_inst(block) else { continue };
+            let InstructionData::BranchTable { arg, .. } = dfg.insts[last] else { continue };
+            let arg = dfg.resolve_aliases(arg);
+            let ir::ValueDef::Result(load, 0) = dfg.value_def(arg) else { continue };
+            let InstructionData::Load { opcode: Opcode::Uload8, .. } = dfg.insts[load] else { continue };
+            let indexed =
+                self.indexed[load].is_some() || self.sp_based[load].is_some_and(|sp| sp.index.is_some());
+            let mine = func.layout.inst_block(load) == Some(block)
+                && uses[arg] == 1
+                && !self.dead.contains(load)
+                && !self.absorbed.contains(load);
+            if !(indexed && mine) {
+                continue;
+            }
+            let quiet = |i: ir::Inst| {
+                let op = dfg.insts[i].opcode();
+                !(op.can_trap() || op.can_load() || op.can_store() || op.is_call() || op.other_side_effects())
+            };
+            let mut between = func.layout.block_insts(block).skip_while(|&i| i != load).skip(1);
+            if !between.by_ref().take_while(|&i| i != last).all(quiet) {
+                continue;
+            }
+            self.table_loads[last] = Some(load);
+            self.absorbed.insert(load);
         }
     }
 

@@ -70,6 +70,19 @@ impl Lower<'_> {
         })
     }
 
+    /// The address of byte load `load` that a `br_table` absorbed: its
+    /// base register (`None`: `sp`), index register and offset.
+    pub(super) fn table_load(&mut self, load: ir::Inst) -> LowerResult<(Option<VReg>, VReg, i32)> {
+        let InstructionData::Load { arg, offset, .. } = self.func.dfg.insts[load] else {
+            return Err("a jump table's index load is not a load".into());
+        };
+        let (addr, offset, sp) = with_sp_stand_in(self.address(load, arg)?, offset.into());
+        match addr {
+            Addr::Indexed(base, index) => Ok(((!sp).then_some(base), index, offset)),
+            _ => Err("a jump table's index load is not indexed: fusion and lowering disagree".into()),
+        }
+    }
+
     /// Loads, stores, stack addresses, scalar atomics and fences: whether
     /// `data` (of `inst`, controlling type `ctrl`) is one and was lowered.
     pub(super) fn memory_access(

@@ -13,7 +13,7 @@
 
 use crate::abi::{self, ARG_REGS};
 use crate::error::LowerResult;
-use crate::vcode::{Special, VBlock, VCode, VInst, VInstKind};
+use crate::vcode::{Special, TableLoad, VBlock, VCode, VInst, VInstKind};
 use crate::vops::{self as vop, VOp};
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::{
@@ -103,6 +103,7 @@ pub fn lower(func: &Function, big_endian_target: bool, pinned_reg: bool) -> Lowe
         xor_muls: SecondaryMap::new(),
         bit_tests: SecondaryMap::new(),
         sp_based: SecondaryMap::new(),
+        table_loads: SecondaryMap::new(),
     };
     l.lower_function()?;
     Ok(Lowered { vcode: l.vcode, callees: l.callees })
@@ -166,6 +167,8 @@ struct Lower<'f> {
     /// base, with the slot's offset added to the access's (see
     /// [`Self::find_fusions`]).
     sp_based: SecondaryMap<ir::Inst, Option<SpBase>>,
+    /// `br_table`s whose index is a byte load they absorbed (that load).
+    table_loads: SecondaryMap<ir::Inst, Option<ir::Inst>>,
 }
 
 /// A load or store addressed from `sp`: `sp + index + offset` (the slot's
@@ -507,10 +510,22 @@ impl<'f> Lower<'f> {
         let dfg = &self.func.dfg;
         match dfg.insts[inst] {
             InstructionData::Jump { .. } => self.push(VInstKind::Jump, vec![], PRegSet::empty()),
-            InstructionData::BranchTable { arg, .. } => {
-                let idx = self.reg(arg)?;
-                self.push(VInstKind::BrTable, vec![Operand::reg_use(idx)], PRegSet::empty());
-            }
+            InstructionData::BranchTable { arg, .. } => match self.table_loads[inst] {
+                Some(load) => {
+                    let (base, index, offset) = self.table_load(load)?;
+                    let operands = base.into_iter().chain([index]).map(Operand::reg_use).collect();
+                    let load = Some(TableLoad { offset, sp_base: base.is_none() });
+                    self.push(VInstKind::BrTable { load }, operands, PRegSet::empty());
+                }
+                None => {
+                    let idx = self.reg(arg)?;
+                    self.push(
+                        VInstKind::BrTable { load: None },
+                        vec![Operand::reg_use(idx)],
+                        PRegSet::empty(),
+                    );
+                }
+            },
             InstructionData::Call { opcode: Opcode::ReturnCall, .. } => self.return_call(inst)?,
             InstructionData::CallIndirect { opcode: Opcode::ReturnCallIndirect, .. } => {
                 self.return_call_indirect(inst)?;

@@ -168,11 +168,18 @@ impl State {
 
     #[inline(always)]
     pub fn br_table32(&mut self, at: At, idx: XReg, len: u32) -> Flow {
+        self.table_jump(at, self.x32(idx), len)
+    }
+
+    /// Jump through entry `min(idx, len - 1)` of the table after a jump
+    /// table op.
+    #[inline(always)]
+    pub(crate) fn table_jump(&mut self, at: At, idx: u32, len: u32) -> Flow {
         // The verifier guarantees `len >= 1` `jump` ops follow; go straight
         // to the selected jump's target instead of dispatching the jump.
         // The jump is not run, so the table burns its fuel.
         self.burn(at)?;
-        let i = self.x32(idx).min(len - 1) as usize;
+        let i = idx.min(len - 1) as usize;
         let entry = at.next.wrapping_add(i * ops::Jump::SIZE);
         // SAFETY: `entry` is a verified `jump` op; its operands follow the opcode byte.
         let jump = unsafe { ops::Jump::decode_unchecked(entry.add(ops::Jump::PREFIX_LEN)) };

@@ -28,6 +28,15 @@ impl State {
     }
 }
 
+impl State {
+    /// `br_table32` on the byte `xload8_u_ix` would read.
+    #[inline(always)]
+    pub fn br_table32_xload8_u_ix(&mut self, at: At, base: XReg, index: XReg, offset: i32, len: u32) -> Flow {
+        let [byte] = read::<1>(self.addr_ix(at, base, index, offset, 1)?);
+        self.table_jump(at, byte.into(), len)
+    }
+}
+
 /// `N` bytes at a guest address.
 #[inline(always)]
 fn read<const N: usize>(p: *mut u8) -> [u8; N] {

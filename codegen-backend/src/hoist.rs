@@ -143,14 +143,13 @@ pub fn hoist_invariant_ops(func: &mut Function, domtree: &DominatorTree, loops: 
 /// immediates), with a result and at least one operand.
 fn movable(func: &Function, inst: Inst) -> bool {
     let op = func.dfg.insts[inst].opcode();
-    !(op.can_trap()
+    let effects = op.can_trap()
         || op.can_load()
         || op.can_store()
         || op.is_call()
         || op.is_terminator()
-        || op.other_side_effects())
-        && !func.dfg.inst_results(inst).is_empty()
-        && !func.dfg.inst_args(inst).is_empty()
+        || op.other_side_effects();
+    !effects && !func.dfg.inst_results(inst).is_empty() && !func.dfg.inst_args(inst).is_empty()
 }
 
 /// The block `inst` can move to from its loop, if it is invariant there.

@@ -109,6 +109,8 @@ impl ModuleBuilder {
         // import (bound to a host function at instantiation) for the rest.
         let mut stubs = Vec::new();
         let mut imports = Vec::new();
+        // The host-call id of each import's stub, by callee name.
+        let mut import_ids: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
         for f in &self.functions {
             for (_, _, callee) in &f.calls {
                 let defined = self.functions.iter().any(|g| &g.name == callee);
@@ -152,6 +154,7 @@ impl ModuleBuilder {
                         .and_then(|k| sheave_opcodes::HOST_FUNC_BASE.checked_add(k))
                         .ok_or_else(|| Error::link(None, "too many imports"))?;
                     imports.push(import);
+                    import_ids.insert(callee.clone(), id);
                     stubs.push(host_call_stub(callee, id, signature, target));
                 }
             }
@@ -209,6 +212,10 @@ impl ModuleBuilder {
                     .filter(|_| start + 4 <= end && end <= range.end)
                     .ok_or_else(|| Error::link(Some(&f.name), "a call site lies outside its code"))?;
                 slot.copy_from_slice(&rel.to_le_bytes());
+                if let Some(&id) = import_ids.get(callee) {
+                    call_host_in_place(&mut code[start..end], id)
+                        .map_err(|e| Error::link(Some(&f.name), e))?;
+                }
             }
         }
         let functions = functions
@@ -221,6 +228,33 @@ impl ModuleBuilder {
             .collect::<Result<Vec<_>, Error>>()?;
         Module::new(ModuleParts { target, code, functions, imports, indirect_calls }).map_err(Error::Module)
     }
+}
+
+/// A call of an import's stub, rewritten into the `call_host` op of the
+/// same size and operands: the host function runs where the guest calls
+/// it, without the stub's call, `call_indirect_host` and `ret` (the stub
+/// stays, for `func_addr`, tail calls and indirect calls of the import).
+/// Other ops at a call site (`xpcadd`, `return_call`) are left alone.
+fn call_host_in_place(site: &mut [u8], id: u16) -> Result<(), String> {
+    use sheave_opcodes::{Op, ops};
+    let (op, len) = Op::decode(site).map_err(|e| format!("a call site does not decode: {e}"))?;
+    let direct: Op = match op {
+        Op::Call(_) => ops::CallHost { id }.into(),
+        Op::Call1(c) => ops::Call1Host { a0: c.a0, id }.into(),
+        Op::Call2(c) => ops::Call2Host { a0: c.a0, a1: c.a1, id }.into(),
+        Op::Call3(c) => ops::Call3Host { a0: c.a0, a1: c.a1, a2: c.a2, id }.into(),
+        _ => return Ok(()),
+    };
+    let mut bytes = Vec::new();
+    direct.encode(&mut bytes);
+    if len != site.len() || bytes.len() != len {
+        return Err(format!(
+            "`{op}` ({len} bytes) cannot become `{direct}` ({} bytes) in place",
+            bytes.len()
+        ));
+    }
+    site.copy_from_slice(&bytes);
+    Ok(())
 }
 
 /// The import a call of `name` with `signature` needs.

@@ -32,6 +32,20 @@ pub(crate) fn framed_functions(module: &Module) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// If the op at `at` is a `call_host` family op (a call of an import that
+/// the linker made direct), the frame its import's stub would have had:
+/// the stub's first op. Backtraces then read as they did with the stub.
+pub(crate) fn direct_host_call(module: &Module, at: *const u8) -> Option<FrameInfo> {
+    let offset = at.addr().checked_sub(module.code().as_ptr().addr())?;
+    let (op, _) = Op::decode(module.code().get(offset..)?).ok()?;
+    if matches!(op, Op::CallIndirectHost(_)) {
+        return None;
+    }
+    let import = module.imports().get(module.import_index(op.host_call_id()?)?)?;
+    let stub = module.functions().iter().find(|f| f.name == import.name)?;
+    Some(FrameInfo { function: Some(stub.name.clone()), offset: 0 })
+}
+
 /// The guest frames of a trap site, innermost first.
 pub(crate) fn frames(module: &Module, framed: &[Option<usize>], site: &TrapSite) -> Vec<FrameInfo> {
     let base = module.code().as_ptr().addr();

@@ -15,7 +15,7 @@ use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use sheave_format::Module;
 use sheave_interp::{DoneReason, HostCallServer, Vm};
-use sheave_opcodes::{FOREIGN_CALL_ID, OpInfo, ops};
+use sheave_opcodes::FOREIGN_CALL_ID;
 
 /// What a bound host function runs: it reads its arguments from the
 /// argument registers of the store's VM and writes its results to the
@@ -274,11 +274,7 @@ impl<T> Store<T> {
                     trap.push_frames(backtrace::frames(&self.module, &self.framed, &site));
                     return Err(trap);
                 }
-                DoneReason::HostCall { id, resume } => {
-                    // Where a foreign call was made, before a nested one
-                    // in a callback overwrites it.
-                    let foreign_site =
-                        if id == FOREIGN_CALL_ID { self.vm.foreign_call().1 } else { core::ptr::null() };
+                DoneReason::HostCall { id, at, resume } => {
                     let result = match self.host_failure.take() {
                         Some(failure) => Err(failure),
                         None => self.serve_import(id),
@@ -301,13 +297,21 @@ impl<T> Store<T> {
                             // The guest frames that called the failing host
                             // function, after any frames the trap already has
                             // (from a nested entry it came out of).
-                            let at = if id == FOREIGN_CALL_ID {
-                                foreign_site
-                            } else {
-                                resume.as_ptr().wrapping_sub(ops::CallIndirectHost::SIZE)
+                            let frames = match backtrace::direct_host_call(&self.module, at.as_ptr()) {
+                                // Called where the guest calls the import:
+                                // its stub's frame, as if the stub had run.
+                                Some(stub) => {
+                                    let site = self.vm.trap_site(resume.as_ptr());
+                                    let mut frames = alloc::vec![stub];
+                                    frames.extend(backtrace::frames(&self.module, &self.framed, &site));
+                                    frames
+                                }
+                                None => {
+                                    let site = self.vm.trap_site(at.as_ptr());
+                                    backtrace::frames(&self.module, &self.framed, &site)
+                                }
                             };
-                            let site = self.vm.trap_site(at);
-                            trap.push_frames(backtrace::frames(&self.module, &self.framed, &site));
+                            trap.push_frames(frames);
                             // Unwind this entry like a guest trap.
                             let _ = self.vm.abandon();
                             return Err(trap);

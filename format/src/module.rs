@@ -254,14 +254,13 @@ impl ModuleParts {
                 ) {
                     indirect_ops.push(f.range.start + offset);
                 }
-                let sheave_opcodes::Op::CallIndirectHost(call) = op else { continue };
-                let known = sheave_opcodes::Builtin::from_id(call.id).is_some()
-                    || self.import_index(call.id).is_some();
+                let Some(id) = op.host_call_id() else { continue };
+                let known = sheave_opcodes::Builtin::from_id(id).is_some() || self.import_index(id).is_some();
                 if !known {
                     return Err(ModuleError::Malformed(alloc::format!(
                         "{}+{offset:#x} calls host function {}, which is neither a builtin nor one of the module's {} imports",
                         f.name,
-                        call.id,
+                        id,
                         self.imports.len()
                     )));
                 }

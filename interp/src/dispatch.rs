@@ -17,7 +17,7 @@
 use crate::profile::{OpKind, OpProfile};
 use crate::state::{Done, Flow, State, Stop};
 use crate::trap::TrapKind;
-use sheave_opcodes::{ESCAPE, OpInfo, Opcode, for_each_extended_op, for_each_op, ops};
+use sheave_opcodes::{ESCAPE, ExtOpcode, OpInfo, Opcode, for_each_extended_op, for_each_op, ops};
 
 /// How the interpreter moves from one op to the next.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
@@ -122,9 +122,68 @@ pub(crate) unsafe fn run_loop(s: *mut State, mut pc: *const u8) {
         let next = unsafe { HOT_STEPS[*pc as usize](&mut *s, pc) };
         match next {
             Ok(next) => pc = next,
-            Err(Stop) => return,
+            // SAFETY: `pc` is the verified op that stopped, and no
+            // reference to the state is live here.
+            Err(Stop) => match unsafe { serve_direct(s, pc) } {
+                Some(resume) => pc = resume,
+                None => return,
+            },
         }
     }
+}
+
+/// Whether the op at `pc` is one of the `call_host` family (a host call
+/// made where the guest calls an import, without its stub).
+///
+/// # Safety
+/// `pc` is the start of a verified op.
+#[inline(always)]
+unsafe fn is_direct_host_call(pc: *const u8) -> bool {
+    // SAFETY: `pc` is the start of a verified op.
+    if unsafe { *pc } != ESCAPE {
+        return false;
+    }
+    // SAFETY: a verified op starting with the escape has its two opcode bytes.
+    let n = unsafe { u16::from_le_bytes(pc.add(1).cast::<[u8; 2]>().read_unaligned()) };
+    [ExtOpcode::CallHost, ExtOpcode::Call1Host, ExtOpcode::Call2Host, ExtOpcode::Call3Host]
+        .iter()
+        .any(|&op| op as u16 == n)
+}
+
+/// After the step of the op at `pc` stopped the run: if that op is one of
+/// the `call_host` family and stopped at a host function, offer the call
+/// to the installed server (the step has moved the arguments, which must
+/// not run twice, so these ops are served after their step, unlike
+/// `call_indirect_host`). `None`: the run stops, at the host call when the
+/// server declined.
+///
+/// # Safety
+/// As [`serve_in_place`], with `pc` the verified op whose step stopped.
+#[inline(always)]
+unsafe fn serve_direct(s: *mut State, pc: *const u8) -> Option<*const u8> {
+    // SAFETY: `pc` is a verified op.
+    if !unsafe { is_direct_host_call(pc) } {
+        return None;
+    }
+    // Read the two fields, not the whole stop reason: its parts were just
+    // stored separately, and a wider load of them would wait for the
+    // stores to retire instead of taking their values (2x `host_loop`).
+    // SAFETY: `s` is valid; the reference ends before the server runs.
+    let (id, resume) = match unsafe { &(*s).done } {
+        Done::HostCall { id, resume, .. } => (*id, *resume),
+        _ => return None,
+    };
+    // SAFETY: as above.
+    let server = unsafe { (*s).host }.filter(|_| id >= sheave_opcodes::HOST_FUNC_BASE)?;
+    // SAFETY: as in `serve_in_place`.
+    if unsafe { (server.serve)(server.cx, id) } {
+        return Some(resume);
+    }
+    // Entries the server made into the guest overwrote the stop reason:
+    // this run stops at its own host call.
+    // SAFETY: `s` is valid and the server has returned.
+    unsafe { (*s).done = Done::HostCall { id, at: pc, resume } };
+    None
 }
 
 /// A `call_indirect_host` of a host function (not a builtin) while a
@@ -152,6 +211,86 @@ unsafe fn serve_in_place(s: *mut State, pc: *const u8) -> Option<*const u8> {
     // and no reference to the state is live across the call.
     unsafe { (server.serve)(server.cx, op.id) }
         .then(|| pc.wrapping_add(<ops::CallIndirectHost as OpInfo>::SIZE))
+}
+
+/// The `call_host` family, for the tail-call handlers: the registers each
+/// op moves into `x0..` and its host-call id.
+trait DirectHostCall: OpInfo + Sized {
+    /// # Safety
+    /// `pc` is a verified op of this kind.
+    unsafe fn at(pc: *const u8) -> Self;
+    /// The argument registers (the first `n` of them) and `n`.
+    fn moves(&self) -> ([sheave_opcodes::XReg; 3], usize);
+    fn id(&self) -> u16;
+}
+
+macro_rules! direct_host_calls {
+    ($($op:ident: [$($a:ident),*];)*) => {$(
+        impl DirectHostCall for ops::$op {
+            #[inline(always)]
+            unsafe fn at(pc: *const u8) -> Self {
+                // SAFETY: the caller's promise; operands follow the prefix.
+                unsafe { ops::$op::decode_unchecked(pc.add(<ops::$op as OpInfo>::PREFIX_LEN)) }
+            }
+            #[inline(always)]
+            fn moves(&self) -> ([sheave_opcodes::XReg; 3], usize) {
+                let regs = [$(self.$a),*];
+                let mut all = [sheave_opcodes::XReg::SP; 3];
+                all[..regs.len()].copy_from_slice(&regs);
+                (all, regs.len())
+            }
+            #[inline(always)]
+            fn id(&self) -> u16 {
+                self.id
+            }
+        }
+    )*};
+}
+direct_host_calls! {
+    CallHost: [];
+    Call1Host: [a0];
+    Call2Host: [a0, a1];
+    Call3Host: [a0, a1, a2];
+}
+
+/// A `call_host` family op under the tail-call dispatcher: move the
+/// arguments, then run a builtin in place, or offer an import to the
+/// server (no reference to the state is live while it runs), or stop at
+/// the host call. Unlike the op's step, the moves run once whichever way
+/// the call goes, so the server can be asked after them without reading
+/// back a stop reason.
+///
+/// # Safety
+/// `pc` is a verified op of kind `T`; `s` is valid and no reference to
+/// the state is live.
+#[cfg_attr(debug_assertions, allow(dead_code))]
+#[inline(always)]
+unsafe fn direct_host_call<T: DirectHostCall>(s: *mut State, pc: *const u8) -> crate::state::Flow {
+    // SAFETY: the caller's promise.
+    let op = unsafe { T::at(pc) };
+    let (regs, n) = op.moves();
+    let next = pc.wrapping_add(T::SIZE);
+    {
+        // SAFETY: `s` is valid; this reference ends with the block.
+        let st = unsafe { &mut *s };
+        let values = regs.map(|r| st.x64(r));
+        st.x[..n].copy_from_slice(&values[..n]);
+        if op.id() < sheave_opcodes::HOST_FUNC_BASE {
+            return st.call_indirect_host(crate::state::At { pc, next }, op.id());
+        }
+    }
+    // SAFETY: `s` is valid; the read ends at once.
+    let server = unsafe { (*s).host };
+    if let Some(server) = server {
+        // SAFETY: as in `serve_in_place`: the server was installed for this
+        // run, and no reference to the state is live across its call.
+        if unsafe { (server.serve)(server.cx, op.id()) } {
+            return Ok(next);
+        }
+    }
+    // SAFETY: `s` is valid and the server, if any, has returned.
+    unsafe { (*s).done = Done::HostCall { id: op.id(), at: pc, resume: next } };
+    Err(Stop)
 }
 
 /// The loop dispatcher, counting ops into `profile`.
@@ -204,6 +343,24 @@ mod tail {
     macro_rules! define_handlers {
         ($fast:literal; $( $(#[$attr:meta])* $name:ident = $Camel:ident { $($field:ident : $ty:ty),* } ; )*) => {$(
             pub unsafe fn $name(s: *mut State, pc: *const u8) {
+                // The `call_host` family: see `direct_host_call`.
+                if const { is_named(stringify!($name), "call_host") } {
+                    // SAFETY: `pc` is a verified `call_host`, no reference to
+                    // the state is live, and the flow is the next op or a stop.
+                    return unsafe { next(s, direct_host_call::<ops::CallHost>(s, pc)) };
+                }
+                if const { is_named(stringify!($name), "call1_host") } {
+                    // SAFETY: as for `call_host`.
+                    return unsafe { next(s, direct_host_call::<ops::Call1Host>(s, pc)) };
+                }
+                if const { is_named(stringify!($name), "call2_host") } {
+                    // SAFETY: as for `call_host`.
+                    return unsafe { next(s, direct_host_call::<ops::Call2Host>(s, pc)) };
+                }
+                if const { is_named(stringify!($name), "call3_host") } {
+                    // SAFETY: as for `call_host`.
+                    return unsafe { next(s, direct_host_call::<ops::Call3Host>(s, pc)) };
+                }
                 if const { is_named(stringify!($name), "call_indirect_host") } {
                     // SAFETY: `pc` is a verified `call_indirect_host`, and
                     // no reference to the state is live.

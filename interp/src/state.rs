@@ -8,7 +8,7 @@ use sheave_opcodes::{FReg, VReg, XReg};
 pub(crate) enum Done {
     Returned,
     Trap { pc: *const u8, kind: TrapKind },
-    HostCall { id: u16, resume: *const u8 },
+    HostCall { id: u16, at: *const u8, resume: *const u8 },
 }
 
 /// Registers and stack bounds. Handlers get `&mut State` and the pc.

@@ -40,6 +40,10 @@ pub enum DoneReason {
         /// Which host function: `HOST_FUNC_BASE` + its import index, or
         /// any other id that is not a builtin's.
         id: u16,
+        /// The op that made the call (`call_indirect_host`, a
+        /// `call_host` family op, or the foreign call's): where a
+        /// backtrace places it.
+        at: NonNull<u8>,
         /// Where to continue.
         resume: NonNull<u8>,
     },
@@ -589,7 +593,9 @@ impl Vm {
                 snapshot.restore(&mut self.state);
                 DoneReason::Trap { pc: non_null(pc), kind }
             }
-            Done::HostCall { id, resume } => DoneReason::HostCall { id, resume: non_null(resume) },
+            Done::HostCall { id, at, resume } => {
+                DoneReason::HostCall { id, at: non_null(at), resume: non_null(resume) }
+            }
         }
     }
 

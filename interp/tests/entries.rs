@@ -174,7 +174,7 @@ fn call_g(vm: &mut Vm, g: &Func, n: u64, handle_bottom_trap: bool) -> Result<u64
         match done {
             DoneReason::Returned => return Ok(vm.results(&[ValType::I64]).unwrap()[0].i64().unwrap() as u64),
             DoneReason::Trap { kind, .. } => return Err(kind),
-            DoneReason::HostCall { id, resume } => {
+            DoneReason::HostCall { id, resume, .. } => {
                 assert_eq!(id, sheave_opcodes::HOST_FUNC_BASE);
                 let arg = vm.results(&[ValType::I64]).unwrap()[0].i64().unwrap() as u64;
                 let inner = call_g(vm, g, arg - 1, handle_bottom_trap);
@@ -465,4 +465,108 @@ fn results_beyond_the_registers_come_back_through_memory() {
     assert_eq!(results[15], Val::I64(15));
     assert_eq!(results[16], Val::I64(99));
     assert!(vm.results(&[ValType::I64; 18]).is_err(), "only one result slot was reserved");
+}
+
+/// `callN_host` with its arguments in x7, x5, x6 (set to 3, 1, 2 first),
+/// then `ret`; the op starts at offset 9.
+fn direct_host_call(n: usize) -> Func {
+    let id = sheave_opcodes::HOST_FUNC_BASE;
+    let mut a = Assembler::new();
+    a.op(ops::Xconst8 { dst: x(5), imm: 1 });
+    a.op(ops::Xconst8 { dst: x(6), imm: 2 });
+    a.op(ops::Xconst8 { dst: x(7), imm: 3 });
+    match n {
+        0 => a.op(ops::CallHost { id }),
+        1 => a.op(ops::Call1Host { a0: x(7), id }),
+        2 => a.op(ops::Call2Host { a0: x(7), a1: x(5), id }),
+        _ => a.op(ops::Call3Host { a0: x(7), a1: x(5), a2: x(6), id }),
+    };
+    a.op(ops::Ret {});
+    Func::new(a)
+}
+
+/// The host function of `direct_host_call`: x0 + 10 x1 + 100 x2.
+fn weighted_sum(vm: &Vm) -> u64 {
+    vm.x(x(0)) + 10 * vm.x(x(1)) + 100 * vm.x(x(2))
+}
+
+/// What `serve_weighted_sum` works with.
+struct Summing {
+    vm: *mut Vm,
+    /// Run this function in a nested entry, then refuse.
+    nest_then_refuse: Option<NonNull<u8>>,
+    calls: u64,
+}
+
+/// Serves `weighted_sum`, or enters the guest again and refuses.
+unsafe fn serve_weighted_sum(cx: *mut (), id: u16) -> bool {
+    let cx = cx.cast::<Summing>();
+    assert_eq!(id, sheave_opcodes::HOST_FUNC_BASE);
+    // SAFETY: `cx` is the `Summing` the run was entered with, and the run
+    // loop holds no reference to it or to the VM while it serves.
+    unsafe {
+        (*cx).calls += 1;
+        let vm = (*cx).vm;
+        if let Some(nested) = (*cx).nest_then_refuse {
+            let server = HostCallServer::new(serve_weighted_sum, cx.cast());
+            let done = Vm::call_prepared_serving(vm, nested, server).unwrap();
+            assert_eq!(done, DoneReason::Returned);
+            return false;
+        }
+        let sum = weighted_sum(&*vm);
+        (*vm).set_x(x(0), sum);
+    }
+    true
+}
+
+#[test]
+fn direct_host_calls_move_their_arguments_then_stop_or_are_served() {
+    // x0..x2 = 4, 5, 6 on entry; each op moves its arguments over them.
+    let want = [4 + 50 + 600, 3 + 50 + 600, 3 + 10 + 600, 3 + 10 + 200];
+    for (n, want) in want.into_iter().enumerate() {
+        let func = direct_host_call(n);
+        // Without a server the run stops at the op, arguments moved.
+        let mut vm = Vm::new();
+        // SAFETY: verified; touches only registers.
+        let done = unsafe { vm.call(func.entry(), &i64s(&[4, 5, 6])) }.unwrap();
+        let DoneReason::HostCall { id, at, resume } = done else { panic!("call{n}_host: {done:?}") };
+        assert_eq!(id, sheave_opcodes::HOST_FUNC_BASE);
+        assert_eq!((func.offset_of(at), func.offset_of(resume)), (9, func.code.len() - 1), "call{n}_host");
+        vm.set_x(x(0), weighted_sum(&vm));
+        // SAFETY: resumes the host call it stopped at.
+        assert_eq!(unsafe { vm.resume(resume) }, Ok(DoneReason::Returned));
+        assert_eq!(vm.x(x(0)), want, "call{n}_host stopped");
+
+        // Served in place, the guest goes on to its `ret`.
+        let mut vm = Vm::new();
+        vm.set_values(&i64s(&[4, 5, 6])).unwrap();
+        let mut summing = Summing { vm: &mut vm, nest_then_refuse: None, calls: 0 };
+        let cx: *mut Summing = &mut summing;
+        // SAFETY: the server reaches the VM only through `cx`; verified code.
+        let done = unsafe {
+            let server = HostCallServer::new(serve_weighted_sum, cx.cast());
+            Vm::call_prepared_serving((*cx).vm, func.entry(), server).unwrap()
+        };
+        assert_eq!(done, DoneReason::Returned);
+        assert_eq!((summing.calls, vm.x(x(0))), (1, want), "call{n}_host served");
+    }
+
+    // A server that enters the guest again and then refuses: the outer run
+    // stops at its own host call, not with the nested entry's return.
+    let mut a = Assembler::new();
+    a.op(ops::Ret {});
+    let leaf = Func::new(a);
+    let func = direct_host_call(2);
+    let mut vm = Vm::new();
+    let mut summing = Summing { vm: &mut vm, nest_then_refuse: Some(leaf.entry()), calls: 0 };
+    let cx: *mut Summing = &mut summing;
+    // SAFETY: as above.
+    let done = unsafe {
+        let server = HostCallServer::new(serve_weighted_sum, cx.cast());
+        Vm::call_prepared_serving((*cx).vm, func.entry(), server).unwrap()
+    };
+    let DoneReason::HostCall { at, .. } = done else { panic!("{done:?}") };
+    assert_eq!(func.offset_of(at), 9);
+    vm.abandon().unwrap();
+    assert_eq!(vm.suspended_entries(), 0);
 }

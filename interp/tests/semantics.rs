@@ -1336,11 +1336,12 @@ fn every_op_is_exercised() {
     memory(&mut h);
     calls_frames_and_traps(&mut h);
     vector::all(&mut h);
-    // Host calls are exercised in tests/entries.rs.
+    // Host calls (`call_indirect_host`, the `call_host` family) are
+    // exercised in tests/entries.rs.
     let missing: Vec<&str> = OP_SIGNATURES
         .iter()
         .map(|(_, _, name, _)| *name)
-        .filter(|name| !h.covered.contains(name) && *name != "call_indirect_host")
+        .filter(|name| !h.covered.contains(name) && *name != "call_indirect_host" && !name.ends_with("_host"))
         .collect();
     assert!(missing.is_empty(), "ops without a semantics test: {missing:?}");
 }

@@ -142,3 +142,19 @@ macro_rules! define_builtins {
 }
 
 for_each_builtin!(define_builtins);
+
+impl crate::Op {
+    /// The host-call id of `call_indirect_host` and of the `call_host`
+    /// family (the same call made where the guest calls an import).
+    pub fn host_call_id(&self) -> Option<u16> {
+        use crate::Op;
+        match self {
+            Op::CallIndirectHost(op) => Some(op.id),
+            Op::CallHost(op) => Some(op.id),
+            Op::Call1Host(op) => Some(op.id),
+            Op::Call2Host(op) => Some(op.id),
+            Op::Call3Host(op) => Some(op.id),
+            _ => None,
+        }
+    }
+}

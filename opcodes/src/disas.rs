@@ -43,10 +43,10 @@ pub fn disassemble(code: &[u8], options: DisasOptions, out: &mut dyn Write) -> R
             let target = offset as i64 + rel.0 as i64;
             write!(out, "    ; -> {target:#x}")?;
         }
-        if let Op::CallIndirectHost(call) = op {
-            match crate::Builtin::from_id(call.id) {
+        if let Some(id) = op.host_call_id() {
+            match crate::Builtin::from_id(id) {
                 Some(builtin) => write!(out, "    ; builtin {}", builtin.name())?,
-                None => match call.id.checked_sub(crate::HOST_FUNC_BASE) {
+                None => match id.checked_sub(crate::HOST_FUNC_BASE) {
                     Some(k) => write!(out, "    ; import {k}")?,
                     None => write!(out, "    ; unknown builtin")?,
                 },

@@ -1328,6 +1328,19 @@ macro_rules! for_each_extended_op {
             // `br_table32_xload8_u_ix`, for the same reason as the last.
             /// Jump when `a > imm`, signed 32-bit.
             br_if_xsgt32_i = BrIfXsgt32I { a: XReg, imm: i32, offset: PcRel };
+
+            // Calls of an import, made where the guest calls it: the linker
+            // rewrites a `call`..`call3` of the import's stub into these,
+            // which are the same size, so nothing else moves.
+            /// `call_indirect_host id` without the stub: `lr` is unchanged
+            /// and the guest goes on with the next op.
+            call_host = CallHost { id: u16 };
+            /// `x0 = a0`, then `call_host id`.
+            call1_host = Call1Host { a0: XReg, id: u16 };
+            /// `x0, x1 = a0, a1` (a parallel move), then `call_host id`.
+            call2_host = Call2Host { a0: XReg, a1: XReg, id: u16 };
+            /// `x0, x1, x2 = a0, a1, a2` (a parallel move), then `call_host id`.
+            call3_host = Call3Host { a0: XReg, a1: XReg, a2: XReg, id: u16 };
         }
     };
 }

@@ -272,7 +272,7 @@ impl State {
         }
         self.foreign_target = target;
         self.foreign_site = at.pc;
-        self.done = Done::HostCall { id: sheave_opcodes::FOREIGN_CALL_ID, resume };
+        self.done = Done::HostCall { id: sheave_opcodes::FOREIGN_CALL_ID, at: at.pc, resume };
         Err(Stop)
     }
     /// A builtin runs here, inside the op, and the guest goes on with the
@@ -283,8 +283,36 @@ impl State {
         if let Some(builtin) = sheave_opcodes::Builtin::from_id(id) {
             return self.builtin(at, builtin);
         }
-        self.done = Done::HostCall { id, resume: at.next };
+        self.done = Done::HostCall { id, at: at.pc, resume: at.next };
         Err(Stop)
+    }
+
+    /// `call_host id`: `call_indirect_host id` in the caller's frame, as
+    /// the linker rewrites a call of an import's stub (same size, no `lr`
+    /// change, no stub to run and return from).
+    #[inline(always)]
+    pub fn call_host(&mut self, at: At, id: u16) -> Flow {
+        self.call_indirect_host(at, id)
+    }
+    /// `x0 = a0`, then `call_host id`.
+    #[inline(always)]
+    pub fn call1_host(&mut self, at: At, a0: XReg, id: u16) -> Flow {
+        self.x[0] = self.x64(a0);
+        self.call_indirect_host(at, id)
+    }
+    /// `x0, x1 = a0, a1` (a parallel move), then `call_host id`.
+    #[inline(always)]
+    pub fn call2_host(&mut self, at: At, a0: XReg, a1: XReg, id: u16) -> Flow {
+        let (v0, v1) = (self.x64(a0), self.x64(a1));
+        (self.x[0], self.x[1]) = (v0, v1);
+        self.call_indirect_host(at, id)
+    }
+    /// `x0, x1, x2 = a0, a1, a2` (a parallel move), then `call_host id`.
+    #[inline(always)]
+    pub fn call3_host(&mut self, at: At, a0: XReg, a1: XReg, a2: XReg, id: u16) -> Flow {
+        let (v0, v1, v2) = (self.x64(a0), self.x64(a1), self.x64(a2));
+        (self.x[0], self.x[1], self.x[2]) = (v0, v1, v2);
+        self.call_indirect_host(at, id)
     }
 
     #[inline(never)]

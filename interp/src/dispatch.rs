@@ -215,29 +215,26 @@ unsafe fn serve_in_place(s: *mut State, pc: *const u8) -> Option<*const u8> {
 
 /// The `call_host` family, for the tail-call handlers: the registers each
 /// op moves into `x0..` and its host-call id.
-trait DirectHostCall: OpInfo + Sized {
+trait DirectHostCall<const N: usize>: OpInfo + Sized {
     /// # Safety
     /// `pc` is a verified op of this kind.
     unsafe fn at(pc: *const u8) -> Self;
-    /// The argument registers (the first `n` of them) and `n`.
-    fn moves(&self) -> ([sheave_opcodes::XReg; 3], usize);
+    /// The registers moved into `x0..`.
+    fn moves(&self) -> [sheave_opcodes::XReg; N];
     fn id(&self) -> u16;
 }
 
 macro_rules! direct_host_calls {
-    ($($op:ident: [$($a:ident),*];)*) => {$(
-        impl DirectHostCall for ops::$op {
+    ($($op:ident: $n:literal [$($a:ident),*];)*) => {$(
+        impl DirectHostCall<$n> for ops::$op {
             #[inline(always)]
             unsafe fn at(pc: *const u8) -> Self {
                 // SAFETY: the caller's promise; operands follow the prefix.
                 unsafe { ops::$op::decode_unchecked(pc.add(<ops::$op as OpInfo>::PREFIX_LEN)) }
             }
             #[inline(always)]
-            fn moves(&self) -> ([sheave_opcodes::XReg; 3], usize) {
-                let regs = [$(self.$a),*];
-                let mut all = [sheave_opcodes::XReg::SP; 3];
-                all[..regs.len()].copy_from_slice(&regs);
-                (all, regs.len())
+            fn moves(&self) -> [sheave_opcodes::XReg; $n] {
+                [$(self.$a),*]
             }
             #[inline(always)]
             fn id(&self) -> u16 {
@@ -247,10 +244,10 @@ macro_rules! direct_host_calls {
     )*};
 }
 direct_host_calls! {
-    CallHost: [];
-    Call1Host: [a0];
-    Call2Host: [a0, a1];
-    Call3Host: [a0, a1, a2];
+    CallHost: 0 [];
+    Call1Host: 1 [a0];
+    Call2Host: 2 [a0, a1];
+    Call3Host: 3 [a0, a1, a2];
 }
 
 /// A `call_host` family op under the tail-call dispatcher: move the
@@ -265,16 +262,17 @@ direct_host_calls! {
 /// the state is live.
 #[cfg_attr(debug_assertions, allow(dead_code))]
 #[inline(always)]
-unsafe fn direct_host_call<T: DirectHostCall>(s: *mut State, pc: *const u8) -> crate::state::Flow {
+unsafe fn direct_host_call<const N: usize, T: DirectHostCall<N>>(
+    s: *mut State,
+    pc: *const u8,
+) -> crate::state::Flow {
     // SAFETY: the caller's promise.
     let op = unsafe { T::at(pc) };
-    let (regs, n) = op.moves();
     let next = pc.wrapping_add(T::SIZE);
     {
         // SAFETY: `s` is valid; this reference ends with the block.
         let st = unsafe { &mut *s };
-        let values = regs.map(|r| st.x64(r));
-        st.x[..n].copy_from_slice(&values[..n]);
+        st.move_args(op.moves());
         if op.id() < sheave_opcodes::HOST_FUNC_BASE {
             return st.call_indirect_host(crate::state::At { pc, next }, op.id());
         }
@@ -347,19 +345,19 @@ mod tail {
                 if const { is_named(stringify!($name), "call_host") } {
                     // SAFETY: `pc` is a verified `call_host`, no reference to
                     // the state is live, and the flow is the next op or a stop.
-                    return unsafe { next(s, direct_host_call::<ops::CallHost>(s, pc)) };
+                    return unsafe { next(s, direct_host_call::<_, ops::CallHost>(s, pc)) };
                 }
                 if const { is_named(stringify!($name), "call1_host") } {
                     // SAFETY: as for `call_host`.
-                    return unsafe { next(s, direct_host_call::<ops::Call1Host>(s, pc)) };
+                    return unsafe { next(s, direct_host_call::<_, ops::Call1Host>(s, pc)) };
                 }
                 if const { is_named(stringify!($name), "call2_host") } {
                     // SAFETY: as for `call_host`.
-                    return unsafe { next(s, direct_host_call::<ops::Call2Host>(s, pc)) };
+                    return unsafe { next(s, direct_host_call::<_, ops::Call2Host>(s, pc)) };
                 }
                 if const { is_named(stringify!($name), "call3_host") } {
                     // SAFETY: as for `call_host`.
-                    return unsafe { next(s, direct_host_call::<ops::Call3Host>(s, pc)) };
+                    return unsafe { next(s, direct_host_call::<_, ops::Call3Host>(s, pc)) };
                 }
                 if const { is_named(stringify!($name), "call_indirect_host") } {
                     // SAFETY: `pc` is a verified `call_indirect_host`, and

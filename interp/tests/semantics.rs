@@ -533,11 +533,12 @@ fn branches(h: &mut Harness) {
         BrIfFlt64 from_f64: [(f64::NEG_INFINITY, f64::MIN) => true, (NAN64, 2.0) => false];
         BrIfFlteq64 from_f64: [(-0.0, 0.0) => true, (2.0, NAN64) => false];
     }
-    // A jump table: entries 0..2 and the default; indices clamp to the default.
-    for (idx, want) in [(0u64, 10), (1, 11), (2, 12), (3, 12), (u32::MAX as u64, 12), (HI, 10)] {
+    // A jump table `op` of three entries, the last the default: entry i
+    // returns 10 + i.
+    let table = |op: Op| {
         let mut a = Assembler::new();
         let targets: Vec<_> = (0..3).map(|_| a.label()).collect();
-        a.op(ops::BrTable32 { idx: x(0), len: 3 });
+        a.op(op);
         for &t in &targets {
             a.branch(ops::Jump { offset: PcRel(0) }, t).unwrap();
         }
@@ -546,26 +547,20 @@ fn branches(h: &mut Harness) {
             a.op(ops::Xconst8 { dst: x(0), imm: 10 + i as i8 });
             a.op(ops::Ret {});
         }
+        a
+    };
+    // Indices clamp to the default.
+    for (idx, want) in [(0u64, 10), (1, 11), (2, 12), (3, 12), (u32::MAX as u64, 12), (HI, 10)] {
+        let a = table(ops::BrTable32 { idx: x(0), len: 3 }.into());
         let r = h.run_asm(a, |n| vec![0..n], &i64s(&[idx]), &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(want)], "br_table32 index {idx:#x}");
     }
-    // A jump table on a loaded byte: the byte at x1 + x2 + 1 picks the
-    // entry, clamped to the default like the register form's index.
+    // On a loaded byte: the byte at x1 + x2 + 1 picks the entry, clamped
+    // to the default like the register form's index.
     let bytes: [u8; 4] = [0, 2, 1, 200];
     for (k, want) in [(0u64, 12), (1, 11), (2, 12), (u64::MAX, 10)] {
-        let mut a = Assembler::new();
-        let targets: Vec<_> = (0..3).map(|_| a.label()).collect();
-        a.op(ops::BrTable32Xload8UIx { base: x(1), index: x(2), offset: 1, len: 3 });
-        for &t in &targets {
-            a.branch(ops::Jump { offset: PcRel(0) }, t).unwrap();
-        }
-        for (i, &t) in targets.iter().enumerate() {
-            a.bind(t);
-            a.op(ops::Xconst8 { dst: x(0), imm: 10 + i as i8 });
-            a.op(ops::Ret {});
-        }
-        let base = bytes.as_ptr() as u64;
-        let args = i64s(&[0, base, k]);
+        let a = table(ops::BrTable32Xload8UIx { base: x(1), index: x(2), offset: 1, len: 3 }.into());
+        let args = i64s(&[0, bytes.as_ptr() as u64, k]);
         let r = h.run_asm(a, |n| vec![0..n], &args, &[ValType::I64]).unwrap();
         assert_eq!(r, [Val::I64(want)], "br_table32_xload8_u_ix at index {k}");
     }

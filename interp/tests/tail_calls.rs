@@ -93,22 +93,31 @@ fn checked_mode_checks_under_every_dispatcher() {
     let mut a = Assembler::new();
     a.op(ops::Xload64 { dst: x(0), base: x(0), offset: 0 });
     a.op(ops::Ret {});
+    let word = Box::new(0x5eed_u64);
+    let addr = &*word as *const u64 as u64;
+    read_unchecked_then_stopped_checked(a, &[addr], |vm| {
+        assert_eq!(vm.results(&[ValType::I64]).unwrap()[0], Val::I64(0x5eed));
+    });
+}
+
+/// Run the code `a` assembles with `args` under each dispatcher: without
+/// checks it returns (then `unchecked` looks at the VM), in checked mode
+/// its memory access traps. `args` must make the access read live memory.
+fn read_unchecked_then_stopped_checked(a: Assembler, args: &[u64], unchecked: impl Fn(&mut Vm)) {
     let code = a.finish().unwrap();
     let functions = [0..code.len()];
     verify(&code, &functions).unwrap();
-    let word = Box::new(0x5eed_u64);
-    let addr = &*word as *const u64 as u64;
     for dispatch in [Dispatch::TailCall, Dispatch::Loop] {
         let mut vm = Vm::new();
         vm.set_dispatch(dispatch);
-        // SAFETY: verified; the load reads `word`, which is live.
-        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr])) }.unwrap();
+        // SAFETY: verified; the caller's arguments make the access read live memory.
+        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(args)) }.unwrap();
         assert_eq!(done, DoneReason::Returned, "{dispatch:?} unchecked");
-        assert_eq!(vm.results(&[ValType::I64]).unwrap()[0], Val::I64(0x5eed));
+        unchecked(&mut vm);
 
         vm.set_checks(Some(std::sync::Arc::new(sheave_interp::Checks::new(&code, &functions, &[]))));
-        // SAFETY: verified; checked mode stops the load of memory it was not granted.
-        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr])) }.unwrap();
+        // SAFETY: verified; checked mode stops the access to memory it was not granted.
+        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(args)) }.unwrap();
         assert!(
             matches!(done, DoneReason::Trap { kind: TrapKind::MemoryOutOfBounds, .. }),
             "{dispatch:?} checked: {done:?}"
@@ -126,25 +135,8 @@ fn checked_mode_checks_a_jump_tables_load() {
     a.branch(ops::Jump { offset: PcRel(0) }, out).unwrap();
     a.bind(out);
     a.op(ops::Ret {});
-    let code = a.finish().unwrap();
-    let functions = [0..code.len()];
-    verify(&code, &functions).unwrap();
     let byte = Box::new(0u8);
-    let addr = &*byte as *const u8 as u64;
-    for dispatch in [Dispatch::TailCall, Dispatch::Loop] {
-        let mut vm = Vm::new();
-        vm.set_dispatch(dispatch);
-        // SAFETY: verified; the load reads `byte`, which is live.
-        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr, 0])) }.unwrap();
-        assert_eq!(done, DoneReason::Returned, "{dispatch:?} unchecked");
-        vm.set_checks(Some(std::sync::Arc::new(sheave_interp::Checks::new(&code, &functions, &[]))));
-        // SAFETY: verified; checked mode stops the load of memory it was not granted.
-        let done = unsafe { vm.call(NonNull::from(&code[0]), &i64s(&[addr, 0])) }.unwrap();
-        assert!(
-            matches!(done, DoneReason::Trap { kind: TrapKind::MemoryOutOfBounds, .. }),
-            "{dispatch:?} checked: {done:?}"
-        );
-    }
+    read_unchecked_then_stopped_checked(a, &[&*byte as *const u8 as u64, 0], |_| {});
 }
 
 /// Fuel metering, like checked mode, runs on the general handler set: a

@@ -204,21 +204,27 @@ impl State {
         self.lr = at.next;
         Ok(at.rel(offset))
     }
+    /// `x0.. = regs`, a parallel move: every register is read before any
+    /// is written (the argument moves of `call1`..`call3` and their host
+    /// forms).
+    #[inline(always)]
+    pub(crate) fn move_args<const N: usize>(&mut self, regs: [XReg; N]) {
+        let values = regs.map(|r| self.x64(r));
+        self.x[..N].copy_from_slice(&values);
+    }
     #[inline(always)]
     pub fn call1(&mut self, at: At, a0: XReg, offset: PcRel) -> Flow {
-        self.x[0] = self.x64(a0);
+        self.move_args([a0]);
         self.call(at, offset)
     }
     #[inline(always)]
     pub fn call2(&mut self, at: At, a0: XReg, a1: XReg, offset: PcRel) -> Flow {
-        let (v0, v1) = (self.x64(a0), self.x64(a1));
-        (self.x[0], self.x[1]) = (v0, v1);
+        self.move_args([a0, a1]);
         self.call(at, offset)
     }
     #[inline(always)]
     pub fn call3(&mut self, at: At, a0: XReg, a1: XReg, a2: XReg, offset: PcRel) -> Flow {
-        let (v0, v1, v2) = (self.x64(a0), self.x64(a1), self.x64(a2));
-        (self.x[0], self.x[1], self.x[2]) = (v0, v1, v2);
+        self.move_args([a0, a1, a2]);
         self.call(at, offset)
     }
     #[inline(always)]
@@ -297,21 +303,19 @@ impl State {
     /// `x0 = a0`, then `call_host id`.
     #[inline(always)]
     pub fn call1_host(&mut self, at: At, a0: XReg, id: u16) -> Flow {
-        self.x[0] = self.x64(a0);
+        self.move_args([a0]);
         self.call_indirect_host(at, id)
     }
     /// `x0, x1 = a0, a1` (a parallel move), then `call_host id`.
     #[inline(always)]
     pub fn call2_host(&mut self, at: At, a0: XReg, a1: XReg, id: u16) -> Flow {
-        let (v0, v1) = (self.x64(a0), self.x64(a1));
-        (self.x[0], self.x[1]) = (v0, v1);
+        self.move_args([a0, a1]);
         self.call_indirect_host(at, id)
     }
     /// `x0, x1, x2 = a0, a1, a2` (a parallel move), then `call_host id`.
     #[inline(always)]
     pub fn call3_host(&mut self, at: At, a0: XReg, a1: XReg, a2: XReg, id: u16) -> Flow {
-        let (v0, v1, v2) = (self.x64(a0), self.x64(a1), self.x64(a2));
-        (self.x[0], self.x[1], self.x[2]) = (v0, v1, v2);
+        self.move_args([a0, a1, a2]);
         self.call_indirect_host(at, id)
     }
 

@@ -8,8 +8,9 @@
 //!   the parameter's register itself and the move goes.
 //! - [`sink_step`]: a counter step moves down to the closing jump, where
 //!   it fuses with it ([`jump_form`]).
-//! - [`forward_moves`]: `a <- b` just before an op that overwrites `a`
-//!   and reads it: the op reads `b`.
+//! - [`forward_moves`]: `a <- b` before an op that overwrites `a` and
+//!   reads it (just before, or past moves that the op can move up past):
+//!   the op reads `b`, where the move was.
 //! - [`forward_sp`]: a copy of `sp` read by one op: the op reads `sp`.
 //! - [`forward_copies`]: `t <- s`, ops reading `t`, then `d <- t` with `t`
 //!   dead: `d <- s` first, the ops read `d`, and the second move goes.
@@ -288,10 +289,24 @@ pub(crate) fn forward_sp(vcode: &VCode, out: &Output, items: &[InstOrEdit], uses
 pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r: &mut Retargets) {
     let mut p = 0;
     while p + 1 < r.order.len() {
-        let (m, i) = (r.order[p], r.order[p + 1]);
+        let m = r.order[p];
         p += 1;
         let InstOrEdit::Edit(Edit::Move { from, to }) = items[m] else { continue };
         let (Some(b), Some(a)) = (from.as_reg(), to.as_reg()) else { continue };
+        // The op: the next item, or past moves that do not touch `a` (a
+        // parallel move regalloc2 sequenced: `xmov x1, x0; xmov x0, x16;
+        // xmov x16, x1; xadd64_i8 x0, x0, -2` in `fib`), to which the op
+        // then moves up.
+        let mut q = p;
+        let touches_a = |k: usize| match items[k] {
+            InstOrEdit::Edit(Edit::Move { from, to }) => from.as_reg() == Some(a) || to.as_reg() == Some(a),
+            InstOrEdit::Inst(_) => true,
+        };
+        while q < r.order.len() && matches!(items[r.order[q]], InstOrEdit::Edit(_)) && !touches_a(r.order[q])
+        {
+            q += 1;
+        }
+        let Some(&i) = r.order.get(q) else { continue };
         let InstOrEdit::Inst(inst) = items[i] else { continue };
         let vinst = &vcode.insts[inst.index()];
         if a == b || a.class() != b.class() || plain(vinst).is_none() || r.regs.contains_key(&i) {
@@ -310,12 +325,34 @@ pub(crate) fn forward_moves(vcode: &VCode, out: &Output, items: &[InstOrEdit], r
         let writes_a = at(OperandKind::Def).count() == 1 && at(OperandKind::Def).all(|(_, reg)| reg == a);
         let reads_a: Vec<(usize, PReg)> =
             at(OperandKind::Use).filter(|&(_, reg)| reg == a).map(|(k, _)| (k, b)).collect();
-        if reads_a.is_empty() || !(writes_a || dead_after(vcode, out, items, r, p + 1, a)) {
+        if reads_a.is_empty() || !(writes_a || dead_after(vcode, out, items, r, q + 1, a)) {
             continue;
         }
+        if q > p {
+            // Moving up past the moves between must not change what the op
+            // reads or what they read: none writes an input of the op, and
+            // none reads or writes an output; and the op cannot trap (the
+            // moves would not have run).
+            let (ins, outs): (Vec<PReg>, Vec<PReg>) = (
+                at(OperandKind::Use).map(|(_, r)| r).collect(),
+                at(OperandKind::Def).map(|(_, r)| r).collect(),
+            );
+            let independent = r.order[p..q].iter().all(|&k| match items[k] {
+                InstOrEdit::Edit(Edit::Move { from, to }) => {
+                    let (f, t) = (from.as_reg(), to.as_reg());
+                    t.is_some_and(|t| !ins.contains(&t) && !outs.contains(&t))
+                        && f.is_none_or(|f| !outs.contains(&f))
+                }
+                InstOrEdit::Inst(_) => false,
+            });
+            if !independent || !cannot_trap(plain(vinst).expect("checked")) {
+                continue;
+            }
+        }
         r.regs.insert(i, reads_a);
-        r.order.remove(p - 1);
-        p -= 1;
+        // The op takes the move's place.
+        r.order.remove(q);
+        r.order[p - 1] = i;
     }
 }
 

@@ -440,3 +440,32 @@ fn a_jump_table_on_a_loaded_byte_loads_it_itself() {
     assert_eq!(names[0], "br_table32_xload8_u_ix", "{names:?}");
     assert!(!names.iter().any(|n| n.starts_with("xload")), "{names:?}");
 }
+
+#[test]
+fn an_op_after_a_sequenced_parallel_move_reads_the_source() {
+    // fib: between the calls regalloc2 swaps n (x16) and fib(n - 1) (x0)
+    // through x1, then computes n - 2 in x0 from the copy. The add moves
+    // up past the last move and reads x16 itself: three ops, not four.
+    let names = op_names(
+        "function %fib(i64) -> i64 {
+            fn0 = colocated %fib(i64) -> i64
+        block0(v0: i64):
+            v1 = iconst.i64 2
+            v2 = icmp ult v0, v1
+            brif v2, block2, block1
+        block1:
+            v3 = iconst.i64 1
+            v4 = isub v0, v3
+            v5 = call fn0(v4)
+            v6 = isub v4, v3
+            v7 = call fn0(v6)
+            v8 = iadd v5, v7
+            return v8
+        block2:
+            return v0
+        }",
+    );
+    let first = names.iter().position(|&n| n == "call").expect("a call");
+    let second = first + 1 + names[first + 1..].iter().position(|&n| n == "call").expect("two calls");
+    assert_eq!(names[first + 1..second], ["xmov", "xadd64_i8", "xmov"], "{names:?}");
+}

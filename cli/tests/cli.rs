@@ -65,6 +65,26 @@ fn disas_shows_offsets_bytes_and_ops() {
 }
 
 #[test]
+fn disas_clif_shows_what_lowering_sees() {
+    // The CLIF after the mid-end, before each function's bytecode.
+    let file = format!("{CLIF}/loop-invariants.clif");
+    let (ok, out, err) = sheave(&["disas", "--clif", &file]);
+    assert!(ok, "{err}");
+    let clif = out.find("function %nested").expect("the optimized CLIF");
+    let bytecode = out.find("%nested (").expect("the bytecode");
+    assert!(clif < bytecode, "{out}");
+    // A module holds no CLIF to show.
+    let dir = std::env::temp_dir().join(format!("sheave-cli-clif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shv = dir.join("invariants.shv");
+    let (ok, _, err) = sheave(&["compile", &file, "-o", shv.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = sheave(&["disas", "--clif", shv.to_str().unwrap()]);
+    assert!(!ok && err.contains("not CLIF"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn compile_writes_a_module_that_runs_and_damage_is_refused() {
     let dir = std::env::temp_dir().join(format!("sheave-cli-shv-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -240,23 +240,10 @@ pub(crate) fn emit(vcode: &VCode, out: &Output) -> Result<Emitted, String> {
                             let len = u32::try_from(succs.len()).map_err(|_| "jump table too large")?;
                             match load {
                                 None => asm.op(ops::BrTable32 { idx: reg(0)?, len }),
-                                Some(TableLoad { offset, sp_base: true }) => {
-                                    let op = ops::BrTable32Xload8UIx {
-                                        base: XReg::SP,
-                                        index: reg(0)?,
-                                        offset: *offset,
-                                        len,
-                                    };
-                                    asm.op(op)
-                                }
-                                Some(TableLoad { offset, sp_base: false }) => {
-                                    let op = ops::BrTable32Xload8UIx {
-                                        base: reg(0)?,
-                                        index: reg(1)?,
-                                        offset: *offset,
-                                        len,
-                                    };
-                                    asm.op(op)
+                                Some(TableLoad { offset, sp_base }) => {
+                                    let (base, index) =
+                                        if *sp_base { (XReg::SP, reg(0)?) } else { (reg(0)?, reg(1)?) };
+                                    asm.op(ops::BrTable32Xload8UIx { base, index, offset: *offset, len })
                                 }
                             };
                             // Entries first, the default (successor 0) last.

@@ -143,13 +143,17 @@ pub fn hoist_invariant_ops(func: &mut Function, domtree: &DominatorTree, loops: 
 /// immediates), with a result and at least one operand.
 fn movable(func: &Function, inst: Inst) -> bool {
     let op = func.dfg.insts[inst].opcode();
-    let effects = op.can_trap()
-        || op.can_load()
-        || op.can_store()
-        || op.is_call()
-        || op.is_terminator()
-        || op.other_side_effects();
-    !effects && !func.dfg.inst_results(inst).is_empty() && !func.dfg.inst_args(inst).is_empty()
+    free_to_move(op)
+        && !op.is_terminator()
+        && !func.dfg.inst_results(inst).is_empty()
+        && !func.dfg.inst_args(inst).is_empty()
+}
+
+/// Whether an instruction of opcode `op` may run earlier or later than
+/// written: it cannot trap, touch memory, call, or have another effect.
+/// (Also what lowering asks of the instructions a fused load moves past.)
+pub(crate) fn free_to_move(op: Opcode) -> bool {
+    !(op.can_trap() || op.can_load() || op.can_store() || op.is_call() || op.other_side_effects())
 }
 
 /// The block `inst` can move to from its loop, if it is invariant there.

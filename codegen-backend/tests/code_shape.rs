@@ -469,3 +469,29 @@ fn an_op_after_a_sequenced_parallel_move_reads_the_source() {
     let second = first + 1 + names[first + 1..].iter().position(|&n| n == "call").expect("two calls");
     assert_eq!(names[first + 1..second], ["xmov", "xadd64_i8", "xmov"], "{names:?}");
 }
+
+#[test]
+fn calls_of_imports_become_host_calls_where_they_are_made() {
+    // The linker rewrites each call of an import's stub into the host-call
+    // op of the same size; the stubs stay (as functions of the module).
+    let funcs = cranelift_reader::parse_functions(
+        "function %f(i64, i64, i64) -> i64 {
+            fn0 = %h1(i64) -> i64
+            fn1 = %h3(i64, i64, i64) -> i64
+        block0(v0: i64, v1: i64, v2: i64):
+            v3 = call fn0(v1)
+            v4 = call fn1(v2, v0, v3)
+            v5 = iadd v4, v0
+            return v5
+        }",
+    )
+    .expect("parses");
+    let module = sheave_codegen::compile_module(&funcs, &Target::default_64()).expect("compiles");
+    let f = &module.functions()[0];
+    let ops = sheave_opcodes::decode_all(&module.code()[f.range.clone()]).expect("decodes");
+    let names: Vec<&str> = ops.iter().map(|(_, op)| op.name()).collect();
+    assert!(names.contains(&"call1_host") && names.contains(&"call3_host"), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("call") && !n.ends_with("_host")), "{names:?}");
+    let stubs: Vec<&str> = module.functions()[1..].iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(stubs, ["%h1", "%h3"]);
+}

@@ -117,73 +117,42 @@ pub(crate) unsafe fn run_loop(s: *mut State, mut pc: *const u8) {
             pc = resume;
             continue;
         }
-        // SAFETY: `pc` is a verified op; the reference to the state lives
-        // only during the step.
-        let next = unsafe { HOT_STEPS[*pc as usize](&mut *s, pc) };
+        // SAFETY: `pc` is a verified op, and no reference to the state is
+        // live here.
+        let next = match unsafe { direct_host_call_at(s, pc) } {
+            Some(flow) => flow,
+            // SAFETY: as above; the reference lives only during the step.
+            None => unsafe { HOT_STEPS[*pc as usize](&mut *s, pc) },
+        };
         match next {
             Ok(next) => pc = next,
-            // SAFETY: `pc` is the verified op that stopped, and no
-            // reference to the state is live here.
-            Err(Stop) => match unsafe { serve_direct(s, pc) } {
-                Some(resume) => pc = resume,
-                None => return,
-            },
+            Err(Stop) => return,
         }
     }
 }
 
-/// Whether the op at `pc` is one of the `call_host` family (a host call
-/// made where the guest calls an import, without its stub).
+/// The loop dispatcher's way to the `call_host` family: if the op at `pc`
+/// is one, run it as the tail-call handlers do ([`direct_host_call`]).
 ///
 /// # Safety
-/// `pc` is the start of a verified op.
+/// `pc` is the start of a verified op; `s` is valid and no reference to
+/// the state is live.
 #[inline(always)]
-unsafe fn is_direct_host_call(pc: *const u8) -> bool {
+unsafe fn direct_host_call_at(s: *mut State, pc: *const u8) -> Option<Flow> {
     // SAFETY: `pc` is the start of a verified op.
     if unsafe { *pc } != ESCAPE {
-        return false;
+        return None;
     }
     // SAFETY: a verified op starting with the escape has its two opcode bytes.
     let n = unsafe { u16::from_le_bytes(pc.add(1).cast::<[u8; 2]>().read_unaligned()) };
-    [ExtOpcode::CallHost, ExtOpcode::Call1Host, ExtOpcode::Call2Host, ExtOpcode::Call3Host]
-        .iter()
-        .any(|&op| op as u16 == n)
-}
-
-/// After the step of the op at `pc` stopped the run: if that op is one of
-/// the `call_host` family and stopped at a host function, offer the call
-/// to the installed server (the step has moved the arguments, which must
-/// not run twice, so these ops are served after their step, unlike
-/// `call_indirect_host`). `None`: the run stops, at the host call when the
-/// server declined.
-///
-/// # Safety
-/// As [`serve_in_place`], with `pc` the verified op whose step stopped.
-#[inline(always)]
-unsafe fn serve_direct(s: *mut State, pc: *const u8) -> Option<*const u8> {
-    // SAFETY: `pc` is a verified op.
-    if !unsafe { is_direct_host_call(pc) } {
-        return None;
-    }
-    // Read the two fields, not the whole stop reason: its parts were just
-    // stored separately, and a wider load of them would wait for the
-    // stores to retire instead of taking their values (2x `host_loop`).
-    // SAFETY: `s` is valid; the reference ends before the server runs.
-    let (id, resume) = match unsafe { &(*s).done } {
-        Done::HostCall { id, resume, .. } => (*id, *resume),
+    // SAFETY (each): `pc` is a verified op of the kind its opcode names.
+    Some(match ExtOpcode::from_number(n)? {
+        ExtOpcode::CallHost => unsafe { direct_host_call::<_, ops::CallHost>(s, pc) },
+        ExtOpcode::Call1Host => unsafe { direct_host_call::<_, ops::Call1Host>(s, pc) },
+        ExtOpcode::Call2Host => unsafe { direct_host_call::<_, ops::Call2Host>(s, pc) },
+        ExtOpcode::Call3Host => unsafe { direct_host_call::<_, ops::Call3Host>(s, pc) },
         _ => return None,
-    };
-    // SAFETY: as above.
-    let server = unsafe { (*s).host }.filter(|_| id >= sheave_opcodes::HOST_FUNC_BASE)?;
-    // SAFETY: as in `serve_in_place`.
-    if unsafe { (server.serve)(server.cx, id) } {
-        return Some(resume);
-    }
-    // Entries the server made into the guest overwrote the stop reason:
-    // this run stops at its own host call.
-    // SAFETY: `s` is valid and the server has returned.
-    unsafe { (*s).done = Done::HostCall { id, at: pc, resume } };
-    None
+    })
 }
 
 /// A `call_indirect_host` of a host function (not a builtin) while a
@@ -213,7 +182,7 @@ unsafe fn serve_in_place(s: *mut State, pc: *const u8) -> Option<*const u8> {
         .then(|| pc.wrapping_add(<ops::CallIndirectHost as OpInfo>::SIZE))
 }
 
-/// The `call_host` family, for the tail-call handlers: the registers each
+/// The `call_host` family, for both dispatchers: the registers each
 /// op moves into `x0..` and its host-call id.
 trait DirectHostCall<const N: usize>: OpInfo + Sized {
     /// # Safety
@@ -250,17 +219,17 @@ direct_host_calls! {
     Call3Host: 3 [a0, a1, a2];
 }
 
-/// A `call_host` family op under the tail-call dispatcher: move the
-/// arguments, then run a builtin in place, or offer an import to the
-/// server (no reference to the state is live while it runs), or stop at
-/// the host call. Unlike the op's step, the moves run once whichever way
-/// the call goes, so the server can be asked after them without reading
-/// back a stop reason.
+/// A `call_host` family op under either dispatcher: move the arguments,
+/// then run a builtin in place, or offer an import to the server (no
+/// reference to the state is live while it runs), or stop at the host
+/// call. `call_indirect_host` is offered to the server before its step;
+/// these move arguments first, and the moves must run once whichever way
+/// the call goes, so they are done here rather than by the op's step
+/// (which only the profiling dispatcher, serving nothing, runs).
 ///
 /// # Safety
 /// `pc` is a verified op of kind `T`; `s` is valid and no reference to
 /// the state is live.
-#[cfg_attr(debug_assertions, allow(dead_code))]
 #[inline(always)]
 unsafe fn direct_host_call<const N: usize, T: DirectHostCall<N>>(
     s: *mut State,

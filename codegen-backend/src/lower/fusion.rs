@@ -430,12 +430,9 @@ impl Lower<'_> {
             if !(indexed && mine) {
                 continue;
             }
-            let quiet = |i: ir::Inst| {
-                let op = dfg.insts[i].opcode();
-                !(op.can_trap() || op.can_load() || op.can_store() || op.is_call() || op.other_side_effects())
-            };
-            let mut between = func.layout.block_insts(block).skip_while(|&i| i != load).skip(1);
-            if !between.by_ref().take_while(|&i| i != last).all(quiet) {
+            let quiet = |i: ir::Inst| crate::hoist::free_to_move(dfg.insts[i].opcode());
+            let between = func.layout.block_insts(block).skip_while(|&i| i != load).skip(1);
+            if !between.take_while(|&i| i != last).all(quiet) {
                 continue;
             }
             self.table_loads[last] = Some(load);

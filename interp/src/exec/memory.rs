@@ -26,9 +26,7 @@ impl State {
         let addr = self.x64(base).wrapping_add(self.x64(index)).wrapping_add(offset as i64 as u64);
         self.access(at, addr, len)
     }
-}
 
-impl State {
     /// `br_table32` on the byte `xload8_u_ix` would read.
     #[inline(always)]
     pub fn br_table32_xload8_u_ix(&mut self, at: At, base: XReg, index: XReg, offset: i32, len: u32) -> Flow {

@@ -145,14 +145,16 @@ unsafe fn direct_host_call_at(s: *mut State, pc: *const u8) -> Option<Flow> {
     }
     // SAFETY: a verified op starting with the escape has its two opcode bytes.
     let n = unsafe { u16::from_le_bytes(pc.add(1).cast::<[u8; 2]>().read_unaligned()) };
-    // SAFETY (each): `pc` is a verified op of the kind its opcode names.
-    Some(match ExtOpcode::from_number(n)? {
-        ExtOpcode::CallHost => unsafe { direct_host_call::<_, ops::CallHost>(s, pc) },
-        ExtOpcode::Call1Host => unsafe { direct_host_call::<_, ops::Call1Host>(s, pc) },
-        ExtOpcode::Call2Host => unsafe { direct_host_call::<_, ops::Call2Host>(s, pc) },
-        ExtOpcode::Call3Host => unsafe { direct_host_call::<_, ops::Call3Host>(s, pc) },
+    let run: unsafe fn(*mut State, *const u8) -> Flow = match ExtOpcode::from_number(n)? {
+        ExtOpcode::CallHost => direct_host_call::<_, ops::CallHost>,
+        ExtOpcode::Call1Host => direct_host_call::<_, ops::Call1Host>,
+        ExtOpcode::Call2Host => direct_host_call::<_, ops::Call2Host>,
+        ExtOpcode::Call3Host => direct_host_call::<_, ops::Call3Host>,
         _ => return None,
-    })
+    };
+    // SAFETY: `pc` is a verified op of the kind its opcode names, the one
+    // `run` takes; the caller's promises for `s` stand.
+    Some(unsafe { run(s, pc) })
 }
 
 /// A `call_indirect_host` of a host function (not a builtin) while a
